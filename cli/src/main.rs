@@ -1,0 +1,2 @@
+//! The `retail-apis` command.
+fn main() {}

@@ -1,0 +1,4 @@
+//! Spec-driven code generation for retail-apis: parse → validate → resolved model → emit →
+//! format → write.
+
+pub mod model;

@@ -1,0 +1,1 @@
+//! A local gateway that serves every endpoint of the retail-apis specs.

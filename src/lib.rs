@@ -1,0 +1,1 @@
+//! Typed clients for Kingdee JDY retail cloud and Shoubei payment open APIs.
