@@ -1,0 +1,1 @@
+//! Rendering the resolved model as formatted Rust source.

@@ -1,0 +1,1 @@
+//! Parsing, validation and resolution of YAML specs into the [`crate::model`].
