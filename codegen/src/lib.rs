@@ -4,3 +4,7 @@
 pub mod emit;
 pub mod load;
 pub mod model;
+
+pub use load::{
+    load, load_sources, read_sources, Diagnostic, DiagnosticKind, Diagnostics, SourceFile,
+};

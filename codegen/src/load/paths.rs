@@ -1,0 +1,87 @@
+//! HTTP methods and paths of endpoints, and where spec files may live under the root.
+
+use super::diagnostic::DiagnosticKind;
+use super::yaml::{Cx, Scalar};
+use crate::model::HttpMethod;
+
+/// Parses `GET` / `POST`.
+pub(crate) fn parse_method(cx: &mut Cx<'_>, s: &Scalar) -> Option<HttpMethod> {
+    match s.text.as_str() {
+        "GET" => Some(HttpMethod::Get),
+        "POST" => Some(HttpMethod::Post),
+        other => {
+            let hint = match other.to_ascii_uppercase().as_str() {
+                "GET" | "POST" => format!(
+                    " (write it in upper case: `{}`)",
+                    other.to_ascii_uppercase()
+                ),
+                _ => String::new(),
+            };
+            cx.error(
+                &s.span,
+                DiagnosticKind::InvalidValue,
+                format!("unsupported HTTP method `{other}`{hint}; expected GET or POST"),
+            );
+            None
+        }
+    }
+}
+
+/// Checks a path below the base URL: it starts with `/`, carries no query or fragment
+/// (those are not part of an endpoint's identity and would break request signing), and has
+/// no whitespace or `..` segments.
+pub(crate) fn check_http_path(cx: &mut Cx<'_>, s: &Scalar) -> Option<String> {
+    let p = s.text.as_str();
+    let problem = if !p.starts_with('/') {
+        Some("must start with `/`")
+    } else if p.contains(char::is_whitespace) {
+        Some("must not contain whitespace")
+    } else if p.contains('?') {
+        Some("must not contain a query (`?`)")
+    } else if p.contains('#') {
+        Some("must not contain a fragment (`#`)")
+    } else if p.split('/').any(|seg| seg == ".." || seg == ".") {
+        Some("must not contain `.` or `..` segments")
+    } else if p.contains("//") {
+        Some("must not contain empty segments (`//`)")
+    } else {
+        None
+    };
+    match problem {
+        Some(why) => {
+            cx.error(
+                &s.span,
+                DiagnosticKind::InvalidPath,
+                format!("path `{p}` {why}"),
+            );
+            None
+        }
+        None => Some(p.to_string()),
+    }
+}
+
+/// What a spec file is, judging by where it sits under the root.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum FileRole<'a> {
+    /// `<service>/service.yaml`
+    Service { service: &'a str },
+    /// `<service>/endpoints/<name>.yaml`
+    Endpoint { service: &'a str },
+    /// Anywhere else.
+    Misplaced,
+}
+
+/// Classifies a spec file by its path relative to the root.
+pub(crate) fn file_role(path: &str) -> FileRole<'_> {
+    let parts: Vec<&str> = path.split('/').collect();
+    match parts.as_slice() {
+        [service, "service.yaml" | "service.yml"] => FileRole::Service { service },
+        [service, "endpoints", file] if is_yaml_name(file) => FileRole::Endpoint { service },
+        _ => FileRole::Misplaced,
+    }
+}
+
+/// Whether a file name has a YAML extension.
+pub(crate) fn is_yaml_name(name: &str) -> bool {
+    name.ends_with(".yaml") || name.ends_with(".yml")
+}

@@ -1,0 +1,199 @@
+//! Cross-file checks of one service and assembly of the resolved [`Service`]: unique
+//! names, type references, computed fields, reachability and ordering.
+
+use std::collections::HashMap;
+
+use super::diagnostic::DiagnosticKind;
+use super::ident::closest;
+use super::named_types::TypeRef;
+use super::service_file::ServiceHead;
+use super::type_expr::named_ref;
+use super::yaml::Cx;
+use crate::model::{Auth, Endpoint, NamedType, Service, SourceRef, TypeKind};
+
+/// Everything collected for one service directory.
+#[derive(Default)]
+pub(crate) struct ServiceDraft {
+    /// Parsed `service.yaml`, when it parsed cleanly.
+    pub head: Option<ServiceHead>,
+    /// Path of the service file, when there is one.
+    pub service_file: Option<String>,
+    /// Endpoint files, in path order.
+    pub endpoint_files: Vec<String>,
+    /// Parsed endpoints.
+    pub endpoints: Vec<Endpoint>,
+    /// Every declared named type, in file order.
+    pub types: Vec<NamedType>,
+    /// Every named-type reference, checked here.
+    pub refs: Vec<TypeRef>,
+}
+
+/// Checks a service across its files and builds it. Problems go to `cx.diags`; the
+/// service is returned only when its own file was usable.
+pub(crate) fn resolve(cx: &mut Cx<'_>, name: &str, draft: ServiceDraft) -> Option<Service> {
+    let ServiceDraft {
+        head,
+        service_file,
+        endpoint_files,
+        mut endpoints,
+        mut types,
+        refs,
+    } = draft;
+
+    let mut index: HashMap<String, usize> = HashMap::with_capacity(types.len());
+    for (i, t) in types.iter().enumerate() {
+        if let Some(&first) = index.get(&t.name) {
+            let prev = types
+                .get(first)
+                .map(|p| describe(&p.origin))
+                .unwrap_or_default();
+            cx.error_at(
+                &t.origin,
+                DiagnosticKind::DuplicateName,
+                format!(
+                    "type `{}` is already defined in service `{name}` ({prev})",
+                    t.name
+                ),
+            );
+        } else {
+            index.insert(t.name.clone(), i);
+        }
+    }
+
+    let mut ops: HashMap<&str, &SourceRef> = HashMap::with_capacity(endpoints.len());
+    let mut routes: HashMap<(crate::model::HttpMethod, &str), &str> = HashMap::new();
+    let mut dup_diags = Vec::new();
+    for e in &endpoints {
+        if let Some(prev) = ops.insert(&e.operation, &e.origin) {
+            dup_diags.push((
+                e.origin.clone(),
+                format!(
+                    "operation `{}` is already defined in service `{name}` ({})",
+                    e.operation,
+                    describe(prev)
+                ),
+            ));
+        }
+        if let Some(prev) = routes.insert((e.method, &e.path), &e.operation) {
+            dup_diags.push((
+                e.origin.clone(),
+                format!(
+                    "operation `{}` has the same method and path as `{prev}` ({:?} {})",
+                    e.operation, e.method, e.path
+                ),
+            ));
+        }
+    }
+    for (at, msg) in dup_diags {
+        cx.error_at(&at, DiagnosticKind::DuplicateName, msg);
+    }
+
+    for r in &refs {
+        if !index.contains_key(&r.name) {
+            let hint = closest(&r.name, index.keys().map(String::as_str))
+                .map(|c| format!(" (did you mean `{c}`?)"))
+                .unwrap_or_default();
+            cx.error_at(
+                &r.at,
+                DiagnosticKind::UndefinedType,
+                format!(
+                    "type `{}` is not defined in service `{name}`{hint}; declare it under \
+                     `types:` in the service file or the endpoint file",
+                    r.name
+                ),
+            );
+        }
+    }
+
+    // The signature field is filled in by the runtime after the caller builds the request,
+    // so the generated builder must not ask for it.
+    if let Some(Auth::Md5BodySign(scheme)) = head.as_ref().map(|h| &h.auth) {
+        for e in &endpoints {
+            if let Some(t) = index.get(&e.request).and_then(|&i| types.get_mut(i)) {
+                if let TypeKind::Struct(s) = &mut t.kind {
+                    for f in &mut s.fields {
+                        if f.wire_name == scheme.field {
+                            f.computed = true;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    mark_reachable(
+        &mut types,
+        &index,
+        endpoints.iter().map(|e| e.request.as_str()),
+        true,
+    );
+    let response_roots: Vec<String> = endpoints
+        .iter()
+        .filter_map(|e| named_ref(&e.response).map(str::to_string))
+        .collect();
+    mark_reachable(
+        &mut types,
+        &index,
+        response_roots.iter().map(String::as_str),
+        false,
+    );
+
+    let head = head?;
+    types.sort_by(|a, b| a.name.cmp(&b.name));
+    types.dedup_by(|a, b| a.name == b.name);
+    endpoints.sort_by(|a, b| a.operation.cmp(&b.operation));
+    let mut files: Vec<String> = service_file.into_iter().chain(endpoint_files).collect();
+    files.sort();
+    Some(Service {
+        name: name.to_string(),
+        title: head.title,
+        description: head.description,
+        files,
+        base_url: head.base_url,
+        auth: head.auth,
+        headers: head.headers,
+        envelope: head.envelope,
+        errors: head.errors,
+        types,
+        endpoints,
+        quirks: head.quirks,
+        origin: head.origin,
+    })
+}
+
+/// Marks every type reachable from `roots` as used in requests (or responses). Each type
+/// is visited once, so the walk is linear in the number of fields.
+fn mark_reachable<'a>(
+    types: &mut [NamedType],
+    index: &HashMap<String, usize>,
+    roots: impl Iterator<Item = &'a str>,
+    request: bool,
+) {
+    let mut stack: Vec<usize> = roots.filter_map(|r| index.get(r).copied()).collect();
+    let mut seen = vec![false; types.len()];
+    while let Some(i) = stack.pop() {
+        let Some(t) = types.get_mut(i) else { continue };
+        if seen.get(i).copied().unwrap_or(true) {
+            continue;
+        }
+        if let Some(s) = seen.get_mut(i) {
+            *s = true;
+        }
+        if request {
+            t.in_request = true;
+        } else {
+            t.in_response = true;
+        }
+        if let TypeKind::Struct(s) = &t.kind {
+            for f in &s.fields {
+                if let Some(&j) = named_ref(&f.ty).and_then(|n| index.get(n)) {
+                    stack.push(j);
+                }
+            }
+        }
+    }
+}
+
+fn describe(at: &SourceRef) -> String {
+    format!("first at {}:{}:{}", at.file, at.line, at.column)
+}

@@ -1,0 +1,397 @@
+//! Broken specs are rejected with every problem located precisely.
+
+use std::path::PathBuf;
+
+use proptest::prelude::*;
+use retail_apis_codegen::{
+    load, load_sources, read_sources, Diagnostic, DiagnosticKind, Diagnostics, SourceFile,
+};
+
+fn fixtures() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// The `minimal` spec with the files of fixture `name` added or replacing its own.
+fn sources_with(name: &str) -> Vec<SourceFile> {
+    let mut files = read_sources(&fixtures().join("minimal")).expect("minimal fixture");
+    for f in read_sources(&fixtures().join(name)).expect("fixture readable") {
+        files.retain(|g| g.path != f.path);
+        files.push(f);
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files
+}
+
+fn errors_of(name: &str) -> Diagnostics {
+    match load_sources(&sources_with(name)) {
+        Ok(_) => panic!("fixture {name} loaded without errors"),
+        Err(d) => d,
+    }
+}
+
+#[track_caller]
+fn expect(
+    d: &Diagnostics,
+    kind: DiagnosticKind,
+    file: &str,
+    line: usize,
+    column: usize,
+) -> Diagnostic {
+    d.iter()
+        .find(|x| x.kind == kind && x.file == file && x.line == line && x.column == column)
+        .cloned()
+        .unwrap_or_else(|| panic!("no {kind} at {file}:{line}:{column}; got:\n{d}"))
+}
+
+const PING: &str = "svc/endpoints/ping.yaml";
+
+#[test]
+fn minimal_fixture_is_valid() {
+    let set = load(&fixtures().join("minimal")).unwrap_or_else(|d| panic!("{d}"));
+    let svc = set.service("svc").unwrap();
+    assert_eq!(svc.endpoints.len(), 1);
+    // The MD5 scheme's field is filled in by the runtime.
+    let req = svc.named_type("PingRequest").unwrap();
+    let retail_apis_codegen::model::TypeKind::Struct(s) = &req.kind else {
+        panic!()
+    };
+    assert!(
+        s.fields
+            .iter()
+            .find(|f| f.wire_name == "sign")
+            .unwrap()
+            .computed
+    );
+    assert!(
+        !s.fields
+            .iter()
+            .find(|f| f.wire_name == "id")
+            .unwrap()
+            .computed
+    );
+    assert!(svc.named_type("Item").unwrap().in_request);
+}
+
+#[test]
+fn io() {
+    let d = read_sources(&fixtures().join("io")).unwrap_err();
+    let e = expect(&d, DiagnosticKind::Io, "svc/endpoints/not_utf8.yaml", 1, 1);
+    assert!(e.message.contains("UTF-8"), "{}", e.message);
+    let missing = read_sources(&fixtures().join("does_not_exist")).unwrap_err();
+    assert_eq!(missing.0[0].kind, DiagnosticKind::Io);
+}
+
+#[test]
+fn syntax() {
+    let d = errors_of("syntax");
+    assert_eq!(d.len(), 1, "{d}");
+    expect(&d, DiagnosticKind::Syntax, PING, 8, 9);
+}
+
+#[test]
+fn unknown_key() {
+    let d = errors_of("unknown_key");
+    assert_eq!(d.len(), 1, "{d}");
+    let e = expect(&d, DiagnosticKind::UnknownKey, PING, 7, 32);
+    assert!(e.message.contains("`requird`") && e.message.contains("did you mean `required`?"));
+    assert_eq!(
+        e.to_string(),
+        "svc/endpoints/ping.yaml:7:32: error[unknown-key]: unknown key `requird` in field \
+         `bal_amount` (did you mean `required`? expected one of: type, required, nullable, \
+         computed, rust_name, aliases, doc, example, quirks)"
+    );
+}
+
+#[test]
+fn missing_key() {
+    let d = errors_of("missing_key");
+    assert_eq!(d.len(), 1, "{d}");
+    let e = expect(&d, DiagnosticKind::MissingKey, PING, 1, 1);
+    assert!(e.message.contains("`path`"), "{}", e.message);
+}
+
+#[test]
+fn wrong_shape() {
+    let d = errors_of("wrong_shape");
+    assert_eq!(d.len(), 1, "{d}");
+    expect(&d, DiagnosticKind::WrongShape, PING, 7, 5);
+}
+
+#[test]
+fn invalid_value() {
+    let d = errors_of("invalid_value");
+    assert_eq!(d.len(), 1, "{d}");
+    let e = expect(&d, DiagnosticKind::InvalidValue, PING, 8, 13);
+    assert!(e.message.contains("string(abc)"), "{}", e.message);
+}
+
+#[test]
+fn undefined_type() {
+    let d = errors_of("undefined_type");
+    assert_eq!(d.len(), 1, "{d}");
+    let e = expect(&d, DiagnosticKind::UndefinedType, PING, 7, 19);
+    assert!(e.message.contains("did you mean `Item`?"), "{}", e.message);
+}
+
+#[test]
+fn duplicate_name() {
+    let d = errors_of("duplicate_name");
+    // Same operation (and a second `PingRequest`/`PingResponse` would also clash, since
+    // both names derive from the operation).
+    expect(
+        &d,
+        DiagnosticKind::DuplicateName,
+        "svc/endpoints/ping_again.yaml",
+        2,
+        1,
+    );
+    assert!(
+        d.iter()
+            .any(|x| x.message.contains("operation `ping` is already defined")),
+        "{d}"
+    );
+    assert!(
+        d.iter().all(|x| x.kind == DiagnosticKind::DuplicateName),
+        "{d}"
+    );
+}
+
+#[test]
+fn duplicate_yaml_key() {
+    let mut files = sources_with("minimal");
+    files.push(SourceFile {
+        path: "svc/endpoints/dup.yaml".into(),
+        text: "operation: dup\nsummary: x\nmethod: GET\npath: /dup\nresponse: {type: json}\nmethod: POST\n".into(),
+    });
+    let d = load_sources(&files).unwrap_err();
+    expect(
+        &d,
+        DiagnosticKind::DuplicateName,
+        "svc/endpoints/dup.yaml",
+        6,
+        1,
+    );
+}
+
+#[test]
+fn same_rust_name_from_two_wire_names() {
+    let mut files = sources_with("minimal");
+    files.push(SourceFile {
+        path: "svc/endpoints/dup.yaml".into(),
+        text: "operation: dup\nsummary: x\nmethod: GET\npath: /dup\nresponse:\n  fields:\n    a_b: {type: string}\n    aB: {type: string, rust_name: a_b}\n".into(),
+    });
+    let d = load_sources(&files).unwrap_err();
+    assert_eq!(d.len(), 1, "{d}");
+    expect(
+        &d,
+        DiagnosticKind::DuplicateName,
+        "svc/endpoints/dup.yaml",
+        8,
+        5,
+    );
+}
+
+#[test]
+fn invalid_identifier() {
+    let d = errors_of("invalid_identifier");
+    assert_eq!(d.len(), 1, "{d}");
+    let e = expect(&d, DiagnosticKind::InvalidIdentifier, PING, 8, 5);
+    assert!(
+        e.message.contains("rust_name: write_off_tyep"),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
+fn invalid_path() {
+    let d = errors_of("invalid_path");
+    assert_eq!(d.len(), 1, "{d}");
+    expect(&d, DiagnosticKind::InvalidPath, PING, 4, 7);
+}
+
+#[test]
+fn endpoint_of_unknown_service() {
+    let d = errors_of("unknown_service");
+    assert_eq!(d.len(), 1, "{d}");
+    let e = expect(
+        &d,
+        DiagnosticKind::InvalidPath,
+        "other/endpoints/orphan.yaml",
+        1,
+        1,
+    );
+    assert!(e.message.contains("other/service.yaml"), "{}", e.message);
+}
+
+#[test]
+fn misplaced_file() {
+    let mut files = sources_with("minimal");
+    files.push(SourceFile {
+        path: "svc/extra.yaml".into(),
+        text: "{}".into(),
+    });
+    let d = load_sources(&files).unwrap_err();
+    expect(&d, DiagnosticKind::InvalidPath, "svc/extra.yaml", 1, 1);
+}
+
+#[test]
+fn every_problem_is_reported() {
+    let d = errors_of("many");
+    let want = [
+        (DiagnosticKind::InvalidIdentifier, 1, 12), // operation `Ping`
+        (DiagnosticKind::InvalidValue, 3, 9),       // method PUT
+        (DiagnosticKind::InvalidPath, 4, 7),        // `..` segment
+        (DiagnosticKind::InvalidValue, 5, 18),      // idempotency_key not a field
+        (DiagnosticKind::InvalidValue, 8, 16),      // type `strin`
+        (DiagnosticKind::UndefinedType, 9, 19),     // list<Missing>
+        (DiagnosticKind::UnknownKey, 10, 24),       // requird
+        (DiagnosticKind::WrongShape, 13, 35),       // required: maybe
+        (DiagnosticKind::InvalidValue, 20, 19),     // `two` is not an integer
+        (DiagnosticKind::DuplicateName, 21, 30),    // variant One twice
+        (DiagnosticKind::InvalidValue, 23, 14),     // invalid example JSON
+    ];
+    for (kind, line, column) in want {
+        expect(&d, kind, PING, line, column);
+    }
+    assert_eq!(d.len(), want.len(), "{d}");
+    // Sorted by position, one line per problem.
+    let text = d.to_string();
+    assert_eq!(text.lines().count(), want.len());
+    assert!(text
+        .lines()
+        .all(|l| l.starts_with("svc/endpoints/ping.yaml:")));
+}
+
+#[test]
+fn with_root_prefixes_files() {
+    let d = errors_of("invalid_path").with_root(std::path::Path::new("spec"));
+    assert!(d
+        .to_string()
+        .starts_with("spec/svc/endpoints/ping.yaml:4:7: error[invalid-path]: "));
+}
+
+#[test]
+fn thousand_endpoints_load() {
+    let mut files = sources_with("minimal");
+    for i in 0..1000 {
+        files.push(SourceFile {
+            path: format!("svc/endpoints/op_{i:04}.yaml"),
+            text: format!(
+                "operation: op_{i:04}\nsummary: op {i}\nmethod: POST\npath: /op/{i}\n\
+                 idempotency_key: id\nrequest:\n  fields:\n    id: {{type: string, required: true}}\n    \
+                 item: {{type: Item}}\n    kind: {{type: Kind{i}}}\nresponse:\n  fields:\n    \
+                 ok: {{type: boolean}}\ntypes:\n  Kind{i}:\n    enum: {{repr: integer, values: \
+                 [{{value: \"1\", name: One}}]}}\n"
+            ),
+        });
+    }
+    let start = std::time::Instant::now();
+    let set = load_sources(&files).unwrap_or_else(|d| panic!("{d}"));
+    let svc = set.service("svc").unwrap();
+    assert_eq!(svc.endpoints.len(), 1001);
+    assert_eq!(svc.types.len(), 1 + 3 * 1000 + 2);
+    // Generous bound: quadratic behaviour would take far longer even in debug builds.
+    assert!(start.elapsed() < std::time::Duration::from_secs(20));
+}
+
+fn real_spec() -> Vec<SourceFile> {
+    read_sources(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../spec")).expect("spec/")
+}
+
+/// Applies one edit to a text: delete a range, insert text, or duplicate a line.
+fn mutate(text: &str, op: u8, at: usize, len: usize, insert: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let at = if chars.is_empty() {
+        0
+    } else {
+        at % (chars.len() + 1)
+    };
+    let end = (at + len).min(chars.len());
+    let (head, tail): (String, String) =
+        (chars[..at].iter().collect(), chars[at..].iter().collect());
+    match op % 4 {
+        0 => head + &chars[end..].iter().collect::<String>(),
+        1 => head + insert + &tail,
+        2 => {
+            let lines: Vec<&str> = text.lines().collect();
+            let mut out: Vec<&str> = lines.clone();
+            if let Some(l) = lines.get(at % lines.len().max(1)) {
+                out.insert(at % lines.len().max(1), l);
+            }
+            out.join("\n")
+        }
+        _ => {
+            // Re-indent a line: the classic way a YAML edit changes structure.
+            let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+            if let Some(l) = lines.get_mut(at % text.lines().count().max(1)) {
+                *l = format!("{}{}", " ".repeat(len % 7), l.trim_start());
+            }
+            lines.join("\n")
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn arbitrary_text_never_panics(text in any::<String>(), yamlish in "[a-z_:{}\\[\\],\"' \n-]{0,200}") {
+        for t in [&text, &yamlish] {
+            for path in ["svc/service.yaml", "svc/endpoints/x.yaml", "x.yaml"] {
+                let _ = load_sources(&[SourceFile { path: path.into(), text: t.clone() }]);
+            }
+        }
+    }
+
+    #[test]
+    fn mutated_real_spec_never_panics(
+        file in 0usize..16,
+        edits in proptest::collection::vec((any::<u8>(), any::<usize>(), 0usize..40, "[ -~\n]{0,12}"), 1..4),
+    ) {
+        let mut files = real_spec();
+        let n = files.len();
+        let target = &mut files[file % n];
+        for (op, at, len, insert) in &edits {
+            target.text = mutate(&target.text, *op, *at, *len, insert);
+        }
+        // Either it still loads, or every problem carries a real position.
+        if let Err(d) = load_sources(&files) {
+            prop_assert!(!d.is_empty());
+            for x in d.iter() {
+                prop_assert!(x.line >= 1 && x.column >= 1);
+                prop_assert!(!x.message.is_empty());
+            }
+        }
+    }
+}
+
+#[test]
+fn awkward_inputs_are_diagnosed_not_panicked_on() {
+    let deep_list = format!("{}Item{}", "list<".repeat(10_000), ">".repeat(10_000));
+    let deep_flow = format!("a: {}{}", "[".repeat(10_000), "]".repeat(10_000));
+    let cases = [
+        String::new(),
+        "---\n...\n".to_string(),
+        "a: 1\n---\nb: 2\n".to_string(),
+        "a: &x 1\nb: *x\n".to_string(),
+        "a: !tag 1\n".to_string(),
+        "? [a]\n: 1\n".to_string(),
+        "- just\n- a list\n".to_string(),
+        "\u{feff}title: x\n".to_string(),
+        format!("operation: x\nsummary: x\nmethod: GET\npath: /x\nresponse: {{type: \"{deep_list}\"}}\n"),
+        deep_flow,
+    ];
+    for text in cases {
+        for path in ["svc/service.yaml", "svc/endpoints/x.yaml"] {
+            let mut files = sources_with("minimal");
+            files.retain(|f| f.path != path);
+            files.push(SourceFile {
+                path: path.into(),
+                text: text.clone(),
+            });
+            let d = load_sources(&files).expect_err("awkward input accepted");
+            assert!(d.iter().all(|x| x.line >= 1 && x.column >= 1), "{d}");
+        }
+    }
+}
