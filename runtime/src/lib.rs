@@ -1,4 +1,24 @@
 //! Signing and transport for the generated retail-apis clients.
+//!
+//! - [`jdy`]: Kingdee JDY gateway signature, app-token cache, [`jdy::JdyClient`].
+//! - [`shoubei`]: Shoubei MD5 body signature, [`shoubei::ShoubeiClient`].
+//! - [`Error`]: the one error type; [`Secret`]: credentials that never print.
+//! - [`TransportConfig`]: timeouts, retries and limits.
+//!
+//! Everything service-specific (envelopes, error codes, signing parameters) comes from
+//! the static [`ServiceDescriptor`]s that generated code declares.
 
 pub mod descriptor;
+mod env;
+mod envelope;
+mod error;
+mod hex;
+pub mod jdy;
+mod secret;
+pub mod shoubei;
+mod transport;
+
 pub use descriptor::*;
+pub use error::{snippet, Error, SNIPPET_LIMIT};
+pub use secret::Secret;
+pub use transport::TransportConfig;

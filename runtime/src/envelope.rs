@@ -1,0 +1,434 @@
+//! Response envelopes, driven by [`EnvelopeDescriptor`]: status code check, business
+//! errors with their descriptor entries, and payload decoding.
+
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
+use crate::descriptor::{Code, EnvelopeDescriptor, ErrorCodeInfo, ServiceDescriptor};
+use crate::error::{snippet, Error};
+use crate::transport::{CallInfo, RawResponse};
+
+/// A code value as text: strings as they are, numbers as JSON text.
+pub(crate) fn code_text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// The descriptor entry of `code` as received with HTTP `status`: an entry declared
+/// for that status (no status meaning 200) wins over one declared for another status.
+pub(crate) fn known_error(
+    service: &ServiceDescriptor,
+    code: &str,
+    status: u16,
+) -> Option<&'static ErrorCodeInfo> {
+    let declared = if status == 200 { None } else { Some(status) };
+    service
+        .errors
+        .iter()
+        .find(|e| e.code == code && e.http_status.filter(|s| *s != 200) == declared)
+        .or_else(|| service.error(code, None))
+}
+
+fn code_matches(expected: Code, actual: &str) -> bool {
+    match expected {
+        // Compare as numbers so `0` and `"0"` both count as success.
+        Code::Int(n) => actual.trim().parse::<i64>() == Ok(n),
+        Code::Str(s) => actual == s,
+    }
+}
+
+fn text_field(body: &Map<String, Value>, field: &str) -> String {
+    match body.get(field) {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Null) | None => String::new(),
+        Some(other) => other.to_string(),
+    }
+}
+
+/// Parses a body as a JSON object, or a [`Error::Decode`] with a bounded snippet.
+pub(crate) fn parse_object(call: &CallInfo, body: &[u8]) -> Result<Map<String, Value>, Error> {
+    match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(_) => Err(decode_error(call, "expected a JSON object", body)),
+        Err(e) => Err(decode_error(call, &format!("not valid JSON: {e}"), body)),
+    }
+}
+
+pub(crate) fn decode_error(call: &CallInfo, message: &str, body: &[u8]) -> Error {
+    Error::Decode {
+        service: call.service,
+        operation: call.operation,
+        message: message.to_owned(),
+        snippet: snippet(body),
+    }
+}
+
+/// Checks the status code (and the result check, if any) of a 2xx body.
+///
+/// A failing body becomes [`Error::Business`]: the code is the status code, or the
+/// result field's value when only the result check failed. A missing result field is
+/// accepted, as the vendor sends it only alongside a successful status code.
+pub(crate) fn check(
+    service: &ServiceDescriptor,
+    call: &CallInfo,
+    body: &Map<String, Value>,
+    raw: &[u8],
+) -> Result<(), Error> {
+    let envelope = &service.envelope;
+    let Some(code) = body.get(envelope.code_field).and_then(code_text) else {
+        return Err(decode_error(
+            call,
+            &format!("missing status field `{}`", envelope.code_field),
+            raw,
+        ));
+    };
+    let failed_code = if !code_matches(envelope.success_code, &code) {
+        Some(code)
+    } else {
+        envelope.result.and_then(|check| {
+            body.get(check.field)
+                .and_then(code_text)
+                .filter(|value| value != check.success)
+        })
+    };
+    match failed_code {
+        None => Ok(()),
+        Some(code) => Err(Error::Business {
+            service: call.service,
+            operation: call.operation,
+            known: known_error(service, &code, 200),
+            message: text_field(body, envelope.message_field),
+            code,
+        }),
+    }
+}
+
+/// The payload of a successful body: the data field (null when absent), or the whole
+/// body for flat envelopes.
+pub(crate) fn payload(envelope: &EnvelopeDescriptor, body: Map<String, Value>) -> Value {
+    match envelope.data_field {
+        Some(field) => body.get(field).cloned().unwrap_or(Value::Null),
+        None => Value::Object(body),
+    }
+}
+
+/// The error for a non-2xx status other than a gateway rejection: a business error when
+/// the body is an envelope whose code the descriptor lists with this status, otherwise
+/// [`Error::HttpStatus`] with a snippet.
+pub(crate) fn status_error(
+    service: &ServiceDescriptor,
+    call: &CallInfo,
+    raw: &RawResponse,
+) -> Error {
+    let envelope = &service.envelope;
+    if let Ok(Value::Object(body)) = serde_json::from_slice::<Value>(&raw.body) {
+        if let Some(code) = body.get(envelope.code_field).and_then(code_text) {
+            if let Some(known) = service.error(&code, Some(raw.status)) {
+                return Error::Business {
+                    service: call.service,
+                    operation: call.operation,
+                    message: text_field(&body, envelope.message_field),
+                    code,
+                    known: Some(known),
+                };
+            }
+        }
+    }
+    Error::HttpStatus {
+        service: call.service,
+        operation: call.operation,
+        status: raw.status,
+        snippet: snippet(&raw.body),
+    }
+}
+
+/// Decodes a payload into the caller's type. A `null` (or absent) payload that the type
+/// does not accept is retried as `{}`, so response structs whose fields are all optional
+/// decode from an empty `data`.
+pub(crate) fn decode_payload<T: DeserializeOwned>(
+    call: &CallInfo,
+    payload: Value,
+) -> Result<T, Error> {
+    let is_null = payload.is_null();
+    match T::deserialize(&payload) {
+        Ok(value) => Ok(value),
+        Err(_) if is_null => T::deserialize(&Value::Object(Map::new()))
+            .map_err(|e| decode_error(call, &e.to_string(), b"null")),
+        Err(e) => Err(decode_error(
+            call,
+            &e.to_string(),
+            payload.to_string().as_bytes(),
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::descriptor::{AuthScheme, ErrorAction, ErrorCodeInfo, Md5SignScheme, ResultCheck};
+    use serde_json::json;
+
+    const INFO: CallInfo = CallInfo {
+        service: "svc",
+        operation: "op",
+        idempotent: false,
+    };
+
+    const ERRORS: &[ErrorCodeInfo] = &[
+        ErrorCodeInfo {
+            code: "1000202001",
+            http_status: None,
+            name: "jwt_token_expired",
+            description: "JWT token has expired",
+            action: ErrorAction::RefreshToken,
+            retryable: false,
+        },
+        ErrorCodeInfo {
+            code: "40101",
+            http_status: Some(401),
+            name: "unauthorized",
+            description: "",
+            action: ErrorAction::None,
+            retryable: false,
+        },
+    ];
+
+    const SCHEME: Md5SignScheme = Md5SignScheme {
+        field: "sign",
+        skip_null: true,
+        skip_empty: false,
+        pair_separator: "&",
+        kv_separator: "=",
+        secret_suffix: "&key={key}",
+        uppercase: false,
+        verify_response: true,
+    };
+
+    const WRAPPED: ServiceDescriptor = ServiceDescriptor {
+        name: "svc",
+        base_url: "http://localhost",
+        auth: AuthScheme::Md5BodySign(SCHEME),
+        envelope: EnvelopeDescriptor {
+            code_field: "errcode",
+            success_code: Code::Int(0),
+            message_field: "description",
+            data_field: Some("data"),
+            result: None,
+        },
+        errors: ERRORS,
+        endpoints: &[],
+    };
+
+    const FLAT: ServiceDescriptor = ServiceDescriptor {
+        envelope: EnvelopeDescriptor {
+            code_field: "return_code",
+            success_code: Code::Str("SUCCESS"),
+            message_field: "return_msg",
+            data_field: None,
+            result: Some(ResultCheck {
+                field: "result_code",
+                success: "SUCCESS",
+            }),
+        },
+        ..WRAPPED
+    };
+
+    fn obj(value: Value) -> Map<String, Value> {
+        match value {
+            Value::Object(map) => map,
+            _ => Map::new(),
+        }
+    }
+
+    #[test]
+    fn integer_success_code_accepts_number_and_string() {
+        for body in [json!({"errcode": 0}), json!({"errcode": "0"})] {
+            assert!(check(&WRAPPED, &INFO, &obj(body), b"").is_ok());
+        }
+    }
+
+    #[test]
+    fn business_error_carries_known_entry() {
+        let body = obj(json!({"errcode": 1000202001, "description": "JWT token has expired"}));
+        match check(&WRAPPED, &INFO, &body, b"") {
+            Err(Error::Business {
+                code,
+                message,
+                known,
+                ..
+            }) => {
+                assert_eq!(code, "1000202001");
+                assert_eq!(message, "JWT token has expired");
+                assert_eq!(known.map(|k| k.action), Some(ErrorAction::RefreshToken));
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        let unknown = obj(json!({"errcode": 7, "description": null}));
+        match check(&WRAPPED, &INFO, &unknown, b"") {
+            Err(Error::Business {
+                code,
+                known,
+                message,
+                ..
+            }) => {
+                assert_eq!(code, "7");
+                assert!(known.is_none());
+                assert_eq!(message, "");
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn missing_code_is_a_decode_error() {
+        let body = obj(json!({"data": {}}));
+        assert!(matches!(
+            check(&WRAPPED, &INFO, &body, b"{\"data\":{}}"),
+            Err(Error::Decode { .. })
+        ));
+    }
+
+    #[test]
+    fn flat_envelope_result_check() {
+        let ok = obj(json!({"return_code": "SUCCESS", "result_code": "SUCCESS"}));
+        assert!(check(&FLAT, &INFO, &ok, b"").is_ok());
+        let no_result = obj(json!({"return_code": "SUCCESS"}));
+        assert!(check(&FLAT, &INFO, &no_result, b"").is_ok());
+        let refunded =
+            obj(json!({"return_code": "0205", "return_msg": "券码已退款", "result_code": "FAIL"}));
+        match check(&FLAT, &INFO, &refunded, b"") {
+            Err(Error::Business { code, message, .. }) => {
+                assert_eq!(code, "0205");
+                assert_eq!(message, "券码已退款");
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        let failed =
+            obj(json!({"return_code": "SUCCESS", "return_msg": "no", "result_code": "FAIL"}));
+        assert_eq!(
+            check(&FLAT, &INFO, &failed, b"")
+                .err()
+                .and_then(|e| e.code().map(str::to_owned)),
+            Some("FAIL".to_owned())
+        );
+    }
+
+    #[test]
+    fn payload_selection() {
+        let body = obj(json!({"errcode": 0, "data": {"a": 1}}));
+        assert_eq!(payload(&WRAPPED.envelope, body), json!({"a": 1}));
+        assert_eq!(
+            payload(&WRAPPED.envelope, obj(json!({"errcode": 0}))),
+            Value::Null
+        );
+        let flat = obj(json!({"return_code": "SUCCESS", "x": 1}));
+        assert_eq!(payload(&FLAT.envelope, flat.clone()), Value::Object(flat));
+    }
+
+    #[derive(serde::Deserialize, Debug, PartialEq)]
+    struct AllOptional {
+        id: Option<String>,
+    }
+
+    #[derive(serde::Deserialize, Debug)]
+    struct Required {
+        #[allow(dead_code)]
+        id: String,
+    }
+
+    #[test]
+    fn null_payload_decoding() {
+        assert!(decode_payload::<()>(&INFO, Value::Null).is_ok());
+        assert_eq!(
+            decode_payload::<Value>(&INFO, Value::Null).ok(),
+            Some(Value::Null)
+        );
+        assert_eq!(
+            decode_payload::<AllOptional>(&INFO, Value::Null).ok(),
+            Some(AllOptional { id: None })
+        );
+        assert_eq!(
+            decode_payload::<Option<AllOptional>>(&INFO, Value::Null).ok(),
+            Some(None)
+        );
+        assert!(matches!(
+            decode_payload::<Required>(&INFO, Value::Null),
+            Err(Error::Decode { .. })
+        ));
+        assert!(matches!(
+            decode_payload::<Required>(&INFO, json!({"id": 5})),
+            Err(Error::Decode { .. })
+        ));
+    }
+
+    #[test]
+    fn non_2xx_bodies() {
+        let raw = RawResponse {
+            status: 401,
+            body: br#"{"errcode": 40101, "description": "nope"}"#.to_vec(),
+        };
+        assert!(matches!(
+            status_error(&WRAPPED, &INFO, &raw),
+            Error::Business { .. }
+        ));
+        let html = RawResponse {
+            status: 502,
+            body: b"<html>bad gateway</html>".to_vec(),
+        };
+        match status_error(&WRAPPED, &INFO, &html) {
+            Error::HttpStatus {
+                status, snippet, ..
+            } => {
+                assert_eq!(status, 502);
+                assert_eq!(snippet, "<html>bad gateway</html>");
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn known_error_prefers_the_status_it_arrived_with() {
+        const SAME_CODE: &[ErrorCodeInfo] = &[
+            ErrorCodeInfo {
+                code: "4008",
+                http_status: Some(519),
+                name: "gateway_signature_invalid",
+                description: "",
+                action: ErrorAction::None,
+                retryable: false,
+            },
+            ErrorCodeInfo {
+                code: "4008",
+                http_status: None,
+                name: "business_4008",
+                description: "",
+                action: ErrorAction::None,
+                retryable: false,
+            },
+        ];
+        const SERVICE: ServiceDescriptor = ServiceDescriptor {
+            errors: SAME_CODE,
+            ..WRAPPED
+        };
+        let name = |status| known_error(&SERVICE, "4008", status).map(|k| k.name);
+        assert_eq!(name(519), Some("gateway_signature_invalid"));
+        assert_eq!(name(200), Some("business_4008"));
+        assert_eq!(known_error(&SERVICE, "9999", 200), None);
+    }
+
+    #[test]
+    fn non_object_bodies() {
+        assert!(matches!(
+            parse_object(&INFO, b"[1]"),
+            Err(Error::Decode { .. })
+        ));
+        assert!(matches!(
+            parse_object(&INFO, b"{\"a\":"),
+            Err(Error::Decode { .. })
+        ));
+        assert!(parse_object(&INFO, b"{}").is_ok());
+    }
+}

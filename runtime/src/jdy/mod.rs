@@ -1,0 +1,9 @@
+//! Kingdee JDY retail cloud: gateway signing, app-token lifecycle and the client.
+
+mod client;
+mod config;
+pub mod signing;
+mod token;
+
+pub use client::JdyClient;
+pub use config::JdyConfig;

@@ -1,0 +1,155 @@
+//! The app-token cache: one fetch at a time, shared by every call of a client.
+
+use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use tokio::sync::Mutex;
+
+use crate::error::Error;
+use crate::secret::Secret;
+
+/// How long before its expiry a token is replaced, so that a token never expires
+/// between being read here and being checked by the gateway.
+const REFRESH_EARLY: Duration = Duration::from_secs(5 * 60);
+
+const MAX_TTL: Duration = Duration::from_secs(365 * 24 * 60 * 60);
+
+/// A token handed to a call, with the generation that identifies it for invalidation.
+#[derive(Clone, Debug)]
+pub(crate) struct Lease {
+    pub token: Secret,
+    pub generation: u64,
+}
+
+#[derive(Debug)]
+struct Cached {
+    lease: Lease,
+    refresh_at: Instant,
+}
+
+/// Holds the current token. The mutex is held during a fetch, so concurrent callers
+/// wait for that one fetch instead of starting their own.
+#[derive(Debug, Default)]
+pub(crate) struct TokenCache {
+    slot: Mutex<Option<Cached>>,
+    generation: AtomicU64,
+    fetches: AtomicU64,
+}
+
+impl TokenCache {
+    /// The cached token, or a new one from `fetch` (which returns the token and its
+    /// lifetime) when there is none or it is due for refresh.
+    pub async fn get<F, Fut>(&self, fetch: F) -> Result<Lease, Error>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<(Secret, Duration), Error>>,
+    {
+        let mut slot = self.slot.lock().await;
+        if let Some(cached) = slot.as_ref() {
+            if Instant::now() < cached.refresh_at {
+                return Ok(cached.lease.clone());
+            }
+        }
+        self.fetches.fetch_add(1, Ordering::Relaxed);
+        let (token, ttl) = fetch().await?;
+        let lease = Lease {
+            token,
+            generation: self.generation.fetch_add(1, Ordering::Relaxed) + 1,
+        };
+        // Capped so that the deadline cannot overflow `Instant`.
+        let ttl = ttl.min(MAX_TTL);
+        let early = REFRESH_EARLY.min(ttl / 2);
+        *slot = Some(Cached {
+            lease: lease.clone(),
+            refresh_at: Instant::now() + (ttl - early),
+        });
+        tracing::debug!(generation = lease.generation, "app-token fetched");
+        Ok(lease)
+    }
+
+    /// Drops the token of `generation` after the service rejected it. A token that was
+    /// already replaced stays, so many calls failing with the same old token cause a
+    /// single refresh.
+    pub async fn invalidate(&self, generation: u64) {
+        let mut slot = self.slot.lock().await;
+        if slot
+            .as_ref()
+            .is_some_and(|c| c.lease.generation == generation)
+        {
+            *slot = None;
+            tracing::debug!(generation, "app-token invalidated");
+        }
+    }
+
+    /// Number of fetches started so far.
+    pub fn fetches(&self) -> u64 {
+        self.fetches.load(Ordering::Relaxed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    async fn fetch_ok(ttl: Duration) -> Result<(Secret, Duration), Error> {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        Ok((Secret::new("t"), ttl))
+    }
+
+    #[tokio::test]
+    async fn concurrent_callers_share_one_fetch() {
+        let cache = Arc::new(TokenCache::default());
+        let mut tasks = Vec::new();
+        for _ in 0..20 {
+            let cache = Arc::clone(&cache);
+            tasks.push(tokio::spawn(async move {
+                cache.get(|| fetch_ok(Duration::from_secs(3600))).await
+            }));
+        }
+        for task in tasks {
+            let lease = task.await.ok().and_then(Result::ok);
+            assert_eq!(lease.map(|l| l.generation), Some(1));
+        }
+        assert_eq!(cache.fetches(), 1);
+    }
+
+    #[tokio::test]
+    async fn expired_tokens_are_refetched() {
+        let cache = TokenCache::default();
+        for _ in 0..3 {
+            assert!(cache.get(|| fetch_ok(Duration::ZERO)).await.is_ok());
+        }
+        assert_eq!(cache.fetches(), 3);
+    }
+
+    #[tokio::test]
+    async fn invalidation_only_drops_the_named_generation() {
+        let cache = TokenCache::default();
+        let ttl = Duration::from_secs(3600);
+        let first = cache.get(|| fetch_ok(ttl)).await.ok().map(|l| l.generation);
+        assert_eq!(first, Some(1));
+        cache.invalidate(1).await;
+        let second = cache.get(|| fetch_ok(ttl)).await.ok().map(|l| l.generation);
+        assert_eq!(second, Some(2));
+        cache.invalidate(1).await;
+        let third = cache.get(|| fetch_ok(ttl)).await.ok().map(|l| l.generation);
+        assert_eq!(third, Some(2));
+        assert_eq!(cache.fetches(), 2);
+    }
+
+    #[tokio::test]
+    async fn failed_fetch_leaves_no_token() {
+        let cache = TokenCache::default();
+        let failed = cache
+            .get(|| async { Err::<(Secret, Duration), _>(Error::config("down")) })
+            .await;
+        assert!(failed.is_err());
+        assert!(cache
+            .get(|| fetch_ok(Duration::from_secs(60)))
+            .await
+            .is_ok());
+        assert_eq!(cache.fetches(), 2);
+    }
+}

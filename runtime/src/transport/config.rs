@@ -1,0 +1,78 @@
+//! Timeouts, retry policy and limits shared by both vendors' clients.
+
+use std::time::Duration;
+
+/// How requests are sent and repeated.
+///
+/// A request is repeated only when that cannot cause a duplicate effect: after a
+/// connection failure before anything was sent (any endpoint), or after a transient
+/// answer (HTTP 429, 5xx, a timeout, a vendor code marked `retryable`) for endpoints
+/// whose descriptor has an `idempotency_key`.
+#[derive(Clone, Debug)]
+pub struct TransportConfig {
+    /// Limit for establishing a connection (TCP and TLS).
+    pub connect_timeout: Duration,
+    /// Limit for one attempt: connecting, sending and reading the whole response.
+    pub timeout: Duration,
+    /// Repeats after the first attempt.
+    pub max_retries: u32,
+    /// First backoff delay; doubles per retry, with jitter.
+    pub backoff_base: Duration,
+    /// Longest backoff delay.
+    pub backoff_max: Duration,
+    /// Largest accepted response body in bytes; reading stops past it.
+    pub max_body_bytes: usize,
+    /// `User-Agent` header.
+    pub user_agent: String,
+}
+
+impl Default for TransportConfig {
+    fn default() -> TransportConfig {
+        TransportConfig {
+            connect_timeout: Duration::from_secs(5),
+            timeout: Duration::from_secs(30),
+            max_retries: 2,
+            backoff_base: Duration::from_millis(100),
+            backoff_max: Duration::from_secs(2),
+            max_body_bytes: 4 * 1024 * 1024,
+            user_agent: format!("retail-apis/{}", env!("CARGO_PKG_VERSION")),
+        }
+    }
+}
+
+impl TransportConfig {
+    /// Delay before retry number `retry` (1-based): exponential from `backoff_base`,
+    /// capped at `backoff_max`, scaled by a random factor in [0.5, 1] so that clients
+    /// failing together do not retry in lockstep.
+    pub(crate) fn backoff(&self, retry: u32) -> Duration {
+        let exponent = retry.saturating_sub(1).min(16);
+        let full = self
+            .backoff_base
+            .saturating_mul(1u32 << exponent)
+            .min(self.backoff_max);
+        let factor: f64 = rand::Rng::random_range(&mut rand::rng(), 0.5..=1.0);
+        full.mul_f64(factor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        let config = TransportConfig {
+            backoff_base: Duration::from_millis(100),
+            backoff_max: Duration::from_millis(350),
+            ..TransportConfig::default()
+        };
+        for _ in 0..50 {
+            let first = config.backoff(1);
+            assert!(first >= Duration::from_millis(50) && first <= Duration::from_millis(100));
+            let second = config.backoff(2);
+            assert!(second >= Duration::from_millis(100) && second <= Duration::from_millis(200));
+            let late = config.backoff(40);
+            assert!(late >= Duration::from_millis(175) && late <= Duration::from_millis(350));
+        }
+    }
+}

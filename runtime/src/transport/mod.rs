@@ -1,0 +1,233 @@
+//! HTTP sending with per-attempt timeouts, a response size limit and safe retries.
+
+mod config;
+
+use std::future::Future;
+use std::time::Duration;
+
+use tracing::Instrument as _;
+
+pub use config::TransportConfig;
+
+use crate::error::Error;
+
+/// Which call an attempt belongs to; names errors and log events.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct CallInfo {
+    pub service: &'static str,
+    pub operation: &'static str,
+    /// Repeating the request after it may have been processed is harmless.
+    pub idempotent: bool,
+}
+
+/// A complete response: status and body, read up to the size limit.
+#[derive(Debug)]
+pub(crate) struct RawResponse {
+    pub status: u16,
+    pub body: Vec<u8>,
+}
+
+/// A shared HTTP client plus the policy of [`TransportConfig`].
+#[derive(Debug)]
+pub(crate) struct Transport {
+    http: reqwest::Client,
+    config: TransportConfig,
+}
+
+impl Transport {
+    pub fn new(config: TransportConfig) -> Result<Transport, Error> {
+        // The per-attempt limit is enforced around send and body read together, so the
+        // reqwest client only gets the connect timeout.
+        let http = reqwest::Client::builder()
+            .connect_timeout(config.connect_timeout)
+            .user_agent(config.user_agent.clone())
+            .build()
+            .map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))?;
+        Ok(Transport { http, config })
+    }
+
+    pub fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
+    /// Sends one request and reads the whole body, within the per-attempt timeout.
+    pub async fn send(
+        &self,
+        call: &CallInfo,
+        request: reqwest::RequestBuilder,
+    ) -> Result<RawResponse, Error> {
+        let request = request.build().map_err(|e| Error::Encode {
+            service: call.service,
+            operation: call.operation,
+            message: error_text(e),
+        })?;
+        let limit = self.config.max_body_bytes;
+        tracing::debug!(method = %request.method(), path = request.url().path(), "sending request");
+        let exchange = async {
+            let mut response = self
+                .http
+                .execute(request)
+                .await
+                .map_err(|e| transport_error(call, self.config.timeout, e))?;
+            let status = response.status().as_u16();
+            let too_large = || Error::TooLarge {
+                service: call.service,
+                operation: call.operation,
+                limit,
+            };
+            if response
+                .content_length()
+                .is_some_and(|len| len > limit as u64)
+            {
+                return Err(too_large());
+            }
+            let mut body = Vec::new();
+            while let Some(chunk) = response
+                .chunk()
+                .await
+                .map_err(|e| transport_error(call, self.config.timeout, e))?
+            {
+                if body.len() + chunk.len() > limit {
+                    return Err(too_large());
+                }
+                body.extend_from_slice(&chunk);
+            }
+            tracing::debug!(status, bytes = body.len(), "response received");
+            Ok(RawResponse { status, body })
+        };
+        match tokio::time::timeout(self.config.timeout, exchange).await {
+            Ok(result) => result,
+            Err(_) => Err(Error::Timeout {
+                service: call.service,
+                operation: call.operation,
+                timeout: self.config.timeout,
+                attempts: 1,
+            }),
+        }
+    }
+
+    /// Runs `attempt` until it succeeds, fails for good, or retries run out.
+    ///
+    /// `attempt` builds a fresh request each time (fresh nonce and timestamp) and turns
+    /// the response into the final result, so vendor error codes take part in the
+    /// retry decision.
+    pub async fn with_retries<T, F, Fut>(&self, call: &CallInfo, mut attempt: F) -> Result<T, Error>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T, Error>>,
+    {
+        let mut number: u32 = 1;
+        loop {
+            let span = tracing::debug_span!("attempt", attempt = number);
+            let result = attempt().instrument(span).await;
+            let error = match result {
+                Ok(value) => return Ok(value),
+                Err(error) => error,
+            };
+            let safe = error.never_sent() || (call.idempotent && error.is_retryable());
+            if !safe || number > self.config.max_retries {
+                tracing::debug!(attempt = number, error = %error, "call failed");
+                return Err(error.with_attempts(number));
+            }
+            let delay = self.config.backoff(number);
+            tracing::warn!(
+                attempt = number,
+                delay_ms = delay_ms(delay),
+                error = %error,
+                "retrying"
+            );
+            tokio::time::sleep(delay).await;
+            number += 1;
+        }
+    }
+}
+
+fn delay_ms(delay: Duration) -> u64 {
+    u64::try_from(delay.as_millis()).unwrap_or(u64::MAX)
+}
+
+/// A reqwest error as text with its causes, without the URL.
+fn error_text(error: reqwest::Error) -> String {
+    let error = error.without_url();
+    let mut text = error.to_string();
+    let mut source = std::error::Error::source(&error);
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+fn transport_error(call: &CallInfo, timeout: Duration, error: reqwest::Error) -> Error {
+    // Connect errors (refused, DNS, TLS handshake, connect timeout) happen before any
+    // byte of the request is written.
+    let sent = !error.is_connect();
+    if sent && error.is_timeout() {
+        return Error::Timeout {
+            service: call.service,
+            operation: call.operation,
+            timeout,
+            attempts: 1,
+        };
+    }
+    Error::Transport {
+        service: call.service,
+        operation: call.operation,
+        message: error_text(error),
+        sent,
+        attempts: 1,
+    }
+}
+
+/// Milliseconds since the Unix epoch, as the Kingdee gateway expects.
+pub(crate) fn timestamp_ms() -> String {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis())
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// A random 10-digit positive integer from a CSPRNG (`ThreadRng` is ChaCha, seeded by
+/// the OS), so nonces cannot be predicted or repeated in practice.
+pub(crate) fn nonce() -> String {
+    rand::Rng::random_range(&mut rand::rng(), 1_000_000_000u64..=9_999_999_999).to_string()
+}
+
+/// `base` and `path` joined with exactly one `/`.
+pub(crate) fn join_url(base: &str, path: &str) -> String {
+    format!(
+        "{}/{}",
+        base.trim_end_matches('/'),
+        path.trim_start_matches('/')
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nonce_is_ten_digits() {
+        for _ in 0..100 {
+            let n = nonce();
+            assert_eq!(n.len(), 10);
+            assert!(n.bytes().all(|b| b.is_ascii_digit()));
+            assert!(!n.starts_with('0'));
+        }
+        assert_ne!(nonce(), nonce());
+    }
+
+    #[test]
+    fn timestamp_is_milliseconds() {
+        let ts: u128 = timestamp_ms().parse().unwrap_or_default();
+        assert!(ts > 1_600_000_000_000);
+    }
+
+    #[test]
+    fn joins_urls() {
+        assert_eq!(join_url("http://h/", "/p"), "http://h/p");
+        assert_eq!(join_url("http://h", "p"), "http://h/p");
+    }
+}

@@ -1,0 +1,509 @@
+//! A local gateway for the transport tests: real HTTP on 127.0.0.1, answers chosen by
+//! path, request headers and signatures checked with the runtime's own functions.
+
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use retail_apis_runtime::jdy::signing as jdy_signing;
+use retail_apis_runtime::shoubei::signing as sb_signing;
+use retail_apis_runtime::{
+    AuthScheme, Code, EndpointDescriptor, EnvelopeDescriptor, ErrorAction, ErrorCodeInfo,
+    HttpMethod, KingdeeGatewayScheme, Md5SignScheme, ResultCheck, ServiceDescriptor,
+    TransportConfig,
+};
+use serde_json::{json, Map, Value};
+
+pub const CLIENT_ID: &str = "client-1";
+pub const CLIENT_SECRET: &str = "client-secret-value";
+pub const APP_KEY: &str = "app-key-1";
+pub const APP_SECRET: &str = "app-secret-value";
+pub const DOMAIN: &str = "tenant.example";
+pub const SB_KEY: &str = "shoubei-key-value";
+
+pub const GATEWAY: KingdeeGatewayScheme = KingdeeGatewayScheme {
+    auth_version: "2.0",
+    sign_headers: "X-Api-TimeStamp,X-Api-Nonce",
+    timestamp_window_ms: 300_000,
+    token_method: HttpMethod::Get,
+    token_path: "/auth/token",
+    token_field: "app-token",
+    token_ttl_secs: 86_400,
+    gateway_status: 519,
+    gateway_code_field: "errcode",
+    gateway_message_field: "description",
+    gateway_message_cn_field: "descriptionCn",
+};
+
+const fn gw(code: &'static str, action: ErrorAction, retryable: bool) -> ErrorCodeInfo {
+    ErrorCodeInfo {
+        code,
+        http_status: Some(519),
+        name: "gateway",
+        description: "",
+        action,
+        retryable,
+    }
+}
+
+pub const JDY_ERRORS: &[ErrorCodeInfo] = &[
+    ErrorCodeInfo {
+        code: "1000202001",
+        http_status: None,
+        name: "jwt_token_expired",
+        description: "JWT token has expired",
+        action: ErrorAction::RefreshToken,
+        retryable: false,
+    },
+    ErrorCodeInfo {
+        code: "1030002006",
+        http_status: None,
+        name: "authorization_secret_invalid",
+        description: "",
+        action: ErrorAction::Reauthorize,
+        retryable: false,
+    },
+    gw("4008", ErrorAction::None, false),
+    gw("4011", ErrorAction::RefreshToken, false),
+    gw("5003", ErrorAction::None, true),
+];
+
+const fn jdy_endpoint(
+    operation: &'static str,
+    path: &'static str,
+    idempotent: bool,
+) -> EndpointDescriptor {
+    EndpointDescriptor {
+        service: "jdy",
+        operation,
+        method: HttpMethod::Post,
+        path,
+        idempotency_key: if idempotent { Some("bill_no") } else { None },
+    }
+}
+
+pub const OK: EndpointDescriptor = jdy_endpoint("ok", "/jdy/ok", false);
+pub const NULL_DATA: EndpointDescriptor = jdy_endpoint("null_data", "/jdy/null", false);
+pub const EXPIRE_ONCE: EndpointDescriptor = jdy_endpoint("expire_once", "/jdy/expire-once", false);
+pub const EXPIRE_ALWAYS: EndpointDescriptor =
+    jdy_endpoint("expire_always", "/jdy/expire-always", false);
+pub const GATEWAY_EXPIRE_ONCE: EndpointDescriptor =
+    jdy_endpoint("gateway_expire_once", "/jdy/gw-expire-once", false);
+pub const REAUTHORIZE: EndpointDescriptor = jdy_endpoint("reauthorize", "/jdy/reauthorize", true);
+pub const SLOW: EndpointDescriptor = jdy_endpoint("slow", "/jdy/slow", false);
+pub const HTML: EndpointDescriptor = jdy_endpoint("html", "/jdy/html", false);
+pub const TRUNCATED: EndpointDescriptor = jdy_endpoint("truncated", "/jdy/truncated", false);
+pub const REJECTED: EndpointDescriptor = jdy_endpoint("rejected", "/jdy/gw-4008", true);
+pub const UNAVAILABLE: EndpointDescriptor = jdy_endpoint("unavailable", "/jdy/503", false);
+pub const UNAVAILABLE_IDEMPOTENT: EndpointDescriptor =
+    jdy_endpoint("unavailable_idempotent", "/jdy/503-idem", true);
+pub const GATEWAY_BUSY: EndpointDescriptor = jdy_endpoint("gateway_busy", "/jdy/gw-5003", true);
+pub const GATEWAY_BUSY_ONCE: EndpointDescriptor =
+    jdy_endpoint("gateway_busy_once", "/jdy/gw-5003-once", true);
+pub const HUGE: EndpointDescriptor = jdy_endpoint("huge", "/jdy/huge", false);
+pub const NOT_FOUND: EndpointDescriptor = jdy_endpoint("not_found", "/jdy/404", false);
+pub const QUERY: EndpointDescriptor = EndpointDescriptor {
+    method: HttpMethod::Get,
+    ..jdy_endpoint("query", "/jdy/query", true)
+};
+
+pub static JDY: ServiceDescriptor = ServiceDescriptor {
+    name: "jdy",
+    base_url: "https://api.kingdee.com",
+    auth: AuthScheme::KingdeeGateway(GATEWAY),
+    envelope: EnvelopeDescriptor {
+        code_field: "errcode",
+        success_code: Code::Int(0),
+        message_field: "description",
+        data_field: Some("data"),
+        result: None,
+    },
+    errors: JDY_ERRORS,
+    endpoints: &[OK],
+};
+
+pub const MD5: Md5SignScheme = Md5SignScheme {
+    field: "sign",
+    skip_null: true,
+    skip_empty: false,
+    pair_separator: "&",
+    kv_separator: "=",
+    secret_suffix: "&key={key}",
+    uppercase: false,
+    verify_response: true,
+};
+
+const fn sb_endpoint(operation: &'static str, path: &'static str) -> EndpointDescriptor {
+    EndpointDescriptor {
+        service: "shoubei",
+        operation,
+        method: HttpMethod::Post,
+        path,
+        idempotency_key: None,
+    }
+}
+
+pub const SB_OK: EndpointDescriptor = sb_endpoint("write_off", "/sb/ok");
+pub const SB_FAIL: EndpointDescriptor = sb_endpoint("write_off_fail", "/sb/fail");
+pub const SB_UNSIGNED: EndpointDescriptor = sb_endpoint("unsigned", "/sb/unsigned");
+pub const SB_BAD_SIGN: EndpointDescriptor = sb_endpoint("bad_sign", "/sb/bad-sign");
+
+pub static SHOUBEI: ServiceDescriptor = ServiceDescriptor {
+    name: "shoubei",
+    base_url: "https://open.51shoubei.com",
+    auth: AuthScheme::Md5BodySign(MD5),
+    envelope: EnvelopeDescriptor {
+        code_field: "return_code",
+        success_code: Code::Str("SUCCESS"),
+        message_field: "return_msg",
+        data_field: None,
+        result: Some(ResultCheck {
+            field: "result_code",
+            success: "SUCCESS",
+        }),
+    },
+    errors: &[ErrorCodeInfo {
+        code: "0205",
+        http_status: None,
+        name: "coupon_refunded",
+        description: "券码已退款",
+        action: ErrorAction::None,
+        retryable: false,
+    }],
+    endpoints: &[SB_OK],
+};
+
+/// Fast retries so the tests do not wait on backoff.
+pub fn fast_transport() -> TransportConfig {
+    TransportConfig {
+        backoff_base: Duration::from_millis(1),
+        backoff_max: Duration::from_millis(5),
+        timeout: Duration::from_secs(5),
+        ..TransportConfig::default()
+    }
+}
+
+/// What the server saw.
+#[derive(Default)]
+pub struct Seen {
+    pub token_fetches: AtomicU64,
+    hits: Mutex<HashMap<String, u64>>,
+    nonces: Mutex<Vec<String>>,
+    pub bodies: Mutex<Vec<Value>>,
+    pub problems: Mutex<Vec<String>>,
+}
+
+impl Seen {
+    pub fn hits(&self, path: &str) -> u64 {
+        self.hits
+            .lock()
+            .map(|h| h.get(path).copied().unwrap_or(0))
+            .unwrap_or(0)
+    }
+
+    pub fn nonces(&self) -> Vec<String> {
+        self.nonces.lock().map(|n| n.clone()).unwrap_or_default()
+    }
+
+    pub fn problems(&self) -> Vec<String> {
+        self.problems.lock().map(|p| p.clone()).unwrap_or_default()
+    }
+
+    fn problem(&self, text: String) {
+        if let Ok(mut p) = self.problems.lock() {
+            p.push(text);
+        }
+    }
+
+    fn hit(&self, path: &str) -> u64 {
+        let mut hits = match self.hits.lock() {
+            Ok(h) => h,
+            Err(_) => return 0,
+        };
+        let n = hits.entry(path.to_owned()).or_insert(0);
+        *n += 1;
+        *n
+    }
+}
+
+/// Starts the server; returns its base URL and what it saw.
+pub async fn start() -> (String, Arc<Seen>) {
+    let seen = Arc::new(Seen::default());
+    let state = Arc::clone(&seen);
+    let app = Router::new().fallback(
+        move |method: Method, uri: Uri, headers: HeaderMap, body: Bytes| {
+            let seen = Arc::clone(&state);
+            async move { handle(&seen, method, uri, headers, body).await }
+        },
+    );
+    let listener = match tokio::net::TcpListener::bind("127.0.0.1:0").await {
+        Ok(l) => l,
+        Err(e) => panic!("cannot bind: {e}"),
+    };
+    let addr = match listener.local_addr() {
+        Ok(a) => a,
+        Err(e) => panic!("no local address: {e}"),
+    };
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    (format!("http://{addr}"), seen)
+}
+
+fn header<'a>(headers: &'a HeaderMap, name: &str) -> &'a str {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+}
+
+fn json_response(status: u16, body: Value) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (
+        status,
+        [("content-type", "application/json")],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+fn ok(data: Value) -> Response {
+    json_response(
+        200,
+        json!({"errcode": 0, "description": "success", "data": data}),
+    )
+}
+
+fn gateway(code: u32) -> Response {
+    json_response(
+        519,
+        json!({"errcode": code, "description": format!("gateway {code}"), "descriptionCn": "网关拒绝"}),
+    )
+}
+
+fn query_of(uri: &Uri) -> Vec<(String, String)> {
+    let raw = uri.query().unwrap_or("");
+    raw.split('&')
+        .filter(|p| !p.is_empty())
+        .map(|pair| {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            (decode_component(k), decode_component(v))
+        })
+        .collect()
+}
+
+/// `application/x-www-form-urlencoded` decoding, enough for the tests' ASCII values.
+fn decode_component(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => {
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("00");
+                out.push(u8::from_str_radix(hex, 16).unwrap_or(0));
+                i += 2;
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+async fn handle(
+    seen: &Seen,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let path = uri.path().to_owned();
+    let n = seen.hit(&path);
+    if path.starts_with("/sb/") {
+        return shoubei(seen, &path, &body);
+    }
+    if let Some(problem) = check_gateway_headers(&method, &uri, &headers) {
+        seen.problem(format!("{path}: {problem}"));
+        return gateway(4008);
+    }
+    if let Ok(mut nonces) = seen.nonces.lock() {
+        nonces.push(header(&headers, "X-Api-Nonce").to_owned());
+    }
+    if path == GATEWAY.token_path {
+        if !header(&headers, "app-token").is_empty() {
+            seen.problem("token request carries an app-token".into());
+        }
+        let query = query_of(&uri);
+        let expected = jdy_signing::app_signature(APP_KEY, APP_SECRET);
+        let has = |k: &str, v: &str| query.iter().any(|(qk, qv)| qk == k && qv == v);
+        if !has("app_key", APP_KEY) || !has("app_signature", &expected) {
+            seen.problem(format!("token query wrong: {query:?}"));
+        }
+        let fetch = seen.token_fetches.fetch_add(1, Ordering::SeqCst) + 1;
+        // Long enough that concurrent callers pile up behind the first fetch.
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        return ok(json!({"app-token": format!("tok-{fetch}")}));
+    }
+    let token = header(&headers, "app-token").to_owned();
+    if token.is_empty() {
+        return gateway(4009);
+    }
+    if let Ok(value) = serde_json::from_slice::<Value>(&body) {
+        if let Ok(mut bodies) = seen.bodies.lock() {
+            bodies.push(value);
+        }
+    }
+    match path.as_str() {
+        "/jdy/ok" => ok(
+            json!({"token": token, "echo": serde_json::from_slice::<Value>(&body).unwrap_or(Value::Null)}),
+        ),
+        "/jdy/null" => json_response(
+            200,
+            json!({"errcode": 0, "description": "ok", "data": null}),
+        ),
+        "/jdy/query" => ok(json!({"query": query_of(&uri)})),
+        "/jdy/expire-once" if token == "tok-1" => json_response(
+            200,
+            json!({"errcode": 1000202001, "description": "JWT token has expired"}),
+        ),
+        "/jdy/expire-once" => ok(json!({"token": token})),
+        "/jdy/expire-always" => json_response(
+            200,
+            json!({"errcode": 1000202001, "description": "JWT token has expired"}),
+        ),
+        "/jdy/gw-expire-once" if token == "tok-1" => gateway(4011),
+        "/jdy/gw-expire-once" => ok(json!({"token": token})),
+        "/jdy/reauthorize" => json_response(
+            200,
+            json!({"errcode": 1030002006, "description": "授权密钥校验失败"}),
+        ),
+        "/jdy/slow" => {
+            tokio::time::sleep(Duration::from_secs(3)).await;
+            ok(json!({}))
+        }
+        "/jdy/html" => {
+            let page = format!(
+                "<html><body>{}</body></html>",
+                "维护中 maintenance ".repeat(200)
+            );
+            (StatusCode::OK, [("content-type", "text/html")], page).into_response()
+        }
+        "/jdy/truncated" => (StatusCode::OK, "{\"errcode\": 0, \"data\": {\"a\": ").into_response(),
+        "/jdy/gw-4008" => gateway(4008),
+        "/jdy/503" | "/jdy/503-idem" => (StatusCode::SERVICE_UNAVAILABLE, "busy").into_response(),
+        "/jdy/gw-5003" => gateway(5003),
+        "/jdy/gw-5003-once" if n == 1 => gateway(5003),
+        "/jdy/gw-5003-once" => ok(json!({"attempt": n})),
+        "/jdy/huge" => ok(json!({"blob": "x".repeat(64 * 1024)})),
+        _ => (StatusCode::NOT_FOUND, "<h1>no such page</h1>").into_response(),
+    }
+}
+
+/// Every gateway header present and the signature right; `None` when all is well.
+fn check_gateway_headers(method: &Method, uri: &Uri, headers: &HeaderMap) -> Option<String> {
+    let expect = [
+        ("Content-Type", "application/json"),
+        ("X-Api-ClientID", CLIENT_ID),
+        ("X-Api-Auth-Version", "2.0"),
+        ("X-Api-SignHeaders", "X-Api-TimeStamp,X-Api-Nonce"),
+        ("X-GW-Router-Addr", DOMAIN),
+    ];
+    for (name, value) in expect {
+        let all: Vec<_> = headers.get_all(name).iter().collect();
+        if all.len() != 1 || all[0].to_str().ok() != Some(value) {
+            return Some(format!("header {name}: {all:?}"));
+        }
+    }
+    let nonce = header(headers, "X-Api-Nonce");
+    if nonce.len() != 10 || !nonce.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(format!("nonce {nonce:?}"));
+    }
+    let timestamp = header(headers, "X-Api-TimeStamp");
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis())
+        .unwrap_or(0);
+    let ts: u128 = timestamp.parse().unwrap_or(0);
+    if now.abs_diff(ts) > 300_000 {
+        return Some(format!("timestamp {timestamp}"));
+    }
+    let query = query_of(uri);
+    let query: Vec<(&str, &str)> = query
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let http_method = if method == Method::GET {
+        HttpMethod::Get
+    } else {
+        HttpMethod::Post
+    };
+    let expected = jdy_signing::gateway_signature(
+        http_method,
+        uri.path(),
+        &query,
+        nonce,
+        timestamp,
+        CLIENT_SECRET,
+    );
+    if header(headers, "X-Api-Signature") != expected {
+        return Some("signature mismatch".into());
+    }
+    None
+}
+
+fn signed(mut body: Map<String, Value>) -> Response {
+    let sign = sb_signing::sign(&MD5, &body, SB_KEY);
+    body.insert("sign".into(), Value::String(sign));
+    json_response(200, Value::Object(body))
+}
+
+fn object(value: Value) -> Map<String, Value> {
+    match value {
+        Value::Object(map) => map,
+        _ => Map::new(),
+    }
+}
+
+fn shoubei(seen: &Seen, path: &str, body: &[u8]) -> Response {
+    let request = match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(map)) => map,
+        _ => {
+            seen.problem(format!("{path}: body is not an object"));
+            Map::new()
+        }
+    };
+    if !sb_signing::verify(&MD5, &request, SB_KEY) {
+        seen.problem(format!("{path}: request sign invalid"));
+    }
+    let success = object(json!({
+        "return_code": "SUCCESS",
+        "return_msg": "ok",
+        "result_code": "SUCCESS",
+        "settle_amount": 1250,
+        "coupon_code": request.get("coupon_code").cloned().unwrap_or(Value::Null),
+    }));
+    match path {
+        "/sb/ok" => signed(success),
+        "/sb/fail" => signed(object(json!({
+            "return_code": "0205",
+            "return_msg": "券码已退款",
+            "result_code": "FAIL",
+        }))),
+        "/sb/unsigned" => json_response(200, Value::Object(success)),
+        "/sb/bad-sign" => {
+            let mut body = success;
+            body.insert("sign".into(), json!("00000000000000000000000000000000"));
+            json_response(200, Value::Object(body))
+        }
+        _ => (StatusCode::NOT_FOUND, "no").into_response(),
+    }
+}

@@ -1,0 +1,60 @@
+//! Configuration from the environment. One test function, because the process
+//! environment is shared by every test thread of a binary.
+
+use retail_apis_runtime::jdy::JdyConfig;
+use retail_apis_runtime::shoubei::ShoubeiConfig;
+use retail_apis_runtime::Error;
+
+const JDY_VARS: [&str; 6] = [
+    "JDY_BASE_URL",
+    "JDY_CLIENT_ID",
+    "JDY_CLIENT_SECRET",
+    "JDY_APP_KEY",
+    "JDY_APP_SECRET",
+    "JDY_DOMAIN",
+];
+
+fn config_message<T: std::fmt::Debug>(result: Result<T, Error>) -> String {
+    match result {
+        Err(Error::Config { message }) => message,
+        other => panic!("expected a config error, got {other:?}"),
+    }
+}
+
+#[test]
+fn reads_variables_and_names_the_missing_one() {
+    for var in JDY_VARS.iter().chain(&["SHOUBEI_BASE_URL", "SHOUBEI_KEY"]) {
+        std::env::remove_var(var);
+    }
+    assert!(config_message(JdyConfig::from_env()).contains("JDY_CLIENT_ID"));
+
+    std::env::set_var("JDY_CLIENT_ID", "id");
+    std::env::set_var("JDY_CLIENT_SECRET", "very-secret");
+    std::env::set_var("JDY_APP_KEY", "key");
+    std::env::set_var("JDY_APP_SECRET", "");
+    let message = config_message(JdyConfig::from_env());
+    assert!(message.contains("JDY_APP_SECRET"), "{message}");
+    assert!(!message.contains("very-secret"));
+
+    std::env::set_var("JDY_APP_SECRET", "app-secret");
+    std::env::set_var("JDY_DOMAIN", "tenant");
+    let config = JdyConfig::from_env().unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(config.base_url, None);
+    assert_eq!(config.client_secret.expose(), "very-secret");
+    assert_eq!(config.domain, "tenant");
+    let debug = format!("{config:?}");
+    assert!(
+        !debug.contains("very-secret") && !debug.contains("app-secret"),
+        "{debug}"
+    );
+
+    std::env::set_var("JDY_BASE_URL", "http://127.0.0.1:9");
+    let config = JdyConfig::from_env().unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(config.base_url.as_deref(), Some("http://127.0.0.1:9"));
+
+    assert!(config_message(ShoubeiConfig::from_env()).contains("SHOUBEI_KEY"));
+    std::env::set_var("SHOUBEI_KEY", "k");
+    let config = ShoubeiConfig::from_env().unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(config.base_url, None);
+    assert_eq!(config.key.expose(), "k");
+}

@@ -1,0 +1,384 @@
+//! `JdyClient` against a local gateway: headers and signatures, app-token lifecycle,
+//! retries, and the mapping of every kind of bad answer to an error.
+
+mod common;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use common::*;
+use retail_apis_runtime::jdy::{JdyClient, JdyConfig};
+use retail_apis_runtime::{Error, ErrorAction, Secret, TransportConfig, SNIPPET_LIMIT};
+use serde_json::{json, Value};
+
+fn config(base_url: &str, transport: TransportConfig) -> JdyConfig {
+    JdyConfig {
+        base_url: Some(base_url.to_owned()),
+        client_id: CLIENT_ID.into(),
+        client_secret: Secret::new(CLIENT_SECRET),
+        app_key: APP_KEY.into(),
+        app_secret: Secret::new(APP_SECRET),
+        domain: DOMAIN.into(),
+        transport,
+    }
+}
+
+async fn client() -> (JdyClient, Arc<Seen>) {
+    let (url, seen) = start().await;
+    let client = JdyClient::new(&JDY, config(&url, fast_transport()));
+    match client {
+        Ok(client) => (client, seen),
+        Err(e) => panic!("client: {e}"),
+    }
+}
+
+#[derive(serde::Serialize)]
+struct Recharge<'a> {
+    bill_no: &'a str,
+    amount: i64,
+}
+
+#[derive(serde::Deserialize, Debug)]
+struct Echo {
+    token: String,
+    echo: Value,
+}
+
+#[tokio::test]
+async fn signed_call_with_typed_request_and_response() {
+    let (client, seen) = client().await;
+    let echo: Result<Echo, _> = client
+        .call(
+            &OK,
+            &Recharge {
+                bill_no: "B1",
+                amount: 100,
+            },
+        )
+        .await;
+    let echo = echo.unwrap_or_else(|e| panic!("call failed: {e}"));
+    assert_eq!(echo.token, "tok-1");
+    assert_eq!(echo.echo, json!({"bill_no": "B1", "amount": 100}));
+    assert_eq!(seen.problems(), Vec::<String>::new());
+    assert_eq!(client.token_fetches(), 1);
+}
+
+#[tokio::test]
+async fn get_endpoint_sends_signed_query() {
+    let (client, seen) = client().await;
+    let value = client
+        .call_value(&QUERY, json!({"bill_no": "B 1=2", "page": 3, "skip": null}))
+        .await
+        .unwrap_or_else(|e| panic!("call failed: {e}"));
+    assert_eq!(
+        value,
+        json!({"query": [["bill_no", "B 1=2"], ["page", "3"]]})
+    );
+    assert_eq!(seen.problems(), Vec::<String>::new());
+}
+
+#[tokio::test]
+async fn null_data_decodes_into_unit_value_and_optional_struct() {
+    #[derive(serde::Deserialize, Debug, PartialEq)]
+    struct Optional {
+        id: Option<String>,
+    }
+    let (client, _) = client().await;
+    let unit: Result<(), _> = client.call(&NULL_DATA, &json!({})).await;
+    assert!(unit.is_ok(), "{unit:?}");
+    let value = client.call_value(&NULL_DATA, json!({})).await;
+    assert_eq!(value.ok(), Some(Value::Null));
+    let optional: Result<Optional, _> = client.call(&NULL_DATA, &json!({})).await;
+    assert_eq!(optional.ok(), Some(Optional { id: None }));
+}
+
+#[tokio::test]
+async fn token_is_cached_and_fetched_once_under_concurrency() {
+    let (client, seen) = client().await;
+    let mut tasks = Vec::new();
+    for i in 0..50 {
+        let client = client.clone();
+        tasks.push(tokio::spawn(async move {
+            client.call_value(&OK, json!({"i": i})).await
+        }));
+    }
+    for task in tasks {
+        let result = task.await.unwrap_or_else(|e| panic!("task: {e}"));
+        assert_eq!(
+            result.ok().and_then(|v| v.get("token").cloned()),
+            Some(json!("tok-1"))
+        );
+    }
+    assert_eq!(client.token_fetches(), 1);
+    assert_eq!(
+        seen.token_fetches.load(std::sync::atomic::Ordering::SeqCst),
+        1
+    );
+    assert_eq!(seen.hits("/jdy/ok"), 50);
+    assert_eq!(seen.problems(), Vec::<String>::new());
+    let token = client
+        .app_token()
+        .await
+        .unwrap_or_else(|e| panic!("token: {e}"));
+    assert_eq!(token.expose(), "tok-1");
+    assert_eq!(client.token_fetches(), 1);
+}
+
+#[tokio::test]
+async fn expired_token_business_code_refreshes_once_and_retries_once() {
+    let (client, seen) = client().await;
+    let value = client
+        .call_value(&EXPIRE_ONCE, json!({}))
+        .await
+        .unwrap_or_else(|e| panic!("call failed: {e}"));
+    assert_eq!(value, json!({"token": "tok-2"}));
+    assert_eq!(client.token_fetches(), 2);
+    assert_eq!(seen.hits("/jdy/expire-once"), 2);
+}
+
+#[tokio::test]
+async fn gateway_token_expired_refreshes_once() {
+    let (client, seen) = client().await;
+    let value = client.call_value(&GATEWAY_EXPIRE_ONCE, json!({})).await;
+    assert_eq!(value.ok(), Some(json!({"token": "tok-2"})));
+    assert_eq!(client.token_fetches(), 2);
+    assert_eq!(seen.hits("/jdy/gw-expire-once"), 2);
+}
+
+#[tokio::test]
+async fn token_still_rejected_after_refresh_is_returned() {
+    let (client, seen) = client().await;
+    let error = client.call_value(&EXPIRE_ALWAYS, json!({})).await.err();
+    match error {
+        Some(Error::Business { code, known, .. }) => {
+            assert_eq!(code, "1000202001");
+            assert_eq!(known.map(|k| k.action), Some(ErrorAction::RefreshToken));
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+    assert_eq!(client.token_fetches(), 2);
+    assert_eq!(seen.hits("/jdy/expire-always"), 2);
+}
+
+#[tokio::test]
+async fn reauthorize_code_is_returned_without_retry() {
+    let (client, seen) = client().await;
+    let error = client.call_value(&REAUTHORIZE, json!({})).await.err();
+    assert_eq!(
+        error.as_ref().map(Error::action),
+        Some(ErrorAction::Reauthorize)
+    );
+    assert_eq!(error.as_ref().and_then(Error::code), Some("1030002006"));
+    assert_eq!(seen.hits("/jdy/reauthorize"), 1);
+    assert_eq!(client.token_fetches(), 1);
+}
+
+#[tokio::test]
+async fn slow_handler_times_out() {
+    let (url, _) = start().await;
+    let transport = TransportConfig {
+        timeout: Duration::from_millis(300),
+        ..fast_transport()
+    };
+    let client = JdyClient::new(&JDY, config(&url, transport)).unwrap_or_else(|e| panic!("{e}"));
+    let started = Instant::now();
+    let error = client.call_value(&SLOW, json!({})).await.err();
+    assert!(
+        matches!(error, Some(Error::Timeout { attempts: 1, .. })),
+        "{error:?}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(2));
+}
+
+#[tokio::test]
+async fn html_body_is_a_decode_error_with_bounded_snippet() {
+    let (client, _) = client().await;
+    match client.call_value(&HTML, json!({})).await {
+        Err(Error::Decode {
+            snippet, message, ..
+        }) => {
+            assert!(snippet.starts_with("<html><body>维护中"), "{snippet}");
+            assert!(snippet.len() <= SNIPPET_LIMIT + '…'.len_utf8());
+            assert!(message.contains("not valid JSON"), "{message}");
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn truncated_json_is_a_decode_error() {
+    let (client, _) = client().await;
+    let error = client.call_value(&TRUNCATED, json!({})).await.err();
+    assert!(matches!(error, Some(Error::Decode { .. })), "{error:?}");
+}
+
+#[tokio::test]
+async fn gateway_rejection_maps_to_gateway_error() {
+    let (client, seen) = client().await;
+    match client.call_value(&REJECTED, json!({})).await {
+        Err(Error::Gateway {
+            status,
+            code,
+            message,
+            message_cn,
+            known,
+            ..
+        }) => {
+            assert_eq!(status, 519);
+            assert_eq!(code, "4008");
+            assert_eq!(message, "gateway 4008");
+            assert_eq!(message_cn, "网关拒绝");
+            assert_eq!(known.map(|k| k.code), Some("4008"));
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+    // Not retryable, even though the endpoint is idempotent.
+    assert_eq!(seen.hits("/jdy/gw-4008"), 1);
+}
+
+#[tokio::test]
+async fn unavailable_is_not_retried_for_non_idempotent_endpoints() {
+    let (client, seen) = client().await;
+    let error = client.call_value(&UNAVAILABLE, json!({})).await.err();
+    assert!(
+        matches!(error, Some(Error::HttpStatus { status: 503, .. })),
+        "{error:?}"
+    );
+    assert_eq!(seen.hits("/jdy/503"), 1);
+}
+
+#[tokio::test]
+async fn unavailable_is_retried_for_idempotent_endpoints_with_fresh_nonces() {
+    let (client, seen) = client().await;
+    let error = client
+        .call_value(&UNAVAILABLE_IDEMPOTENT, json!({}))
+        .await
+        .err();
+    assert!(
+        matches!(error, Some(Error::HttpStatus { status: 503, .. })),
+        "{error:?}"
+    );
+    assert_eq!(seen.hits("/jdy/503-idem"), 3);
+    let mut nonces = seen.nonces();
+    nonces.sort();
+    nonces.dedup();
+    // One token fetch plus three attempts, each with its own nonce.
+    assert_eq!(nonces.len(), 4);
+}
+
+#[tokio::test]
+async fn retryable_gateway_codes_are_retried_for_idempotent_endpoints() {
+    let (client, seen) = client().await;
+    let error = client.call_value(&GATEWAY_BUSY, json!({})).await.err();
+    assert_eq!(error.as_ref().and_then(Error::code), Some("5003"));
+    assert!(error.as_ref().is_some_and(Error::is_retryable));
+    assert_eq!(seen.hits("/jdy/gw-5003"), 3);
+
+    let value = client.call_value(&GATEWAY_BUSY_ONCE, json!({})).await;
+    assert_eq!(value.ok(), Some(json!({"attempt": 2})));
+}
+
+#[tokio::test]
+async fn oversized_body_is_too_large() {
+    let (url, _) = start().await;
+    let transport = TransportConfig {
+        max_body_bytes: 4096,
+        ..fast_transport()
+    };
+    let client = JdyClient::new(&JDY, config(&url, transport)).unwrap_or_else(|e| panic!("{e}"));
+    let error = client.call_value(&HUGE, json!({})).await.err();
+    assert!(
+        matches!(error, Some(Error::TooLarge { limit: 4096, .. })),
+        "{error:?}"
+    );
+}
+
+#[tokio::test]
+async fn unknown_status_is_http_status_with_snippet() {
+    let (client, _) = client().await;
+    match client.call_value(&NOT_FOUND, json!({})).await {
+        Err(Error::HttpStatus {
+            status, snippet, ..
+        }) => {
+            assert_eq!(status, 404);
+            assert_eq!(snippet, "<h1>no such page</h1>");
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn connection_refused_is_retried_and_counted() {
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
+        listener
+            .local_addr()
+            .map(|a| a.port())
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    let client = JdyClient::new(
+        &JDY,
+        config(&format!("http://127.0.0.1:{port}"), fast_transport()),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    match client.call_value(&OK, json!({})).await {
+        Err(Error::Transport {
+            sent,
+            attempts,
+            operation,
+            ..
+        }) => {
+            assert!(!sent);
+            assert_eq!(attempts, 3);
+            // The token fetch is the first request that fails.
+            assert_eq!(operation, "app_token");
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn secrets_never_show_in_debug_or_errors() {
+    let (client, _) = client().await;
+    let token = client.app_token().await.unwrap_or_else(|e| panic!("{e}"));
+    let mut texts = vec![
+        format!("{client:?}"),
+        format!("{token:?}"),
+        format!("{token}"),
+    ];
+    texts.push(format!(
+        "{:?}",
+        config("http://x", TransportConfig::default())
+    ));
+    for endpoint in [&REJECTED, &HTML, &EXPIRE_ALWAYS, &UNAVAILABLE] {
+        if let Err(e) = client.call_value(endpoint, json!({})).await {
+            texts.push(format!("{e}"));
+            texts.push(format!("{e:?}"));
+        }
+    }
+    for text in texts {
+        for secret in [CLIENT_SECRET, APP_SECRET, "tok-1", "tok-2"] {
+            assert!(!text.contains(secret), "{secret} in {text}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn wrong_scheme_and_bad_urls_are_config_errors() {
+    let wrong = JdyClient::new(&SHOUBEI, config("http://x", TransportConfig::default()));
+    assert!(matches!(wrong, Err(Error::Config { .. })));
+    let bad_url = JdyClient::new(&JDY, config("not a url", TransportConfig::default()));
+    assert!(matches!(bad_url, Err(Error::Config { .. })));
+    let mut bad_domain = config("http://x", TransportConfig::default());
+    bad_domain.domain = "a\nb".into();
+    assert!(matches!(
+        JdyClient::new(&JDY, bad_domain),
+        Err(Error::Config { .. })
+    ));
+    let mut default_url = config("http://x", TransportConfig::default());
+    default_url.base_url = None;
+    let client = JdyClient::new(&JDY, default_url).unwrap_or_else(|e| panic!("{e}"));
+    assert!(format!("{client:?}").contains("https://api.kingdee.com"));
+    let foreign = client.call_value(&SB_OK, json!({})).await;
+    assert!(matches!(foreign, Err(Error::Config { .. })));
+}

@@ -1,0 +1,135 @@
+//! `ShoubeiClient` against a local server: request signing, response verification,
+//! envelope checks and retry rules.
+
+mod common;
+
+use std::sync::Arc;
+
+use common::*;
+use retail_apis_runtime::shoubei::{ShoubeiClient, ShoubeiConfig};
+use retail_apis_runtime::{Error, Secret};
+use serde_json::json;
+
+async fn client() -> (ShoubeiClient, Arc<Seen>) {
+    let (url, seen) = start().await;
+    let config = ShoubeiConfig {
+        base_url: Some(url),
+        key: Secret::new(SB_KEY),
+        transport: fast_transport(),
+    };
+    match ShoubeiClient::new(&SHOUBEI, config) {
+        Ok(client) => (client, seen),
+        Err(e) => panic!("client: {e}"),
+    }
+}
+
+#[derive(serde::Serialize)]
+struct WriteOff<'a> {
+    coupon_code: &'a str,
+    inst_no: &'a str,
+    remark: Option<&'a str>,
+}
+
+#[derive(serde::Deserialize, Debug)]
+struct WriteOffResponse {
+    return_code: String,
+    settle_amount: i64,
+    coupon_code: String,
+}
+
+#[tokio::test]
+async fn signed_request_and_verified_response() {
+    let (client, seen) = client().await;
+    let response: Result<WriteOffResponse, _> = client
+        .call(
+            &SB_OK,
+            &WriteOff {
+                coupon_code: "1234567890",
+                inst_no: "900024",
+                remark: None,
+            },
+        )
+        .await;
+    let response = response.unwrap_or_else(|e| panic!("call failed: {e}"));
+    assert_eq!(response.return_code, "SUCCESS");
+    assert_eq!(response.settle_amount, 1250);
+    assert_eq!(response.coupon_code, "1234567890");
+    assert_eq!(seen.problems(), Vec::<String>::new());
+}
+
+#[tokio::test]
+async fn failure_envelope_is_a_business_error() {
+    let (client, _) = client().await;
+    match client
+        .call_value(&SB_FAIL, json!({"coupon_code": "1"}))
+        .await
+    {
+        Err(Error::Business {
+            code,
+            message,
+            known,
+            ..
+        }) => {
+            assert_eq!(code, "0205");
+            assert_eq!(message, "券码已退款");
+            assert_eq!(known.map(|k| k.name), Some("coupon_refunded"));
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn missing_or_wrong_response_sign_is_a_mismatch() {
+    let (client, _) = client().await;
+    for endpoint in [&SB_UNSIGNED, &SB_BAD_SIGN] {
+        let error = client
+            .call_value(endpoint, json!({"coupon_code": "1"}))
+            .await
+            .err();
+        assert!(
+            matches!(error, Some(Error::SignatureMismatch { .. })),
+            "{error:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn non_object_request_is_an_encode_error() {
+    let (client, seen) = client().await;
+    let error = client.call_value(&SB_OK, json!([1, 2])).await.err();
+    assert!(matches!(error, Some(Error::Encode { .. })), "{error:?}");
+    assert_eq!(seen.hits("/sb/ok"), 0);
+}
+
+#[tokio::test]
+async fn connection_refused_is_retried_even_without_idempotency_key() {
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
+        listener
+            .local_addr()
+            .map(|a| a.port())
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    let config = ShoubeiConfig {
+        base_url: Some(format!("http://127.0.0.1:{port}")),
+        key: Secret::new(SB_KEY),
+        transport: fast_transport(),
+    };
+    let client = ShoubeiClient::new(&SHOUBEI, config).unwrap_or_else(|e| panic!("{e}"));
+    match client.call_value(&SB_OK, json!({"coupon_code": "1"})).await {
+        Err(error @ Error::Transport { .. }) => {
+            assert!(matches!(
+                error,
+                Error::Transport {
+                    sent: false,
+                    attempts: 3,
+                    ..
+                }
+            ));
+            let text = error.to_string();
+            assert!(text.contains("3 attempt(s)"), "{text}");
+            assert!(!text.contains(SB_KEY));
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+}

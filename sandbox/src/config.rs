@@ -1,0 +1,137 @@
+//! Sandbox configuration and the fixed, documented sandbox credentials.
+
+use std::time::Duration;
+
+use crate::amount::Amount;
+use crate::state::CouponState;
+
+/// `X-Api-ClientID` the sandbox accepts (the page examples use the same id).
+pub const CLIENT_ID: &str = "205022";
+/// HMAC key of the gateway signature.
+pub const CLIENT_SECRET: &str = "sandbox-client-secret";
+/// `app_key` accepted by the token endpoint.
+pub const APP_KEY: &str = "sandbox-app-key";
+/// Secret behind `app_signature`.
+pub const APP_SECRET: &str = "sandbox-app-secret";
+/// Tenant domain: the only accepted `X-GW-Router-Addr` (the page examples use the same value).
+pub const DOMAIN: &str = "https://tf.jdy.com";
+/// Shoubei institution number (`inst_no`), as in the page's parameter table.
+pub const SHOUBEI_INST_NO: &str = "900024";
+/// Shoubei institution key for the MD5 `sign`.
+pub const SHOUBEI_KEY: &str = "sandbox-shoubei-key";
+
+/// Default request body limit (1 MiB); larger bodies get HTTP 413.
+pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// Credentials the sandbox accepts. These are not secrets: they only open the sandbox.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SandboxCredentials {
+    /// JDY `X-Api-ClientID`.
+    pub client_id: String,
+    /// JDY gateway HMAC key.
+    pub client_secret: String,
+    /// JDY `app_key`.
+    pub app_key: String,
+    /// JDY `app_secret`.
+    pub app_secret: String,
+    /// JDY tenant domain (`X-GW-Router-Addr`).
+    pub domain: String,
+    /// Shoubei `inst_no`.
+    pub shoubei_inst_no: String,
+    /// Shoubei MD5 key.
+    pub shoubei_key: String,
+}
+
+impl Default for SandboxCredentials {
+    fn default() -> Self {
+        SandboxCredentials {
+            client_id: CLIENT_ID.to_owned(),
+            client_secret: CLIENT_SECRET.to_owned(),
+            app_key: APP_KEY.to_owned(),
+            app_secret: APP_SECRET.to_owned(),
+            domain: DOMAIN.to_owned(),
+            shoubei_inst_no: SHOUBEI_INST_NO.to_owned(),
+            shoubei_key: SHOUBEI_KEY.to_owned(),
+        }
+    }
+}
+
+/// How a JDY call with an expired app-token is answered. The real platform has been seen
+/// doing both, and clients must handle both.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ExpiredTokenAnswer {
+    /// Gateway rejection: HTTP 519 with the spec's `token_expired` code (4011).
+    #[default]
+    Gateway,
+    /// Business error: HTTP 200 with the spec's `jwt_token_expired` code (1000202001).
+    Business,
+}
+
+/// A Shoubei coupon known to the sandbox.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SeedCoupon {
+    /// Coupon code (`coupon_code`).
+    pub code: String,
+    /// Face value in cents (`amount` of the answer).
+    pub amount_cents: u64,
+    /// What the merchant receives, in cents (`settle_amount`).
+    pub settle_amount_cents: u64,
+    /// Initial state.
+    pub state: CouponState,
+}
+
+impl SeedCoupon {
+    /// An available coupon.
+    pub fn available(code: &str, amount_cents: u64, settle_amount_cents: u64) -> SeedCoupon {
+        SeedCoupon {
+            code: code.to_owned(),
+            amount_cents,
+            settle_amount_cents,
+            state: CouponState::Available,
+        }
+    }
+}
+
+/// The coupons of [`SandboxConfig::default`]: the page's example code and a few more.
+/// `679533922931` starts refunded, so its write-off fails like the page's example (0205).
+pub fn default_coupons() -> Vec<SeedCoupon> {
+    vec![
+        SeedCoupon::available("679533922928", 1000, 950),
+        SeedCoupon::available("679533922929", 500, 475),
+        SeedCoupon::available("679533922930", 2000, 1900),
+        SeedCoupon {
+            state: CouponState::Refunded,
+            ..SeedCoupon::available("679533922931", 1000, 950)
+        },
+    ]
+}
+
+/// Everything configurable about a sandbox.
+#[derive(Clone, Debug)]
+pub struct SandboxConfig {
+    /// Accepted credentials.
+    pub credentials: SandboxCredentials,
+    /// Lifetime of issued app-tokens; `None` uses the spec's `ttl_secs`.
+    pub token_ttl: Option<Duration>,
+    /// How an expired app-token is answered.
+    pub expired_token_answer: ExpiredTokenAnswer,
+    /// Shoubei coupons.
+    pub coupons: Vec<SeedCoupon>,
+    /// Initial member balances (`member_id`, amount); unknown members start at zero.
+    pub balances: Vec<(String, Amount)>,
+    /// Largest accepted request body.
+    pub max_body_bytes: usize,
+}
+
+impl Default for SandboxConfig {
+    fn default() -> Self {
+        SandboxConfig {
+            credentials: SandboxCredentials::default(),
+            token_ttl: None,
+            expired_token_answer: ExpiredTokenAnswer::default(),
+            coupons: default_coupons(),
+            balances: Vec::new(),
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+        }
+    }
+}

@@ -1,0 +1,128 @@
+//! State inspection and test controls of a running (or embedded) sandbox.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::amount::Amount;
+use crate::config::ExpiredTokenAnswer;
+use crate::faults::Faults;
+use crate::shared::Shared;
+use crate::state::CouponState;
+
+/// Reads the sandbox's state and steers it. Cloning is cheap; all clones act on the
+/// same sandbox.
+#[derive(Clone)]
+pub struct SandboxControl {
+    pub(crate) shared: Arc<Shared>,
+}
+
+impl std::fmt::Debug for SandboxControl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SandboxControl").finish_non_exhaustive()
+    }
+}
+
+impl SandboxControl {
+    /// Balance of a JDY member (zero for members never seen).
+    pub fn member_balance(&self, member_id: &str) -> Amount {
+        self.shared
+            .lock()
+            .balances
+            .get(member_id)
+            .copied()
+            .unwrap_or_default()
+    }
+
+    /// Number of distinct recharges applied (repeats of a `src_bill_id` do not count).
+    pub fn applied_recharges(&self) -> usize {
+        self.shared.lock().recharges.len()
+    }
+
+    /// Number of distinct pre-write-off cancels applied.
+    pub fn applied_cancels(&self) -> usize {
+        self.shared.lock().cancels.len()
+    }
+
+    /// The refund record answered for `refund_no`, if that refund was saved.
+    pub fn refund(&self, refund_no: &str) -> Option<Value> {
+        self.shared.lock().refunds.get(refund_no).cloned()
+    }
+
+    /// Number of distinct refunds saved.
+    pub fn refund_count(&self) -> usize {
+        self.shared.lock().refunds.len()
+    }
+
+    /// State of a Shoubei coupon; `None` for codes the sandbox does not know.
+    pub fn coupon_state(&self, code: &str) -> Option<CouponState> {
+        self.shared
+            .lock()
+            .coupons
+            .get(code)
+            .map(|c| c.state.clone())
+    }
+
+    /// Number of app-tokens issued.
+    pub fn token_fetch_count(&self) -> usize {
+        self.shared.lock().token_fetches
+    }
+
+    /// Requests received by an operation (`jdy.mall_recharge`, `coupon_write_off`,
+    /// `jdy.app_token`), including those answered by a fault or rejected by a check.
+    /// Zero for names that match no operation.
+    pub fn request_count(&self, operation: &str) -> usize {
+        let Ok(id) = self.shared.routes.resolve(operation) else {
+            return 0;
+        };
+        self.shared.lock().requests.get(&id).copied().unwrap_or(0)
+    }
+
+    /// Every operation id served (`<service>.<operation>`), token endpoints included.
+    pub fn operations(&self) -> Vec<String> {
+        self.shared.routes.operation_ids().to_vec()
+    }
+
+    /// Fault injection.
+    pub fn faults(&self) -> Faults {
+        Faults {
+            shared: Arc::clone(&self.shared),
+        }
+    }
+
+    /// Expires every app-token issued so far; tokens issued later are unaffected.
+    pub fn expire_tokens(&self) {
+        for token in self.shared.lock().tokens.values_mut() {
+            token.force_expired = true;
+        }
+    }
+
+    /// Lifetime of app-tokens issued from now on (the spec's `ttl_secs` by default).
+    pub fn set_token_ttl(&self, ttl: Duration) {
+        self.shared.lock().token_ttl = Some(ttl);
+    }
+
+    /// How calls with an expired app-token are answered.
+    pub fn set_expired_token_answer(&self, answer: ExpiredTokenAnswer) {
+        self.shared.lock().expired_token_answer = answer;
+    }
+
+    /// Sets how far the sandbox clock is from the real clock, in milliseconds (positive:
+    /// the sandbox is ahead). The clock decides timestamp checks and token expiry.
+    pub fn set_clock_skew_ms(&self, skew_ms: i64) {
+        self.shared.lock().clock_skew_ms = skew_ms;
+    }
+
+    /// Moves the sandbox clock forward, e.g. past the token lifetime.
+    pub fn advance_clock(&self, by: Duration) {
+        let by_ms = i64::try_from(by.as_millis()).unwrap_or(i64::MAX);
+        let mut state = self.shared.lock();
+        state.clock_skew_ms = state.clock_skew_ms.saturating_add(by_ms);
+    }
+
+    /// The sandbox clock, Unix milliseconds (what clients must sign as `X-Api-TimeStamp`).
+    pub fn now_ms(&self) -> i64 {
+        self.shared.lock().now_ms()
+    }
+}

@@ -1,0 +1,124 @@
+//! Kingdee JDY services (scheme `kingdee_gateway`): gateway checks, token endpoint,
+//! business envelope and the stateful operations.
+
+mod business;
+pub(crate) mod gateway;
+pub(crate) mod token;
+
+use retail_apis_codegen::model::{Endpoint, HttpMethod, KingdeeGateway, Service};
+use serde_json::{Map, Value};
+
+use crate::config::ExpiredTokenAnswer;
+use crate::envelope::{self, BusinessError};
+use crate::incoming::Incoming;
+use crate::reply::Reply;
+use crate::routes::Target;
+use crate::shared::Shared;
+use crate::state::State;
+use crate::validate;
+use gateway::TokenProblem;
+
+/// Handles one request to a Kingdee gateway service.
+pub(crate) fn handle(
+    shared: &Shared,
+    service: &Service,
+    gw: &KingdeeGateway,
+    target: Target,
+    request: &Incoming,
+) -> Reply {
+    let credentials = &shared.config.credentials;
+    let mut state = shared.lock();
+    let now_ms = state.now_ms();
+    if let Err(rejection) = gateway::check_signed(credentials, gw, request, &mut state, now_ms) {
+        return gateway::reply_for(service, gw, &rejection);
+    }
+    let endpoint = match target {
+        Target::Token { .. } => {
+            let outcome = token::issue(credentials, service, gw, request, &mut state, now_ms);
+            return token::reply(service, outcome);
+        }
+        Target::Endpoint { endpoint, .. } => match service.endpoints.get(endpoint) {
+            Some(endpoint) => endpoint,
+            None => return Reply::sandbox_error(500, "route points to no endpoint"),
+        },
+    };
+    if let Some(reply) = token_rejection(service, gw, request, &state, now_ms) {
+        return reply;
+    }
+    if let Err(rejection) = gateway::check_router(credentials, request) {
+        return gateway::reply_for(service, gw, &rejection);
+    }
+    match call(service, endpoint, request, &mut state, now_ms) {
+        Ok(data) => Reply::success(envelope::success_body(&service.envelope, "success", data)),
+        Err(error) => business_error(service, &error),
+    }
+}
+
+fn business_error(service: &Service, error: &BusinessError) -> Reply {
+    Reply::json(
+        200,
+        Value::Object(envelope::business_error_body(service, error)),
+    )
+}
+
+fn token_rejection(
+    service: &Service,
+    gw: &KingdeeGateway,
+    request: &Incoming,
+    state: &State,
+    now_ms: i64,
+) -> Option<Reply> {
+    let problem = gateway::check_token(request, state, now_ms).err()?;
+    let (which, detail) = match problem {
+        TokenProblem::Empty => (gateway::TOKEN_EMPTY, "app-token is missing"),
+        TokenProblem::Invalid => (gateway::TOKEN_INVALID, "app-token is not known"),
+        TokenProblem::Expired => match state.expired_token_answer {
+            ExpiredTokenAnswer::Gateway => (gateway::TOKEN_EXPIRED, "app-token has expired"),
+            ExpiredTokenAnswer::Business => {
+                return Some(business_error(
+                    service,
+                    &BusinessError {
+                        name: "jwt_token_expired",
+                        fallback_code: "1000202001",
+                        fallback_description: "JWT token has expired",
+                        detail: None,
+                    },
+                ));
+            }
+        },
+    };
+    let rejection = gateway::Rejection {
+        name: which.0,
+        fallback_code: which.1,
+        detail: detail.to_owned(),
+    };
+    Some(gateway::reply_for(service, gw, &rejection))
+}
+
+/// Validates the parameters and runs the operation.
+fn call(
+    service: &Service,
+    endpoint: &Endpoint,
+    request: &Incoming,
+    state: &mut State,
+    now_ms: i64,
+) -> Result<Value, BusinessError> {
+    let invalid = |e: validate::Invalid| BusinessError::invalid_parameter(e.to_string());
+    let body = match endpoint.method {
+        HttpMethod::Post => {
+            let body = validate::parse_object(&request.body).map_err(invalid)?;
+            validate::validate_request(service, &endpoint.request, &body).map_err(invalid)?;
+            body
+        }
+        HttpMethod::Get => {
+            validate::validate_query(service, &endpoint.request, &request.query)
+                .map_err(invalid)?;
+            request
+                .query
+                .iter()
+                .map(|(k, v)| (k.clone(), Value::from(v.as_str())))
+                .collect::<Map<String, Value>>()
+        }
+    };
+    business::run(service, endpoint, &body, state, now_ms)
+}

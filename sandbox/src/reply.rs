@@ -1,0 +1,82 @@
+//! An answer under construction: faults may still rewrite it before it is sent.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::Value;
+
+/// Body of a [`Reply`].
+#[derive(Debug)]
+pub(crate) enum ReplyBody {
+    Json(Value),
+    Raw {
+        content_type: &'static str,
+        text: String,
+    },
+}
+
+#[derive(Debug)]
+pub(crate) struct Reply {
+    pub status: StatusCode,
+    pub body: ReplyBody,
+    /// The call succeeded and its business effect (if any) was applied.
+    pub success: bool,
+}
+
+impl Reply {
+    pub fn json(status: u16, value: Value) -> Reply {
+        Reply {
+            status: status_code(status),
+            body: ReplyBody::Json(value),
+            success: false,
+        }
+    }
+
+    pub fn success(value: Value) -> Reply {
+        Reply {
+            status: StatusCode::OK,
+            body: ReplyBody::Json(value),
+            success: true,
+        }
+    }
+
+    pub fn text(status: u16, content_type: &'static str, text: impl Into<String>) -> Reply {
+        Reply {
+            status: status_code(status),
+            body: ReplyBody::Raw {
+                content_type,
+                text: text.into(),
+            },
+            success: false,
+        }
+    }
+
+    /// A short JSON error of the sandbox itself (unknown path, body too large): not a
+    /// vendor envelope, because no vendor service was reached.
+    pub fn sandbox_error(status: u16, message: impl Into<String>) -> Reply {
+        Reply::json(status, serde_json::json!({ "error": message.into() }))
+    }
+
+    pub fn into_response(self) -> Response {
+        match self.body {
+            ReplyBody::Json(value) => {
+                let text = serde_json::to_string(&value).unwrap_or_else(|_| "{}".to_owned());
+                raw(self.status, "application/json", text)
+            }
+            ReplyBody::Raw { content_type, text } => raw(self.status, content_type, text),
+        }
+    }
+}
+
+fn raw(status: StatusCode, content_type: &'static str, text: String) -> Response {
+    let mut response = (status, text).into_response();
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    response
+}
+
+/// Any status in 100..=999 is representable; fall back to 500 for nonsense values so a
+/// misconfigured fault still answers.
+fn status_code(status: u16) -> StatusCode {
+    StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+}

@@ -1,0 +1,133 @@
+//! The route table, built from the spec model: every endpoint of every service plus the
+//! token endpoint of each Kingdee gateway service. Nothing here knows any operation by
+//! name, so a new endpoint file is served without code changes.
+
+use std::collections::HashMap;
+
+use retail_apis_codegen::model::{Auth, HttpMethod, SpecSet};
+
+use crate::error::SandboxError;
+
+/// Operation name under which the token endpoint of a Kingdee gateway service is counted
+/// and targeted by faults (`jdy.app_token`).
+pub const TOKEN_OPERATION: &str = "app_token";
+
+/// What a route leads to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Target {
+    /// `services[service].endpoints[endpoint]`.
+    Endpoint { service: usize, endpoint: usize },
+    /// The token endpoint of `services[service]`.
+    Token { service: usize },
+}
+
+impl Target {
+    pub fn service(self) -> usize {
+        match self {
+            Target::Endpoint { service, .. } | Target::Token { service } => service,
+        }
+    }
+}
+
+/// One served (method, path).
+#[derive(Clone, Debug)]
+pub(crate) struct Route {
+    pub method: HttpMethod,
+    pub target: Target,
+    /// `<service>.<operation>`: the key of request counters and fault queues.
+    pub operation_id: String,
+}
+
+/// Result of looking up a request.
+pub(crate) enum Lookup<'a> {
+    Found(&'a Route),
+    /// The path is served, but not with this method.
+    WrongMethod,
+    NotFound,
+}
+
+/// Routes by path, and the list of operation ids.
+#[derive(Debug, Default)]
+pub(crate) struct RouteTable {
+    by_path: HashMap<String, Vec<Route>>,
+    operation_ids: Vec<String>,
+}
+
+impl RouteTable {
+    pub fn build(specs: &SpecSet) -> RouteTable {
+        let mut table = RouteTable::default();
+        for (si, service) in specs.services.iter().enumerate() {
+            if let Auth::KingdeeGateway(gw) = &service.auth {
+                table.add(
+                    &gw.token.path,
+                    Route {
+                        method: gw.token.method,
+                        target: Target::Token { service: si },
+                        operation_id: format!("{}.{TOKEN_OPERATION}", service.name),
+                    },
+                );
+            }
+            for (ei, endpoint) in service.endpoints.iter().enumerate() {
+                table.add(
+                    &endpoint.path,
+                    Route {
+                        method: endpoint.method,
+                        target: Target::Endpoint {
+                            service: si,
+                            endpoint: ei,
+                        },
+                        operation_id: format!("{}.{}", service.name, endpoint.operation),
+                    },
+                );
+            }
+        }
+        table
+    }
+
+    fn add(&mut self, path: &str, route: Route) {
+        let routes = self.by_path.entry(path.to_owned()).or_default();
+        if routes.iter().any(|r| r.method == route.method) {
+            // Services are sorted by name, so the first declaration wins deterministically.
+            tracing::warn!(
+                path,
+                operation = %route.operation_id,
+                "two services declare the same method and path; the first one is served"
+            );
+            return;
+        }
+        self.operation_ids.push(route.operation_id.clone());
+        routes.push(route);
+    }
+
+    pub fn find(&self, method: HttpMethod, path: &str) -> Lookup<'_> {
+        match self.by_path.get(path) {
+            None => Lookup::NotFound,
+            Some(routes) => match routes.iter().find(|r| r.method == method) {
+                Some(route) => Lookup::Found(route),
+                None => Lookup::WrongMethod,
+            },
+        }
+    }
+
+    /// Resolves `jdy.mall_recharge`, or a bare `mall_recharge` when only one service has
+    /// an operation of that name, to an operation id.
+    pub fn resolve(&self, operation: &str) -> Result<String, SandboxError> {
+        if self.operation_ids.iter().any(|id| id == operation) {
+            return Ok(operation.to_owned());
+        }
+        let mut matches = self
+            .operation_ids
+            .iter()
+            .filter(|id| id.split_once('.').is_some_and(|(_, op)| op == operation));
+        match (matches.next(), matches.next()) {
+            (Some(id), None) => Ok(id.clone()),
+            (Some(_), Some(_)) => Err(SandboxError::AmbiguousOperation(operation.to_owned())),
+            (None, _) => Err(SandboxError::UnknownOperation(operation.to_owned())),
+        }
+    }
+
+    /// Every operation id, in spec order.
+    pub fn operation_ids(&self) -> &[String] {
+        &self.operation_ids
+    }
+}

@@ -1,0 +1,320 @@
+//! The HTTP side: one fallback handler routes every request through the spec-built route
+//! table, applies queued faults, and hands the request to the service's scheme.
+
+use std::net::SocketAddr;
+use std::ops::Deref;
+use std::sync::Arc;
+
+use axum::extract::{Request, State};
+use axum::http::Method;
+use axum::response::Response;
+use axum::Router;
+use retail_apis_codegen::model::{Auth, HttpMethod, SpecSet};
+use serde_json::{Map, Value};
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use crate::config::SandboxConfig;
+use crate::control::SandboxControl;
+use crate::envelope;
+use crate::error::SandboxError;
+use crate::faults::Fault;
+use crate::incoming::{parse_query, Incoming};
+use crate::jdy;
+use crate::reply::Reply;
+use crate::routes::{Lookup, Route, Target};
+use crate::shared::Shared;
+use crate::shoubei;
+use crate::synth;
+
+/// A sandbox built from a spec set, not yet listening.
+pub struct Sandbox {
+    shared: Arc<Shared>,
+}
+
+impl std::fmt::Debug for Sandbox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sandbox")
+            .field("operations", &self.shared.routes.operation_ids())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Sandbox {
+    /// Serves every endpoint of every service in `specs`, plus the token endpoint of each
+    /// Kingdee gateway service.
+    pub fn new(specs: SpecSet, config: SandboxConfig) -> Sandbox {
+        Sandbox {
+            shared: Arc::new(Shared::new(specs, config)),
+        }
+    }
+
+    /// State inspection and controls; stays valid after [`Sandbox::start`].
+    pub fn control(&self) -> SandboxControl {
+        SandboxControl {
+            shared: Arc::clone(&self.shared),
+        }
+    }
+
+    /// The sandbox as an axum router, to embed it in another server. The router shares
+    /// its state with [`Sandbox::control`].
+    pub fn router(&self) -> Router {
+        Router::new()
+            .fallback(dispatch)
+            .with_state(Arc::clone(&self.shared))
+    }
+
+    /// Binds `addr` (`127.0.0.1:0` picks a free port) and serves in a background task.
+    pub async fn start(self, addr: SocketAddr) -> Result<SandboxHandle, SandboxError> {
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .map_err(|source| SandboxError::Bind { addr, source })?;
+        let local_addr = listener
+            .local_addr()
+            .map_err(|source| SandboxError::Bind { addr, source })?;
+        let (stop, stopped) = oneshot::channel::<()>();
+        let router = self.router();
+        let task = tokio::spawn(async move {
+            axum::serve(listener, router)
+                .with_graceful_shutdown(async {
+                    // A dropped handle also stops the server.
+                    let _ = stopped.await;
+                })
+                .await
+        });
+        tracing::info!(%local_addr, "sandbox listening");
+        Ok(SandboxHandle {
+            local_addr,
+            control: self.control(),
+            stop: Some(stop),
+            task,
+        })
+    }
+}
+
+/// A running sandbox. Dereferences to [`SandboxControl`] for state and controls.
+/// Dropping the handle stops the server too, without waiting for it.
+pub struct SandboxHandle {
+    local_addr: SocketAddr,
+    control: SandboxControl,
+    stop: Option<oneshot::Sender<()>>,
+    task: JoinHandle<std::io::Result<()>>,
+}
+
+impl std::fmt::Debug for SandboxHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SandboxHandle")
+            .field("local_addr", &self.local_addr)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SandboxHandle {
+    /// The bound address.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local_addr
+    }
+
+    /// `http://<addr>`, the base URL for both JDY and Shoubei clients.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.local_addr)
+    }
+
+    /// State inspection and controls.
+    pub fn control(&self) -> &SandboxControl {
+        &self.control
+    }
+
+    /// Stops accepting connections, lets open requests finish, and waits for the server.
+    pub async fn shutdown(mut self) -> Result<(), SandboxError> {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        match (&mut self.task).await {
+            Ok(result) => result.map_err(SandboxError::Serve),
+            Err(join) => Err(SandboxError::Serve(std::io::Error::other(join))),
+        }
+    }
+}
+
+impl Deref for SandboxHandle {
+    type Target = SandboxControl;
+
+    fn deref(&self) -> &SandboxControl {
+        &self.control
+    }
+}
+
+/// Runs a sandbox on `addr` until Ctrl-C, printing where it listens and the credentials
+/// it accepts (they are the fixed sandbox values, not secrets).
+pub async fn serve(
+    specs: SpecSet,
+    config: SandboxConfig,
+    addr: SocketAddr,
+) -> Result<(), SandboxError> {
+    let banner = crate::banner(&config);
+    let handle = Sandbox::new(specs, config).start(addr).await?;
+    println!("retail-apis sandbox listening on {}", handle.base_url());
+    println!("{}", banner.replace("{base_url}", &handle.base_url()));
+    println!("Press Ctrl-C to stop.");
+    if let Err(e) = tokio::signal::ctrl_c().await {
+        tracing::warn!(error = %e, "cannot listen for Ctrl-C; stopping");
+    }
+    handle.shutdown().await
+}
+
+async fn dispatch(State(shared): State<Arc<Shared>>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let method = match parts.method {
+        Method::GET => HttpMethod::Get,
+        Method::POST => HttpMethod::Post,
+        _ => return Reply::sandbox_error(405, "only GET and POST are served").into_response(),
+    };
+    let path = parts.uri.path().to_owned();
+    let route = match shared.routes.find(method, &path) {
+        Lookup::Found(route) => route.clone(),
+        Lookup::WrongMethod => {
+            return Reply::sandbox_error(405, format!("{path} is not served for this method"))
+                .into_response()
+        }
+        Lookup::NotFound => {
+            tracing::info!(%path, "no endpoint");
+            return Reply::sandbox_error(404, format!("no endpoint at {path}")).into_response();
+        }
+    };
+    let fault = {
+        let mut state = shared.lock();
+        *state
+            .requests
+            .entry(route.operation_id.clone())
+            .or_default() += 1;
+        state
+            .faults
+            .get_mut(&route.operation_id)
+            .and_then(|queue| queue.pop_front())
+    };
+    let body = match axum::body::to_bytes(body, shared.config.max_body_bytes).await {
+        Ok(bytes) => bytes,
+        Err(_) => {
+            return Reply::sandbox_error(413, "request body too large or unreadable")
+                .into_response()
+        }
+    };
+    let incoming = Incoming {
+        method,
+        path,
+        query: parse_query(parts.uri.query()),
+        headers: parts.headers,
+        body,
+    };
+    let reply = answer(&shared, &route, &incoming, fault.clone()).await;
+    tracing::info!(
+        operation = %route.operation_id,
+        status = reply.status.as_u16(),
+        fault = ?fault,
+        "request"
+    );
+    reply.into_response()
+}
+
+async fn answer(shared: &Shared, route: &Route, request: &Incoming, fault: Option<Fault>) -> Reply {
+    let Some(fault) = fault else {
+        return handle(shared, route, request);
+    };
+    match fault {
+        Fault::Delay(duration) => {
+            tokio::time::sleep(duration).await;
+            handle(shared, route, request)
+        }
+        Fault::Status { status, body } => {
+            let content_type = if serde_json::from_str::<Value>(&body).is_ok() {
+                "application/json"
+            } else {
+                "text/plain; charset=utf-8"
+            };
+            Reply::text(status, content_type, body)
+        }
+        Fault::Gateway { code } => {
+            let Some(service) = shared.specs.services.get(route.target.service()) else {
+                return Reply::sandbox_error(500, "route points to no service");
+            };
+            let gateway = match &service.auth {
+                Auth::KingdeeGateway(gw) => Some(gw),
+                Auth::Md5BodySign(_) => None,
+            };
+            jdy::gateway::rejection_reply(service, gateway, &code.to_string(), None)
+        }
+        Fault::TooManyRequests => {
+            Reply::text(429, "text/plain; charset=utf-8", "Too Many Requests")
+        }
+        Fault::TruncatedJson => truncated(shared, route),
+        Fault::Html { status } => Reply::text(status, "text/html; charset=utf-8", HTML_ERROR_PAGE),
+        Fault::WrongSign => {
+            let mut reply = handle(shared, route, request);
+            if let Some(signer) = shared
+                .signers
+                .get(route.target.service())
+                .and_then(Option::as_ref)
+            {
+                shoubei::spoil_sign(signer, &mut reply);
+            }
+            reply
+        }
+        Fault::ApplyThenFail { status } => {
+            let reply = handle(shared, route, request);
+            if reply.success {
+                Reply::text(
+                    status,
+                    "text/plain; charset=utf-8",
+                    "upstream error after the request was applied",
+                )
+            } else {
+                reply
+            }
+        }
+    }
+}
+
+const HTML_ERROR_PAGE: &str = "<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head>\
+<body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>\n";
+
+/// Handles a request with the scheme of its service.
+fn handle(shared: &Shared, route: &Route, request: &Incoming) -> Reply {
+    let index = route.target.service();
+    let Some(service) = shared.specs.services.get(index) else {
+        return Reply::sandbox_error(500, "route points to no service");
+    };
+    match &service.auth {
+        Auth::KingdeeGateway(gw) => jdy::handle(shared, service, gw, route.target, request),
+        Auth::Md5BodySign(_) => {
+            let signer = shared.signers.get(index).and_then(Option::as_ref);
+            let endpoint = match route.target {
+                Target::Endpoint { endpoint, .. } => service.endpoints.get(endpoint),
+                Target::Token { .. } => None,
+            };
+            match (signer, endpoint) {
+                (Some(signer), Some(endpoint)) => {
+                    shoubei::handle(shared, service, signer, endpoint, request)
+                }
+                _ => Reply::sandbox_error(500, "route does not match its service"),
+            }
+        }
+    }
+}
+
+/// The first half of a plausible success body, as when a connection drops mid-answer.
+fn truncated(shared: &Shared, route: &Route) -> Reply {
+    let Some(service) = shared.specs.services.get(route.target.service()) else {
+        return Reply::sandbox_error(500, "route points to no service");
+    };
+    let payload = match route.target {
+        Target::Endpoint { endpoint, .. } => service
+            .endpoints
+            .get(endpoint)
+            .map_or(Value::Null, |e| synth::payload(service, e)),
+        Target::Token { .. } => Value::Object(Map::new()),
+    };
+    let full = envelope::success_body(&service.envelope, "success", payload).to_string();
+    let half: String = full.chars().take(full.chars().count() / 2).collect();
+    Reply::text(200, "application/json", half)
+}

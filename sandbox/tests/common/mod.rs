@@ -1,0 +1,281 @@
+//! Helpers shared by the integration tests: the real spec, a started sandbox, and clients
+//! that sign with the runtime's signing functions.
+
+#![allow(dead_code)]
+
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use retail_apis_codegen::model::SpecSet;
+use retail_apis_runtime::HttpMethod;
+use retail_apis_sandbox::config::{APP_KEY, APP_SECRET, CLIENT_ID, CLIENT_SECRET, DOMAIN};
+use retail_apis_sandbox::{Sandbox, SandboxConfig, SandboxHandle};
+use serde_json::Value;
+
+pub const TOKEN_PATH: &str = "/jdyconnector/app_management/kingdee_auth_token";
+pub const RECHARGE_PATH: &str = "/jdy/v2/ls/mall_recharge";
+pub const CANCEL_PATH: &str = "/jdy/v2/ls/mall_pre_write_off_cancel";
+pub const REFUND_PATH: &str = "/jdy/v2/ls/refundSave";
+pub const WRITE_OFF_PATH: &str = "/openpay/coupon/wf";
+
+pub fn spec_root() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec")
+}
+
+/// The project's real specs.
+pub fn real_specs() -> SpecSet {
+    match retail_apis_codegen::load(&spec_root()) {
+        Ok(set) => set,
+        Err(diagnostics) => panic!("spec/ does not load:\n{diagnostics}"),
+    }
+}
+
+/// The real spec files plus `extra` (path relative to the spec root, YAML text).
+pub fn specs_with(extra: &[(&str, &str)]) -> SpecSet {
+    let mut sources = retail_apis_codegen::read_sources(&spec_root()).expect("read spec/");
+    for (path, text) in extra {
+        sources.push(retail_apis_codegen::SourceFile {
+            path: (*path).to_owned(),
+            text: (*text).to_owned(),
+        });
+    }
+    match retail_apis_codegen::load_sources(&sources) {
+        Ok(set) => set,
+        Err(diagnostics) => panic!("specs do not load:\n{diagnostics}"),
+    }
+}
+
+pub async fn start(config: SandboxConfig) -> SandboxHandle {
+    start_with(real_specs(), config).await
+}
+
+pub async fn start_with(specs: SpecSet, config: SandboxConfig) -> SandboxHandle {
+    Sandbox::new(specs, config)
+        .start("127.0.0.1:0".parse().expect("address"))
+        .await
+        .expect("sandbox starts")
+}
+
+pub fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .expect("clock after 1970")
+        .as_millis() as i64
+}
+
+/// Unique positive nonces across all tests of a binary.
+pub fn nonce() -> String {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let base = (now_ms() as u64 % 1_000_000) * 10_000;
+    (1_000_000_000 + base + NEXT.fetch_add(1, Ordering::Relaxed)).to_string()
+}
+
+/// The gateway headers of a request, signed with the runtime's `gateway_signature`.
+#[derive(Clone, Debug)]
+pub struct GatewayHeaders {
+    pub client_id: Option<String>,
+    pub auth_version: Option<String>,
+    pub timestamp: Option<String>,
+    pub nonce: Option<String>,
+    pub sign_headers: Option<String>,
+    /// `None`: computed from the fields above; `Some`: sent as is.
+    pub signature: Option<String>,
+    pub secret: String,
+    pub token: Option<String>,
+    pub router: Option<String>,
+}
+
+impl GatewayHeaders {
+    pub fn new(token: Option<&str>) -> GatewayHeaders {
+        GatewayHeaders {
+            client_id: Some(CLIENT_ID.to_owned()),
+            auth_version: Some("2.0".to_owned()),
+            timestamp: Some(now_ms().to_string()),
+            nonce: Some(nonce()),
+            sign_headers: Some("X-Api-TimeStamp,X-Api-Nonce".to_owned()),
+            signature: None,
+            secret: CLIENT_SECRET.to_owned(),
+            token: token.map(str::to_owned),
+            router: Some(DOMAIN.to_owned()),
+        }
+    }
+}
+
+pub struct Jdy {
+    pub http: reqwest::Client,
+    pub base: String,
+}
+
+impl Jdy {
+    pub fn new(handle: &SandboxHandle) -> Jdy {
+        Jdy {
+            http: reqwest::Client::new(),
+            base: handle.base_url(),
+        }
+    }
+
+    pub async fn send(
+        &self,
+        method: HttpMethod,
+        path: &str,
+        query: &[(&str, &str)],
+        headers: &GatewayHeaders,
+        body: Option<String>,
+    ) -> (u16, Value) {
+        let (status, text) = self.send_raw(method, path, query, headers, body).await;
+        let value = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        (status, value)
+    }
+
+    pub async fn send_raw(
+        &self,
+        method: HttpMethod,
+        path: &str,
+        query: &[(&str, &str)],
+        headers: &GatewayHeaders,
+        body: Option<String>,
+    ) -> (u16, String) {
+        let signature = headers.signature.clone().unwrap_or_else(|| {
+            retail_apis_runtime::jdy::signing::gateway_signature(
+                method,
+                path,
+                query,
+                headers.nonce.as_deref().unwrap_or(""),
+                headers.timestamp.as_deref().unwrap_or(""),
+                &headers.secret,
+            )
+        });
+        let url = format!("{}{}", self.base, path);
+        let mut request = match method {
+            HttpMethod::Get => self.http.get(url),
+            HttpMethod::Post => self.http.post(url),
+        }
+        .query(query)
+        .header("Content-Type", "application/json")
+        .header("X-Api-Signature", signature);
+        let optional = [
+            ("X-Api-ClientID", &headers.client_id),
+            ("X-Api-Auth-Version", &headers.auth_version),
+            ("X-Api-TimeStamp", &headers.timestamp),
+            ("X-Api-Nonce", &headers.nonce),
+            ("X-Api-SignHeaders", &headers.sign_headers),
+            ("app-token", &headers.token),
+            ("X-GW-Router-Addr", &headers.router),
+        ];
+        for (name, value) in optional {
+            if let Some(value) = value {
+                request = request.header(name, value);
+            }
+        }
+        if let Some(body) = body {
+            request = request.body(body);
+        }
+        let response = request.send().await.expect("request reaches the sandbox");
+        let status = response.status().as_u16();
+        (status, response.text().await.expect("body"))
+    }
+
+    /// Fetches an app-token with the sandbox credentials.
+    pub async fn token(&self) -> String {
+        let (status, body) = self.token_request(APP_KEY, APP_SECRET).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["errcode"], 0, "{body}");
+        body["data"]["app-token"]
+            .as_str()
+            .expect("app-token string")
+            .to_owned()
+    }
+
+    pub async fn token_request(&self, app_key: &str, app_secret: &str) -> (u16, Value) {
+        let signature = retail_apis_runtime::jdy::signing::app_signature(app_key, app_secret);
+        let query = [("app_key", app_key), ("app_signature", signature.as_str())];
+        self.send(
+            HttpMethod::Get,
+            TOKEN_PATH,
+            &query,
+            &GatewayHeaders::new(None),
+            None,
+        )
+        .await
+    }
+
+    /// A correctly signed POST with `token`.
+    pub async fn post(&self, path: &str, token: &str, body: &Value) -> (u16, Value) {
+        self.send(
+            HttpMethod::Post,
+            path,
+            &[],
+            &GatewayHeaders::new(Some(token)),
+            Some(body.to_string()),
+        )
+        .await
+    }
+}
+
+/// The Shoubei scheme of spec/shoubei/service.yaml, as the runtime's signing takes it.
+pub const SHOUBEI_SCHEME: retail_apis_runtime::Md5SignScheme = retail_apis_runtime::Md5SignScheme {
+    field: "sign",
+    skip_null: true,
+    skip_empty: false,
+    pair_separator: "&",
+    kv_separator: "=",
+    secret_suffix: "&key={key}",
+    uppercase: false,
+    verify_response: true,
+};
+
+/// Adds the `sign` computed by the runtime with `key`.
+pub fn shoubei_signed(body: Value, key: &str) -> Value {
+    let Value::Object(mut map) = body else {
+        panic!("object body")
+    };
+    let sign = retail_apis_runtime::shoubei::signing::sign(&SHOUBEI_SCHEME, &map, key);
+    map.insert("sign".to_owned(), Value::from(sign));
+    Value::Object(map)
+}
+
+pub fn shoubei_verifies(body: &Value, key: &str) -> bool {
+    let Some(map) = body.as_object() else {
+        return false;
+    };
+    retail_apis_runtime::shoubei::signing::verify(&SHOUBEI_SCHEME, map, key)
+}
+
+pub async fn post_json(base: &str, path: &str, body: &Value) -> (u16, Value) {
+    let response = reqwest::Client::new()
+        .post(format!("{base}{path}"))
+        .header("Content-Type", "application/json")
+        .body(body.to_string())
+        .send()
+        .await
+        .expect("request reaches the sandbox");
+    let status = response.status().as_u16();
+    let text = response.text().await.expect("body");
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
+}
+
+pub fn write_off_body(code: &str) -> Value {
+    serde_json::json!({
+        "inst_no": retail_apis_sandbox::config::SHOUBEI_INST_NO,
+        "merchant_no": "851811130002",
+        "shop_no": "862010110001",
+        "ts": "20240101120000",
+        "coupon_code": code,
+        "channel_type": "10001",
+        "wf_trace_no": "T0001",
+    })
+}
+
+pub fn recharge_body(member: &str, amount: &str, bill: &str) -> Value {
+    serde_json::json!({
+        "bal_amount": amount,
+        "member_id": member,
+        "source": 9,
+        "src_bill_id": bill,
+        "settle_entries": [{"pay_type": "90", "settle_amt": amount}],
+    })
+}
