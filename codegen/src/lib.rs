@@ -1,10 +1,19 @@
 //! Spec-driven code generation for retail-apis: parse → validate → resolved model → emit →
 //! format → write.
+//!
+//! ```no_run
+//! let spec = retail_apis_codegen::load(std::path::Path::new("spec")).expect("valid specs");
+//! let files = retail_apis_codegen::generate(&spec).expect("generated code");
+//! retail_apis_codegen::write_changed(std::path::Path::new("generated"), &files).expect("written");
+//! ```
 
 pub mod emit;
 pub mod load;
 pub mod model;
+pub mod output;
 
+pub use emit::{generate, generate_with, EmitError, GenerateOptions, GeneratedFile};
 pub use load::{
     load, load_sources, read_sources, Diagnostic, DiagnosticKind, Diagnostics, SourceFile,
 };
+pub use output::{check, write_changed, CheckReport, WriteReport};

@@ -8,6 +8,7 @@
 //! Everything service-specific (envelopes, error codes, signing parameters) comes from
 //! the static [`ServiceDescriptor`]s that generated code declares.
 
+pub mod codec;
 pub mod descriptor;
 mod env;
 mod envelope;

@@ -1,0 +1,102 @@
+//! `generate`, `check`, `lint` and `sandbox`: the commands that read specs.
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::process::ExitCode;
+
+use retail_apis_codegen::model::SpecSet;
+use retail_apis_codegen::SourceFile;
+
+/// Loads specs, printing every diagnostic; `None` when there were any.
+fn load_reporting(spec: &Path) -> Option<SpecSet> {
+    match retail_apis_codegen::load(spec) {
+        Ok(set) => Some(set),
+        Err(diagnostics) => {
+            eprintln!("{diagnostics}");
+            eprintln!("{} problem(s) in {}", diagnostics.0.len(), spec.display());
+            None
+        }
+    }
+}
+
+fn generated_files(spec: &Path) -> Result<Option<Vec<retail_apis_codegen::GeneratedFile>>, String> {
+    let Some(set) = load_reporting(spec) else {
+        return Ok(None);
+    };
+    retail_apis_codegen::generate(&set)
+        .map(Some)
+        .map_err(|e| format!("code generation failed: {e}"))
+}
+
+/// `retail-apis generate`
+pub fn generate(spec: &Path, out: &Path) -> Result<ExitCode, String> {
+    let Some(files) = generated_files(spec)? else {
+        return Ok(ExitCode::FAILURE);
+    };
+    let report = retail_apis_codegen::write_changed(out, &files)
+        .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+    println!("{report}");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `retail-apis check`
+pub fn check(spec: &Path, out: &Path) -> Result<ExitCode, String> {
+    let Some(files) = generated_files(spec)? else {
+        return Ok(ExitCode::FAILURE);
+    };
+    let report = retail_apis_codegen::check(out, &files)
+        .map_err(|e| format!("cannot read {}: {e}", out.display()))?;
+    if report.is_fresh() {
+        println!("{} is up to date with {}", out.display(), spec.display());
+        Ok(ExitCode::SUCCESS)
+    } else {
+        println!("{report}");
+        eprintln!(
+            "{} is stale: run `retail-apis generate` and commit the result",
+            out.display()
+        );
+        Ok(ExitCode::FAILURE)
+    }
+}
+
+/// `retail-apis lint`
+pub fn lint(spec: &Path) -> Result<ExitCode, String> {
+    match load_reporting(spec) {
+        Some(set) => {
+            let endpoints: usize = set.services.iter().map(|s| s.endpoints.len()).sum();
+            println!(
+                "{}: {} service(s), {} endpoint(s), no problems",
+                spec.display(),
+                set.services.len(),
+                endpoints
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        None => Ok(ExitCode::FAILURE),
+    }
+}
+
+/// `retail-apis sandbox`
+pub async fn sandbox(listen: SocketAddr, spec: Option<&Path>) -> Result<ExitCode, String> {
+    let set = match spec {
+        Some(dir) => match load_reporting(dir) {
+            Some(set) => set,
+            None => return Ok(ExitCode::FAILURE),
+        },
+        None => {
+            let sources: Vec<SourceFile> = retail_apis::SPEC_FILES
+                .iter()
+                .map(|(path, text)| SourceFile {
+                    path: (*path).to_owned(),
+                    text: (*text).to_owned(),
+                })
+                .collect();
+            retail_apis_codegen::load_sources(&sources)
+                .map_err(|d| format!("the embedded specs do not load:\n{d}"))?
+        }
+    };
+    retail_apis_sandbox::serve(set, retail_apis_sandbox::SandboxConfig::default(), listen)
+        .await
+        .map_err(|e| format!("sandbox: {e}"))?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,372 @@
+//! One service module: descriptors, named types and the typed `Client`.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs::Doc;
+use super::idents::{const_ident, ident};
+use super::rust_types::rust_type;
+use super::types::named_type;
+use super::EmitError;
+use crate::model::{
+    Auth, CodeValue, Endpoint, Envelope, ErrorAction, ErrorCodeSpec, HttpMethod, Service, TypeExpr,
+};
+
+/// Items every service module declares besides its named types, and prelude names the
+/// generated code uses unqualified (a spec type of that name would shadow them).
+const RESERVED_TYPE_NAMES: &[&str] = &[
+    "Client",
+    "SERVICE",
+    "ERRORS",
+    "ENDPOINTS",
+    "String",
+    "Option",
+    "Vec",
+    "Result",
+    "Some",
+    "None",
+    "Into",
+    "From",
+    "Box",
+];
+
+/// Renders the whole module of one service.
+pub fn service_module(service: &Service) -> Result<TokenStream, EmitError> {
+    for ty in &service.types {
+        if RESERVED_TYPE_NAMES.contains(&ty.name.as_str()) {
+            return Err(EmitError::ReservedName {
+                name: ty.name.clone(),
+                service: service.name.clone(),
+            });
+        }
+    }
+    let module_doc = inner_doc(&module_doc_lines(service));
+
+    let descriptors = descriptors(service)?;
+    let types = service
+        .types
+        .iter()
+        .map(named_type)
+        .collect::<Result<Vec<_>, _>>()?;
+    let client = client(service)?;
+    Ok(quote! {
+        #module_doc
+        use retail_apis_runtime as rt;
+        #descriptors
+        #(#types)*
+        #client
+    })
+}
+
+fn module_doc_lines(service: &Service) -> Vec<String> {
+    let mut lines = vec![service.title.clone()];
+    if let Some(d) = &service.description {
+        lines.push(String::new());
+        lines.extend(d.trim().lines().map(|l| l.trim_end().to_owned()));
+    }
+    lines.push(String::new());
+    lines.push(format!("Base URL: `{}`.", service.base_url));
+    for quirk in &service.quirks {
+        lines.push(String::new());
+        lines.push(format!("Quirk: {}", quirk.trim()));
+    }
+    lines
+}
+
+fn inner_doc(lines: &[String]) -> TokenStream {
+    let attrs = lines.iter().map(|line| {
+        let text = if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        };
+        quote!(#![doc = #text])
+    });
+    quote!(#(#attrs)*)
+}
+
+fn method(m: HttpMethod) -> TokenStream {
+    match m {
+        HttpMethod::Get => quote!(rt::HttpMethod::Get),
+        HttpMethod::Post => quote!(rt::HttpMethod::Post),
+    }
+}
+
+fn opt_str(value: Option<&str>) -> TokenStream {
+    match value {
+        Some(v) => quote!(Some(#v)),
+        None => quote!(None),
+    }
+}
+
+fn descriptors(service: &Service) -> Result<TokenStream, EmitError> {
+    let name = service.name.as_str();
+    let base_url = service.base_url.as_str();
+    let auth = auth(&service.auth);
+    let envelope = envelope(&service.envelope);
+    let errors = service.errors.iter().map(error_info);
+    let mut endpoint_consts = Vec::with_capacity(service.endpoints.len());
+    let mut endpoint_refs = Vec::with_capacity(service.endpoints.len());
+    for ep in &service.endpoints {
+        let cname = const_ident(&ep.operation)?;
+        let op = ep.operation.as_str();
+        let path = ep.path.as_str();
+        let m = method(ep.method);
+        let key = opt_str(ep.idempotency_key.as_deref());
+        let doc = format!(" `{} {}`: {}", method_name(ep.method), ep.path, ep.summary);
+        endpoint_consts.push(quote! {
+            #[doc = #doc]
+            pub const #cname: rt::EndpointDescriptor = rt::EndpointDescriptor {
+                service: #name,
+                operation: #op,
+                method: #m,
+                path: #path,
+                idempotency_key: #key,
+            };
+        });
+        endpoint_refs.push(quote!(endpoints::#cname));
+    }
+    Ok(quote! {
+        /// Everything the runtime needs to know about this service, from its spec.
+        pub const SERVICE: rt::ServiceDescriptor = rt::ServiceDescriptor {
+            name: #name,
+            base_url: #base_url,
+            auth: #auth,
+            envelope: #envelope,
+            errors: ERRORS,
+            endpoints: ENDPOINTS,
+        };
+
+        /// Error codes the spec documents for this service.
+        pub const ERRORS: &[rt::ErrorCodeInfo] = &[#(#errors),*];
+
+        /// Every endpoint of this service, sorted by operation.
+        pub const ENDPOINTS: &[rt::EndpointDescriptor] = &[#(#endpoint_refs),*];
+
+        /// One descriptor per endpoint.
+        pub mod endpoints {
+            use super::rt;
+            #(#endpoint_consts)*
+        }
+    })
+}
+
+fn method_name(m: HttpMethod) -> &'static str {
+    match m {
+        HttpMethod::Get => "GET",
+        HttpMethod::Post => "POST",
+    }
+}
+
+fn auth(auth: &Auth) -> TokenStream {
+    match auth {
+        Auth::KingdeeGateway(g) => {
+            let auth_version = g.auth_version.as_str();
+            let sign_headers = g.sign_headers.as_str();
+            let window = proc_macro2::Literal::u64_unsuffixed(g.timestamp_window_ms);
+            let token_method = method(g.token.method);
+            let token_path = g.token.path.as_str();
+            let token_field = g.token.token_field.as_str();
+            let ttl = proc_macro2::Literal::u64_unsuffixed(g.token.ttl_secs);
+            let status = proc_macro2::Literal::u16_unsuffixed(g.gateway_status);
+            let code = g.gateway_code_field.as_str();
+            let message = g.gateway_message_field.as_str();
+            let message_cn = g.gateway_message_cn_field.as_str();
+            quote! {
+                rt::AuthScheme::KingdeeGateway(rt::KingdeeGatewayScheme {
+                    auth_version: #auth_version,
+                    sign_headers: #sign_headers,
+                    timestamp_window_ms: #window,
+                    token_method: #token_method,
+                    token_path: #token_path,
+                    token_field: #token_field,
+                    token_ttl_secs: #ttl,
+                    gateway_status: #status,
+                    gateway_code_field: #code,
+                    gateway_message_field: #message,
+                    gateway_message_cn_field: #message_cn,
+                })
+            }
+        }
+        Auth::Md5BodySign(s) => {
+            let field = s.field.as_str();
+            let skip_null = s.skip_null;
+            let skip_empty = s.skip_empty;
+            let pair = s.pair_separator.as_str();
+            let kv = s.kv_separator.as_str();
+            let suffix = s.secret_suffix.as_str();
+            let uppercase = s.uppercase;
+            let verify = s.verify_response;
+            quote! {
+                rt::AuthScheme::Md5BodySign(rt::Md5SignScheme {
+                    field: #field,
+                    skip_null: #skip_null,
+                    skip_empty: #skip_empty,
+                    pair_separator: #pair,
+                    kv_separator: #kv,
+                    secret_suffix: #suffix,
+                    uppercase: #uppercase,
+                    verify_response: #verify,
+                })
+            }
+        }
+    }
+}
+
+fn envelope(e: &Envelope) -> TokenStream {
+    let code_field = e.code_field.as_str();
+    let success = match &e.success_code {
+        CodeValue::Int(v) => {
+            let v = proc_macro2::Literal::i64_unsuffixed(*v);
+            quote!(rt::Code::Int(#v))
+        }
+        CodeValue::Str(s) => quote!(rt::Code::Str(#s)),
+    };
+    let message_field = e.message_field.as_str();
+    let data_field = opt_str(e.data_field.as_deref());
+    let result = match &e.result {
+        Some(r) => {
+            let field = r.field.as_str();
+            let success = r.success.as_str();
+            quote!(Some(rt::ResultCheck { field: #field, success: #success }))
+        }
+        None => quote!(None),
+    };
+    quote! {
+        rt::EnvelopeDescriptor {
+            code_field: #code_field,
+            success_code: #success,
+            message_field: #message_field,
+            data_field: #data_field,
+            result: #result,
+        }
+    }
+}
+
+fn error_info(e: &ErrorCodeSpec) -> TokenStream {
+    let code = e.code.as_str();
+    let status = match e.http_status {
+        Some(s) => {
+            let s = proc_macro2::Literal::u16_unsuffixed(s);
+            quote!(Some(#s))
+        }
+        None => quote!(None),
+    };
+    let name = e.name.as_str();
+    let description = e.description.as_str();
+    let action = match e.action {
+        ErrorAction::None => quote!(rt::ErrorAction::None),
+        ErrorAction::RefreshToken => quote!(rt::ErrorAction::RefreshToken),
+        ErrorAction::Reauthorize => quote!(rt::ErrorAction::Reauthorize),
+    };
+    let retryable = e.retryable;
+    quote! {
+        rt::ErrorCodeInfo {
+            code: #code,
+            http_status: #status,
+            name: #name,
+            description: #description,
+            action: #action,
+            retryable: #retryable,
+        }
+    }
+}
+
+fn client(service: &Service) -> Result<TokenStream, EmitError> {
+    let (inner, config, label) = match service.auth {
+        Auth::KingdeeGateway(_) => (
+            quote!(rt::jdy::JdyClient),
+            quote!(rt::jdy::JdyConfig),
+            "Kingdee gateway signature and app-token",
+        ),
+        Auth::Md5BodySign(_) => (
+            quote!(rt::shoubei::ShoubeiClient),
+            quote!(rt::shoubei::ShoubeiConfig),
+            "MD5 body signature",
+        ),
+    };
+    let doc = format!(
+        " Typed client of {} ({label}). Cheap to clone; clones share connections{}.",
+        service.title,
+        if matches!(service.auth, Auth::KingdeeGateway(_)) {
+            " and the app-token cache"
+        } else {
+            ""
+        }
+    );
+    let methods = service
+        .endpoints
+        .iter()
+        .map(|ep| endpoint_method(service, ep))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(quote! {
+        #[doc = #doc]
+        #[derive(Clone, Debug)]
+        pub struct Client {
+            inner: #inner,
+        }
+
+        impl Client {
+            /// Creates a client from explicit configuration.
+            pub fn new(config: #config) -> Result<Self, rt::Error> {
+                #inner::new(&SERVICE, config).map(|inner| Self { inner })
+            }
+
+            /// Creates a client configured from the environment (see the crate README).
+            pub fn from_env() -> Result<Self, rt::Error> {
+                Self::new(#config::from_env()?)
+            }
+
+            /// The runtime client underneath, for untyped calls and diagnostics.
+            pub fn runtime(&self) -> &#inner {
+                &self.inner
+            }
+
+            #(#methods)*
+        }
+    })
+}
+
+fn endpoint_method(service: &Service, ep: &Endpoint) -> Result<TokenStream, EmitError> {
+    let fname = ident(&ep.operation, "operation")?;
+    let cname = const_ident(&ep.operation)?;
+    if service.named_type(&ep.request).is_none() {
+        return Err(EmitError::UndefinedType {
+            name: ep.request.clone(),
+            service: service.name.clone(),
+        });
+    }
+    let request = ident(&ep.request, "request type")?;
+    let response = match &ep.response {
+        TypeExpr::Named(n) if service.named_type(n).is_none() => {
+            return Err(EmitError::UndefinedType {
+                name: n.clone(),
+                service: service.name.clone(),
+            })
+        }
+        other => rust_type(other)?,
+    };
+    let mut doc = Doc::new(ep.summary.clone());
+    doc.maybe(ep.description.as_deref());
+    doc.paragraph(format!("`{} {}`", method_name(ep.method), ep.path));
+    if let Some(page) = &ep.source_page {
+        doc.paragraph(format!("Transcribed from `{page}`."));
+    }
+    match &ep.idempotency_key {
+        Some(key) => doc.paragraph(format!(
+            "Idempotent by `{key}`: repeating a request with the same `{key}` is harmless, so \
+             the client retries it after 429, 5xx and retryable gateway answers."
+        )),
+        None => doc.paragraph(
+            "Not idempotent: the client retries only when the request cannot have reached the server.",
+        ),
+    };
+    doc.quirks(&ep.quirks);
+    let doc = doc.tokens();
+    Ok(quote! {
+        #doc
+        pub async fn #fname(&self, request: &#request) -> Result<#response, rt::Error> {
+            self.inner.call(&endpoints::#cname, request).await
+        }
+    })
+}

@@ -1,0 +1,150 @@
+//! Writing generated files to disk and comparing them with what is there.
+
+use std::fmt;
+use std::fs;
+use std::io;
+use std::path::Path;
+
+use crate::emit::{GeneratedFile, GENERATED_MARKER};
+
+/// What [`write_changed`] did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct WriteReport {
+    /// Files written because their bytes differed or they were missing.
+    pub written: Vec<String>,
+    /// Files left untouched.
+    pub unchanged: Vec<String>,
+    /// Stale generated files removed (their service is gone).
+    pub removed: Vec<String>,
+}
+
+impl fmt::Display for WriteReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} written, {} unchanged, {} removed",
+            self.written.len(),
+            self.unchanged.len(),
+            self.removed.len()
+        )?;
+        for path in &self.written {
+            write!(f, "\n  wrote   {path}")?;
+        }
+        for path in &self.removed {
+            write!(f, "\n  removed {path}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Writes each file whose bytes differ from the file on disk (so unchanged files keep
+/// their modification time and cargo does not rebuild), and removes `*.rs` files in
+/// `out_dir` that carry the generated marker but are no longer generated.
+pub fn write_changed(out_dir: &Path, files: &[GeneratedFile]) -> io::Result<WriteReport> {
+    fs::create_dir_all(out_dir)?;
+    let mut report = WriteReport::default();
+    for file in files {
+        let path = out_dir.join(&file.path);
+        match fs::read(&path) {
+            Ok(existing) if existing == file.contents.as_bytes() => {
+                report.unchanged.push(file.path.clone());
+                continue;
+            }
+            Ok(_) => {}
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e),
+        }
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        fs::write(&path, &file.contents)?;
+        report.written.push(file.path.clone());
+    }
+    for stale in stale_files(out_dir, files)? {
+        fs::remove_file(out_dir.join(&stale))?;
+        report.removed.push(stale);
+    }
+    Ok(report)
+}
+
+/// Generated `*.rs` files in `out_dir` that `files` no longer contains.
+fn stale_files(out_dir: &Path, files: &[GeneratedFile]) -> io::Result<Vec<String>> {
+    let mut stale = Vec::new();
+    let entries = match fs::read_dir(out_dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(stale),
+        Err(e) => return Err(e),
+    };
+    for entry in entries {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !name.ends_with(".rs") || files.iter().any(|f| f.path == name) {
+            continue;
+        }
+        let is_generated = fs::read_to_string(entry.path())
+            .map(|text| text.starts_with(GENERATED_MARKER))
+            .unwrap_or(false);
+        if is_generated {
+            stale.push(name);
+        }
+    }
+    stale.sort();
+    Ok(stale)
+}
+
+/// How the files on disk differ from freshly generated ones.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CheckReport {
+    /// Files whose bytes differ, each with a unified diff (on disk → generated).
+    pub stale: Vec<(String, String)>,
+    /// Files that should exist but do not.
+    pub missing: Vec<String>,
+    /// Generated files on disk that the specs no longer produce.
+    pub extra: Vec<String>,
+}
+
+impl CheckReport {
+    /// Whether the files on disk are exactly what the specs generate.
+    pub fn is_fresh(&self) -> bool {
+        self.stale.is_empty() && self.missing.is_empty() && self.extra.is_empty()
+    }
+}
+
+impl fmt::Display for CheckReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (_, diff) in &self.stale {
+            f.write_str(diff)?;
+        }
+        for path in &self.missing {
+            writeln!(f, "missing: {path}")?;
+        }
+        for path in &self.extra {
+            writeln!(f, "no longer generated: {path}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Compares `files` with the contents of `out_dir` without writing anything.
+pub fn check(out_dir: &Path, files: &[GeneratedFile]) -> io::Result<CheckReport> {
+    let mut report = CheckReport::default();
+    for file in files {
+        let path = out_dir.join(&file.path);
+        match fs::read(&path) {
+            Ok(existing) if existing == file.contents.as_bytes() => {}
+            Ok(existing) => {
+                let existing = String::from_utf8_lossy(&existing);
+                let diff = similar::TextDiff::from_lines(existing.as_ref(), file.contents.as_str())
+                    .unified_diff()
+                    .context_radius(3)
+                    .header(&format!("a/{}", file.path), &format!("b/{}", file.path))
+                    .to_string();
+                report.stale.push((file.path.clone(), diff));
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => report.missing.push(file.path.clone()),
+            Err(e) => return Err(e),
+        }
+    }
+    report.extra = stale_files(out_dir, files)?;
+    Ok(report)
+}
