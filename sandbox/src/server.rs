@@ -49,6 +49,23 @@ impl Sandbox {
         }
     }
 
+    /// Serves the specs given as `(path relative to the spec root, contents)` pairs, such as
+    /// the `SPEC_FILES` the generated client embeds, so the sandbox serves exactly the specs
+    /// the client was generated from.
+    pub fn from_files(
+        files: &[(&str, &str)],
+        config: SandboxConfig,
+    ) -> Result<Sandbox, retail_apis_codegen::Diagnostics> {
+        let sources: Vec<retail_apis_codegen::SourceFile> = files
+            .iter()
+            .map(|(path, text)| retail_apis_codegen::SourceFile {
+                path: (*path).to_owned(),
+                text: (*text).to_owned(),
+            })
+            .collect();
+        retail_apis_codegen::load_sources(&sources).map(|specs| Sandbox::new(specs, config))
+    }
+
     /// State inspection and controls; stays valid after [`Sandbox::start`].
     pub fn control(&self) -> SandboxControl {
         SandboxControl {
