@@ -430,7 +430,7 @@ impl IntegralNow {
         self
     }
 }
-/// MallPreWriteOffCancelRequest
+/// Request body of [`Client::mall_pre_write_off_cancel`]: 反预核销.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MallPreWriteOffCancelRequest {
     /// 会员ID
@@ -471,7 +471,7 @@ impl MallPreWriteOffCancelRequest {
         self
     }
 }
-/// MallRechargeRequest
+/// Request body of [`Client::mall_recharge`]: 会员充值.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MallRechargeRequest {
     /// 充值金额
@@ -595,6 +595,8 @@ impl MallRechargeRequest {
         self
     }
 }
+/// Response data of [`Client::mall_recharge`]: 会员充值.
+///
 /// 业务返回具体对象
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct MallRechargeResponse {
@@ -927,7 +929,7 @@ impl<'de> serde::Deserialize<'de> for RechargeSource {
         rt::codec::integer_or_string(deserializer).map(Self::from)
     }
 }
-/// RefundSaveRequest
+/// Request body of [`Client::refund_save`]: 零售退款保存.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RefundSaveRequest {
     /// 渠道订单号
@@ -1074,6 +1076,8 @@ impl RefundSaveRequest {
         self
     }
 }
+/// Response data of [`Client::refund_save`]: 零售退款保存.
+///
 /// 业务返回具体对象
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct RefundSaveResponse {

@@ -164,7 +164,7 @@ impl<'de> serde::Deserialize<'de> for ChannelType {
         rt::codec::string_or_number(deserializer).map(|value| Self::from(value.as_str()))
     }
 }
-/// CouponWriteOffRequest
+/// Request body of [`Client::coupon_write_off`]: 核销接口.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CouponWriteOffRequest {
     /// 机构号
@@ -329,7 +329,7 @@ impl CouponWriteOffRequest {
         self
     }
 }
-/// CouponWriteOffResponse
+/// Response data of [`Client::coupon_write_off`]: 核销接口.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CouponWriteOffResponse {
     /// 响应码:SUCCESS成功,FAIL失败,响应码仅代表通信或参数

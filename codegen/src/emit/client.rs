@@ -46,7 +46,7 @@ pub fn service_module(service: &Service) -> Result<TokenStream, EmitError> {
     let types = service
         .types
         .iter()
-        .map(named_type)
+        .map(|ty| named_type(ty, type_role(service, &ty.name).as_deref()))
         .collect::<Result<Vec<_>, _>>()?;
     let client = client(service)?;
     Ok(quote! {
@@ -55,6 +55,25 @@ pub fn service_module(service: &Service) -> Result<TokenStream, EmitError> {
         #descriptors
         #(#types)*
         #client
+    })
+}
+
+/// What a named type is for, when it is an endpoint's request or response.
+fn type_role(service: &Service, name: &str) -> Option<String> {
+    service.endpoints.iter().find_map(|ep| {
+        if ep.request == name {
+            Some(format!(
+                "Request body of [`Client::{}`]: {}.",
+                ep.operation, ep.summary
+            ))
+        } else if ep.response == TypeExpr::Named(name.to_owned()) {
+            Some(format!(
+                "Response data of [`Client::{}`]: {}.",
+                ep.operation, ep.summary
+            ))
+        } else {
+            None
+        }
     })
 }
 

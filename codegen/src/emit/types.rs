@@ -13,15 +13,23 @@ use crate::model::{EnumRepr, EnumType, Field, NamedType, StructType, TypeKind};
 const CLIPPY_MAX_ARGS: usize = 7;
 
 /// Renders one named type with its impls.
-pub fn named_type(ty: &NamedType) -> Result<TokenStream, EmitError> {
+///
+/// `role` says what the type is for when it is an endpoint's request or response
+/// (`Request body of …`); it leads the rustdoc.
+pub fn named_type(ty: &NamedType, role: Option<&str>) -> Result<TokenStream, EmitError> {
     match &ty.kind {
-        TypeKind::Struct(s) => struct_type(ty, s),
-        TypeKind::Enum(e) => enum_type(ty, e),
+        TypeKind::Struct(s) => struct_type(ty, s, role),
+        TypeKind::Enum(e) => enum_type(ty, e, role),
     }
 }
 
-fn type_doc(ty: &NamedType) -> Doc {
-    let mut doc = Doc::new(ty.description.clone().unwrap_or_else(|| ty.name.clone()));
+fn type_doc(ty: &NamedType, role: Option<&str>) -> Doc {
+    let mut doc = Doc::default();
+    doc.maybe(role);
+    doc.maybe(ty.description.as_deref());
+    if role.is_none() && ty.description.is_none() {
+        doc.paragraph(ty.name.clone());
+    }
     doc.quirks(&ty.quirks);
     doc
 }
@@ -38,7 +46,7 @@ enum FieldRole {
     Computed,
 }
 
-fn role(field: &Field) -> FieldRole {
+fn field_role(field: &Field) -> FieldRole {
     if field.computed {
         FieldRole::Computed
     } else if field.required && field.nullable {
@@ -80,13 +88,17 @@ fn field_doc(field: &Field) -> Doc {
     doc
 }
 
-fn struct_type(ty: &NamedType, s: &StructType) -> Result<TokenStream, EmitError> {
+fn struct_type(
+    ty: &NamedType,
+    s: &StructType,
+    role: Option<&str>,
+) -> Result<TokenStream, EmitError> {
     let name = ident(&ty.name, "type name")?;
-    let doc = type_doc(ty).tokens();
+    let doc = type_doc(ty, role).tokens();
     let all_optional = s
         .fields
         .iter()
-        .all(|f| !matches!(role(f), FieldRole::Required));
+        .all(|f| !matches!(field_role(f), FieldRole::Required));
     let default_derive = if all_optional {
         quote!(, Default)
     } else {
@@ -106,7 +118,7 @@ fn struct_type(ty: &NamedType, s: &StructType) -> Result<TokenStream, EmitError>
         for alias in &field.aliases {
             serde_args.push(quote!(alias = #alias));
         }
-        let decl_ty = match role(field) {
+        let decl_ty = match field_role(field) {
             FieldRole::Required => fty,
             FieldRole::Nullable => {
                 // Present-but-null must round-trip, so no skip; absent still decodes.
@@ -180,7 +192,7 @@ fn builder_impl(
     let mut param_docs = Vec::new();
     for field in &s.fields {
         let fname = ident(&field.name, &format!("field of `{}`", ty.name))?;
-        match role(field) {
+        match field_role(field) {
             FieldRole::Required => {
                 let (pty, into) = param_type(&field.ty)?;
                 params.push(quote!(#fname: #pty));
@@ -258,9 +270,9 @@ fn builder_impl(
     })
 }
 
-fn enum_type(ty: &NamedType, e: &EnumType) -> Result<TokenStream, EmitError> {
+fn enum_type(ty: &NamedType, e: &EnumType, role: Option<&str>) -> Result<TokenStream, EmitError> {
     let name = ident(&ty.name, "type name")?;
-    let mut doc = type_doc(ty);
+    let mut doc = type_doc(ty, role);
     doc.paragraph(
         "Values the spec does not list decode into `Unknown` instead of failing, and encode back unchanged.",
     );

@@ -1,0 +1,89 @@
+//! Writing and checking generated files on disk.
+
+use std::fs;
+use std::time::{Duration, SystemTime};
+
+use retail_apis_codegen::emit::GENERATED_MARKER;
+use retail_apis_codegen::{check, write_changed, GeneratedFile};
+
+fn file(path: &str, body: &str) -> GeneratedFile {
+    GeneratedFile {
+        path: path.to_owned(),
+        contents: format!("{GENERATED_MARKER} from:\n{body}\n"),
+    }
+}
+
+#[test]
+fn unchanged_files_are_not_rewritten() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let files = [
+        file("a.rs", "pub const A: u8 = 1;"),
+        file("mod.rs", "pub mod a;"),
+    ];
+    let first = write_changed(dir.path(), &files).expect("write");
+    assert_eq!(first.written, ["a.rs", "mod.rs"]);
+
+    // Backdate so any rewrite would be visible in the modification time.
+    let old = SystemTime::now() - Duration::from_secs(3600);
+    for f in &files {
+        fs::File::options()
+            .write(true)
+            .open(dir.path().join(&f.path))
+            .and_then(|h| h.set_modified(old))
+            .expect("set mtime");
+    }
+    let second = write_changed(dir.path(), &files).expect("write");
+    assert!(second.written.is_empty(), "{second}");
+    assert_eq!(second.unchanged, ["a.rs", "mod.rs"]);
+    for f in &files {
+        let mtime = fs::metadata(dir.path().join(&f.path))
+            .and_then(|m| m.modified())
+            .expect("mtime");
+        assert_eq!(mtime, old, "{} was rewritten", f.path);
+    }
+
+    let changed = [
+        file("a.rs", "pub const A: u8 = 2;"),
+        file("mod.rs", "pub mod a;"),
+    ];
+    let third = write_changed(dir.path(), &changed).expect("write");
+    assert_eq!(third.written, ["a.rs"]);
+}
+
+#[test]
+fn stale_generated_files_are_removed_but_hand_written_ones_kept() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_changed(dir.path(), &[file("old.rs", ""), file("mod.rs", "")]).expect("write");
+    fs::write(dir.path().join("notes.rs"), "// hand-written\n").expect("write notes");
+    let report = write_changed(dir.path(), &[file("mod.rs", "")]).expect("write");
+    assert_eq!(report.removed, ["old.rs"]);
+    assert!(!dir.path().join("old.rs").exists());
+    assert!(dir.path().join("notes.rs").exists());
+}
+
+#[test]
+fn check_reports_a_unified_diff_missing_and_extra_files() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let files = [file("a.rs", "pub const A: u8 = 1;"), file("b.rs", "")];
+    write_changed(dir.path(), &files).expect("write");
+    assert!(check(dir.path(), &files).expect("check").is_fresh());
+
+    fs::write(
+        dir.path().join("a.rs"),
+        format!("{GENERATED_MARKER} from:\npub const A: u8 = 7;\n"),
+    )
+    .expect("edit");
+    fs::remove_file(dir.path().join("b.rs")).expect("remove");
+    fs::write(dir.path().join("c.rs"), format!("{GENERATED_MARKER}\n")).expect("extra");
+    let report = check(dir.path(), &files).expect("check");
+    assert!(!report.is_fresh());
+    let text = report.to_string();
+    assert!(text.contains("--- a/a.rs"), "{text}");
+    assert!(text.contains("+++ b/a.rs"), "{text}");
+    assert!(text.contains("-pub const A: u8 = 7;"), "{text}");
+    assert!(text.contains("+pub const A: u8 = 1;"), "{text}");
+    assert_eq!(report.missing, ["b.rs"]);
+    assert_eq!(report.extra, ["c.rs"]);
+    // Checking never writes.
+    assert!(!dir.path().join("b.rs").exists());
+}
