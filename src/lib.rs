@@ -17,3 +17,8 @@ pub use retail_apis_runtime as runtime;
 mod generated;
 
 pub use generated::*;
+
+/// Compiles the README's Rust example as a doctest, so the documented API stays real.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -1,5 +1,7 @@
 //! One service module: descriptors, named types and the typed `Client`.
 
+use std::collections::{HashMap, HashSet};
+
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -9,7 +11,8 @@ use super::rust_types::rust_type;
 use super::types::named_type;
 use super::EmitError;
 use crate::model::{
-    Auth, CodeValue, Endpoint, Envelope, ErrorAction, ErrorCodeSpec, HttpMethod, Service, TypeExpr,
+    Auth, CodeValue, Endpoint, Envelope, ErrorAction, ErrorCodeSpec, HttpMethod, NamedType,
+    Service, TypeExpr,
 };
 
 /// Items every service module declares besides its named types, and prelude names the
@@ -30,8 +33,18 @@ const RESERVED_TYPE_NAMES: &[&str] = &[
     "Box",
 ];
 
-/// Renders the whole module of one service.
-pub fn service_module(service: &Service) -> Result<TokenStream, EmitError> {
+/// Named types per formatting chunk; small enough to spread a large service over threads,
+/// large enough that thread start-up is negligible.
+const TYPES_PER_CHUNK: usize = 64;
+
+/// Renders and formats the whole module of one service.
+///
+/// Parsing and pretty-printing dominate the emitter's time and grow with the output, so
+/// the named types are rendered and formatted in chunks on scoped threads. Each chunk is a
+/// run of consecutive items and prettyplease prints items independently, so joining the
+/// chunks in order gives the same bytes as formatting the module in one piece.
+pub fn service_module(service: &Service) -> Result<String, EmitError> {
+    let file = format!("{}.rs", service.name);
     for ty in &service.types {
         if RESERVED_TYPE_NAMES.contains(&ty.name.as_str()) {
             return Err(EmitError::ReservedName {
@@ -40,41 +53,88 @@ pub fn service_module(service: &Service) -> Result<TokenStream, EmitError> {
             });
         }
     }
+    let roles = type_roles(service);
     let module_doc = inner_doc(&module_doc_lines(service));
-
     let descriptors = descriptors(service)?;
-    let types = service
-        .types
-        .iter()
-        .map(|ty| named_type(ty, type_role(service, &ty.name).as_deref()))
-        .collect::<Result<Vec<_>, _>>()?;
-    let client = client(service)?;
-    Ok(quote! {
-        #module_doc
-        use retail_apis_runtime as rt;
-        #descriptors
-        #(#types)*
-        #client
-    })
+    let mut out = format_tokens(
+        &file,
+        quote! {
+            #module_doc
+            use retail_apis_runtime as rt;
+            #descriptors
+        },
+    )?;
+
+    let chunks: Vec<&[NamedType]> = service.types.chunks(TYPES_PER_CHUNK).collect();
+    let render_chunk = |chunk: &[NamedType]| -> Result<String, EmitError> {
+        let types = chunk
+            .iter()
+            .map(|ty| named_type(ty, roles.get(ty.name.as_str()).map(String::as_str)))
+            .collect::<Result<Vec<_>, _>>()?;
+        format_tokens(&file, quote!(#(#types)*))
+    };
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    let rendered: Vec<Result<String, EmitError>> = if threads < 2 || chunks.len() < 2 {
+        chunks.iter().map(|chunk| render_chunk(chunk)).collect()
+    } else {
+        let per_thread = chunks.len().div_ceil(threads);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = chunks
+                .chunks(per_thread)
+                .map(|group| {
+                    let render_chunk = &render_chunk;
+                    scope.spawn(move || group.iter().map(|c| render_chunk(c)).collect::<Vec<_>>())
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| {
+                    h.join().unwrap_or_else(|_| {
+                        vec![Err(EmitError::Unparsable {
+                            file: file.clone(),
+                            message: "a formatting thread panicked".to_owned(),
+                        })]
+                    })
+                })
+                .collect()
+        })
+    };
+    for part in rendered {
+        out.push_str(&part?);
+    }
+    out.push_str(&format_tokens(&file, client(service)?)?);
+    Ok(out)
 }
 
-/// What a named type is for, when it is an endpoint's request or response.
-fn type_role(service: &Service, name: &str) -> Option<String> {
-    service.endpoints.iter().find_map(|ep| {
-        if ep.request == name {
-            Some(format!(
+/// Parses emitted tokens as a file and pretty-prints them.
+fn format_tokens(file: &str, tokens: TokenStream) -> Result<String, EmitError> {
+    let parsed: syn::File = syn::parse2(tokens).map_err(|e| EmitError::Unparsable {
+        file: file.to_owned(),
+        message: e.to_string(),
+    })?;
+    Ok(prettyplease::unparse(&parsed))
+}
+
+/// What each endpoint's request and response type is for, by type name.
+fn type_roles(service: &Service) -> HashMap<&str, String> {
+    let mut roles = HashMap::new();
+    for ep in &service.endpoints {
+        roles.entry(ep.request.as_str()).or_insert_with(|| {
+            format!(
                 "Request body of [`Client::{}`]: {}.",
                 ep.operation, ep.summary
-            ))
-        } else if ep.response == TypeExpr::Named(name.to_owned()) {
-            Some(format!(
-                "Response data of [`Client::{}`]: {}.",
-                ep.operation, ep.summary
-            ))
-        } else {
-            None
+            )
+        });
+        if let TypeExpr::Named(name) = &ep.response {
+            roles.entry(name.as_str()).or_insert_with(|| {
+                format!(
+                    "Response data of [`Client::{}`]: {}.",
+                    ep.operation, ep.summary
+                )
+            });
         }
-    })
+    }
+    roles
 }
 
 fn module_doc_lines(service: &Service) -> Vec<String> {
@@ -313,10 +373,11 @@ fn client(service: &Service) -> Result<TokenStream, EmitError> {
             ""
         }
     );
+    let type_names: HashSet<&str> = service.types.iter().map(|t| t.name.as_str()).collect();
     let methods = service
         .endpoints
         .iter()
-        .map(|ep| endpoint_method(service, ep))
+        .map(|ep| endpoint_method(service, &type_names, ep))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(quote! {
         #[doc = #doc]
@@ -346,10 +407,14 @@ fn client(service: &Service) -> Result<TokenStream, EmitError> {
     })
 }
 
-fn endpoint_method(service: &Service, ep: &Endpoint) -> Result<TokenStream, EmitError> {
+fn endpoint_method(
+    service: &Service,
+    type_names: &HashSet<&str>,
+    ep: &Endpoint,
+) -> Result<TokenStream, EmitError> {
     let fname = ident(&ep.operation, "operation")?;
     let cname = const_ident(&ep.operation)?;
-    if service.named_type(&ep.request).is_none() {
+    if !type_names.contains(ep.request.as_str()) {
         return Err(EmitError::UndefinedType {
             name: ep.request.clone(),
             service: service.name.clone(),
@@ -357,7 +422,7 @@ fn endpoint_method(service: &Service, ep: &Endpoint) -> Result<TokenStream, Emit
     }
     let request = ident(&ep.request, "request type")?;
     let response = match &ep.response {
-        TypeExpr::Named(n) if service.named_type(n).is_none() => {
+        TypeExpr::Named(n) if !type_names.contains(n.as_str()) => {
             return Err(EmitError::UndefinedType {
                 name: n.clone(),
                 service: service.name.clone(),
@@ -388,4 +453,54 @@ fn endpoint_method(service: &Service, ep: &Endpoint) -> Result<TokenStream, Emit
             self.inner.call(&endpoints::#cname, request).await
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Formatting in chunks on threads must give the bytes of formatting in one piece.
+    #[test]
+    fn chunked_formatting_equals_single_pass() {
+        let spec = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec");
+        let set = crate::load(&spec).expect("spec loads");
+        let mut service = set.service("jdy").expect("jdy").clone();
+        let originals = service.types.clone();
+        for i in 0..(3 * TYPES_PER_CHUNK / originals.len().max(1) + 1) {
+            for ty in &originals {
+                let mut copy = ty.clone();
+                copy.name = format!("{}Copy{i}", ty.name);
+                service.types.push(copy);
+            }
+        }
+        service.types.sort_by(|a, b| a.name.cmp(&b.name));
+        assert!(service.types.len() > 2 * TYPES_PER_CHUNK);
+
+        let chunked = service_module(&service).expect("renders");
+        let roles = type_roles(&service);
+        let module_doc = inner_doc(&module_doc_lines(&service));
+        let descriptors = descriptors(&service).expect("descriptors");
+        let types: Vec<TokenStream> = service
+            .types
+            .iter()
+            .map(|ty| named_type(ty, roles.get(ty.name.as_str()).map(String::as_str)))
+            .collect::<Result<_, _>>()
+            .expect("types");
+        let client = client(&service).expect("client");
+        let single = format_tokens(
+            "jdy.rs",
+            quote! {
+                #module_doc
+                use retail_apis_runtime as rt;
+                #descriptors
+                #(#types)*
+                #client
+            },
+        )
+        .expect("formats");
+        assert!(
+            chunked == single,
+            "chunked output differs from single-pass output"
+        );
+    }
 }

@@ -102,9 +102,9 @@ pub fn generate_with(
     for service in &spec.services {
         let path = format!("{}.rs", service.name);
         let header = header(&service.files);
-        let tokens = client::service_module(service)?;
+        let body = client::service_module(service)?;
         files.push(GeneratedFile {
-            contents: format_file(&path, &header, tokens)?,
+            contents: format!("{header}{body}"),
             path,
         });
     }
