@@ -189,10 +189,21 @@ pub(crate) fn timestamp_ms() -> String {
         .to_string()
 }
 
-/// A random 10-digit positive integer from a CSPRNG (`ThreadRng` is ChaCha, seeded by
-/// the OS), so nonces cannot be predicted or repeated in practice.
+/// A 10-digit positive integer, unique within the process.
+///
+/// Purely random 10-digit nonces collide by the birthday bound: at a few thousand calls per
+/// five-minute window the gateway starts rejecting repeats as replays (4008). So nonces
+/// walk a sequence from a CSPRNG-chosen start (`ThreadRng` is ChaCha, seeded by the OS):
+/// no repeat within a process for 9·10⁹ calls, and separate processes start at unrelated
+/// points.
 pub(crate) fn nonce() -> String {
-    rand::Rng::random_range(&mut rand::rng(), 1_000_000_000u64..=9_999_999_999).to_string()
+    const FIRST: u64 = 1_000_000_000;
+    const SPAN: u64 = 9_000_000_000;
+    static START: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let start = *START.get_or_init(|| rand::Rng::random_range(&mut rand::rng(), 0..SPAN));
+    let step = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    (FIRST + (start + step % SPAN) % SPAN).to_string()
 }
 
 /// `base` and `path` joined with exactly one `/`.
@@ -217,6 +228,14 @@ mod tests {
             assert!(!n.starts_with('0'));
         }
         assert_ne!(nonce(), nonce());
+    }
+
+    #[test]
+    fn nonces_do_not_repeat_at_volume() {
+        let mut seen = std::collections::HashSet::new();
+        for _ in 0..200_000 {
+            assert!(seen.insert(nonce()), "a nonce repeated");
+        }
     }
 
     #[test]
