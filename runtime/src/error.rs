@@ -196,7 +196,7 @@ impl Error {
 }
 
 /// The start of a body as text: at most [`SNIPPET_LIMIT`] bytes, cut at a character
-/// boundary, invalid UTF-8 replaced, `…` appended when cut.
+/// boundary, invalid UTF-8 replaced, `…` appended when cut (within the limit).
 pub fn snippet(body: &[u8]) -> String {
     // Decoding only a little more than the limit keeps huge bodies cheap.
     let head = &body[..body.len().min(SNIPPET_LIMIT + 4)];
@@ -204,7 +204,8 @@ pub fn snippet(body: &[u8]) -> String {
     if text.len() <= SNIPPET_LIMIT && head.len() == body.len() {
         return text.into_owned();
     }
-    let mut end = SNIPPET_LIMIT.min(text.len());
+    // The ellipsis counts toward the limit, as the `snippet` fields promise.
+    let mut end = (SNIPPET_LIMIT - '…'.len_utf8()).min(text.len());
     while !text.is_char_boundary(end) {
         end -= 1;
     }
@@ -220,11 +221,13 @@ mod tests {
         assert_eq!(snippet(b"short"), "short");
         let long = "é".repeat(1000);
         let s = snippet(long.as_bytes());
-        assert!(s.len() <= SNIPPET_LIMIT + '…'.len_utf8());
+        assert!(s.len() <= SNIPPET_LIMIT);
         assert!(s.ends_with('…'));
         assert!(s.trim_end_matches('…').chars().all(|c| c == 'é'));
         let invalid = [0xffu8; 2000];
-        assert!(snippet(&invalid).len() <= SNIPPET_LIMIT + '…'.len_utf8());
+        assert!(snippet(&invalid).len() <= SNIPPET_LIMIT);
+        let ascii = "a".repeat(SNIPPET_LIMIT + 1);
+        assert_eq!(snippet(ascii.as_bytes()).len(), SNIPPET_LIMIT);
         let exact = "a".repeat(SNIPPET_LIMIT);
         assert_eq!(snippet(exact.as_bytes()), exact);
     }

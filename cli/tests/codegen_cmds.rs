@@ -1,0 +1,129 @@
+//! `retail-apis lint` and `retail-apis check` on temporary copies of spec/ and of the
+//! generated source; the real spec/ and generated/ are only read.
+
+mod common;
+
+use std::path::Path;
+
+use common::{copy_tree, run_cli, workspace_root};
+
+fn path_str(path: &Path) -> &str {
+    path.to_str().expect("temp paths are UTF-8")
+}
+
+/// Replaces the first line equal to `from` with `to` in `file`, and returns the
+/// 1-based `line:column` of the replaced value (`value` within `to`).
+fn break_line(file: &Path, from: &str, to: &str, value: &str) -> String {
+    let text = std::fs::read_to_string(file).expect("read the spec copy");
+    let mut position = None;
+    let lines: Vec<String> = text
+        .lines()
+        .enumerate()
+        .map(|(i, line)| {
+            if position.is_none() && line == from {
+                let column = to.find(value).expect("value is part of the new line") + 1;
+                position = Some(format!("{}:{column}", i + 1));
+                to.to_owned()
+            } else {
+                line.to_owned()
+            }
+        })
+        .collect();
+    let position = position.unwrap_or_else(|| panic!("`{from}` not found in {}", file.display()));
+    std::fs::write(file, lines.join("\n") + "\n").expect("write the spec copy");
+    position
+}
+
+#[test]
+fn lint_accepts_the_committed_specs() {
+    let spec = workspace_root().join("spec");
+    let run = run_cli(&["lint", "--spec", path_str(&spec)], &[]);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert!(run.stdout.contains("no problems"), "{}", run.stdout);
+}
+
+#[test]
+fn lint_reports_every_problem_with_file_line_and_column() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let spec = dir.path().join("spec");
+    copy_tree(&workspace_root().join("spec"), &spec);
+    let file = spec.join("jdy/endpoints/mall_recharge.yaml");
+    let method = break_line(&file, "method: POST", "method: PATCH", "PATCH");
+    let ty = break_line(
+        &file,
+        "      type: RechargeSource",
+        "      type: RechargeSorce",
+        "RechargeSorce",
+    );
+
+    let run = run_cli(&["lint", "--spec", path_str(&spec)], &[]);
+
+    assert_eq!(run.code, Some(1), "{run:?}");
+    // Loading does not stop at the first problem: both are reported, each located.
+    let at_method = format!("jdy/endpoints/mall_recharge.yaml:{method}: ");
+    let at_type = format!("jdy/endpoints/mall_recharge.yaml:{ty}: ");
+    assert!(
+        run.stderr.contains(&at_method),
+        "{at_method} in {}",
+        run.stderr
+    );
+    assert!(run.stderr.contains(&at_type), "{at_type} in {}", run.stderr);
+    assert!(run.stderr.contains("PATCH"), "{}", run.stderr);
+    // A near miss gets a suggestion.
+    assert!(run.stderr.contains("RechargeSource"), "{}", run.stderr);
+    assert!(run.stderr.contains("2 problem(s)"), "{}", run.stderr);
+}
+
+#[test]
+fn check_passes_on_fresh_output_and_fails_with_a_diff_on_an_edit() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let spec = dir.path().join("spec");
+    let out = dir.path().join("generated");
+    copy_tree(&workspace_root().join("spec"), &spec);
+    // Generate the baseline from the same spec copy, so the test does not depend on
+    // whether the working tree's generated/ is current.
+    let generated = run_cli(
+        &[
+            "generate",
+            "--spec",
+            path_str(&spec),
+            "--out",
+            path_str(&out),
+        ],
+        &[],
+    );
+    assert_eq!(generated.code, Some(0), "{generated:?}");
+
+    let args = ["check", "--spec", path_str(&spec), "--out", path_str(&out)];
+    let fresh = run_cli(&args, &[]);
+    assert_eq!(fresh.code, Some(0), "{fresh:?}");
+    assert!(fresh.stdout.contains("up to date"), "{}", fresh.stdout);
+
+    // A hand edit of generated code is what `check` exists to catch in CI.
+    let file = out.join("jdy.rs");
+    let text = std::fs::read_to_string(&file).expect("generated jdy.rs");
+    let edited = text.replacen(
+        "pub struct MallRechargeRequest {",
+        "pub struct MallRechargeRequest {\n    pub edited_by_hand: bool,",
+        1,
+    );
+    assert_ne!(edited, text, "the edit applies");
+    std::fs::write(&file, edited).expect("edit the copy");
+
+    let stale = run_cli(&args, &[]);
+    assert_eq!(stale.code, Some(1), "{stale:?}");
+    assert!(stale.stdout.contains("jdy.rs"), "{}", stale.stdout);
+    assert!(
+        stale.stdout.lines().any(
+            |line| line.starts_with('-') && line.contains("edited_by_hand")
+                || line.starts_with('+') && line.contains("edited_by_hand")
+        ),
+        "the diff shows the edited line:\n{}",
+        stale.stdout
+    );
+    assert!(stale.stderr.contains("stale"), "{}", stale.stderr);
+    // Only the copy was touched.
+    let committed = std::fs::read_to_string(workspace_root().join("generated/jdy.rs"))
+        .expect("committed jdy.rs");
+    assert!(!committed.contains("edited_by_hand"));
+}

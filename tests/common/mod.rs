@@ -1,0 +1,122 @@
+//! Shared setup of the end-to-end tests: an in-process sandbox on a free loopback port and
+//! clients configured for it, with short timeouts and backoff so failures surface fast.
+//!
+//! Each test binary uses a different subset of these helpers.
+#![allow(dead_code)]
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use retail_apis::runtime::jdy::JdyConfig;
+use retail_apis::runtime::shoubei::ShoubeiConfig;
+use retail_apis::runtime::{Secret, TransportConfig};
+use retail_apis::{jdy, shoubei};
+use retail_apis_sandbox::{config as creds, Sandbox, SandboxConfig, SandboxHandle};
+
+/// Upper bound for one test; far above what a passing test needs on a loaded machine,
+/// so that a hang fails instead of blocking the suite.
+pub const TEST_LIMIT: Duration = Duration::from_secs(30);
+
+/// Runs a test body, failing it if it does not finish within [`TEST_LIMIT`].
+pub async fn bounded<T>(body: impl Future<Output = T>) -> T {
+    match tokio::time::timeout(TEST_LIMIT, body).await {
+        Ok(value) => value,
+        Err(_) => panic!("test did not finish within {TEST_LIMIT:?}"),
+    }
+}
+
+/// Starts a sandbox serving exactly the specs the clients were generated from.
+pub async fn start_sandbox() -> SandboxHandle {
+    start_sandbox_with(SandboxConfig::default()).await
+}
+
+/// [`start_sandbox`] with a custom configuration (seeded balances, coupons, ...).
+pub async fn start_sandbox_with(config: SandboxConfig) -> SandboxHandle {
+    let sandbox = Sandbox::from_files(retail_apis::SPEC_FILES, config)
+        .unwrap_or_else(|d| panic!("the embedded specs do not load:\n{d}"));
+    sandbox
+        .start(SocketAddr::from(([127, 0, 0, 1], 0)))
+        .await
+        .expect("the sandbox binds a free loopback port")
+}
+
+/// Transport settings for tests: a few retries with 5 ms backoff, and a per-attempt
+/// timeout that a loaded CI machine still meets for loopback calls.
+pub fn fast_transport() -> TransportConfig {
+    TransportConfig {
+        connect_timeout: Duration::from_secs(2),
+        timeout: Duration::from_secs(5),
+        max_retries: 2,
+        backoff_base: Duration::from_millis(5),
+        backoff_max: Duration::from_millis(20),
+        ..TransportConfig::default()
+    }
+}
+
+/// The JDY configuration the sandbox accepts.
+pub fn jdy_config(base_url: &str) -> JdyConfig {
+    JdyConfig {
+        base_url: Some(base_url.to_owned()),
+        client_id: creds::CLIENT_ID.to_owned(),
+        client_secret: Secret::new(creds::CLIENT_SECRET),
+        app_key: creds::APP_KEY.to_owned(),
+        app_secret: Secret::new(creds::APP_SECRET),
+        domain: creds::DOMAIN.to_owned(),
+        transport: fast_transport(),
+    }
+}
+
+/// A JDY client for the sandbox at `base_url`.
+pub fn jdy_client(base_url: &str) -> jdy::Client {
+    jdy::Client::new(jdy_config(base_url)).expect("valid JDY configuration")
+}
+
+/// A JDY client with custom transport settings.
+pub fn jdy_client_with(base_url: &str, transport: TransportConfig) -> jdy::Client {
+    jdy::Client::new(JdyConfig {
+        transport,
+        ..jdy_config(base_url)
+    })
+    .expect("valid JDY configuration")
+}
+
+/// The Shoubei configuration the sandbox accepts.
+pub fn shoubei_config(base_url: &str) -> ShoubeiConfig {
+    ShoubeiConfig {
+        base_url: Some(base_url.to_owned()),
+        key: Secret::new(creds::SHOUBEI_KEY),
+        transport: fast_transport(),
+    }
+}
+
+/// A Shoubei client for the sandbox at `base_url`.
+pub fn shoubei_client(base_url: &str) -> shoubei::Client {
+    shoubei::Client::new(shoubei_config(base_url)).expect("valid Shoubei configuration")
+}
+
+/// A recharge by an ISV of `amount` for `member`, identified by `src_bill_id`.
+pub fn recharge(amount: &str, member: &str, src_bill_id: &str) -> jdy::MallRechargeRequest {
+    jdy::MallRechargeRequest::new(amount, member, jdy::RechargeSource::Isv, src_bill_id)
+        .store_id("850693217107061760")
+        .settle_entries(vec![jdy::SettleEntries::new(jdy::PayType::Wechat, amount)])
+}
+
+/// A write-off of `coupon_code` by the sandbox institution.
+pub fn write_off(coupon_code: &str) -> shoubei::CouponWriteOffRequest {
+    shoubei::CouponWriteOffRequest::new(
+        creds::SHOUBEI_INST_NO,
+        "851811130002",
+        "862010110001",
+        "20261125120000",
+        coupon_code,
+    )
+    .wf_trace_no(format!("T-{coupon_code}"))
+    .channel_type(shoubei::ChannelType::Dongfu)
+}
+
+/// Default sandbox coupons (see the sandbox README).
+pub const COUPON_A: &str = "679533922928";
+pub const COUPON_B: &str = "679533922929";
+pub const COUPON_C: &str = "679533922930";
+pub const COUPON_REFUNDED: &str = "679533922931";
