@@ -49,7 +49,7 @@ fn pay_type() -> impl Strategy<Value = jdy::PayType> {
         Just(jdy::PayType::Wechat),
         Just(jdy::PayType::Alipay),
         Just(jdy::PayType::MemberCard),
-        "[3-8][0-9]".prop_map(|v| jdy::PayType::Unknown(v)),
+        "[3-8][0-9]".prop_map(jdy::PayType::Unknown),
     ]
 }
 
@@ -100,7 +100,7 @@ prop_compose! {
         channel in proptest::option::of(prop_oneof![
             Just(shoubei::ChannelType::Dongfu),
             Just(shoubei::ChannelType::Meituan),
-            "1[0-9]{4}".prop_map(|v| shoubei::ChannelType::Unknown(v)),
+            "1[0-9]{4}".prop_map(shoubei::ChannelType::Unknown),
         ]),
         real in proptest::option::of("[0-9]{1,16}"),
     ) -> shoubei::CouponWriteOffRequest {
