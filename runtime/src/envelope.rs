@@ -145,6 +145,18 @@ pub(crate) fn status_error(
     }
 }
 
+/// The request as JSON, or an `Encode` error naming the call.
+pub(crate) fn encode_request<Req: serde::Serialize + ?Sized>(
+    call: &CallInfo,
+    request: &Req,
+) -> Result<Value, Error> {
+    serde_json::to_value(request).map_err(|e| Error::Encode {
+        service: call.service,
+        operation: call.operation,
+        message: e.to_string(),
+    })
+}
+
 /// Decodes a payload into the caller's type. A `null` (or absent) payload that the type
 /// does not accept is retried as `{}`, so response structs whose fields are all optional
 /// decode from an empty `data`.

@@ -118,11 +118,7 @@ impl JdyClient {
         Resp: DeserializeOwned,
     {
         let call = self.call_info(endpoint);
-        let body = serde_json::to_value(request).map_err(|e| Error::Encode {
-            service: call.service,
-            operation: call.operation,
-            message: e.to_string(),
-        })?;
+        let body = envelope::encode_request(&call, request)?;
         let payload = self.execute(endpoint, &call, &body).await?;
         envelope::decode_payload(&call, payload)
     }
