@@ -18,7 +18,9 @@
 //! Quirk: 000_02ae261432214172.txt, 001_381c52f1f9cdd22d.txt, 003_5bfa149578f5c20b.txt: the response tables have no "required" column, so every response field is optional.
 //!
 //! Quirk: 000_02ae261432214172.txt, 001_381c52f1f9cdd22d.txt, 003_5bfa149578f5c20b.txt: the 返回码 tables link to a "公告返回码" page that is not part of the seeds; only 2000002000 is listed.
+
 use retail_apis_runtime as rt;
+
 /// Everything the runtime needs to know about this service, from its spec.
 pub const SERVICE: rt::ServiceDescriptor = rt::ServiceDescriptor {
     name: "jdy",
@@ -46,6 +48,7 @@ pub const SERVICE: rt::ServiceDescriptor = rt::ServiceDescriptor {
     errors: ERRORS,
     endpoints: ENDPOINTS,
 };
+
 /// Error codes the spec documents for this service.
 pub const ERRORS: &[rt::ErrorCodeInfo] = &[
     rt::ErrorCodeInfo {
@@ -201,15 +204,18 @@ pub const ERRORS: &[rt::ErrorCodeInfo] = &[
         retryable: true,
     },
 ];
+
 /// Every endpoint of this service, sorted by operation.
 pub const ENDPOINTS: &[rt::EndpointDescriptor] = &[
     endpoints::MALL_PRE_WRITE_OFF_CANCEL,
     endpoints::MALL_RECHARGE,
     endpoints::REFUND_SAVE,
 ];
+
 /// One descriptor per endpoint.
 pub mod endpoints {
     use super::rt;
+
     /// `POST /jdy/v2/ls/mall_pre_write_off_cancel`: 反预核销
     pub const MALL_PRE_WRITE_OFF_CANCEL: rt::EndpointDescriptor = rt::EndpointDescriptor {
         service: "jdy",
@@ -218,6 +224,7 @@ pub mod endpoints {
         path: "/jdy/v2/ls/mall_pre_write_off_cancel",
         idempotency_key: Some("src_bill_id"),
     };
+
     /// `POST /jdy/v2/ls/mall_recharge`: 会员充值
     pub const MALL_RECHARGE: rt::EndpointDescriptor = rt::EndpointDescriptor {
         service: "jdy",
@@ -226,6 +233,7 @@ pub mod endpoints {
         path: "/jdy/v2/ls/mall_recharge",
         idempotency_key: Some("src_bill_id"),
     };
+
     /// `POST /jdy/v2/ls/refundSave`: 零售退款保存
     pub const REFUND_SAVE: rt::EndpointDescriptor = rt::EndpointDescriptor {
         service: "jdy",
@@ -235,7 +243,8 @@ pub mod endpoints {
         idempotency_key: Some("refund_no"),
     };
 }
-/// ConsumeReturn
+
+/// `ConsumeReturn` (the spec gives no description).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct ConsumeReturn {
     /// 会员卡ID
@@ -269,6 +278,7 @@ pub struct ConsumeReturn {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub src_bill_id: Option<String>,
 }
+
 impl ConsumeReturn {
     /// Creates the value; every field is optional.
     pub fn new() -> Self {
@@ -279,6 +289,7 @@ impl ConsumeReturn {
             src_bill_id: None,
         }
     }
+
     /// Sets `member_card_id`.
     ///
     /// 会员卡ID
@@ -287,6 +298,7 @@ impl ConsumeReturn {
         self.member_card_id = Some(value.into());
         self
     }
+
     /// Sets `member_card_no`.
     ///
     /// 会员卡编号
@@ -295,6 +307,7 @@ impl ConsumeReturn {
         self.member_card_no = Some(value.into());
         self
     }
+
     /// Sets `return_amt`.
     ///
     /// 退充值预核销金额
@@ -303,6 +316,7 @@ impl ConsumeReturn {
         self.return_amt = Some(value.into());
         self
     }
+
     /// Sets `src_bill_id`.
     ///
     /// 原单ID
@@ -312,7 +326,8 @@ impl ConsumeReturn {
         self
     }
 }
-/// Coupon
+
+/// `Coupon` (the spec gives no description).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct Coupon {
     /// 优惠券ID 可选
@@ -337,6 +352,7 @@ pub struct Coupon {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub money: Option<String>,
 }
+
 impl Coupon {
     /// Creates the value; every field is optional.
     pub fn new() -> Self {
@@ -346,6 +362,7 @@ impl Coupon {
             money: None,
         }
     }
+
     /// Sets `coupons_id`.
     ///
     /// 优惠券ID 可选
@@ -354,6 +371,7 @@ impl Coupon {
         self.coupons_id = Some(value.into());
         self
     }
+
     /// Sets `coupons_no`.
     ///
     /// 优惠券编号 可选
@@ -362,6 +380,7 @@ impl Coupon {
         self.coupons_no = Some(value.into());
         self
     }
+
     /// Sets `money`.
     ///
     /// 抵扣金额
@@ -371,7 +390,8 @@ impl Coupon {
         self
     }
 }
-/// IntegralNow
+
+/// `IntegralNow` (the spec gives no description).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct IntegralNow {
     /// 核销积分
@@ -396,6 +416,7 @@ pub struct IntegralNow {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub member_card_no: Option<String>,
 }
+
 impl IntegralNow {
     /// Creates the value; every field is optional.
     pub fn new() -> Self {
@@ -405,6 +426,7 @@ impl IntegralNow {
             member_card_no: None,
         }
     }
+
     /// Sets `integral`.
     ///
     /// 核销积分
@@ -413,6 +435,7 @@ impl IntegralNow {
         self.integral = Some(value.into());
         self
     }
+
     /// Sets `member_card_id`.
     ///
     /// 会员卡ID
@@ -421,6 +444,7 @@ impl IntegralNow {
         self.member_card_id = Some(value.into());
         self
     }
+
     /// Sets `member_card_no`.
     ///
     /// 会员卡编号
@@ -430,6 +454,7 @@ impl IntegralNow {
         self
     }
 }
+
 /// Request body of [`Client::mall_pre_write_off_cancel`]: 反预核销.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MallPreWriteOffCancelRequest {
@@ -453,6 +478,7 @@ pub struct MallPreWriteOffCancelRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub member_deals: Option<MemberDeals>,
 }
+
 impl MallPreWriteOffCancelRequest {
     /// Creates the value from its required fields: `member_id`, `src_bill_id`.
     pub fn new(member_id: impl Into<String>, src_bill_id: impl Into<String>) -> Self {
@@ -462,6 +488,7 @@ impl MallPreWriteOffCancelRequest {
             member_deals: None,
         }
     }
+
     /// Sets `member_deals`.
     ///
     /// 预核销业务类型
@@ -471,6 +498,7 @@ impl MallPreWriteOffCancelRequest {
         self
     }
 }
+
 /// Request body of [`Client::mall_recharge`]: 会员充值.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MallRechargeRequest {
@@ -534,6 +562,7 @@ pub struct MallRechargeRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub store_id: Option<String>,
 }
+
 impl MallRechargeRequest {
     /// Creates the value from its required fields: `bal_amount`, `member_id`, `source`, `src_bill_id`.
     pub fn new(
@@ -554,6 +583,7 @@ impl MallRechargeRequest {
             store_id: None,
         }
     }
+
     /// Sets `bill_date`.
     ///
     /// 充值时间(不填以系统时间)
@@ -562,6 +592,7 @@ impl MallRechargeRequest {
         self.bill_date = Some(value.into());
         self
     }
+
     /// Sets `rule_detail_id`.
     ///
     /// 优惠规则明细ID
@@ -570,6 +601,7 @@ impl MallRechargeRequest {
         self.rule_detail_id = Some(value.into());
         self
     }
+
     /// Sets `rule_id`.
     ///
     /// 优惠规则ID
@@ -578,6 +610,7 @@ impl MallRechargeRequest {
         self.rule_id = Some(value.into());
         self
     }
+
     /// Sets `settle_entries`.
     ///
     /// 结算明细分录
@@ -586,6 +619,7 @@ impl MallRechargeRequest {
         self.settle_entries = Some(value);
         self
     }
+
     /// Sets `store_id`.
     ///
     /// 门店ID
@@ -595,6 +629,7 @@ impl MallRechargeRequest {
         self
     }
 }
+
 /// Response data of [`Client::mall_recharge`]: 会员充值.
 ///
 /// 业务返回具体对象
@@ -628,6 +663,7 @@ pub struct MallRechargeResponse {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 /// 预核销业务类型
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct MemberDeals {
@@ -659,6 +695,7 @@ pub struct MemberDeals {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub write_off_coupons: Option<WriteOffCoupons>,
 }
+
 impl MemberDeals {
     /// Creates the value; every field is optional.
     pub fn new() -> Self {
@@ -670,6 +707,7 @@ impl MemberDeals {
             write_off_coupons: None,
         }
     }
+
     /// Sets `consume_return`.
     ///
     /// 退货退款
@@ -678,6 +716,7 @@ impl MemberDeals {
         self.consume_return = Some(value);
         self
     }
+
     /// Sets `integral_now`.
     ///
     /// 优惠券预核销
@@ -686,6 +725,7 @@ impl MemberDeals {
         self.integral_now = Some(value);
         self
     }
+
     /// Sets `recharge_consume`.
     ///
     /// 会员消费
@@ -694,6 +734,7 @@ impl MemberDeals {
         self.recharge_consume = Some(value);
         self
     }
+
     /// Sets `recharge_return`.
     ///
     /// 充值退款
@@ -702,6 +743,7 @@ impl MemberDeals {
         self.recharge_return = Some(value);
         self
     }
+
     /// Sets `write_off_coupons`.
     ///
     /// 优惠券预核销
@@ -711,6 +753,7 @@ impl MemberDeals {
         self
     }
 }
+
 /// 支付方式 (settle_entries.pay_type)
 ///
 /// Quirk: 001_381c52f1f9cdd22d.txt: the values are only listed in the description text of a field typed `string`; the example sends "90", so the wire form is a string.
@@ -727,6 +770,7 @@ pub enum PayType {
     /// A value the spec does not list.
     Unknown(String),
 }
+
 impl PayType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -738,6 +782,7 @@ impl PayType {
         }
     }
 }
+
 impl From<&str> for PayType {
     fn from(value: &str) -> Self {
         match value {
@@ -748,16 +793,19 @@ impl From<&str> for PayType {
         }
     }
 }
+
 impl std::fmt::Display for PayType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PayType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PayType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -765,7 +813,8 @@ impl<'de> serde::Deserialize<'de> for PayType {
         rt::codec::string_or_number(deserializer).map(|value| Self::from(value.as_str()))
     }
 }
-/// RechargeConsume
+
+/// `RechargeConsume` (the spec gives no description).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct RechargeConsume {
     /// 会员消费预核销金额
@@ -790,6 +839,7 @@ pub struct RechargeConsume {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub member_card_no: Option<String>,
 }
+
 impl RechargeConsume {
     /// Creates the value; every field is optional.
     pub fn new() -> Self {
@@ -799,6 +849,7 @@ impl RechargeConsume {
             member_card_no: None,
         }
     }
+
     /// Sets `amt`.
     ///
     /// 会员消费预核销金额
@@ -807,6 +858,7 @@ impl RechargeConsume {
         self.amt = Some(value.into());
         self
     }
+
     /// Sets `member_card_id`.
     ///
     /// 会员卡ID
@@ -815,6 +867,7 @@ impl RechargeConsume {
         self.member_card_id = Some(value.into());
         self
     }
+
     /// Sets `member_card_no`.
     ///
     /// 会员卡编号
@@ -824,7 +877,8 @@ impl RechargeConsume {
         self
     }
 }
-/// RechargeReturn
+
+/// `RechargeReturn` (the spec gives no description).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct RechargeReturn {
     /// 退充值预核销金额
@@ -849,6 +903,7 @@ pub struct RechargeReturn {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub src_bill_id: Option<String>,
 }
+
 impl RechargeReturn {
     /// Creates the value; every field is optional.
     pub fn new() -> Self {
@@ -858,6 +913,7 @@ impl RechargeReturn {
             src_bill_id: None,
         }
     }
+
     /// Sets `amt`.
     ///
     /// 退充值预核销金额
@@ -866,6 +922,7 @@ impl RechargeReturn {
         self.amt = Some(value.into());
         self
     }
+
     /// Sets `member_card_id`.
     ///
     /// 会员卡ID
@@ -874,6 +931,7 @@ impl RechargeReturn {
         self.member_card_id = Some(value.into());
         self
     }
+
     /// Sets `src_bill_id`.
     ///
     /// 原充值单ID
@@ -883,6 +941,7 @@ impl RechargeReturn {
         self
     }
 }
+
 /// 来源
 ///
 /// Quirk: 001_381c52f1f9cdd22d.txt: only the ISV value (9) is documented ("ISV都填写9").
@@ -895,6 +954,7 @@ pub enum RechargeSource {
     /// A value the spec does not list.
     Unknown(i64),
 }
+
 impl RechargeSource {
     /// The value as it appears on the wire.
     pub fn value(&self) -> i64 {
@@ -904,6 +964,7 @@ impl RechargeSource {
         }
     }
 }
+
 impl From<i64> for RechargeSource {
     fn from(value: i64) -> Self {
         match value {
@@ -912,16 +973,19 @@ impl From<i64> for RechargeSource {
         }
     }
 }
+
 impl std::fmt::Display for RechargeSource {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}", self.value())
     }
 }
+
 impl serde::Serialize for RechargeSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for RechargeSource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -929,6 +993,7 @@ impl<'de> serde::Deserialize<'de> for RechargeSource {
         rt::codec::integer_or_string(deserializer).map(Self::from)
     }
 }
+
 /// Request body of [`Client::refund_save`]: 零售退款保存.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RefundSaveRequest {
@@ -1015,8 +1080,11 @@ pub struct RefundSaveRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shop_id: Option<String>,
 }
+
 impl RefundSaveRequest {
     /// Creates the value from its required fields: `channel_order_no` (may be `None`: sent as null), `cmd`, `mch_id`, `refund_no`, `service_group_name` (may be `None`: sent as null), `sign_msg`, `terminal_ip`, `terminal_no`.
+    ///
+    /// Takes one argument per required field, as the vendor's parameter table lists them, hence `#[allow(clippy::too_many_arguments)]`.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         channel_order_no: Option<String>,
@@ -1043,6 +1111,7 @@ impl RefundSaveRequest {
             shop_id: None,
         }
     }
+
     /// Sets `order_no`.
     ///
     /// 订单号
@@ -1051,6 +1120,7 @@ impl RefundSaveRequest {
         self.order_no = Some(value.into());
         self
     }
+
     /// Sets `refund_amount`.
     ///
     /// 退款金额
@@ -1059,6 +1129,7 @@ impl RefundSaveRequest {
         self.refund_amount = Some(value.into());
         self
     }
+
     /// Sets `refund_desc`.
     ///
     /// 退款描述
@@ -1067,6 +1138,7 @@ impl RefundSaveRequest {
         self.refund_desc = Some(value.into());
         self
     }
+
     /// Sets `shop_id`.
     ///
     /// 门店号
@@ -1076,6 +1148,7 @@ impl RefundSaveRequest {
         self
     }
 }
+
 /// Response data of [`Client::refund_save`]: 零售退款保存.
 ///
 /// 业务返回具体对象
@@ -1169,6 +1242,7 @@ pub struct RefundSaveResponse {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 /// 结算明细分录
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SettleEntries {
@@ -1185,6 +1259,7 @@ pub struct SettleEntries {
     /// Example: `50`.
     pub settle_amt: String,
 }
+
 impl SettleEntries {
     /// Creates the value from its required fields: `pay_type`, `settle_amt`.
     pub fn new(pay_type: PayType, settle_amt: impl Into<String>) -> Self {
@@ -1194,7 +1269,8 @@ impl SettleEntries {
         }
     }
 }
-/// WriteOffCoupons
+
+/// `WriteOffCoupons` (the spec gives no description).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 pub struct WriteOffCoupons {
     /// 优惠券 数组
@@ -1219,6 +1295,7 @@ pub struct WriteOffCoupons {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub member_card_no: Option<String>,
 }
+
 impl WriteOffCoupons {
     /// Creates the value; every field is optional.
     pub fn new() -> Self {
@@ -1228,6 +1305,7 @@ impl WriteOffCoupons {
             member_card_no: None,
         }
     }
+
     /// Sets `coupon_list`.
     ///
     /// 优惠券 数组
@@ -1236,6 +1314,7 @@ impl WriteOffCoupons {
         self.coupon_list = Some(value);
         self
     }
+
     /// Sets `member_card_id`.
     ///
     /// 会员卡ID
@@ -1244,6 +1323,7 @@ impl WriteOffCoupons {
         self.member_card_id = Some(value.into());
         self
     }
+
     /// Sets `member_card_no`.
     ///
     /// 会员卡编号
@@ -1253,24 +1333,29 @@ impl WriteOffCoupons {
         self
     }
 }
+
 /// Typed client of 金蝶精斗云 零售云开放接口 (Kingdee gateway signature and app-token). Cheap to clone; clones share connections and the app-token cache.
 #[derive(Clone, Debug)]
 pub struct Client {
     inner: rt::jdy::JdyClient,
 }
+
 impl Client {
     /// Creates a client from explicit configuration.
     pub fn new(config: rt::jdy::JdyConfig) -> Result<Self, rt::Error> {
         rt::jdy::JdyClient::new(&SERVICE, config).map(|inner| Self { inner })
     }
+
     /// Creates a client configured from the environment (see the crate README).
     pub fn from_env() -> Result<Self, rt::Error> {
         Self::new(rt::jdy::JdyConfig::from_env()?)
     }
+
     /// The runtime client underneath, for untyped calls and diagnostics.
     pub fn runtime(&self) -> &rt::jdy::JdyClient {
         &self.inner
     }
+
     /// 反预核销
     ///
     /// Cancel a mall pre-write-off (反预核销) of coupons, points and stored value (门店管理).
@@ -1290,6 +1375,7 @@ impl Client {
     ) -> Result<serde_json::Value, rt::Error> {
         self.inner.call(&endpoints::MALL_PRE_WRITE_OFF_CANCEL, request).await
     }
+
     /// 会员充值
     ///
     /// Member stored-value recharge (会员资料).
@@ -1307,6 +1393,7 @@ impl Client {
     ) -> Result<MallRechargeResponse, rt::Error> {
         self.inner.call(&endpoints::MALL_RECHARGE, request).await
     }
+
     /// 零售退款保存
     ///
     /// Save a retail refund (门店管理 / 零售单).

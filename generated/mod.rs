@@ -9,13 +9,16 @@
 
 /// 金蝶精斗云 零售云开放接口
 pub mod jdy;
+
 /// 收呗 开放接口
 pub mod shoubei;
+
 /// Descriptors of every service, for untyped calls by name.
 pub const SERVICES: &[&retail_apis_runtime::ServiceDescriptor] = &[
     &jdy::SERVICE,
     &shoubei::SERVICE,
 ];
+
 /// The spec files this code was generated from, as `(path relative to spec/, contents)`,
 /// so that the sandbox can serve exactly the reviewed specs.
 pub const SPEC_FILES: &[(&str, &str)] = &[

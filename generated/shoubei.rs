@@ -13,7 +13,9 @@
 //! Quirk: 002_a53efbcfc7cd4844.txt: the page is HTML whose JSON examples are HTML-escaped twice (`&amp;quot;`, `&amp;#039;`); the endpoint examples are unescaped to plain JSON.
 //!
 //! Quirk: 002_a53efbcfc7cd4844.txt: the signing algorithm is not stated; the auth parameters above are an assumption (see PROTOCOL.md).
+
 use retail_apis_runtime as rt;
+
 /// Everything the runtime needs to know about this service, from its spec.
 pub const SERVICE: rt::ServiceDescriptor = rt::ServiceDescriptor {
     name: "shoubei",
@@ -41,6 +43,7 @@ pub const SERVICE: rt::ServiceDescriptor = rt::ServiceDescriptor {
     errors: ERRORS,
     endpoints: ENDPOINTS,
 };
+
 /// Error codes the spec documents for this service.
 pub const ERRORS: &[rt::ErrorCodeInfo] = &[
     rt::ErrorCodeInfo {
@@ -68,11 +71,14 @@ pub const ERRORS: &[rt::ErrorCodeInfo] = &[
         retryable: false,
     },
 ];
+
 /// Every endpoint of this service, sorted by operation.
 pub const ENDPOINTS: &[rt::EndpointDescriptor] = &[endpoints::COUPON_WRITE_OFF];
+
 /// One descriptor per endpoint.
 pub mod endpoints {
     use super::rt;
+
     /// `POST /openpay/coupon/wf`: 核销接口
     pub const COUPON_WRITE_OFF: rt::EndpointDescriptor = rt::EndpointDescriptor {
         service: "shoubei",
@@ -82,9 +88,12 @@ pub mod endpoints {
         idempotency_key: None,
     };
 }
+
 /// 通道类型
 ///
 /// Quirk: 002_a53efbcfc7cd4844.txt: the values are listed in the example column ("10001.东福,10002.口碑,..."); 10010-10012 are not listed.
+///
+/// Sent as a string of at most 5 characters.
 ///
 /// Values the spec does not list decode into `Unknown` instead of failing, and encode back unchanged.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -112,6 +121,7 @@ pub enum ChannelType {
     /// A value the spec does not list.
     Unknown(String),
 }
+
 impl ChannelType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -130,6 +140,7 @@ impl ChannelType {
         }
     }
 }
+
 impl From<&str> for ChannelType {
     fn from(value: &str) -> Self {
         match value {
@@ -147,16 +158,19 @@ impl From<&str> for ChannelType {
         }
     }
 }
+
 impl std::fmt::Display for ChannelType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ChannelType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ChannelType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -164,6 +178,7 @@ impl<'de> serde::Deserialize<'de> for ChannelType {
         rt::codec::string_or_number(deserializer).map(|value| Self::from(value.as_str()))
     }
 }
+
 /// Request body of [`Client::coupon_write_off`]: 核销接口.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CouponWriteOffRequest {
@@ -256,6 +271,7 @@ pub struct CouponWriteOffRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sign: Option<String>,
 }
+
 impl CouponWriteOffRequest {
     /// Creates the value from its required fields: `inst_no`, `merchant_no`, `shop_no`, `ts`, `coupon_code`.
     pub fn new(
@@ -280,6 +296,7 @@ impl CouponWriteOffRequest {
             sign: None,
         }
     }
+
     /// Sets `wf_trace_no`.
     ///
     /// 核销流水号
@@ -288,6 +305,7 @@ impl CouponWriteOffRequest {
         self.wf_trace_no = Some(value.into());
         self
     }
+
     /// Sets `channel_type`.
     ///
     /// 通道类型
@@ -296,6 +314,7 @@ impl CouponWriteOffRequest {
         self.channel_type = Some(value);
         self
     }
+
     /// Sets `amount`.
     ///
     /// 支付订单原价(单位:分)
@@ -304,6 +323,7 @@ impl CouponWriteOffRequest {
         self.amount = Some(value.into());
         self
     }
+
     /// Sets `real_amount`.
     ///
     /// 实际支付金额(单位:分)
@@ -312,6 +332,7 @@ impl CouponWriteOffRequest {
         self.real_amount = Some(value.into());
         self
     }
+
     /// Sets `exc_discount_flag`.
     ///
     /// 是否参与独立优惠 1-是; 0-否(不填默认 0-否);如果已享受独立优惠则不可核销苏打/可伴券;未享受独立优惠则不影响核销
@@ -320,6 +341,7 @@ impl CouponWriteOffRequest {
         self.exc_discount_flag = Some(value);
         self
     }
+
     /// Sets `writeOff_tyep`.
     ///
     /// 核销类型 (undocumented; name and value taken from the request example)
@@ -329,6 +351,7 @@ impl CouponWriteOffRequest {
         self
     }
 }
+
 /// Response data of [`Client::coupon_write_off`]: 核销接口.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CouponWriteOffResponse {
@@ -404,7 +427,10 @@ pub struct CouponWriteOffResponse {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 /// 是否参与独立优惠 (不填默认 0-否)
+///
+/// Sent as a string of at most 1 character.
 ///
 /// Values the spec does not list decode into `Unknown` instead of failing, and encode back unchanged.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -416,6 +442,7 @@ pub enum ExcDiscountFlag {
     /// A value the spec does not list.
     Unknown(String),
 }
+
 impl ExcDiscountFlag {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -426,6 +453,7 @@ impl ExcDiscountFlag {
         }
     }
 }
+
 impl From<&str> for ExcDiscountFlag {
     fn from(value: &str) -> Self {
         match value {
@@ -435,16 +463,19 @@ impl From<&str> for ExcDiscountFlag {
         }
     }
 }
+
 impl std::fmt::Display for ExcDiscountFlag {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ExcDiscountFlag {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ExcDiscountFlag {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -452,7 +483,10 @@ impl<'de> serde::Deserialize<'de> for ExcDiscountFlag {
         rt::codec::string_or_number(deserializer).map(|value| Self::from(value.as_str()))
     }
 }
+
 /// 业务结果:SUCCESS ,FAIL,只有在return_code为SUCCESS时才会返回
+///
+/// Sent as a string of at most 32 characters.
 ///
 /// Values the spec does not list decode into `Unknown` instead of failing, and encode back unchanged.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -464,6 +498,7 @@ pub enum ResultCode {
     /// A value the spec does not list.
     Unknown(String),
 }
+
 impl ResultCode {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -474,6 +509,7 @@ impl ResultCode {
         }
     }
 }
+
 impl From<&str> for ResultCode {
     fn from(value: &str) -> Self {
         match value {
@@ -483,16 +519,19 @@ impl From<&str> for ResultCode {
         }
     }
 }
+
 impl std::fmt::Display for ResultCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ResultCode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ResultCode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -500,9 +539,12 @@ impl<'de> serde::Deserialize<'de> for ResultCode {
         rt::codec::string_or_number(deserializer).map(|value| Self::from(value.as_str()))
     }
 }
+
 /// 响应码:SUCCESS成功,FAIL失败,响应码仅代表通信或参数
 ///
 /// Quirk: 002_a53efbcfc7cd4844.txt: documented as SUCCESS/FAIL, but the response example returns "0205" (券码已退款); such values decode into the generated Unknown fallback.
+///
+/// Sent as a string of at most 32 characters.
 ///
 /// Values the spec does not list decode into `Unknown` instead of failing, and encode back unchanged.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -514,6 +556,7 @@ pub enum ReturnCode {
     /// A value the spec does not list.
     Unknown(String),
 }
+
 impl ReturnCode {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -524,6 +567,7 @@ impl ReturnCode {
         }
     }
 }
+
 impl From<&str> for ReturnCode {
     fn from(value: &str) -> Self {
         match value {
@@ -533,16 +577,19 @@ impl From<&str> for ReturnCode {
         }
     }
 }
+
 impl std::fmt::Display for ReturnCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ReturnCode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ReturnCode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -550,24 +597,29 @@ impl<'de> serde::Deserialize<'de> for ReturnCode {
         rt::codec::string_or_number(deserializer).map(|value| Self::from(value.as_str()))
     }
 }
+
 /// Typed client of 收呗 开放接口 (MD5 body signature). Cheap to clone; clones share connections.
 #[derive(Clone, Debug)]
 pub struct Client {
     inner: rt::shoubei::ShoubeiClient,
 }
+
 impl Client {
     /// Creates a client from explicit configuration.
     pub fn new(config: rt::shoubei::ShoubeiConfig) -> Result<Self, rt::Error> {
         rt::shoubei::ShoubeiClient::new(&SERVICE, config).map(|inner| Self { inner })
     }
+
     /// Creates a client configured from the environment (see the crate README).
     pub fn from_env() -> Result<Self, rt::Error> {
         Self::new(rt::shoubei::ShoubeiConfig::from_env()?)
     }
+
     /// The runtime client underneath, for untyped calls and diagnostics.
     pub fn runtime(&self) -> &rt::shoubei::ShoubeiClient {
         &self.inner
     }
+
     /// 核销接口
     ///
     /// Write off (核销) a third-party channel coupon at a shop.
@@ -588,7 +640,7 @@ impl Client {
     ///
     /// Quirk: 002_a53efbcfc7cd4844.txt: the response example is labelled 成功返回结果 (success) but reports a failure (券码已退款).
     ///
-    /// Quirk: 002_a53efbcfc7cd4844.txt: the page gives the full URL https://open.51shoubei.com/openpay/coupon/wf; base URL and path are split here.
+    /// Quirk: 002_a53efbcfc7cd4844.txt: the page gives the full URL <https://open.51shoubei.com/openpay/coupon/wf>; base URL and path are split here.
     pub async fn coupon_write_off(
         &self,
         request: &CouponWriteOffRequest,

@@ -1,7 +1,11 @@
-//! Writes a synthetic spec tree of N JDY endpoints (made from the real endpoint shapes) to
-//! a directory, for build benchmarks and manual experiments.
+//! Writes a synthetic spec tree with N JDY endpoints (copies of the real endpoint shapes, see
+//! `benches/synth/mod.rs`) to a directory, for build benchmarks and manual experiments.
+//! N = 4 writes the real spec unchanged.
 //!
 //! `cargo run -p retail-apis-codegen --example synth_specs -- 1000 /tmp/spec-1000`
+//!
+//! The directory must be new or empty: leftovers of a larger set would silently become part
+//! of the smaller one.
 
 #[path = "../benches/synth/mod.rs"]
 mod synth;
@@ -11,7 +15,7 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);
-    let (Some(n), Some(out)) = (args.next(), args.next()) else {
+    let (Some(n), Some(out), None) = (args.next(), args.next(), args.next()) else {
         eprintln!("usage: synth_specs <endpoints> <out_dir>");
         return ExitCode::FAILURE;
     };
@@ -19,9 +23,13 @@ fn main() -> ExitCode {
         eprintln!("`{n}` is not a number of endpoints");
         return ExitCode::FAILURE;
     };
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../spec");
     let out = PathBuf::from(out);
-    for source in synth::synth_sources(&root, n) {
+    if std::fs::read_dir(&out).is_ok_and(|mut entries| entries.next().is_some()) {
+        eprintln!("{} is not empty", out.display());
+        return ExitCode::FAILURE;
+    }
+    let sources = synth::synth_sources(n);
+    for source in &sources {
         let path = out.join(&source.path);
         let written = path
             .parent()
@@ -32,6 +40,10 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     }
-    println!("wrote {n} synthetic endpoints under {}", out.display());
+    println!(
+        "wrote {} spec files ({n} JDY endpoints) under {}",
+        sources.len(),
+        out.display()
+    );
     ExitCode::SUCCESS
 }

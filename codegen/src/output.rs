@@ -57,7 +57,7 @@ pub fn write_changed(out_dir: &Path, files: &[GeneratedFile]) -> io::Result<Writ
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent)?;
         }
-        fs::write(&path, &file.contents)?;
+        write_atomically(&path, file.contents.as_bytes())?;
         report.written.push(file.path.clone());
     }
     for stale in stale_files(out_dir, files)? {
@@ -65,6 +65,22 @@ pub fn write_changed(out_dir: &Path, files: &[GeneratedFile]) -> io::Result<Writ
         report.removed.push(stale);
     }
     Ok(report)
+}
+
+/// Writes through a temporary file and a rename, so that a compiler or editor reading the
+/// file while a build script regenerates it never sees half a file.
+fn write_atomically(path: &Path, contents: &[u8]) -> io::Result<()> {
+    let name = path.file_name().map_or_else(
+        || "generated".to_owned(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+    let result = fs::write(&tmp, contents).and_then(|()| fs::rename(&tmp, path));
+    if result.is_err() {
+        // Best effort: the original error is the one worth reporting.
+        let _ = fs::remove_file(&tmp);
+    }
+    result
 }
 
 /// Generated `*.rs` files in `out_dir` that `files` no longer contains.

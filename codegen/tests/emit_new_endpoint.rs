@@ -1,6 +1,7 @@
 //! Adding an endpoint is one YAML file: copy the real spec tree, add a JDY endpoint with a
 //! nested type, an enum and a list, regenerate, and check the new method and types appear,
-//! the other services are untouched, and the result compiles with `-D warnings`.
+//! the other services are untouched, and the result compiles with `-D warnings` (and passes
+//! clippy when it is installed), together with the golden fixture's expected output.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -97,7 +98,9 @@ fn one_yaml_file_adds_a_typed_method() {
 }
 
 /// Builds the generated code in a throwaway crate that depends on the runtime, with every
-/// warning an error, the way the root crate's CI build treats it.
+/// warning an error, the way the root crate's CI build treats it. The golden fixture's
+/// expected output is compiled alongside, since no other crate compiles it; its `mod.rs`
+/// embeds `../spec/…`, which resolves to the fixture spec next to it.
 fn compiles_with_deny_warnings(dir: &Path, generated: &Path) {
     let krate = dir.join("check-crate");
     fs::create_dir_all(krate.join("src")).expect("crate dir");
@@ -116,14 +119,26 @@ fn compiles_with_deny_warnings(dir: &Path, generated: &Path) {
     fs::write(
         krate.join("src/lib.rs"),
         format!(
-            "#![deny(warnings)]\n//! Compile check.\n#[path = {:?}]\npub mod generated;\n",
-            generated.join("mod.rs")
+            "#![deny(warnings)]\n//! Compile check.\n#[path = {:?}]\npub mod generated;\n\
+             #[path = {:?}]\npub mod golden;\n",
+            generated.join("mod.rs"),
+            workspace().join("codegen/tests/golden/expected/mod.rs"),
         ),
     )
     .expect("lib.rs");
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let output = Command::new(cargo)
-        .args(["check", "--offline", "--quiet"])
+    // Clippy is a superset of `check`; it is optional in a toolchain, so fall back to check.
+    let has_clippy = Command::new(&cargo)
+        .args(["clippy", "--version"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    let args: &[&str] = if has_clippy {
+        &["clippy", "--offline", "--quiet", "--", "-D", "warnings"]
+    } else {
+        &["check", "--offline", "--quiet"]
+    };
+    let output = Command::new(&cargo)
+        .args(args)
         .current_dir(&krate)
         .env(
             "CARGO_TARGET_DIR",

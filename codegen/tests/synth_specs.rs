@@ -1,19 +1,77 @@
-//! The synthetic spec sets used by the codegen benchmark are valid and scale as asked.
+//! The synthetic spec sets measured by the codegen benchmark are valid, have the asked size,
+//! keep the shapes of the real endpoints and generate one client method per endpoint.
 
 #[path = "../benches/synth/mod.rs"]
 mod synth;
 
-use std::path::PathBuf;
+use retail_apis_codegen::model::{SpecSet, TypeExpr, TypeKind};
+use retail_apis_codegen::{generate, load, load_sources, read_sources};
 
-use retail_apis_codegen::{generate, load_sources};
+fn load_synth(n: usize) -> SpecSet {
+    load_sources(&synth::synth_sources(n)).unwrap_or_else(|d| panic!("synthetic spec {n}:\n{d}"))
+}
+
+#[test]
+fn four_endpoints_is_the_real_spec() {
+    let real = read_sources(&synth::spec_root()).expect("reads");
+    let synth = synth::synth_sources(4);
+    let paths = |s: &[retail_apis_codegen::SourceFile]| -> Vec<(String, String)> {
+        s.iter().map(|f| (f.path.clone(), f.text.clone())).collect()
+    };
+    assert_eq!(paths(&synth), paths(&real));
+}
 
 #[test]
 fn hundred_synthetic_endpoints_load_and_generate_a_method_each() {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../spec");
-    let sources = synth::synth_sources(&root, 100);
-    let set = load_sources(&sources).unwrap_or_else(|d| panic!("synthetic spec:\n{d}"));
+    let set = load_synth(100);
     let jdy = set.service("jdy").expect("jdy");
     assert_eq!(jdy.endpoints.len(), 100);
+    assert_eq!(set.service("shoubei").expect("shoubei").endpoints.len(), 1);
+
+    // Every real endpoint is copied 25 times.
+    for original in [
+        "mall_pre_write_off_cancel",
+        "mall_recharge",
+        "refund_save",
+        "coupon_write_off",
+    ] {
+        let copies = jdy
+            .endpoints
+            .iter()
+            .filter(|e| e.operation.rsplit_once('_').map(|(o, _)| o) == Some(original))
+            .count();
+        assert_eq!(copies, 25, "copies of {original}");
+    }
+
+    // The copies keep the real shapes: aliases, rust_names, nullable and computed fields,
+    // enums, lists, string lengths and examples.
+    let fields: Vec<_> = jdy
+        .types
+        .iter()
+        .filter_map(|t| match &t.kind {
+            TypeKind::Struct(s) => Some(&s.fields),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    assert_eq!(fields.iter().filter(|f| !f.aliases.is_empty()).count(), 50);
+    assert!(fields.iter().any(|f| f.name != f.wire_name));
+    assert!(fields.iter().any(|f| f.nullable));
+    assert!(fields.iter().any(|f| f.computed));
+    assert!(fields.iter().any(|f| matches!(f.ty, TypeExpr::List(_))));
+    assert!(fields
+        .iter()
+        .any(|f| matches!(f.ty, TypeExpr::String { max_len: Some(_) })));
+    let enums = jdy
+        .types
+        .iter()
+        .filter(|t| matches!(t.kind, TypeKind::Enum(_)))
+        .count();
+    // mall_recharge: PayType, RechargeSource; coupon_write_off: ChannelType,
+    // ExcDiscountFlag, ReturnCode, ResultCode.
+    assert_eq!(enums, 25 * 2 + 25 * 4);
+    assert!(jdy.endpoints.iter().all(|e| !e.examples.is_empty()));
+
     let files = generate(&set).expect("generates");
     let jdy_rs = &files
         .iter()
@@ -21,4 +79,16 @@ fn hundred_synthetic_endpoints_load_and_generate_a_method_each() {
         .expect("jdy.rs")
         .contents;
     assert_eq!(jdy_rs.matches("pub async fn ").count(), 100);
+}
+
+#[test]
+fn written_tree_loads_from_disk() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for source in synth::synth_sources(12) {
+        let path = dir.path().join(&source.path);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(&path, &source.text).expect("write");
+    }
+    let set = load(dir.path()).unwrap_or_else(|d| panic!("{d}"));
+    assert_eq!(set.service("jdy").expect("jdy").endpoints.len(), 12);
 }

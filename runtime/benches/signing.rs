@@ -8,6 +8,7 @@
 #![allow(missing_docs)]
 
 use std::hint::black_box;
+use std::time::Duration;
 
 use base64::Engine;
 use criterion::{criterion_group, criterion_main, Criterion};
@@ -67,8 +68,12 @@ fn jdy(c: &mut Criterion) {
     group.bench_function("floor_hmac_hex_base64", |b| {
         b.iter(|| hmac_floor(black_box(secret), black_box(&canonical)))
     });
+    // PROTOCOL.md vector 2; its floor is the same chain over the (short) app key.
     group.bench_function("app_signature", |b| {
         b.iter(|| app_signature(black_box("abc"), black_box("abc123")))
+    });
+    group.bench_function("floor_app_hmac_hex_base64", |b| {
+        b.iter(|| hmac_floor(black_box("abc123"), black_box("abc")))
     });
     group.finish();
 }
@@ -100,5 +105,18 @@ fn shoubei(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, jdy, shoubei);
+/// Short runs: a signature takes microseconds, so 20 samples over 2 s are plenty, and the
+/// bench stays cheap on a 2-core machine.
+fn config() -> Criterion {
+    Criterion::default()
+        .sample_size(20)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(2))
+}
+
+criterion_group! {
+    name = benches;
+    config = config();
+    targets = jdy, shoubei
+}
 criterion_main!(benches);

@@ -59,6 +59,9 @@ pub(crate) struct State {
     pub token_fetches: usize,
     /// Nonces seen inside the timestamp window, with the sandbox time they were seen.
     pub nonces: HashMap<String, i64>,
+    /// The same nonces in arrival order, so expiry pops from the front instead of scanning
+    /// the whole map on every request (which made a busy window quadratic).
+    pub nonce_order: VecDeque<(i64, String)>,
     pub balances: HashMap<String, Amount>,
     /// Answered `data` of each applied recharge, by `src_bill_id`.
     pub recharges: HashMap<String, Value>,
@@ -84,6 +87,7 @@ impl State {
             tokens: HashMap::new(),
             token_fetches: 0,
             nonces: HashMap::new(),
+            nonce_order: VecDeque::new(),
             balances: config.balances.iter().cloned().collect(),
             recharges: HashMap::new(),
             cancels: HashMap::new(),
@@ -127,12 +131,25 @@ impl State {
     /// than the window are dropped first, which keeps the map bounded by the request rate.
     pub fn remember_nonce(&mut self, nonce: &str, now_ms: i64, window_ms: u64) -> bool {
         let window = i64::try_from(window_ms).unwrap_or(i64::MAX);
-        self.nonces
-            .retain(|_, seen| now_ms.saturating_sub(*seen) <= window);
-        if self.nonces.contains_key(nonce) {
+        let live = |seen: i64| now_ms.saturating_sub(seen) <= window;
+        while let Some((seen, _)) = self.nonce_order.front() {
+            if live(*seen) {
+                break;
+            }
+            if let Some((seen, old)) = self.nonce_order.pop_front() {
+                // A nonce re-recorded later has a newer entry further back; keep it.
+                if self.nonces.get(&old) == Some(&seen) {
+                    self.nonces.remove(&old);
+                }
+            }
+        }
+        // With the clock moved back, an expired entry can sit behind a live one in the
+        // queue; the check itself therefore looks at the time, not just at presence.
+        if self.nonces.get(nonce).is_some_and(|seen| live(*seen)) {
             return false;
         }
         self.nonces.insert(nonce.to_owned(), now_ms);
+        self.nonce_order.push_back((now_ms, nonce.to_owned()));
         true
     }
 
@@ -186,5 +203,35 @@ mod tests {
         // 2022-06-21 01:34:00 UTC, the page examples' timestamp.
         assert_eq!(format_cst(1_655_775_240_000), "2022-06-21 09:34:00");
         assert_eq!(format_cst(0), "1970-01-01 08:00:00");
+    }
+
+    #[test]
+    fn nonces_expire_in_arrival_order() {
+        let mut state = super::State::new(&crate::SandboxConfig::default());
+        assert!(state.remember_nonce("1", 1_000, 100));
+        assert!(
+            !state.remember_nonce("1", 1_100, 100),
+            "replay inside the window"
+        );
+        assert!(state.remember_nonce("2", 1_050, 100));
+        // "1" has left the window, "2" has not.
+        assert!(state.remember_nonce("1", 1_101, 100));
+        assert!(!state.remember_nonce("2", 1_101, 100));
+        assert_eq!(state.nonces.len(), 2);
+        // Far later everything older is gone, and the queue with it.
+        assert!(state.remember_nonce("3", 10_000, 100));
+        assert_eq!(state.nonces.len(), 1);
+        assert_eq!(state.nonce_order.len(), 1);
+    }
+
+    #[test]
+    fn a_clock_moved_back_does_not_keep_expired_nonces_alive() {
+        let mut state = super::State::new(&crate::SandboxConfig::default());
+        assert!(state.remember_nonce("a", 5_000, 100));
+        // The clock goes back: "b" is queued behind "a" although it is older.
+        assert!(state.remember_nonce("b", 1_000, 100));
+        // At 1_200 "b" is outside the window but still queued behind the live "a".
+        assert!(state.remember_nonce("b", 1_200, 100));
+        assert!(!state.remember_nonce("b", 1_250, 100));
     }
 }

@@ -1,61 +1,75 @@
-//! Synthetic spec sets for codegen benchmarks, made from the shapes of the real endpoints.
+//! Synthetic spec sets for the codegen benchmark, made from the shapes of the real endpoints.
 //!
-//! Endpoint `i` is a copy of one of the real JDY endpoint files (taken in turn) with its
-//! operation, path and endpoint-level type names suffixed by `i`, so every copy keeps the
-//! nested types, lists, enums, aliases, nullable fields and examples of its original while
-//! no two names clash.
+//! Endpoint `i` is a copy of one of the four real endpoint files (taken in turn: the three
+//! JDY endpoints, then the Shoubei one) placed in the JDY service, with its operation, path
+//! and type names suffixed by `i`. Every copy keeps the nested types, lists, enums, aliases,
+//! `rust_name`s, `string(N)` lengths, nullable and computed fields, quirks and examples of its
+//! original while no two names clash, so the load and emit work per endpoint is the same as
+//! for the real spec.
+//!
+//! The Shoubei endpoint refers to types declared in `shoubei/service.yaml` (`ReturnCode`,
+//! `ResultCode`); its copies carry those declarations in their own `types:` block, because
+//! types resolve only within one service.
+//!
+//! Shared by the benchmark, the `synth_specs` example and the `synth_specs` test through
+//! `#[path]`.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use retail_apis_codegen::{load_sources, read_sources, SourceFile};
 
-/// The real spec (`spec/` of the workspace) when `endpoints` is 4, otherwise the real
-/// service files plus `endpoints` synthetic JDY endpoints (the Shoubei service keeps its
-/// one real endpoint, so the total is `endpoints + 1`).
-pub fn synth_sources(spec_root: &Path, endpoints: usize) -> Vec<SourceFile> {
-    let real = read_sources(spec_root).expect("the real spec reads");
+/// The real spec tree of the workspace (`spec/`).
+pub fn spec_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec")
+}
+
+/// The service the synthetic endpoints are added to.
+const TARGET_SERVICE: &str = "jdy";
+
+/// One real endpoint file, ready to be copied into the target service.
+struct Template {
+    /// The endpoint file's text; for a foreign service's endpoint, with that service's named
+    /// types added to its `types:` block.
+    text: String,
+    /// The real `operation`.
+    operation: String,
+    /// The real `path`.
+    path: String,
+    /// Named types declared in `text` (renamed per copy, whole words only).
+    types: Vec<String>,
+}
+
+/// The real spec when `endpoints` is 4 (the real spec has four endpoints). Otherwise the
+/// real `service.yaml` files and the real Shoubei endpoint, plus `endpoints` synthetic JDY
+/// endpoints in place of the three real ones, so the set has `endpoints + 1` endpoints.
+///
+/// Panics if the real spec does not read or load: the benchmark is meaningless without it.
+pub fn synth_sources(endpoints: usize) -> Vec<SourceFile> {
+    let real = read_sources(&spec_root()).expect("the real spec reads");
     if endpoints == 4 {
         return real;
     }
-    let set = load_sources(&real).expect("the real spec loads");
-    let jdy = set.service("jdy").expect("a jdy service");
-    let templates: Vec<(&SourceFile, Vec<String>, String)> = jdy
-        .endpoints
-        .iter()
-        .map(|ep| {
-            let source = real
-                .iter()
-                .find(|s| s.path == ep.origin.file)
-                .expect("endpoint source");
-            let types = jdy
-                .types
-                .iter()
-                .filter(|t| t.origin.file == ep.origin.file)
-                .map(|t| t.name.clone())
-                .collect();
-            (source, types, ep.operation.clone())
-        })
-        .collect();
-
+    let templates = templates(&real);
+    let target_endpoints = format!("{TARGET_SERVICE}/endpoints/");
     let mut out: Vec<SourceFile> = real
         .iter()
-        .filter(|s| !s.path.starts_with("jdy/endpoints/"))
+        .filter(|s| !s.path.starts_with(&target_endpoints))
         .cloned()
         .collect();
     for i in 0..endpoints {
-        let (source, types, operation) = &templates[i % templates.len()];
-        let mut text = source.text.clone();
-        for ty in types {
+        let t = &templates[i % templates.len()];
+        let mut text = t.text.clone();
+        for ty in &t.types {
             text = replace_word(&text, ty, &format!("{ty}N{i}"));
         }
-        let new_op = format!("{operation}_{i}");
-        text = text.replace(
-            &format!("operation: {operation}"),
-            &format!("operation: {new_op}"),
-        );
-        text = text.replace("path: /jdy/v2/ls/", &format!("path: /jdy/v2/ls/n{i}/"));
+        let operation = format!("{}_{i}", t.operation);
+        text = replace_line(&text, "operation: ", &t.operation, &operation);
+        // `/jdy/v2/ls/mall_recharge` → `/jdy/v2/ls/n7/mall_recharge`: unique per copy, same
+        // shape (and depth + 1) as the original.
+        let (dir, last) = t.path.rsplit_once('/').expect("paths start with /");
+        text = replace_line(&text, "path: ", &t.path, &format!("{dir}/n{i}/{last}"));
         out.push(SourceFile {
-            path: format!("jdy/endpoints/{new_op}.yaml"),
+            path: format!("{target_endpoints}{operation}.yaml"),
             text,
         });
     }
@@ -63,10 +77,91 @@ pub fn synth_sources(spec_root: &Path, endpoints: usize) -> Vec<SourceFile> {
     out
 }
 
+/// The four real endpoints, in service order (JDY first), as templates for the target
+/// service. Uses the loaded model to learn which named types each file declares.
+fn templates(real: &[SourceFile]) -> Vec<Template> {
+    let set = load_sources(real).unwrap_or_else(|d| panic!("the real spec loads:\n{d}"));
+    let text_of = |file: &str| -> &str {
+        &real
+            .iter()
+            .find(|s| s.path == file)
+            .unwrap_or_else(|| panic!("source {file}"))
+            .text
+    };
+    let mut services: Vec<_> = set.services.iter().collect();
+    services.sort_by_key(|s| s.name != TARGET_SERVICE);
+    let mut templates = Vec::new();
+    for service in services {
+        let declared_in = |file: &str| -> Vec<String> {
+            service
+                .types
+                .iter()
+                .filter(|t| t.origin.file == file)
+                .map(|t| t.name.clone())
+                .collect()
+        };
+        for ep in &service.endpoints {
+            let mut text = text_of(&ep.origin.file).to_owned();
+            let mut types = declared_in(&ep.origin.file);
+            if service.name != TARGET_SERVICE {
+                let shared = declared_in(&service.origin.file);
+                if !shared.is_empty() {
+                    let block = types_block(text_of(&service.origin.file))
+                        .expect("a service with types has a `types:` block");
+                    text = add_types(&text, &block);
+                    types.extend(shared);
+                }
+            }
+            templates.push(Template {
+                text,
+                operation: ep.operation.clone(),
+                path: ep.path.clone(),
+                types,
+            });
+        }
+    }
+    assert_eq!(templates.len(), 4, "the real spec has four endpoints");
+    templates
+}
+
+/// The body of the top-level `types:` mapping of a YAML text: the indented lines after
+/// `types:` up to the next top-level key, trailing blank lines dropped.
+fn types_block(yaml: &str) -> Option<String> {
+    let mut lines = yaml.lines().skip_while(|l| *l != "types:");
+    lines.next()?;
+    let mut body: Vec<&str> = lines
+        .take_while(|l| l.is_empty() || l.starts_with(' ') || l.starts_with('#'))
+        .collect();
+    while body.last().is_some_and(|l| l.trim().is_empty()) {
+        body.pop();
+    }
+    Some(body.iter().map(|l| format!("{l}\n")).collect())
+}
+
+/// `yaml` with `block` (indented mapping entries) added to its top-level `types:` mapping,
+/// or appended as a new `types:` mapping when it has none.
+fn add_types(yaml: &str, block: &str) -> String {
+    match yaml.find("\ntypes:\n") {
+        Some(at) => {
+            let split = at + "\ntypes:\n".len();
+            format!("{}{block}{}", &yaml[..split], &yaml[split..])
+        }
+        None => format!("{}\ntypes:\n{block}", yaml.trim_end()),
+    }
+}
+
+/// Replaces the top-level line `{key}{old}` by `{key}{new}`; panics if it is missing, so a
+/// change to the real spec's layout fails loudly instead of producing duplicate names.
+fn replace_line(yaml: &str, key: &str, old: &str, new: &str) -> String {
+    let line = format!("\n{key}{old}\n");
+    assert!(yaml.contains(&line), "no line `{key}{old}`");
+    yaml.replacen(&line, &format!("\n{key}{new}\n"), 1)
+}
+
 /// Replaces whole-word occurrences of `word` (identifier characters on neither side).
 fn replace_word(text: &str, word: &str, with: &str) -> String {
     let is_ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
-    let mut out = String::with_capacity(text.len());
+    let mut out = String::with_capacity(text.len() + 64);
     let mut rest = text;
     while let Some(pos) = rest.find(word) {
         let before = rest[..pos].chars().next_back();

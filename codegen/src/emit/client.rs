@@ -5,18 +5,19 @@ use std::collections::{HashMap, HashSet};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::docs::Doc;
-use super::idents::{const_ident, ident};
+use super::docs::{code, prose, Doc};
+use super::idents::{const_ident, ident, member_ident};
 use super::rust_types::rust_type;
 use super::types::named_type;
 use super::EmitError;
 use crate::model::{
     Auth, CodeValue, Endpoint, Envelope, ErrorAction, ErrorCodeSpec, HttpMethod, NamedType,
-    Service, TypeExpr,
+    Service, TypeExpr, TypeKind,
 };
 
-/// Items every service module declares besides its named types, and prelude names the
-/// generated code uses unqualified (a spec type of that name would shadow them).
+/// Names a spec type cannot take: items every service module declares besides its named
+/// types, prelude names the generated code uses unqualified, and the roots of the paths it
+/// uses (a spec type of that name would shadow them).
 const RESERVED_TYPE_NAMES: &[&str] = &[
     "Client",
     "SERVICE",
@@ -31,7 +32,15 @@ const RESERVED_TYPE_NAMES: &[&str] = &[
     "Into",
     "From",
     "Box",
+    "rt",
+    "serde",
+    "serde_json",
+    "std",
+    "endpoints",
 ];
+
+/// Methods every generated `Client` has besides one per operation.
+const RESERVED_OPERATIONS: &[&str] = &["new", "from_env", "runtime"];
 
 /// Named types per formatting chunk; small enough to spread a large service over threads,
 /// large enough that thread start-up is negligible.
@@ -45,16 +54,9 @@ const TYPES_PER_CHUNK: usize = 64;
 /// chunks in order gives the same bytes as formatting the module in one piece.
 pub fn service_module(service: &Service) -> Result<String, EmitError> {
     let file = format!("{}.rs", service.name);
-    for ty in &service.types {
-        if RESERVED_TYPE_NAMES.contains(&ty.name.as_str()) {
-            return Err(EmitError::ReservedName {
-                name: ty.name.clone(),
-                service: service.name.clone(),
-            });
-        }
-    }
+    check_names(service)?;
     let roles = type_roles(service);
-    let module_doc = inner_doc(&module_doc_lines(service));
+    let module_doc = module_doc(service).inner_tokens();
     let descriptors = descriptors(service)?;
     let mut out = format_tokens(
         &file,
@@ -106,6 +108,74 @@ pub fn service_module(service: &Service) -> Result<String, EmitError> {
     Ok(out)
 }
 
+/// Rejects models whose names would make the generated module fail to compile. The loader
+/// guarantees all of this for specs; hand-built models get an error instead of bad code.
+fn check_names(service: &Service) -> Result<(), EmitError> {
+    let mut types = HashSet::with_capacity(service.types.len());
+    for ty in &service.types {
+        if RESERVED_TYPE_NAMES.contains(&ty.name.as_str()) {
+            return Err(EmitError::ReservedName {
+                name: ty.name.clone(),
+                service: service.name.clone(),
+            });
+        }
+        if !types.insert(ty.name.as_str()) {
+            return Err(EmitError::DuplicateName {
+                name: ty.name.clone(),
+                context: format!("type of service `{}`", service.name),
+            });
+        }
+    }
+    let undefined = |name: &str| EmitError::UndefinedType {
+        name: name.to_owned(),
+        service: service.name.clone(),
+    };
+    for ty in &service.types {
+        if let TypeKind::Struct(s) = &ty.kind {
+            for field in &s.fields {
+                if let Some(name) = referenced_type(&field.ty) {
+                    if !types.contains(name) {
+                        return Err(undefined(name));
+                    }
+                }
+            }
+        }
+    }
+    let mut constants = HashSet::with_capacity(service.endpoints.len());
+    for ep in &service.endpoints {
+        if RESERVED_OPERATIONS.contains(&ep.operation.as_str()) {
+            return Err(EmitError::ReservedOperation {
+                operation: ep.operation.clone(),
+                service: service.name.clone(),
+            });
+        }
+        if !constants.insert(ep.operation.to_ascii_uppercase()) {
+            return Err(EmitError::DuplicateName {
+                name: ep.operation.clone(),
+                context: format!("operation of service `{}`", service.name),
+            });
+        }
+        if !types.contains(ep.request.as_str()) {
+            return Err(undefined(&ep.request));
+        }
+        if let Some(name) = referenced_type(&ep.response) {
+            if !types.contains(name) {
+                return Err(undefined(name));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The named type a type expression refers to, looking through lists.
+fn referenced_type(ty: &TypeExpr) -> Option<&str> {
+    match ty {
+        TypeExpr::Named(name) => Some(name),
+        TypeExpr::List(inner) => referenced_type(inner),
+        _ => None,
+    }
+}
+
 /// Parses emitted tokens as a file and pretty-prints them.
 fn format_tokens(file: &str, tokens: TokenStream) -> Result<String, EmitError> {
     let parsed: syn::File = syn::parse2(tokens).map_err(|e| EmitError::Unparsable {
@@ -122,14 +192,16 @@ fn type_roles(service: &Service) -> HashMap<&str, String> {
         roles.entry(ep.request.as_str()).or_insert_with(|| {
             format!(
                 "Request body of [`Client::{}`]: {}.",
-                ep.operation, ep.summary
+                ep.operation,
+                prose(&ep.summary)
             )
         });
         if let TypeExpr::Named(name) = &ep.response {
             roles.entry(name.as_str()).or_insert_with(|| {
                 format!(
                     "Response data of [`Client::{}`]: {}.",
-                    ep.operation, ep.summary
+                    ep.operation,
+                    prose(&ep.summary)
                 )
             });
         }
@@ -137,31 +209,12 @@ fn type_roles(service: &Service) -> HashMap<&str, String> {
     roles
 }
 
-fn module_doc_lines(service: &Service) -> Vec<String> {
-    let mut lines = vec![service.title.clone()];
-    if let Some(d) = &service.description {
-        lines.push(String::new());
-        lines.extend(d.trim().lines().map(|l| l.trim_end().to_owned()));
-    }
-    lines.push(String::new());
-    lines.push(format!("Base URL: `{}`.", service.base_url));
-    for quirk in &service.quirks {
-        lines.push(String::new());
-        lines.push(format!("Quirk: {}", quirk.trim()));
-    }
-    lines
-}
-
-fn inner_doc(lines: &[String]) -> TokenStream {
-    let attrs = lines.iter().map(|line| {
-        let text = if line.is_empty() {
-            String::new()
-        } else {
-            format!(" {line}")
-        };
-        quote!(#![doc = #text])
-    });
-    quote!(#(#attrs)*)
+fn module_doc(service: &Service) -> Doc {
+    let mut doc = Doc::prose(&service.title);
+    doc.maybe_prose(service.description.as_deref());
+    doc.paragraph(format!("Base URL: {}.", code(&service.base_url)));
+    doc.quirks(&service.quirks);
+    doc
 }
 
 fn method(m: HttpMethod) -> TokenStream {
@@ -192,9 +245,14 @@ fn descriptors(service: &Service) -> Result<TokenStream, EmitError> {
         let path = ep.path.as_str();
         let m = method(ep.method);
         let key = opt_str(ep.idempotency_key.as_deref());
-        let doc = format!(" `{} {}`: {}", method_name(ep.method), ep.path, ep.summary);
+        let doc = Doc::prose(&format!(
+            "{}: {}",
+            code(&format!("{} {}", method_name(ep.method), ep.path)),
+            ep.summary
+        ))
+        .tokens();
         endpoint_consts.push(quote! {
-            #[doc = #doc]
+            #doc
             pub const #cname: rt::EndpointDescriptor = rt::EndpointDescriptor {
                 service: #name,
                 operation: #op,
@@ -205,6 +263,14 @@ fn descriptors(service: &Service) -> Result<TokenStream, EmitError> {
         });
         endpoint_refs.push(quote!(endpoints::#cname));
     }
+    // An empty module would leave the import unused.
+    let endpoints_import = if service.endpoints.is_empty() {
+        quote!()
+    } else {
+        quote!(
+            use super::rt;
+        )
+    };
     Ok(quote! {
         /// Everything the runtime needs to know about this service, from its spec.
         pub const SERVICE: rt::ServiceDescriptor = rt::ServiceDescriptor {
@@ -224,7 +290,7 @@ fn descriptors(service: &Service) -> Result<TokenStream, EmitError> {
 
         /// One descriptor per endpoint.
         pub mod endpoints {
-            use super::rt;
+            #endpoints_import
             #(#endpoint_consts)*
         }
     })
@@ -364,23 +430,23 @@ fn client(service: &Service) -> Result<TokenStream, EmitError> {
             "MD5 body signature",
         ),
     };
-    let doc = format!(
-        " Typed client of {} ({label}). Cheap to clone; clones share connections{}.",
+    let doc = Doc::prose(&format!(
+        "Typed client of {} ({label}). Cheap to clone; clones share connections{}.",
         service.title,
         if matches!(service.auth, Auth::KingdeeGateway(_)) {
             " and the app-token cache"
         } else {
             ""
         }
-    );
-    let type_names: HashSet<&str> = service.types.iter().map(|t| t.name.as_str()).collect();
+    ))
+    .tokens();
     let methods = service
         .endpoints
         .iter()
-        .map(|ep| endpoint_method(service, &type_names, ep))
+        .map(endpoint_method)
         .collect::<Result<Vec<_>, _>>()?;
     Ok(quote! {
-        #[doc = #doc]
+        #doc
         #[derive(Clone, Debug)]
         pub struct Client {
             inner: #inner,
@@ -407,39 +473,23 @@ fn client(service: &Service) -> Result<TokenStream, EmitError> {
     })
 }
 
-fn endpoint_method(
-    service: &Service,
-    type_names: &HashSet<&str>,
-    ep: &Endpoint,
-) -> Result<TokenStream, EmitError> {
-    let fname = ident(&ep.operation, "operation")?;
+/// One `Client` method. Type references were checked by [`check_names`].
+fn endpoint_method(ep: &Endpoint) -> Result<TokenStream, EmitError> {
+    let fname = member_ident(&ep.operation, "operation")?;
     let cname = const_ident(&ep.operation)?;
-    if !type_names.contains(ep.request.as_str()) {
-        return Err(EmitError::UndefinedType {
-            name: ep.request.clone(),
-            service: service.name.clone(),
-        });
-    }
     let request = ident(&ep.request, "request type")?;
-    let response = match &ep.response {
-        TypeExpr::Named(n) if !type_names.contains(n.as_str()) => {
-            return Err(EmitError::UndefinedType {
-                name: n.clone(),
-                service: service.name.clone(),
-            })
-        }
-        other => rust_type(other)?,
-    };
-    let mut doc = Doc::new(ep.summary.clone());
-    doc.maybe(ep.description.as_deref());
-    doc.paragraph(format!("`{} {}`", method_name(ep.method), ep.path));
+    let response = rust_type(&ep.response)?;
+    let mut doc = Doc::prose(&ep.summary);
+    doc.maybe_prose(ep.description.as_deref());
+    doc.paragraph(code(&format!("{} {}", method_name(ep.method), ep.path)));
     if let Some(page) = &ep.source_page {
-        doc.paragraph(format!("Transcribed from `{page}`."));
+        doc.paragraph(format!("Transcribed from {}.", code(page)));
     }
     match &ep.idempotency_key {
         Some(key) => doc.paragraph(format!(
-            "Idempotent by `{key}`: repeating a request with the same `{key}` is harmless, so \
-             the client retries it after 429, 5xx and retryable gateway answers."
+            "Idempotent by {key}: repeating a request with the same {key} is harmless, so \
+             the client retries it after 429, 5xx and retryable gateway answers.",
+            key = code(key)
         )),
         None => doc.paragraph(
             "Not idempotent: the client retries only when the request cannot have reached the server.",
@@ -478,7 +528,7 @@ mod tests {
 
         let chunked = service_module(&service).expect("renders");
         let roles = type_roles(&service);
-        let module_doc = inner_doc(&module_doc_lines(&service));
+        let module_doc = module_doc(&service).inner_tokens();
         let descriptors = descriptors(&service).expect("descriptors");
         let types: Vec<TokenStream> = service
             .types

@@ -9,6 +9,7 @@ mod docs;
 mod idents;
 mod module_index;
 mod rust_types;
+mod spacing;
 mod types;
 
 use proc_macro2::TokenStream;
@@ -62,6 +63,28 @@ pub enum EmitError {
         /// The service.
         service: String,
     },
+    /// Two items that must have distinct names share one.
+    #[error("`{name}` ({context}) is declared twice")]
+    DuplicateName {
+        /// The repeated name.
+        name: String,
+        /// Where it was used.
+        context: String,
+    },
+    /// A service name collides with an item the root crate or the index module declares.
+    #[error("service `{name}` clashes with `retail_apis::{name}`; rename the service directory")]
+    ReservedService {
+        /// The service.
+        name: String,
+    },
+    /// An operation name collides with a method every generated `Client` has.
+    #[error("operation `{operation}` of service `{service}` clashes with `Client::{operation}`; rename it")]
+    ReservedOperation {
+        /// The operation.
+        operation: String,
+        /// The service.
+        service: String,
+    },
     /// An enum value does not fit its representation.
     #[error("enum `{name}`: {message}")]
     InvalidEnum {
@@ -104,7 +127,7 @@ pub fn generate_with(
         let header = header(&service.files);
         let body = client::service_module(service)?;
         files.push(GeneratedFile {
-            contents: format!("{header}{body}"),
+            contents: format!("{header}{}", spacing::separate_items(&body)),
             path,
         });
     }
@@ -143,5 +166,6 @@ fn format_file(path: &str, header: &str, tokens: TokenStream) -> Result<String, 
         file: path.to_owned(),
         message: e.to_string(),
     })?;
-    Ok(format!("{header}{}", prettyplease::unparse(&file)))
+    let body = prettyplease::unparse(&file);
+    Ok(format!("{header}{}", spacing::separate_items(&body)))
 }

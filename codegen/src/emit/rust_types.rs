@@ -38,7 +38,7 @@ pub fn param_type(ty: &TypeExpr) -> Result<(TokenStream, bool), EmitError> {
 /// Human description of a type for rustdoc (`string (max 32 characters)`).
 pub fn describe(ty: &TypeExpr) -> String {
     match ty {
-        TypeExpr::String { max_len: Some(n) } => format!("string, at most {n} characters"),
+        TypeExpr::String { max_len: Some(n) } => format!("string, at most {}", characters(*n)),
         TypeExpr::String { max_len: None } => "string".to_owned(),
         TypeExpr::Integer => "integer".to_owned(),
         TypeExpr::Number => "number".to_owned(),
@@ -46,5 +46,14 @@ pub fn describe(ty: &TypeExpr) -> String {
         TypeExpr::Json => "any JSON value".to_owned(),
         TypeExpr::List(inner) => format!("list of {}", describe(inner)),
         TypeExpr::Named(name) => format!("[`{name}`]"),
+    }
+}
+
+/// `1 character`, `32 characters`.
+pub fn characters(n: u32) -> String {
+    if n == 1 {
+        "1 character".to_owned()
+    } else {
+        format!("{n} characters")
     }
 }

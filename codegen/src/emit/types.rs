@@ -1,11 +1,13 @@
 //! Structs and enums for the named types of a service.
 
-use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use std::collections::HashSet;
 
-use super::docs::Doc;
-use super::idents::ident;
-use super::rust_types::{describe, param_type, rust_type};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs::{code, prose, Doc};
+use super::idents::{ident, member_ident};
+use super::rust_types::{characters, describe, param_type, rust_type};
 use super::EmitError;
 use crate::model::{EnumRepr, EnumType, Field, NamedType, StructType, TypeKind};
 
@@ -25,10 +27,12 @@ pub fn named_type(ty: &NamedType, role: Option<&str>) -> Result<TokenStream, Emi
 
 fn type_doc(ty: &NamedType, role: Option<&str>) -> Doc {
     let mut doc = Doc::default();
-    doc.maybe(role);
-    doc.maybe(ty.description.as_deref());
+    if let Some(role) = role {
+        doc.paragraph(role);
+    }
+    doc.maybe_prose(ty.description.as_deref());
     if role.is_none() && ty.description.is_none() {
-        doc.paragraph(ty.name.clone());
+        doc.paragraph(format!("`{}` (the spec gives no description).", ty.name));
     }
     doc.quirks(&ty.quirks);
     doc
@@ -59,8 +63,12 @@ fn field_role(field: &Field) -> FieldRole {
 }
 
 fn field_doc(field: &Field) -> Doc {
-    let mut doc = Doc::new(field.description.clone().unwrap_or_default());
-    let mut facts = format!("Wire name `{}`, {}", field.wire_name, describe(&field.ty));
+    let mut doc = Doc::prose(field.description.as_deref().unwrap_or_default());
+    let mut facts = format!(
+        "Wire name {}, {}",
+        code(&field.wire_name),
+        describe(&field.ty)
+    );
     facts.push_str(if field.required {
         ", required"
     } else {
@@ -72,7 +80,7 @@ fn field_doc(field: &Field) -> Doc {
     facts.push('.');
     doc.paragraph(facts);
     if !field.aliases.is_empty() {
-        let aliases: Vec<String> = field.aliases.iter().map(|a| format!("`{a}`")).collect();
+        let aliases: Vec<String> = field.aliases.iter().map(|a| code(a)).collect();
         doc.paragraph(format!(
             "Also accepted when decoding: {}.",
             aliases.join(", ")
@@ -82,7 +90,7 @@ fn field_doc(field: &Field) -> Doc {
         doc.paragraph("Filled in by the client when the request is sent; leave it `None`.");
     }
     if let Some(example) = &field.example {
-        doc.paragraph(format!("Example: `{example}`."));
+        doc.paragraph(format!("Example: {}.", code(example)));
     }
     doc.quirks(&field.quirks);
     doc
@@ -105,9 +113,16 @@ fn struct_type(
         quote!()
     };
 
+    let mut names = HashSet::with_capacity(s.fields.len());
     let mut fields = Vec::with_capacity(s.fields.len() + 1);
     for field in &s.fields {
-        let fname = ident(&field.name, &format!("field of `{}`", ty.name))?;
+        if !names.insert(field.name.as_str()) {
+            return Err(EmitError::DuplicateName {
+                name: field.name.clone(),
+                context: format!("field of `{}`", ty.name),
+            });
+        }
+        let fname = member_ident(&field.name, &format!("field of `{}`", ty.name))?;
         let fty = rust_type(&field.ty)?;
         let doc = field_doc(field).tokens();
         let mut serde_args = Vec::new();
@@ -142,19 +157,21 @@ fn struct_type(
             pub #fname: #decl_ty,
         });
     }
-    let extra_name = extra_field_name(s);
-    if ty.in_response {
-        let extra = format_ident!("{}", extra_name);
+    let extra = if ty.in_response {
+        let extra = member_ident(&extra_field_name(&names), "catch-all field")?;
         fields.push(quote! {
             /// Fields the vendor sent that the spec does not document, kept so that nothing
             /// in a response is lost.
             #[serde(flatten)]
             pub #extra: serde_json::Map<String, serde_json::Value>,
         });
-    }
+        Some(extra)
+    } else {
+        None
+    };
 
     let builder = if ty.in_request {
-        builder_impl(ty, s, extra_name, ty.in_response)?
+        builder_impl(ty, s, extra.as_ref())?
     } else {
         quote!()
     };
@@ -169,29 +186,58 @@ fn struct_type(
     })
 }
 
-/// Name of the catch-all field for undocumented response fields, avoiding a clash with a
-/// documented field of the same name.
-fn extra_field_name(s: &StructType) -> &'static str {
-    if s.fields.iter().any(|f| f.name == "extra") {
-        "undocumented"
-    } else {
-        "extra"
-    }
+/// Name of the catch-all field for undocumented response fields: `extra`, unless the spec
+/// documents a field of that name.
+fn extra_field_name(fields: &HashSet<&str>) -> String {
+    ["extra", "undocumented", "extra_fields"]
+        .iter()
+        .map(|name| (*name).to_owned())
+        .chain((2..).map(|n| format!("extra{n}")))
+        .find(|name| !fields.contains(name.as_str()))
+        .unwrap_or_default()
+}
+
+/// Setter name of each optional field: the field name, except where that would clash with
+/// `new` or with another setter (`new` → `with_new`).
+fn setter_names(s: &StructType) -> Vec<Option<String>> {
+    let mut taken: HashSet<String> = s
+        .fields
+        .iter()
+        .filter(|f| matches!(field_role(f), FieldRole::Optional) && f.name != "new")
+        .map(|f| f.name.clone())
+        .collect();
+    taken.insert("new".to_owned());
+    s.fields
+        .iter()
+        .map(|f| {
+            if !matches!(field_role(f), FieldRole::Optional) {
+                return None;
+            }
+            if f.name != "new" {
+                return Some(f.name.clone());
+            }
+            let mut name = format!("with_{}", f.name);
+            while !taken.insert(name.clone()) {
+                name.insert_str(0, "with_");
+            }
+            Some(name)
+        })
+        .collect()
 }
 
 fn builder_impl(
     ty: &NamedType,
     s: &StructType,
-    extra_name: &str,
-    has_extra: bool,
+    extra: Option<&proc_macro2::Ident>,
 ) -> Result<TokenStream, EmitError> {
     let name = ident(&ty.name, "type name")?;
     let mut params = Vec::new();
     let mut inits = Vec::new();
     let mut setters = Vec::new();
     let mut param_docs = Vec::new();
-    for field in &s.fields {
-        let fname = ident(&field.name, &format!("field of `{}`", ty.name))?;
+    for (field, setter) in s.fields.iter().zip(setter_names(s)) {
+        let context = format!("field of `{}`", ty.name);
+        let fname = member_ident(&field.name, &context)?;
         match field_role(field) {
             FieldRole::Required => {
                 let (pty, into) = param_type(&field.ty)?;
@@ -201,33 +247,32 @@ fn builder_impl(
                 } else {
                     quote!(#fname)
                 });
-                param_docs.push(format!("`{}`", field.name));
+                param_docs.push(code(&field.name));
             }
             FieldRole::Nullable => {
                 let fty = rust_type(&field.ty)?;
                 params.push(quote!(#fname: Option<#fty>));
                 inits.push(quote!(#fname));
-                param_docs.push(format!("`{}` (may be `None`: sent as null)", field.name));
+                param_docs.push(format!(
+                    "{} (may be `None`: sent as null)",
+                    code(&field.name)
+                ));
             }
             FieldRole::Optional => {
                 inits.push(quote!(#fname: None));
                 let (pty, into) = param_type(&field.ty)?;
-                let setter = if field.name == "new" || field.name == extra_name {
-                    format_ident!("with_{}", field.name)
-                } else {
-                    fname.clone()
-                };
+                let setter = member_ident(setter.as_deref().unwrap_or(&field.name), &context)?;
                 let value = if into {
                     quote!(value.into())
                 } else {
                     quote!(value)
                 };
-                let doc = format!(" Sets `{}`.", field.wire_name);
-                let more = Doc::new(field.description.clone().unwrap_or_default()).tokens();
+                let mut doc = Doc::default();
+                doc.paragraph(format!("Sets {}.", code(&field.wire_name)));
+                doc.maybe_prose(field.description.as_deref());
+                let doc = doc.tokens();
                 setters.push(quote! {
-                    #[doc = #doc]
-                    #[doc = ""]
-                    #more
+                    #doc
                     #[must_use]
                     pub fn #setter(mut self, value: #pty) -> Self {
                         self.#fname = Some(#value);
@@ -240,27 +285,31 @@ fn builder_impl(
             }
         }
     }
-    if has_extra {
-        let extra = format_ident!("{}", extra_name);
+    if let Some(extra) = extra {
         inits.push(quote!(#extra: serde_json::Map::new()));
     }
-    let new_doc = if param_docs.is_empty() {
-        " Creates the value; every field is optional.".to_owned()
+    let mut new_doc = Doc::default();
+    if param_docs.is_empty() {
+        new_doc.paragraph("Creates the value; every field is optional.");
     } else {
-        format!(
-            " Creates the value from its required fields: {}.",
+        new_doc.paragraph(format!(
+            "Creates the value from its required fields: {}.",
             param_docs.join(", ")
-        )
-    };
+        ));
+    }
     let allow = if params.len() > CLIPPY_MAX_ARGS {
-        // Mirrors the vendor's parameter table: every required field is an argument.
+        new_doc.paragraph(
+            "Takes one argument per required field, as the vendor's parameter table lists \
+             them, hence `#[allow(clippy::too_many_arguments)]`.",
+        );
         quote!(#[allow(clippy::too_many_arguments)])
     } else {
         quote!()
     };
+    let new_doc = new_doc.tokens();
     Ok(quote! {
         impl #name {
-            #[doc = #new_doc]
+            #new_doc
             #allow
             pub fn new(#(#params),*) -> Self {
                 Self { #(#inits),* }
@@ -273,41 +322,60 @@ fn builder_impl(
 fn enum_type(ty: &NamedType, e: &EnumType, role: Option<&str>) -> Result<TokenStream, EmitError> {
     let name = ident(&ty.name, "type name")?;
     let mut doc = type_doc(ty, role);
+    if let EnumRepr::String { max_len: Some(n) } = e.repr {
+        doc.paragraph(format!("Sent as a string of at most {}.", characters(n)));
+    }
     doc.paragraph(
         "Values the spec does not list decode into `Unknown` instead of failing, and encode back unchanged.",
     );
     let doc = doc.tokens();
-    let mut seen = std::collections::BTreeSet::new();
+    let invalid = |message: String| EmitError::InvalidEnum {
+        name: ty.name.clone(),
+        message,
+    };
+    let mut seen_values = HashSet::with_capacity(e.variants.len());
+    let mut seen_names = HashSet::with_capacity(e.variants.len());
     let mut variants = Vec::new();
     let mut to_wire = Vec::new();
     let mut from_wire = Vec::new();
     let integer = matches!(e.repr, EnumRepr::Integer);
     for v in &e.variants {
-        if !seen.insert(v.value.as_str()) {
-            return Err(EmitError::InvalidEnum {
-                name: ty.name.clone(),
-                message: format!("value `{}` is listed twice", v.value),
-            });
+        if v.name == "Unknown" {
+            return Err(invalid(
+                "variant name `Unknown` is reserved for values the spec does not list".to_owned(),
+            ));
+        }
+        if !seen_names.insert(v.name.as_str()) {
+            return Err(invalid(format!("variant name `{}` is used twice", v.name)));
         }
         let vname = ident(&v.name, &format!("variant of `{}`", ty.name))?;
-        let vdoc = match &v.description {
-            Some(d) => format!(" `{}`: {d}", v.value),
-            None => format!(" `{}`", v.value),
+        let mut vdoc = Doc::default();
+        match &v.description {
+            Some(d) => vdoc.paragraph(format!("{}: {}", code(&v.value), prose(d))),
+            None => vdoc.paragraph(code(&v.value)),
         };
-        variants.push(quote!(#[doc = #vdoc] #vname,));
-        if integer {
-            let value: i64 = v.value.trim().parse().map_err(|_| EmitError::InvalidEnum {
-                name: ty.name.clone(),
-                message: format!("value `{}` is not an integer", v.value),
-            })?;
-            let value = proc_macro2::Literal::i64_unsuffixed(value);
-            to_wire.push(quote!(Self::#vname => #value));
-            from_wire.push(quote!(#value => Self::#vname));
+        let vdoc = vdoc.tokens();
+        variants.push(quote!(#vdoc #vname,));
+        let value = if integer {
+            let value: i64 = v
+                .value
+                .trim()
+                .parse()
+                .map_err(|_| invalid(format!("value `{}` is not an integer", v.value)))?;
+            // Compared as numbers: `09` and `9` would be the same match arm.
+            if !seen_values.insert(value.to_string()) {
+                return Err(invalid(format!("value `{}` is listed twice", v.value)));
+            }
+            int_literal(value)
         } else {
+            if !seen_values.insert(v.value.clone()) {
+                return Err(invalid(format!("value `{}` is listed twice", v.value)));
+            }
             let value = v.value.as_str();
-            to_wire.push(quote!(Self::#vname => #value));
-            from_wire.push(quote!(#value => Self::#vname));
-        }
+            quote!(#value)
+        };
+        to_wire.push(quote!(Self::#vname => #value));
+        from_wire.push(quote!(#value => Self::#vname));
     }
     let wire_doc = " The value as it appears on the wire.";
     let body = if integer {
@@ -392,4 +460,17 @@ fn enum_type(ty: &NamedType, e: &EnumType, role: Option<&str>) -> Result<TokenSt
         }
         #body
     })
+}
+
+/// An `i64` literal usable in both expression and pattern position.
+fn int_literal(value: i64) -> TokenStream {
+    if value == i64::MIN {
+        quote!(i64::MIN)
+    } else if value < 0 {
+        let abs = proc_macro2::Literal::i64_unsuffixed(-value);
+        quote!(-#abs)
+    } else {
+        let value = proc_macro2::Literal::i64_unsuffixed(value);
+        quote!(#value)
+    }
 }

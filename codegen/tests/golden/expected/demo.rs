@@ -11,7 +11,9 @@
 //! Base URL: `https://demo.example.com`.
 //!
 //! Quirk: demo: a service-level quirk.
+
 use retail_apis_runtime as rt;
+
 /// Everything the runtime needs to know about this service, from its spec.
 pub const SERVICE: rt::ServiceDescriptor = rt::ServiceDescriptor {
     name: "demo",
@@ -36,6 +38,7 @@ pub const SERVICE: rt::ServiceDescriptor = rt::ServiceDescriptor {
     errors: ERRORS,
     endpoints: ENDPOINTS,
 };
+
 /// Error codes the spec documents for this service.
 pub const ERRORS: &[rt::ErrorCodeInfo] = &[
     rt::ErrorCodeInfo {
@@ -47,11 +50,14 @@ pub const ERRORS: &[rt::ErrorCodeInfo] = &[
         retryable: false,
     },
 ];
+
 /// Every endpoint of this service, sorted by operation.
 pub const ENDPOINTS: &[rt::EndpointDescriptor] = &[endpoints::PLACE_ORDER];
+
 /// One descriptor per endpoint.
 pub mod endpoints {
     use super::rt;
+
     /// `POST /demo/order`: 下单
     pub const PLACE_ORDER: rt::EndpointDescriptor = rt::EndpointDescriptor {
         service: "demo",
@@ -61,6 +67,7 @@ pub mod endpoints {
         idempotency_key: Some("order_no"),
     };
 }
+
 /// 明细行
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Item {
@@ -83,6 +90,7 @@ pub struct Item {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gift: Option<bool>,
 }
+
 impl Item {
     /// Creates the value from its required fields: `sku`, `qty`.
     pub fn new(sku: impl Into<String>, qty: i64) -> Self {
@@ -93,6 +101,7 @@ impl Item {
             gift: None,
         }
     }
+
     /// Sets `price`.
     ///
     /// 单价
@@ -101,6 +110,7 @@ impl Item {
         self.price = Some(value);
         self
     }
+
     /// Sets `gift`.
     ///
     /// 赠品
@@ -110,6 +120,7 @@ impl Item {
         self
     }
 }
+
 /// 等级
 ///
 /// Values the spec does not list decode into `Unknown` instead of failing, and encode back unchanged.
@@ -122,6 +133,7 @@ pub enum Level {
     /// A value the spec does not list.
     Unknown(i64),
 }
+
 impl Level {
     /// The value as it appears on the wire.
     pub fn value(&self) -> i64 {
@@ -132,6 +144,7 @@ impl Level {
         }
     }
 }
+
 impl From<i64> for Level {
     fn from(value: i64) -> Self {
         match value {
@@ -141,16 +154,19 @@ impl From<i64> for Level {
         }
     }
 }
+
 impl std::fmt::Display for Level {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}", self.value())
     }
 }
+
 impl serde::Serialize for Level {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Level {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -158,6 +174,7 @@ impl<'de> serde::Deserialize<'de> for Level {
         rt::codec::integer_or_string(deserializer).map(Self::from)
     }
 }
+
 /// Request body of [`Client::place_order`]: 下单.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PlaceOrderRequest {
@@ -202,7 +219,13 @@ pub struct PlaceOrderRequest {
     /// Filled in by the client when the request is sent; leave it `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sign: Option<String>,
+    /// 新单 \[可选\], see <https://demo.example.com/help>.
+    ///
+    /// Wire name `new`, boolean, optional.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new: Option<bool>,
 }
+
 impl PlaceOrderRequest {
     /// Creates the value from its required fields: `order_no`, `level`, `note` (may be `None`: sent as null).
     pub fn new(order_no: impl Into<String>, level: Level, note: Option<String>) -> Self {
@@ -213,8 +236,10 @@ impl PlaceOrderRequest {
             items: None,
             coupon_code: None,
             sign: None,
+            new: None,
         }
     }
+
     /// Sets `items`.
     ///
     /// 明细
@@ -223,6 +248,7 @@ impl PlaceOrderRequest {
         self.items = Some(value);
         self
     }
+
     /// Sets `couponCode`.
     ///
     /// 券码
@@ -231,7 +257,17 @@ impl PlaceOrderRequest {
         self.coupon_code = Some(value.into());
         self
     }
+
+    /// Sets `new`.
+    ///
+    /// 新单 \[可选\], see <https://demo.example.com/help>.
+    #[must_use]
+    pub fn with_new(mut self, value: bool) -> Self {
+        self.new = Some(value);
+        self
+    }
 }
+
 /// Response data of [`Client::place_order`]: 下单.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PlaceOrderResponse {
@@ -261,23 +297,36 @@ pub struct PlaceOrderResponse {
     /// Wire name `raw`, any JSON value, optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub raw: Option<serde_json::Value>,
+    /// 附加信息    (tab)
+    /// 1. 第一
+    /// 2. 第二
+    ///
+    /// 之后 List\<Item>
+    ///
+    /// Wire name `extra`, string, optional.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extra: Option<String>,
     /// Fields the vendor sent that the spec does not document, kept so that nothing
     /// in a response is lost.
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub undocumented: serde_json::Map<String, serde_json::Value>,
 }
+
 /// 状态
+///
+/// Sent as a string of at most 8 characters.
 ///
 /// Values the spec does not list decode into `Unknown` instead of failing, and encode back unchanged.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Status {
     /// `SUCCESS`
     Success,
-    /// `FAIL`: 失败
+    /// `FAIL`: 失败 \<FAIL>
     Fail,
     /// A value the spec does not list.
     Unknown(String),
 }
+
 impl Status {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -288,6 +337,7 @@ impl Status {
         }
     }
 }
+
 impl From<&str> for Status {
     fn from(value: &str) -> Self {
         match value {
@@ -297,16 +347,19 @@ impl From<&str> for Status {
         }
     }
 }
+
 impl std::fmt::Display for Status {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for Status {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Status {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -314,24 +367,29 @@ impl<'de> serde::Deserialize<'de> for Status {
         rt::codec::string_or_number(deserializer).map(|value| Self::from(value.as_str()))
     }
 }
+
 /// Typed client of Demo service (MD5 body signature). Cheap to clone; clones share connections.
 #[derive(Clone, Debug)]
 pub struct Client {
     inner: rt::shoubei::ShoubeiClient,
 }
+
 impl Client {
     /// Creates a client from explicit configuration.
     pub fn new(config: rt::shoubei::ShoubeiConfig) -> Result<Self, rt::Error> {
         rt::shoubei::ShoubeiClient::new(&SERVICE, config).map(|inner| Self { inner })
     }
+
     /// Creates a client configured from the environment (see the crate README).
     pub fn from_env() -> Result<Self, rt::Error> {
         Self::new(rt::shoubei::ShoubeiConfig::from_env()?)
     }
+
     /// The runtime client underneath, for untyped calls and diagnostics.
     pub fn runtime(&self) -> &rt::shoubei::ShoubeiClient {
         &self.inner
     }
+
     /// 下单
     ///
     /// `POST /demo/order`

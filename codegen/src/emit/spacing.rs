@@ -1,0 +1,61 @@
+//! Blank lines between items of pretty-printed code.
+//!
+//! prettyplease prints items back to back; the generated files are committed and reviewed,
+//! so a blank line between consecutive items (and after the module docs) keeps them
+//! readable. Generated string literals are always escaped onto one line, so a line-based
+//! pass cannot land inside a literal.
+
+/// Keywords and tokens that start an item or its attributes and docs.
+const ITEM_STARTS: &[&str] = &[
+    "///", "#[", "pub ", "impl ", "impl<", "fn ", "const ", "use ", "mod ", "struct ", "enum ",
+    "static ", "type ", "trait ",
+];
+
+/// Inserts a blank line wherever an item ends and the next one starts at the same depth.
+pub fn separate_items(code: &str) -> String {
+    let mut out = String::with_capacity(code.len() + code.len() / 16);
+    let mut prev: Option<&str> = None;
+    for line in code.lines() {
+        if let Some(prev) = prev {
+            if needs_gap(prev, line) {
+                out.push('\n');
+            }
+        }
+        out.push_str(line);
+        out.push('\n');
+        prev = Some(line);
+    }
+    out
+}
+
+fn needs_gap(prev: &str, next: &str) -> bool {
+    let prev_body = prev.trim_start();
+    let next_body = next.trim_start();
+    if prev_body.starts_with("//!") {
+        return !next_body.starts_with("//!") && !next_body.is_empty();
+    }
+    // Never split a doc comment or separate it from its item.
+    if prev_body.starts_with("//") || prev_body.is_empty() {
+        return false;
+    }
+    let same_depth = prev.len() - prev_body.len() == next.len() - next_body.len();
+    same_depth
+        && (prev_body.ends_with('}') || prev_body.ends_with(';'))
+        && ITEM_STARTS.iter().any(|start| next_body.starts_with(start))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::separate_items;
+
+    #[test]
+    fn separates_items_but_not_docs_or_statements() {
+        let input = "//! Module.\nuse a as b;\n/// Doc ending;\n/// more}\npub const A: u8 = 1;\n\
+                     impl X {\n    pub fn a(&self) {\n        let x = 1;\n        drop(x);\n    }\n    \
+                     /// B.\n    pub fn b(&self) {}\n}\npub enum E {\n    A,\n    /// B.\n    B,\n}\n";
+        let expected = "//! Module.\n\nuse a as b;\n\n/// Doc ending;\n/// more}\npub const A: u8 = 1;\n\n\
+                        impl X {\n    pub fn a(&self) {\n        let x = 1;\n        drop(x);\n    }\n\n    \
+                        /// B.\n    pub fn b(&self) {}\n}\n\npub enum E {\n    A,\n    /// B.\n    B,\n}\n";
+        assert_eq!(separate_items(input), expected);
+    }
+}

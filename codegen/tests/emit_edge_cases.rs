@@ -1,0 +1,352 @@
+//! The emitter on hand-built models the loader would never produce: keyword names, extreme
+//! enum values, awkward text and name clashes must give either code that compiles cleanly
+//! or an `EmitError`, never a panic or broken code.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use retail_apis_codegen::model::{
+    Auth, CodeValue, Endpoint, EnumRepr, EnumType, EnumVariant, Envelope, Field, HttpMethod,
+    Md5SignScheme, NamedType, Service, SourceRef, SpecSet, StructType, TypeExpr, TypeKind,
+};
+use retail_apis_codegen::{generate, write_changed, EmitError};
+
+fn string() -> TypeExpr {
+    TypeExpr::String { max_len: None }
+}
+
+fn field(name: &str, ty: TypeExpr, required: bool) -> Field {
+    Field {
+        name: name.to_owned(),
+        wire_name: name.to_owned(),
+        aliases: Vec::new(),
+        ty,
+        required,
+        nullable: false,
+        computed: false,
+        description: None,
+        example: None,
+        quirks: Vec::new(),
+        origin: SourceRef::default(),
+    }
+}
+
+fn struct_type(name: &str, fields: Vec<Field>, request: bool, response: bool) -> NamedType {
+    NamedType {
+        name: name.to_owned(),
+        description: None,
+        kind: TypeKind::Struct(StructType { fields }),
+        in_response: response,
+        in_request: request,
+        quirks: Vec::new(),
+        origin: SourceRef::default(),
+    }
+}
+
+fn enum_type(name: &str, repr: EnumRepr, values: &[(&str, &str)]) -> NamedType {
+    NamedType {
+        name: name.to_owned(),
+        description: None,
+        kind: TypeKind::Enum(EnumType {
+            repr,
+            variants: values
+                .iter()
+                .map(|(value, name)| EnumVariant {
+                    name: (*name).to_owned(),
+                    value: (*value).to_owned(),
+                    description: Some(format!("值 [{value}] <{name}>")),
+                })
+                .collect(),
+        }),
+        in_response: true,
+        in_request: true,
+        quirks: Vec::new(),
+        origin: SourceRef::default(),
+    }
+}
+
+fn edge_spec() -> SpecSet {
+    let mut keyword = field("type", string(), true);
+    keyword.wire_name = "type".to_owned();
+    keyword.description = Some("类型\n    indented `code` [x] https://e.example/a_b.".to_owned());
+    keyword.example = Some("a`b".to_owned());
+    keyword.quirks = vec!["page says </b> and\ttabs\r\nand a lone\rCR".to_owned()];
+    let mut renamed = field("extra", string(), false);
+    renamed.wire_name = "Extra-Field".to_owned();
+    renamed.aliases = vec!["extraField".to_owned()];
+    let mut sign = field("sign", string(), false);
+    sign.computed = true;
+    let mut nullable = field("maybe", TypeExpr::Integer, true);
+    nullable.nullable = true;
+    let item = struct_type(
+        "Item",
+        vec![
+            keyword,
+            field("match", TypeExpr::Integer, false),
+            field("new", string(), false),
+            field("with_new", TypeExpr::Boolean, false),
+            renamed,
+            field("undocumented", TypeExpr::Json, false),
+            field("level", TypeExpr::Named("Signed".to_owned()), false),
+        ],
+        true,
+        true,
+    );
+    let request = struct_type(
+        "TypeRequest",
+        vec![
+            field("gen", string(), true),
+            field(
+                "items",
+                TypeExpr::List(Box::new(TypeExpr::Named("Item".to_owned()))),
+                true,
+            ),
+            field("code", TypeExpr::Named("Quoted".to_owned()), true),
+            field("ratio", TypeExpr::Number, true),
+            field("flag", TypeExpr::Boolean, true),
+            field("raw", TypeExpr::Json, true),
+            field("tags", TypeExpr::List(Box::new(string())), true),
+            nullable,
+            sign,
+        ],
+        true,
+        false,
+    );
+    let signed = enum_type(
+        "Signed",
+        EnumRepr::Integer,
+        &[
+            ("-1", "Negative"),
+            ("0", "Zero"),
+            ("-9223372036854775808", "Min"),
+            ("9223372036854775807", "Max"),
+        ],
+    );
+    let quoted = enum_type(
+        "Quoted",
+        EnumRepr::String { max_len: Some(4) },
+        &[("a\"b", "Quote"), ("c\\d", "Backslash"), ("", "Empty")],
+    );
+    let service = Service {
+        name: "edge".to_owned(),
+        title: "Edge <cases> [标题]".to_owned(),
+        description: Some("```\nfn not_a_doctest() {}\n```".to_owned()),
+        files: vec!["edge/service.yaml".to_owned()],
+        base_url: "https://edge.example.com".to_owned(),
+        auth: Auth::Md5BodySign(Md5SignScheme {
+            field: "sign".to_owned(),
+            skip_null: true,
+            skip_empty: true,
+            pair_separator: "&".to_owned(),
+            kv_separator: "=".to_owned(),
+            secret_suffix: "&key={key}".to_owned(),
+            uppercase: true,
+            verify_response: false,
+        }),
+        headers: Vec::new(),
+        envelope: Envelope {
+            code_field: "code".to_owned(),
+            success_code: CodeValue::Str("OK".to_owned()),
+            message_field: "msg".to_owned(),
+            data_field: Some("data".to_owned()),
+            result: None,
+        },
+        errors: Vec::new(),
+        types: vec![item, quoted, signed, request],
+        endpoints: vec![Endpoint {
+            operation: "type".to_owned(),
+            summary: "类型 [查询]".to_owned(),
+            description: None,
+            source_page: Some("page`1`.txt".to_owned()),
+            method: HttpMethod::Get,
+            path: "/edge/type".to_owned(),
+            idempotency_key: None,
+            request: "TypeRequest".to_owned(),
+            response: TypeExpr::List(Box::new(TypeExpr::Named("Item".to_owned()))),
+            examples: Vec::new(),
+            quirks: Vec::new(),
+            origin: SourceRef::default(),
+        }],
+        quirks: Vec::new(),
+        origin: SourceRef::default(),
+    };
+    SpecSet {
+        services: vec![service],
+    }
+}
+
+#[test]
+fn awkward_names_and_values_generate_code_that_compiles_cleanly() {
+    let files = generate(&edge_spec()).expect("edge model generates");
+    let edge = &files[0].contents;
+    for needle in [
+        "pub r#type: String,",
+        "pub r#match: Option<i64>,",
+        "pub async fn r#type(&self, request: &TypeRequest) -> Result<Vec<Item>, rt::Error>",
+        "pub const TYPE: rt::EndpointDescriptor",
+        // `with_new` is taken by the field of that name, so `new`'s setter moves further.
+        "pub fn with_new(mut self, value: bool) -> Self",
+        "pub fn with_with_new(mut self, value: impl Into<String>) -> Self",
+        "rename = \"Extra-Field\"",
+        "pub extra_fields: serde_json::Map<String, serde_json::Value>,",
+        "i64::MIN => Self::Min",
+        "-1 => Self::Negative",
+        "pub fn new(\n        r#gen: impl Into<String>,",
+        "#[allow(clippy::too_many_arguments)]",
+        "```text\n//! fn not_a_doctest() {}",
+        "Example: `` a`b ``.",
+    ] {
+        assert!(edge.contains(needle), "edge.rs lacks {needle}\n---\n{edge}");
+    }
+    assert!(!edge.contains('\t') && !edge.contains('\r'));
+
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("generated");
+    write_changed(&out, &files).expect("write");
+    // The generated mod.rs embeds the spec files it was generated from.
+    fs::create_dir_all(tmp.path().join("spec/edge")).expect("spec dir");
+    fs::write(tmp.path().join("spec/edge/service.yaml"), "# placeholder\n").expect("spec");
+    compiles_cleanly(tmp.path(), &out);
+}
+
+fn expect_error(spec: &SpecSet, needle: &str) {
+    let err: EmitError = generate(spec).expect_err("must be rejected");
+    assert!(err.to_string().contains(needle), "{err}");
+}
+
+fn service(spec: &mut SpecSet) -> &mut Service {
+    &mut spec.services[0]
+}
+
+fn enum_of<'a>(spec: &'a mut SpecSet, name: &str) -> &'a mut EnumType {
+    let ty = service(spec)
+        .types
+        .iter_mut()
+        .find(|t| t.name == name)
+        .expect("type");
+    match &mut ty.kind {
+        TypeKind::Enum(e) => e,
+        TypeKind::Struct(_) => panic!("{name} is a struct"),
+    }
+}
+
+fn struct_of<'a>(spec: &'a mut SpecSet, name: &str) -> &'a mut StructType {
+    let ty = service(spec)
+        .types
+        .iter_mut()
+        .find(|t| t.name == name)
+        .expect("type");
+    match &mut ty.kind {
+        TypeKind::Struct(s) => s,
+        TypeKind::Enum(_) => panic!("{name} is an enum"),
+    }
+}
+
+#[test]
+fn names_that_cannot_compile_are_errors() {
+    let mut spec = edge_spec();
+    service(&mut spec).endpoints[0].operation = "runtime".to_owned();
+    expect_error(&spec, "clashes with `Client::runtime`");
+
+    let mut spec = edge_spec();
+    enum_of(&mut spec, "Signed").variants[0].name = "Unknown".to_owned();
+    expect_error(&spec, "`Unknown` is reserved");
+
+    let mut spec = edge_spec();
+    enum_of(&mut spec, "Signed").variants[1].value = "-01".to_owned();
+    expect_error(&spec, "listed twice");
+
+    let mut spec = edge_spec();
+    enum_of(&mut spec, "Signed").variants[1].value = "1.5".to_owned();
+    expect_error(&spec, "not an integer");
+
+    let mut spec = edge_spec();
+    struct_of(&mut spec, "Item").fields[1].name = "券码".to_owned();
+    expect_error(&spec, "`券码`");
+
+    let mut spec = edge_spec();
+    struct_of(&mut spec, "Item").fields[1].name = "self".to_owned();
+    expect_error(&spec, "`self`");
+
+    let mut spec = edge_spec();
+    struct_of(&mut spec, "Item").fields[1].name = "type".to_owned();
+    expect_error(&spec, "declared twice");
+
+    let mut spec = edge_spec();
+    struct_of(&mut spec, "Item").fields[6].ty = TypeExpr::Named("Missing".to_owned());
+    expect_error(&spec, "undefined type `Missing`");
+
+    let mut spec = edge_spec();
+    service(&mut spec).endpoints[0].response = TypeExpr::Named("Gone".to_owned());
+    expect_error(&spec, "undefined type `Gone`");
+
+    let mut spec = edge_spec();
+    let dup = service(&mut spec).types[0].clone();
+    service(&mut spec).types.push(dup);
+    expect_error(&spec, "declared twice");
+
+    let mut spec = edge_spec();
+    service(&mut spec).name = "mod".to_owned();
+    expect_error(&spec, "`mod`");
+
+    let mut spec = edge_spec();
+    service(&mut spec).name = "runtime".to_owned();
+    expect_error(&spec, "clashes with `retail_apis::runtime`");
+}
+
+fn workspace() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// Builds the generated code in a throwaway crate with every warning an error (clippy's
+/// too, when it is installed), sharing a target directory with the other compile test.
+fn compiles_cleanly(dir: &Path, generated: &Path) {
+    let krate = dir.join("check-crate");
+    fs::create_dir_all(krate.join("src")).expect("crate dir");
+    let runtime = workspace().join("runtime");
+    fs::write(
+        krate.join("Cargo.toml"),
+        format!(
+            "[package]\nname = \"generated-edge-check\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\n\
+             [dependencies]\nretail-apis-runtime = {{ path = {runtime:?} }}\n\
+             serde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n\n\
+             [workspace]\n"
+        ),
+    )
+    .expect("manifest");
+    fs::copy(workspace().join("Cargo.lock"), krate.join("Cargo.lock")).expect("lock file");
+    fs::write(
+        krate.join("src/lib.rs"),
+        format!(
+            "#![deny(warnings)]\n//! Compile check.\n#[path = {:?}]\npub mod generated;\n",
+            generated.join("mod.rs")
+        ),
+    )
+    .expect("lib.rs");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let has_clippy = Command::new(&cargo)
+        .args(["clippy", "--version"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    let args: &[&str] = if has_clippy {
+        &["clippy", "--offline", "--quiet", "--", "-D", "warnings"]
+    } else {
+        &["check", "--offline", "--quiet"]
+    };
+    let output = Command::new(&cargo)
+        .args(args)
+        .current_dir(&krate)
+        .env(
+            "CARGO_TARGET_DIR",
+            workspace().join("target/codegen-compile-test"),
+        )
+        .env_remove("RUSTFLAGS")
+        .output()
+        .expect("run cargo");
+    assert!(
+        output.status.success(),
+        "generated code does not compile cleanly:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
