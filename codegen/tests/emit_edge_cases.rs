@@ -2,10 +2,11 @@
 //! enum values, awkward text and name clashes must give either code that compiles cleanly
 //! or an `EmitError`, never a panic or broken code.
 
-use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
 
+use std::fs;
+
+use common::compiles_cleanly;
 use retail_apis_codegen::model::{
     Auth, CodeValue, Endpoint, EnumRepr, EnumType, EnumVariant, Envelope, Field, HttpMethod,
     Md5SignScheme, NamedType, Service, SourceRef, SpecSet, StructType, TypeExpr, TypeKind,
@@ -207,7 +208,11 @@ fn awkward_names_and_values_generate_code_that_compiles_cleanly() {
     // The generated mod.rs embeds the spec files it was generated from.
     fs::create_dir_all(tmp.path().join("spec/edge")).expect("spec dir");
     fs::write(tmp.path().join("spec/edge/service.yaml"), "# placeholder\n").expect("spec");
-    compiles_cleanly(tmp.path(), &out);
+    compiles_cleanly(
+        tmp.path(),
+        "generated-edge-check",
+        &[("generated", out.join("mod.rs"))],
+    );
 }
 
 fn expect_error(spec: &SpecSet, needle: &str) {
@@ -293,60 +298,4 @@ fn names_that_cannot_compile_are_errors() {
     let mut spec = edge_spec();
     service(&mut spec).name = "runtime".to_owned();
     expect_error(&spec, "clashes with `retail_apis::runtime`");
-}
-
-fn workspace() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-/// Builds the generated code in a throwaway crate with every warning an error (clippy's
-/// too, when it is installed), sharing a target directory with the other compile test.
-fn compiles_cleanly(dir: &Path, generated: &Path) {
-    let krate = dir.join("check-crate");
-    fs::create_dir_all(krate.join("src")).expect("crate dir");
-    let runtime = workspace().join("runtime");
-    fs::write(
-        krate.join("Cargo.toml"),
-        format!(
-            "[package]\nname = \"generated-edge-check\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\n\
-             [dependencies]\nretail-apis-runtime = {{ path = {runtime:?} }}\n\
-             serde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n\n\
-             [workspace]\n"
-        ),
-    )
-    .expect("manifest");
-    fs::copy(workspace().join("Cargo.lock"), krate.join("Cargo.lock")).expect("lock file");
-    fs::write(
-        krate.join("src/lib.rs"),
-        format!(
-            "#![deny(warnings)]\n//! Compile check.\n#[path = {:?}]\npub mod generated;\n",
-            generated.join("mod.rs")
-        ),
-    )
-    .expect("lib.rs");
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let has_clippy = Command::new(&cargo)
-        .args(["clippy", "--version"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    let args: &[&str] = if has_clippy {
-        &["clippy", "--offline", "--quiet", "--", "-D", "warnings"]
-    } else {
-        &["check", "--offline", "--quiet"]
-    };
-    let output = Command::new(&cargo)
-        .args(args)
-        .current_dir(&krate)
-        .env(
-            "CARGO_TARGET_DIR",
-            workspace().join("target/codegen-compile-test"),
-        )
-        .env_remove("RUSTFLAGS")
-        .output()
-        .expect("run cargo");
-    assert!(
-        output.status.success(),
-        "generated code does not compile cleanly:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
 }

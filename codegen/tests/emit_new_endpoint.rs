@@ -3,10 +3,12 @@
 //! the other services are untouched, and the result compiles with `-D warnings` (and passes
 //! clippy when it is installed), together with the golden fixture's expected output.
 
-use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
 
+use std::fs;
+use std::path::Path;
+
+use common::{compiles_cleanly, workspace};
 use retail_apis_codegen::{generate, load, write_changed};
 
 const NEW_ENDPOINT: &str = r#"
@@ -43,10 +45,6 @@ types:
         - {value: "1", name: Normal, doc: 普通}
         - {value: "2", name: Gold, doc: 金卡}
 "#;
-
-fn workspace() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
-}
 
 fn copy_tree(from: &Path, to: &Path) {
     fs::create_dir_all(to).expect("create dir");
@@ -94,62 +92,17 @@ fn one_yaml_file_adds_a_typed_method() {
     let index = fs::read_to_string(out.join("mod.rs")).expect("read mod.rs");
     assert!(index.contains("jdy/endpoints/member_query.yaml"));
 
-    compiles_with_deny_warnings(tmp.path(), &out);
-}
-
-/// Builds the generated code in a throwaway crate that depends on the runtime, with every
-/// warning an error, the way the root crate's CI build treats it. The golden fixture's
-/// expected output is compiled alongside, since no other crate compiles it; its `mod.rs`
-/// embeds `../spec/…`, which resolves to the fixture spec next to it.
-fn compiles_with_deny_warnings(dir: &Path, generated: &Path) {
-    let krate = dir.join("check-crate");
-    fs::create_dir_all(krate.join("src")).expect("crate dir");
-    let runtime = workspace().join("runtime");
-    fs::write(
-        krate.join("Cargo.toml"),
-        format!(
-            "[package]\nname = \"generated-check\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\n\
-             [dependencies]\nretail-apis-runtime = {{ path = {runtime:?} }}\n\
-             serde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n\n\
-             [workspace]\n"
-        ),
-    )
-    .expect("manifest");
-    fs::copy(workspace().join("Cargo.lock"), krate.join("Cargo.lock")).expect("lock file");
-    fs::write(
-        krate.join("src/lib.rs"),
-        format!(
-            "#![deny(warnings)]\n//! Compile check.\n#[path = {:?}]\npub mod generated;\n\
-             #[path = {:?}]\npub mod golden;\n",
-            generated.join("mod.rs"),
-            workspace().join("codegen/tests/golden/expected/mod.rs"),
-        ),
-    )
-    .expect("lib.rs");
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    // Clippy is a superset of `check`; it is optional in a toolchain, so fall back to check.
-    let has_clippy = Command::new(&cargo)
-        .args(["clippy", "--version"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    let args: &[&str] = if has_clippy {
-        &["clippy", "--offline", "--quiet", "--", "-D", "warnings"]
-    } else {
-        &["check", "--offline", "--quiet"]
-    };
-    let output = Command::new(&cargo)
-        .args(args)
-        .current_dir(&krate)
-        .env(
-            "CARGO_TARGET_DIR",
-            workspace().join("target/codegen-compile-test"),
-        )
-        .env_remove("RUSTFLAGS")
-        .output()
-        .expect("run cargo check");
-    assert!(
-        output.status.success(),
-        "generated code does not compile cleanly:\n{}",
-        String::from_utf8_lossy(&output.stderr)
+    // The golden fixture's expected output is compiled alongside, since no other crate
+    // compiles it; its `mod.rs` embeds `../spec/…`, the fixture spec next to it.
+    compiles_cleanly(
+        tmp.path(),
+        "generated-check",
+        &[
+            ("generated", out.join("mod.rs")),
+            (
+                "golden",
+                workspace().join("codegen/tests/golden/expected/mod.rs"),
+            ),
+        ],
     );
 }
