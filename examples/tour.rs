@@ -54,7 +54,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     let again = jdy.mall_recharge(&recharge).await?;
     println!(
-        "   same src_bill_id again → bill_no {:?} (idempotent); balance still {}, token fetches: {}",
+        "   same src_bill_id again → bill_no {:?} (the sandbox answers from the first); balance still {}, token fetches: {}",
         again.bill_no,
         handle.member_balance(member),
         jdy.runtime().token_fetches()

@@ -58,6 +58,7 @@ pub const ERRORS: &[rt::ErrorCodeInfo] = &[
         description: "系统错误,请到开发者社区提单反馈",
         action: rt::ErrorAction::None,
         retryable: false,
+        processed: rt::Processed::Maybe,
     },
     rt::ErrorCodeInfo {
         code: "1000202001",
@@ -66,6 +67,7 @@ pub const ERRORS: &[rt::ErrorCodeInfo] = &[
         description: "JWT token has expired",
         action: rt::ErrorAction::RefreshToken,
         retryable: false,
+        processed: rt::Processed::Never,
     },
     rt::ErrorCodeInfo {
         code: "1030002006",
@@ -74,6 +76,7 @@ pub const ERRORS: &[rt::ErrorCodeInfo] = &[
         description: "授权密钥校验失败",
         action: rt::ErrorAction::Reauthorize,
         retryable: false,
+        processed: rt::Processed::Never,
     },
     rt::ErrorCodeInfo {
         code: "1000000400",
@@ -82,6 +85,7 @@ pub const ERRORS: &[rt::ErrorCodeInfo] = &[
         description: "参数错误",
         action: rt::ErrorAction::None,
         retryable: false,
+        processed: rt::Processed::Never,
     },
     rt::ErrorCodeInfo {
         code: "4006",
@@ -90,6 +94,7 @@ pub const ERRORS: &[rt::ErrorCodeInfo] = &[
         description: "timestamp invalid",
         action: rt::ErrorAction::None,
         retryable: false,
+        processed: rt::Processed::Never,
     },
     rt::ErrorCodeInfo {
         code: "4007",
@@ -98,6 +103,7 @@ pub const ERRORS: &[rt::ErrorCodeInfo] = &[
         description: "SignHeaders invalid",
         action: rt::ErrorAction::None,
         retryable: false,
+        processed: rt::Processed::Never,
     },
     rt::ErrorCodeInfo {
         code: "4008",
@@ -106,6 +112,7 @@ pub const ERRORS: &[rt::ErrorCodeInfo] = &[
         description: "signature invalid",
         action: rt::ErrorAction::None,
         retryable: false,
+        processed: rt::Processed::Never,
     },
     rt::ErrorCodeInfo {
         code: "4009",
@@ -114,6 +121,7 @@ pub const ERRORS: &[rt::ErrorCodeInfo] = &[
         description: "token empty",
         action: rt::ErrorAction::None,
         retryable: false,
+        processed: rt::Processed::Never,
     },
     rt::ErrorCodeInfo {
         code: "4010",
@@ -122,6 +130,7 @@ pub const ERRORS: &[rt::ErrorCodeInfo] = &[
         description: "token invalid",
         action: rt::ErrorAction::RefreshToken,
         retryable: false,
+        processed: rt::Processed::Never,
     },
     rt::ErrorCodeInfo {
         code: "4011",
@@ -130,6 +139,7 @@ pub const ERRORS: &[rt::ErrorCodeInfo] = &[
         description: "token expired",
         action: rt::ErrorAction::RefreshToken,
         retryable: false,
+        processed: rt::Processed::Never,
     },
     rt::ErrorCodeInfo {
         code: "4012",
@@ -138,6 +148,7 @@ pub const ERRORS: &[rt::ErrorCodeInfo] = &[
         description: "no permission",
         action: rt::ErrorAction::None,
         retryable: false,
+        processed: rt::Processed::Never,
     },
     rt::ErrorCodeInfo {
         code: "5000",
@@ -146,6 +157,7 @@ pub const ERRORS: &[rt::ErrorCodeInfo] = &[
         description: "gateway internal error",
         action: rt::ErrorAction::None,
         retryable: true,
+        processed: rt::Processed::Maybe,
     },
     rt::ErrorCodeInfo {
         code: "5001",
@@ -154,6 +166,7 @@ pub const ERRORS: &[rt::ErrorCodeInfo] = &[
         description: "gateway not found",
         action: rt::ErrorAction::None,
         retryable: false,
+        processed: rt::Processed::Never,
     },
     rt::ErrorCodeInfo {
         code: "5002",
@@ -162,6 +175,7 @@ pub const ERRORS: &[rt::ErrorCodeInfo] = &[
         description: "gateway method not allowed",
         action: rt::ErrorAction::None,
         retryable: false,
+        processed: rt::Processed::Never,
     },
     rt::ErrorCodeInfo {
         code: "5003",
@@ -170,6 +184,7 @@ pub const ERRORS: &[rt::ErrorCodeInfo] = &[
         description: "gateway service unavailable",
         action: rt::ErrorAction::None,
         retryable: true,
+        processed: rt::Processed::Maybe,
     },
     rt::ErrorCodeInfo {
         code: "5004",
@@ -178,6 +193,7 @@ pub const ERRORS: &[rt::ErrorCodeInfo] = &[
         description: "gateway timeout",
         action: rt::ErrorAction::None,
         retryable: true,
+        processed: rt::Processed::Maybe,
     },
     rt::ErrorCodeInfo {
         code: "5005",
@@ -186,6 +202,7 @@ pub const ERRORS: &[rt::ErrorCodeInfo] = &[
         description: "gateway request cancelled",
         action: rt::ErrorAction::None,
         retryable: false,
+        processed: rt::Processed::Maybe,
     },
     rt::ErrorCodeInfo {
         code: "5006",
@@ -194,6 +211,7 @@ pub const ERRORS: &[rt::ErrorCodeInfo] = &[
         description: "gateway circuit breaker open",
         action: rt::ErrorAction::None,
         retryable: true,
+        processed: rt::Processed::Never,
     },
     rt::ErrorCodeInfo {
         code: "5007",
@@ -202,6 +220,7 @@ pub const ERRORS: &[rt::ErrorCodeInfo] = &[
         description: "gateway overloaded",
         action: rt::ErrorAction::None,
         retryable: true,
+        processed: rt::Processed::Never,
     },
 ];
 
@@ -223,6 +242,7 @@ pub mod endpoints {
         method: rt::HttpMethod::Post,
         path: "/jdy/v2/ls/mall_pre_write_off_cancel",
         idempotency_key: Some("src_bill_id"),
+        idempotency_evidence: Some("000_02ae261432214172.txt"),
     };
 
     /// `POST /jdy/v2/ls/mall_recharge`: 会员充值
@@ -232,6 +252,7 @@ pub mod endpoints {
         method: rt::HttpMethod::Post,
         path: "/jdy/v2/ls/mall_recharge",
         idempotency_key: Some("src_bill_id"),
+        idempotency_evidence: None,
     };
 
     /// `POST /jdy/v2/ls/refundSave`: 零售退款保存
@@ -241,6 +262,7 @@ pub mod endpoints {
         method: rt::HttpMethod::Post,
         path: "/jdy/v2/ls/refundSave",
         idempotency_key: Some("refund_no"),
+        idempotency_evidence: None,
     };
 }
 
@@ -1364,7 +1386,7 @@ impl Client {
     ///
     /// Transcribed from `000_02ae261432214172.txt`.
     ///
-    /// Idempotent by `src_bill_id`: repeating a request with the same `src_bill_id` is harmless, so the client retries it after 429, 5xx and retryable gateway answers.
+    /// Idempotent by `src_bill_id`: `000_02ae261432214172.txt` says “商城单据内码（外部对接系统唯一标识），每次预核销，该参数必须不同，否则会当成已经处理，直接返回”. So the client also repeats it after timeouts, 5xx answers and retryable codes. If the call fails with an error whose [`outcome_unknown()`](rt::Error::outcome_unknown) is true, the request may have been applied: query its state, then retry with the same `src_bill_id`.
     ///
     /// Quirk: 000_02ae261432214172.txt: the response Data table has one row with an empty name (type string, no description) and the example returns "data": {}; the response is declared `type: json`.
     ///
@@ -1384,7 +1406,7 @@ impl Client {
     ///
     /// Transcribed from `001_381c52f1f9cdd22d.txt`.
     ///
-    /// Idempotent by `src_bill_id`: repeating a request with the same `src_bill_id` is harmless, so the client retries it after 429, 5xx and retryable gateway answers.
+    /// Keyed by `src_bill_id`, but no vendor page says repeats of it are ignored, so the client repeats the call only when it provably had no effect (connection not established, HTTP 429, a code marked `processed: never`). If the call fails with an error whose [`outcome_unknown()`](rt::Error::outcome_unknown) is true, the request may have been applied: query its state, then retry with the same `src_bill_id` only if it was not applied.
     ///
     /// Quirk: 001_381c52f1f9cdd22d.txt: the curl example says `--data-row` (typo of `--data-raw`) and the body is tab-indented.
     pub async fn mall_recharge(
@@ -1402,7 +1424,7 @@ impl Client {
     ///
     /// Transcribed from `003_5bfa149578f5c20b.txt`.
     ///
-    /// Idempotent by `refund_no`: repeating a request with the same `refund_no` is harmless, so the client retries it after 429, 5xx and retryable gateway answers.
+    /// Keyed by `refund_no`, but no vendor page says repeats of it are ignored, so the client repeats the call only when it provably had no effect (connection not established, HTTP 429, a code marked `processed: never`). If the call fails with an error whose [`outcome_unknown()`](rt::Error::outcome_unknown) is true, the request may have been applied: query its state, then retry with the same `refund_no` only if it was not applied.
     ///
     /// Quirk: 003_5bfa149578f5c20b.txt: the curl example says `--data-row` (typo of `--data-raw`) and the body is tab-indented.
     ///

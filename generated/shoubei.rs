@@ -53,6 +53,7 @@ pub const ERRORS: &[rt::ErrorCodeInfo] = &[
         description: "券码已退款",
         action: rt::ErrorAction::None,
         retryable: false,
+        processed: rt::Processed::Never,
     },
     rt::ErrorCodeInfo {
         code: "0203",
@@ -61,6 +62,7 @@ pub const ERRORS: &[rt::ErrorCodeInfo] = &[
         description: "券码已核销",
         action: rt::ErrorAction::None,
         retryable: false,
+        processed: rt::Processed::Never,
     },
     rt::ErrorCodeInfo {
         code: "0001",
@@ -69,6 +71,7 @@ pub const ERRORS: &[rt::ErrorCodeInfo] = &[
         description: "参数不合法",
         action: rt::ErrorAction::None,
         retryable: false,
+        processed: rt::Processed::Never,
     },
 ];
 
@@ -86,6 +89,7 @@ pub mod endpoints {
         method: rt::HttpMethod::Post,
         path: "/openpay/coupon/wf",
         idempotency_key: None,
+        idempotency_evidence: None,
     };
 }
 
@@ -628,7 +632,7 @@ impl Client {
     ///
     /// Transcribed from `002_a53efbcfc7cd4844.txt`.
     ///
-    /// Not idempotent: the client retries only when the request cannot have reached the server.
+    /// Not idempotent: the client repeats the call only when it provably had no effect. If the call fails with an error whose [`outcome_unknown()`](rt::Error::outcome_unknown) is true, the request may have been applied: query its state, and repeat it only if it was not applied.
     ///
     /// Quirk: 002_a53efbcfc7cd4844.txt: the request example sends couponCode instead of coupon_code and an undocumented writeOff_tyep field.
     ///

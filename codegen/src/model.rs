@@ -185,6 +185,16 @@ pub enum ErrorAction {
     Reauthorize,
 }
 
+/// Whether a request may have taken effect when an error code comes back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Processed {
+    /// Answered before the request could take effect (gateway checks, token rejections) or
+    /// a definite refusal: a repeat cannot apply it twice.
+    Never,
+    /// The request may have been applied (timeouts and internal errors after forwarding).
+    Maybe,
+}
+
 /// A known error code.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ErrorCodeSpec {
@@ -198,8 +208,11 @@ pub struct ErrorCodeSpec {
     pub description: String,
     /// Client reaction.
     pub action: ErrorAction,
-    /// Whether an idempotent call may be retried after it.
+    /// Whether the failure is transient (a repeat may succeed).
     pub retryable: bool,
+    /// Whether the request may have been applied when this code comes back (default
+    /// [`Processed::Maybe`]).
+    pub processed: Processed,
 }
 
 /// One API operation.
@@ -217,9 +230,13 @@ pub struct Endpoint {
     pub method: HttpMethod,
     /// Path below the base URL, starting with `/`.
     pub path: String,
-    /// Wire name of the request field that makes a repeat of the call harmless
-    /// (`src_bill_id`); `Some` means the call may be retried.
+    /// Wire name of the request field the caller keeps when repeating the call
+    /// (`src_bill_id`). Without [`idempotency_evidence`](Self::idempotency_evidence) it is
+    /// documentation only.
     pub idempotency_key: Option<String>,
+    /// Where the vendor says repeats of the key are ignored; `Some` means the client may
+    /// repeat the call after a failure that may have been applied.
+    pub idempotency_evidence: Option<Evidence>,
     /// Name of the request struct in [`Service::types`] (`MallRechargeRequest`).
     pub request: String,
     /// Type of the payload returned on success.
@@ -230,6 +247,15 @@ pub struct Endpoint {
     pub quirks: Vec<String>,
     /// Where the endpoint was declared.
     pub origin: SourceRef,
+}
+
+/// A vendor statement backing a spec claim: the page and the sentence, verbatim.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Evidence {
+    /// Seed file name or URL of the page (`000_02ae261432214172.txt`).
+    pub page: String,
+    /// The sentence copied from the page.
+    pub quote: String,
 }
 
 /// An example exchange from the vendor page.

@@ -163,6 +163,7 @@ fn edge_spec() -> SpecSet {
             method: HttpMethod::Get,
             path: "/edge/type".to_owned(),
             idempotency_key: None,
+            idempotency_evidence: None,
             request: "TypeRequest".to_owned(),
             response: TypeExpr::List(Box::new(TypeExpr::Named("Item".to_owned()))),
             examples: Vec::new(),

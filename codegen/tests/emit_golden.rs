@@ -67,6 +67,11 @@ fn fixture_output_has_the_promised_shapes() {
         "Unknown(String),",
         "pub async fn place_order(\n        &self,\n        request: &PlaceOrderRequest,\n    ) -> Result<PlaceOrderResponse, rt::Error>",
         "idempotency_key: Some(\"order_no\")",
+        "idempotency_evidence: Some(\"demo.txt\")",
+        "processed: rt::Processed::Never",
+        // The evidence is quoted, made safe for rustdoc, with what to do on an unknown outcome.
+        "`demo.txt` says “同一 order_no 重复下单 \\[不会\\] 重复扣款，直接返回首次结果”",
+        "then retry with the same `order_no`.",
         "/// 下单",
         "/// Quirk: demo.txt: required but the example sends null.",
         // A field named `new` gets a setter that does not clash with the constructor, and

@@ -395,3 +395,155 @@ fn awkward_inputs_are_diagnosed_not_panicked_on() {
         }
     }
 }
+
+/// The minimal spec with `ping.yaml`'s `idempotency_key: id` line replaced by `key` (one or
+/// more lines, starting on line 5).
+fn ping_with_key(key: &str) -> Vec<SourceFile> {
+    let mut files = sources_with("minimal");
+    for f in &mut files {
+        if f.path == PING {
+            f.text = f.text.replace("idempotency_key: id\n", key);
+        }
+    }
+    files
+}
+
+#[test]
+fn idempotency_key_with_evidence_loads() {
+    let set = load_sources(&ping_with_key(
+        "idempotency_key:\n  field: id\n  evidence:\n    page: 000_x.txt\n    quote: 重复的 id 直接返回\n",
+    ))
+    .unwrap_or_else(|d| panic!("{d}"));
+    let ping = set.service("svc").unwrap().endpoint("ping").unwrap();
+    assert_eq!(ping.idempotency_key.as_deref(), Some("id"));
+    let evidence = ping.idempotency_evidence.as_ref().expect("evidence");
+    assert_eq!(evidence.page, "000_x.txt");
+    assert_eq!(evidence.quote, "重复的 id 直接返回");
+
+    // A plain wire name, or a mapping without evidence, is documentation only.
+    for key in ["idempotency_key: id\n", "idempotency_key: {field: id}\n"] {
+        let set = load_sources(&ping_with_key(key)).unwrap_or_else(|d| panic!("{d}"));
+        let ping = set.service("svc").unwrap().endpoint("ping").unwrap();
+        assert_eq!(ping.idempotency_key.as_deref(), Some("id"), "{key}");
+        assert_eq!(ping.idempotency_evidence, None, "{key}");
+    }
+}
+
+#[test]
+fn malformed_idempotency_evidence_is_located() {
+    let cases: &[(&str, DiagnosticKind, usize, usize, &str)] = &[
+        // Evidence without the quote.
+        (
+            "idempotency_key:\n  field: id\n  evidence: {page: 000_x.txt}\n",
+            DiagnosticKind::MissingKey,
+            7,
+            14,
+            "`quote`",
+        ),
+        // An empty quote says nothing.
+        (
+            "idempotency_key:\n  field: id\n  evidence: {page: 000_x.txt, quote: \"  \"}\n",
+            DiagnosticKind::InvalidValue,
+            7,
+            38,
+            "quote",
+        ),
+        // An empty page names nothing.
+        (
+            "idempotency_key:\n  field: id\n  evidence: {page: \"\", quote: 直接返回}\n",
+            DiagnosticKind::InvalidValue,
+            7,
+            20,
+            "page",
+        ),
+        // Evidence must be a mapping.
+        (
+            "idempotency_key:\n  field: id\n  evidence: 000_x.txt\n",
+            DiagnosticKind::WrongShape,
+            7,
+            13,
+            "must be a mapping",
+        ),
+        // The field is required, and other keys are not allowed.
+        (
+            "idempotency_key:\n  evidence: {page: p.txt, quote: q}\n",
+            DiagnosticKind::MissingKey,
+            6,
+            3,
+            "`field`",
+        ),
+        (
+            "idempotency_key:\n  field: id\n  proof: x\n",
+            DiagnosticKind::UnknownKey,
+            7,
+            3,
+            "unknown key `proof`",
+        ),
+        // The field must still be a request field.
+        (
+            "idempotency_key:\n  field: nope\n  evidence: {page: p.txt, quote: q}\n",
+            DiagnosticKind::InvalidValue,
+            6,
+            10,
+            "not a field",
+        ),
+        // A list is neither a wire name nor a mapping.
+        (
+            "idempotency_key: [id]\n",
+            DiagnosticKind::WrongShape,
+            5,
+            18,
+            "must be a mapping",
+        ),
+    ];
+    for (key, kind, line, column, needle) in cases {
+        let d = load_sources(&ping_with_key(key)).expect_err(key);
+        let e = expect(&d, *kind, PING, *line, *column);
+        assert!(e.message.contains(needle), "{key}: {}", e.message);
+        assert!(
+            d.to_string()
+                .contains(&format!("svc/endpoints/ping.yaml:{line}:{column}:")),
+            "{d}"
+        );
+    }
+}
+
+#[test]
+fn error_processed_values() {
+    let with_errors = |errors: &str| {
+        let mut files = sources_with("minimal");
+        for f in &mut files {
+            if f.path == "svc/service.yaml" {
+                f.text = f.text.replace(
+                    "  - {code: \"1\", name: failed, description: failed}\n",
+                    errors,
+                );
+            }
+        }
+        load_sources(&files)
+    };
+    use retail_apis_codegen::model::Processed;
+    let set = with_errors(
+        "  - {code: \"1\", name: a, description: a, processed: never}\n  \
+         - {code: \"2\", name: b, description: b, processed: maybe}\n  \
+         - {code: \"3\", name: c, description: c}\n",
+    )
+    .unwrap_or_else(|d| panic!("{d}"));
+    let processed: Vec<_> = set
+        .service("svc")
+        .unwrap()
+        .errors
+        .iter()
+        .map(|e| e.processed)
+        .collect();
+    // Unclassified codes may have been processed.
+    assert_eq!(
+        processed,
+        [Processed::Never, Processed::Maybe, Processed::Maybe]
+    );
+
+    let d = with_errors("  - {code: \"1\", name: a, description: a, processed: sometimes}\n")
+        .expect_err("unknown value");
+    let e = expect(&d, DiagnosticKind::InvalidValue, "svc/service.yaml", 19, 53);
+    assert!(e.message.contains("never or maybe"), "{}", e.message);
+}

@@ -3,7 +3,8 @@
 use std::path::PathBuf;
 
 use retail_apis_codegen::model::{
-    Auth, CodeValue, EnumRepr, ErrorAction, Field, HttpMethod, Service, SpecSet, TypeExpr, TypeKind,
+    Auth, CodeValue, EnumRepr, ErrorAction, Field, HttpMethod, Processed, Service, SpecSet,
+    TypeExpr, TypeKind,
 };
 
 fn spec_root() -> PathBuf {
@@ -70,6 +71,20 @@ fn services_and_endpoints() {
     let cancel = jdy.endpoint("mall_pre_write_off_cancel").unwrap();
     assert_eq!(cancel.response, TypeExpr::Json);
     assert_eq!(cancel.idempotency_key.as_deref(), Some("src_bill_id"));
+    // Only page 000 says repeats are ignored (for its own src_bill_id); the refund and
+    // recharge keys are documentation, so their calls are never repeated blindly.
+    let evidence = cancel
+        .idempotency_evidence
+        .as_ref()
+        .expect("page 000 evidence");
+    assert_eq!(Some(evidence.page.as_str()), cancel.source_page.as_deref());
+    assert!(
+        evidence.quote.contains("否则会当成已经处理，直接返回"),
+        "{}",
+        evidence.quote
+    );
+    assert_eq!(recharge.idempotency_evidence, None);
+    assert_eq!(refund.idempotency_evidence, None);
 
     let shoubei = set.service("shoubei").unwrap();
     let wf = shoubei.endpoint("coupon_write_off").unwrap();
@@ -216,6 +231,20 @@ fn auth_envelopes_and_errors() {
         .map(|e| e.code.as_str())
         .collect();
     assert_eq!(retryable, ["5000", "5003", "5004", "5006", "5007"]);
+    // Gateway codes answered before forwarding never leave a request processed; timeouts
+    // and internal errors may.
+    let never: Vec<_> = jdy
+        .errors
+        .iter()
+        .filter(|e| e.http_status == Some(519) && e.processed == Processed::Never)
+        .map(|e| e.code.as_str())
+        .collect();
+    assert_eq!(
+        never,
+        ["4006", "4007", "4008", "4009", "4010", "4011", "4012", "5001", "5002", "5006", "5007"]
+    );
+    assert_eq!(err("2000002000").processed, Processed::Maybe);
+    assert_eq!(err("1000202001").processed, Processed::Never);
     assert!(jdy.errors.iter().any(|e| e.name == "invalid_parameter"));
 
     let shoubei = set.service("shoubei").unwrap();

@@ -33,9 +33,14 @@ pub struct EndpointDescriptor {
     pub method: HttpMethod,
     /// Path below the base URL.
     pub path: &'static str,
-    /// Request field that makes repeats harmless; `Some` allows retries of
-    /// 429/5xx/gateway-5xxx answers.
+    /// Wire name of the request field the caller keeps when repeating the call
+    /// (`src_bill_id`). On its own it is documentation: it names the key that errors tell
+    /// the caller to reuse, and licenses no retry.
     pub idempotency_key: Option<&'static str>,
+    /// The vendor page stating that repeats of [`idempotency_key`](Self::idempotency_key)
+    /// are ignored. `Some` lets the client repeat the call after an answer that leaves
+    /// open whether it was applied (timeouts, 5xx, retryable codes).
+    pub idempotency_evidence: Option<&'static str>,
 }
 
 /// A status code value.
@@ -82,6 +87,17 @@ pub enum ErrorAction {
     Reauthorize,
 }
 
+/// Whether a request may have taken effect when an error code comes back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Processed {
+    /// Answered before the request reached the business logic (gateway checks, token
+    /// rejections) or a definite refusal: nothing was applied, a repeat is safe.
+    Never,
+    /// The request may have been applied (a timeout or internal error after forwarding):
+    /// the outcome of a write is unknown.
+    Maybe,
+}
+
 /// A known error code of a service.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ErrorCodeInfo {
@@ -95,8 +111,12 @@ pub struct ErrorCodeInfo {
     pub description: &'static str,
     /// Client reaction.
     pub action: ErrorAction,
-    /// Whether idempotent calls may be retried after it.
+    /// Whether the failure is transient: a repeat may succeed. Whether a repeat is
+    /// *safe* depends on [`processed`](Self::processed) and the endpoint's idempotency
+    /// evidence.
     pub retryable: bool,
+    /// Whether the request may have been applied when this code comes back.
+    pub processed: Processed,
 }
 
 /// Parameters of the Kingdee gateway scheme.

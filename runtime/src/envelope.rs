@@ -180,13 +180,17 @@ pub(crate) fn decode_payload<T: DeserializeOwned>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::descriptor::{AuthScheme, ErrorAction, ErrorCodeInfo, Md5SignScheme, ResultCheck};
+    use crate::descriptor::{
+        AuthScheme, ErrorAction, ErrorCodeInfo, Md5SignScheme, Processed, ResultCheck,
+    };
     use serde_json::json;
 
     const INFO: CallInfo = CallInfo {
         service: "svc",
         operation: "op",
         idempotent: false,
+        write: false,
+        key: None,
     };
 
     const ERRORS: &[ErrorCodeInfo] = &[
@@ -197,6 +201,7 @@ mod tests {
             description: "JWT token has expired",
             action: ErrorAction::RefreshToken,
             retryable: false,
+            processed: Processed::Never,
         },
         ErrorCodeInfo {
             code: "40101",
@@ -205,6 +210,7 @@ mod tests {
             description: "",
             action: ErrorAction::None,
             retryable: false,
+            processed: Processed::Never,
         },
     ];
 
@@ -411,6 +417,7 @@ mod tests {
                 description: "",
                 action: ErrorAction::None,
                 retryable: false,
+                processed: Processed::Never,
             },
             ErrorCodeInfo {
                 code: "4008",
@@ -419,6 +426,7 @@ mod tests {
                 description: "",
                 action: ErrorAction::None,
                 retryable: false,
+                processed: Processed::Never,
             },
         ];
         const SERVICE: ServiceDescriptor = ServiceDescriptor {

@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use crate::descriptor::{ErrorAction, ErrorCodeInfo};
+use crate::descriptor::{ErrorAction, ErrorCodeInfo, Processed};
 
 /// Longest response excerpt kept in an error, in bytes.
 pub const SNIPPET_LIMIT: usize = 512;
@@ -134,6 +134,29 @@ pub enum Error {
         /// Configured limit in bytes.
         limit: usize,
     },
+    /// A call that changes vendor state failed in a way that leaves open whether the
+    /// vendor applied it: no complete answer (timeout, connection lost after sending), a
+    /// 5xx or unreadable answer, or a code the spec marks `processed: maybe`. Repeating it
+    /// blindly could apply it twice, so the client did not; the caller should query the
+    /// state of the operation and repeat it only if it was not applied, with the same
+    /// `key` value.
+    #[error(
+        "{service}.{operation}: outcome unknown, the request may have been applied; query its \
+         state, then retry with the same {} (cause: {cause})",
+        key.map_or_else(|| String::from("request"), |k| format!("`{k}`"))
+    )]
+    OutcomeUnknown {
+        /// Service name.
+        service: &'static str,
+        /// Operation name.
+        operation: &'static str,
+        /// Request field to keep when repeating the call (`src_bill_id`), when the spec
+        /// names one.
+        key: Option<&'static str>,
+        /// The failure of the last attempt.
+        #[source]
+        cause: Box<Error>,
+    },
 }
 
 impl Error {
@@ -141,10 +164,12 @@ impl Error {
     ///
     /// True for transport failures, timeouts, HTTP 429 and 5xx, and vendor codes the
     /// descriptor marks `retryable`. Whether a repeat is *safe* is a separate question:
-    /// the client only repeats requests that were never sent, or that target endpoints
-    /// with an idempotency key.
+    /// the client only repeats requests that provably were not processed, or that target
+    /// endpoints whose idempotency key the vendor documents. False for
+    /// [`Error::OutcomeUnknown`]: query before repeating.
     pub fn is_retryable(&self) -> bool {
         match self {
+            Error::OutcomeUnknown { .. } => false,
             Error::Transport { .. } | Error::Timeout { .. } => true,
             Error::HttpStatus { status, .. } => *status == 429 || (500..600).contains(status),
             Error::Gateway { known, .. } | Error::Business { known, .. } => {
@@ -154,17 +179,34 @@ impl Error {
         }
     }
 
-    /// The vendor code of a gateway or business error.
-    pub fn code(&self) -> Option<&str> {
+    /// Whether the call may or may not have been applied by the vendor
+    /// ([`Error::OutcomeUnknown`]). The caller should query the operation's state, and
+    /// repeat it only if it was not applied, with the same idempotency key value.
+    pub fn outcome_unknown(&self) -> bool {
+        matches!(self, Error::OutcomeUnknown { .. })
+    }
+
+    /// The failure itself: the cause of an [`Error::OutcomeUnknown`], otherwise `self`.
+    pub fn underlying(&self) -> &Error {
         match self {
+            Error::OutcomeUnknown { cause, .. } => cause.underlying(),
+            other => other,
+        }
+    }
+
+    /// The vendor code of a gateway or business error (also behind
+    /// [`Error::OutcomeUnknown`]).
+    pub fn code(&self) -> Option<&str> {
+        match self.underlying() {
             Error::Gateway { code, .. } | Error::Business { code, .. } => Some(code),
             _ => None,
         }
     }
 
-    /// The descriptor entry of a gateway or business error, when the code is known.
+    /// The descriptor entry of a gateway or business error, when the code is known (also
+    /// behind [`Error::OutcomeUnknown`]).
     pub fn known(&self) -> Option<&'static ErrorCodeInfo> {
-        match self {
+        match self.underlying() {
             Error::Gateway { known, .. } | Error::Business { known, .. } => *known,
             _ => None,
         }
@@ -178,6 +220,44 @@ impl Error {
     /// Whether the request certainly never reached the server.
     pub(crate) fn never_sent(&self) -> bool {
         matches!(self, Error::Transport { sent: false, .. })
+    }
+
+    /// Whether the request provably had no effect, so that repeating it is safe for any
+    /// endpoint: the connection was never established, HTTP 429 (rate limits answer
+    /// before any work), or a code the spec marks `processed: never`.
+    pub(crate) fn proven_unprocessed(&self) -> bool {
+        if self.never_sent() {
+            return true;
+        }
+        match self {
+            Error::HttpStatus { status, .. } => *status == 429,
+            Error::Gateway { known, .. } | Error::Business { known, .. } => {
+                known.is_some_and(|k| k.processed == Processed::Never)
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether, after this failure, the request may or may not have been applied.
+    ///
+    /// A gateway code the spec does not list counts as maybe processed. A business code
+    /// in the vendor's envelope is the vendor's own answer and counts as not applied,
+    /// unless the spec marks it `processed: maybe`. Statuses other than 5xx are definite
+    /// answers; a 2xx whose body cannot be read or trusted is not.
+    pub(crate) fn leaves_outcome_open(&self) -> bool {
+        match self {
+            Error::Transport { sent, .. } => *sent,
+            Error::Timeout { .. }
+            | Error::Decode { .. }
+            | Error::TooLarge { .. }
+            | Error::SignatureMismatch { .. }
+            | Error::OutcomeUnknown { .. } => true,
+            Error::HttpStatus { status, .. } => (500..600).contains(status),
+            Error::Gateway { known, .. } => known.is_none_or(|k| k.processed == Processed::Maybe),
+            Error::Business { known, .. } => known.is_some_and(|k| k.processed == Processed::Maybe),
+            // Encoding and configuration errors happen before anything is sent.
+            _ => false,
+        }
     }
 
     /// Records the number of attempts on errors that report it.
@@ -250,6 +330,7 @@ mod tests {
             description: "",
             action: ErrorAction::None,
             retryable: true,
+            processed: Processed::Maybe,
         };
         let gateway = Error::Gateway {
             service: "s",

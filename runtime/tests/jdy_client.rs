@@ -183,8 +183,16 @@ async fn slow_handler_times_out() {
     let client = JdyClient::new(&JDY, config(&url, transport)).unwrap_or_else(|e| panic!("{e}"));
     let started = Instant::now();
     let error = client.call_value(&SLOW, json!({})).await.err();
+    // The request was sent and may still be applied: a write's outcome is unknown.
     assert!(
-        matches!(error, Some(Error::Timeout { attempts: 1, .. })),
+        error.as_ref().is_some_and(Error::outcome_unknown),
+        "{error:?}"
+    );
+    assert!(
+        matches!(
+            error.as_ref().map(Error::underlying),
+            Some(Error::Timeout { attempts: 1, .. })
+        ),
         "{error:?}"
     );
     assert!(started.elapsed() < Duration::from_secs(2));
@@ -193,7 +201,12 @@ async fn slow_handler_times_out() {
 #[tokio::test]
 async fn html_body_is_a_decode_error_with_bounded_snippet() {
     let (client, _) = client().await;
-    match client.call_value(&HTML, json!({})).await {
+    let result = client.call_value(&HTML, json!({})).await;
+    assert!(
+        result.as_ref().is_err_and(Error::outcome_unknown),
+        "{result:?}"
+    );
+    match result.as_ref().map_err(Error::underlying) {
         Err(Error::Decode {
             snippet, message, ..
         }) => {
@@ -209,7 +222,17 @@ async fn html_body_is_a_decode_error_with_bounded_snippet() {
 async fn truncated_json_is_a_decode_error() {
     let (client, _) = client().await;
     let error = client.call_value(&TRUNCATED, json!({})).await.err();
-    assert!(matches!(error, Some(Error::Decode { .. })), "{error:?}");
+    assert!(
+        error.as_ref().is_some_and(Error::outcome_unknown),
+        "{error:?}"
+    );
+    assert!(
+        matches!(
+            error.as_ref().map(Error::underlying),
+            Some(Error::Decode { .. })
+        ),
+        "{error:?}"
+    );
 }
 
 #[tokio::test]
@@ -241,7 +264,14 @@ async fn unavailable_is_not_retried_for_non_idempotent_endpoints() {
     let (client, seen) = client().await;
     let error = client.call_value(&UNAVAILABLE, json!({})).await.err();
     assert!(
-        matches!(error, Some(Error::HttpStatus { status: 503, .. })),
+        error.as_ref().is_some_and(Error::outcome_unknown),
+        "{error:?}"
+    );
+    assert!(
+        matches!(
+            error.as_ref().map(Error::underlying),
+            Some(Error::HttpStatus { status: 503, .. })
+        ),
         "{error:?}"
     );
     assert_eq!(seen.hits("/jdy/503"), 1);
@@ -254,8 +284,16 @@ async fn unavailable_is_retried_for_idempotent_endpoints_with_fresh_nonces() {
         .call_value(&UNAVAILABLE_IDEMPOTENT, json!({}))
         .await
         .err();
+    // Every attempt may have been applied; the key makes the caller's repeat safe.
     assert!(
-        matches!(error, Some(Error::HttpStatus { status: 503, .. })),
+        error.as_ref().is_some_and(Error::outcome_unknown),
+        "{error:?}"
+    );
+    assert!(
+        matches!(
+            error.as_ref().map(Error::underlying),
+            Some(Error::HttpStatus { status: 503, .. })
+        ),
         "{error:?}"
     );
     assert_eq!(seen.hits("/jdy/503-idem"), 3);
@@ -271,7 +309,13 @@ async fn retryable_gateway_codes_are_retried_for_idempotent_endpoints() {
     let (client, seen) = client().await;
     let error = client.call_value(&GATEWAY_BUSY, json!({})).await.err();
     assert_eq!(error.as_ref().and_then(Error::code), Some("5003"));
-    assert!(error.as_ref().is_some_and(Error::is_retryable));
+    assert!(
+        error.as_ref().is_some_and(Error::outcome_unknown),
+        "{error:?}"
+    );
+    assert!(error
+        .as_ref()
+        .is_some_and(|e| e.underlying().is_retryable()));
     assert_eq!(seen.hits("/jdy/gw-5003"), 3);
 
     let value = client.call_value(&GATEWAY_BUSY_ONCE, json!({})).await;
@@ -288,7 +332,10 @@ async fn oversized_body_is_too_large() {
     let client = JdyClient::new(&JDY, config(&url, transport)).unwrap_or_else(|e| panic!("{e}"));
     let error = client.call_value(&HUGE, json!({})).await.err();
     assert!(
-        matches!(error, Some(Error::TooLarge { limit: 4096, .. })),
+        matches!(
+            error.as_ref().map(Error::underlying),
+            Some(Error::TooLarge { limit: 4096, .. })
+        ),
         "{error:?}"
     );
 }
@@ -381,4 +428,123 @@ async fn wrong_scheme_and_bad_urls_are_config_errors() {
     assert!(format!("{client:?}").contains("https://api.kingdee.com"));
     let foreign = client.call_value(&SB_OK, json!({})).await;
     assert!(matches!(foreign, Err(Error::Config { .. })));
+}
+
+// The retry policy: a call is repeated when the failed attempt provably had no effect,
+// or when the vendor documents that repeats of the endpoint's key are ignored. Otherwise a
+// write that may have been applied ends in an outcome-unknown error after one attempt.
+
+#[tokio::test]
+async fn a_5xx_on_a_key_without_evidence_is_not_retried_and_outcome_unknown() {
+    let (client, seen) = client().await;
+    let error = client
+        .call_value(&KEYED_UNAVAILABLE, json!({"bill_no": "B1"}))
+        .await
+        .expect_err("503");
+    assert_eq!(seen.hits("/jdy/503"), 1);
+    assert!(error.outcome_unknown(), "{error:?}");
+    assert!(!error.is_retryable(), "a blind repeat is not safe");
+    match &error {
+        Error::OutcomeUnknown {
+            service,
+            operation,
+            key,
+            cause,
+        } => {
+            assert_eq!((*service, *operation), ("jdy", "keyed_unavailable"));
+            assert_eq!(*key, Some("bill_no"));
+            assert!(matches!(**cause, Error::HttpStatus { status: 503, .. }));
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+    let text = error.to_string();
+    assert!(text.contains("outcome unknown"), "{text}");
+    assert!(text.contains("retry with the same `bill_no`"), "{text}");
+    assert!(text.contains("HTTP 503"), "{text}");
+    let source = std::error::Error::source(&error).map(ToString::to_string);
+    assert_eq!(source, Some(error.underlying().to_string()));
+}
+
+#[tokio::test]
+async fn a_timeout_on_a_key_without_evidence_is_not_retried() {
+    let (url, seen) = start().await;
+    let transport = TransportConfig {
+        timeout: Duration::from_millis(300),
+        ..fast_transport()
+    };
+    let client = JdyClient::new(&JDY, config(&url, transport)).unwrap_or_else(|e| panic!("{e}"));
+    let error = client
+        .call_value(&KEYED_SLOW, json!({"bill_no": "B1"}))
+        .await
+        .expect_err("timeout");
+    assert_eq!(seen.hits("/jdy/slow"), 1);
+    assert!(error.outcome_unknown(), "{error:?}");
+    assert!(matches!(
+        error.underlying(),
+        Error::Timeout { attempts: 1, .. }
+    ));
+}
+
+#[tokio::test]
+async fn a_maybe_processed_gateway_code_is_not_retried_without_evidence() {
+    let (client, seen) = client().await;
+    // 5003 is retryable but may come after forwarding; the second attempt would succeed.
+    let error = client
+        .call_value(&KEYED_GATEWAY_BUSY, json!({}))
+        .await
+        .expect_err("5003");
+    assert_eq!(seen.hits("/jdy/gw-5003-once"), 1);
+    assert!(error.outcome_unknown(), "{error:?}");
+    assert_eq!(error.code(), Some("5003"));
+}
+
+#[tokio::test]
+async fn a_never_processed_gateway_code_is_retried_without_evidence() {
+    let (client, seen) = client().await;
+    let value = client.call_value(&KEYED_OVERLOADED_ONCE, json!({})).await;
+    assert_eq!(value.ok(), Some(json!({"attempt": 2})));
+    assert_eq!(seen.hits("/jdy/gw-5007-once"), 2);
+}
+
+#[tokio::test]
+async fn a_429_is_retried_without_evidence() {
+    let (client, seen) = client().await;
+    let value = client.call_value(&KEYED_RATE_LIMITED_ONCE, json!({})).await;
+    assert_eq!(value.ok(), Some(json!({"attempt": 2})));
+    assert_eq!(seen.hits("/jdy/429-once"), 2);
+}
+
+#[tokio::test]
+async fn a_definite_rejection_is_not_an_unknown_outcome() {
+    let (client, seen) = client().await;
+    let error = client
+        .call_value(&KEYED_REJECTED, json!({}))
+        .await
+        .expect_err("4008");
+    assert!(!error.outcome_unknown(), "{error:?}");
+    assert!(matches!(error, Error::Gateway { .. }), "{error:?}");
+    assert_eq!(seen.hits("/jdy/gw-4008"), 1);
+}
+
+#[tokio::test]
+async fn a_5xx_is_retried_when_the_key_has_evidence() {
+    let (client, seen) = client().await;
+    let value = client
+        .call_value(&UNAVAILABLE_ONCE, json!({"bill_no": "B1"}))
+        .await;
+    assert_eq!(value.ok(), Some(json!({"attempt": 2})));
+    assert_eq!(seen.hits("/jdy/503-once"), 2);
+}
+
+#[tokio::test]
+async fn a_rejected_retry_does_not_hide_an_attempt_that_may_have_been_applied() {
+    let (client, seen) = client().await;
+    let error = client
+        .call_value(&UNAVAILABLE_THEN_REJECTED, json!({"bill_no": "B1"}))
+        .await
+        .expect_err("503, then 4008");
+    assert_eq!(seen.hits("/jdy/503-then-4008"), 2);
+    // The last answer is a definite rejection, but the first attempt may have gone through.
+    assert!(error.outcome_unknown(), "{error:?}");
+    assert_eq!(error.code(), Some("4008"));
 }

@@ -28,8 +28,8 @@ use retail_apis_runtime::jdy::JdyConfig;
 use retail_apis_runtime::shoubei::{signing, ShoubeiClient, ShoubeiConfig};
 use retail_apis_runtime::{
     AuthScheme, Code, EndpointDescriptor, EnvelopeDescriptor, Error, ErrorAction, ErrorCodeInfo,
-    HttpMethod, KingdeeGatewayScheme, Md5SignScheme, ResultCheck, Secret, ServiceDescriptor,
-    TransportConfig, SNIPPET_LIMIT,
+    HttpMethod, KingdeeGatewayScheme, Md5SignScheme, Processed, ResultCheck, Secret,
+    ServiceDescriptor, TransportConfig, SNIPPET_LIMIT,
 };
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
@@ -60,6 +60,7 @@ const fn error(
     http_status: Option<u16>,
     action: ErrorAction,
     retryable: bool,
+    processed: Processed,
 ) -> ErrorCodeInfo {
     ErrorCodeInfo {
         code,
@@ -68,16 +69,41 @@ const fn error(
         description: "",
         action,
         retryable,
+        processed,
     }
 }
 
 /// The JDY codes that change the client's behaviour (token refresh, retry classification).
 const JDY_ERRORS: &[ErrorCodeInfo] = &[
-    error("1000202001", None, ErrorAction::RefreshToken, false),
-    error("1030002006", None, ErrorAction::Reauthorize, false),
-    error("2000002000", None, ErrorAction::None, false),
-    error("4011", Some(519), ErrorAction::RefreshToken, false),
-    error("5003", Some(519), ErrorAction::None, true),
+    error(
+        "1000202001",
+        None,
+        ErrorAction::RefreshToken,
+        false,
+        Processed::Never,
+    ),
+    error(
+        "1030002006",
+        None,
+        ErrorAction::Reauthorize,
+        false,
+        Processed::Never,
+    ),
+    error(
+        "2000002000",
+        None,
+        ErrorAction::None,
+        false,
+        Processed::Maybe,
+    ),
+    error(
+        "4011",
+        Some(519),
+        ErrorAction::RefreshToken,
+        false,
+        Processed::Never,
+    ),
+    error("5003", Some(519), ErrorAction::None, true, Processed::Maybe),
 ];
 
 const JDY_OP: EndpointDescriptor = EndpointDescriptor {
@@ -86,6 +112,7 @@ const JDY_OP: EndpointDescriptor = EndpointDescriptor {
     method: HttpMethod::Post,
     path: "/jdy/op",
     idempotency_key: Some("bill_no"),
+    idempotency_evidence: None,
 };
 
 const JDY_QUERY: EndpointDescriptor = EndpointDescriptor {
@@ -94,6 +121,7 @@ const JDY_QUERY: EndpointDescriptor = EndpointDescriptor {
     method: HttpMethod::Get,
     path: "/jdy/query",
     idempotency_key: None,
+    idempotency_evidence: None,
 };
 
 /// Shaped like spec/jdy: `{errcode, description, data}`.
@@ -129,6 +157,7 @@ const SB_OP: EndpointDescriptor = EndpointDescriptor {
     method: HttpMethod::Post,
     path: "/openpay/op",
     idempotency_key: None,
+    idempotency_evidence: None,
 };
 
 /// Shaped like spec/shoubei: a flat, signed body with `return_code` and `result_code`.
@@ -147,8 +176,8 @@ static SHOUBEI: ServiceDescriptor = ServiceDescriptor {
         }),
     },
     errors: &[
-        error("0205", None, ErrorAction::None, false),
-        error("0001", None, ErrorAction::None, false),
+        error("0205", None, ErrorAction::None, false, Processed::Never),
+        error("0001", None, ErrorAction::None, false, Processed::Never),
     ],
     endpoints: &[SB_OP],
 };
@@ -285,7 +314,10 @@ fn check<T: std::fmt::Debug>(
     let Err(error) = result else {
         return Ok(());
     };
-    match error {
+    if let Error::OutcomeUnknown { service: s, .. } = error {
+        prop_assert_eq!(*s, service);
+    }
+    match error.underlying() {
         Error::Decode {
             service: s,
             snippet,
@@ -536,7 +568,7 @@ proptest! {
             // A code that is neither text nor a number is no status field at all.
             prop_assert!(
                 matches!(
-                    outcomes.shoubei_value,
+                    outcomes.shoubei_value.as_ref().map_err(Error::underlying),
                     Err(Error::Business { .. } | Error::Decode { .. })
                 ),
                 "{:?}",
@@ -560,18 +592,24 @@ fn harness_reaches_the_decoders() {
         json!({"bill_no": "B-9", "count": "3"})
     );
     assert!(matches!(
-        outcomes.shoubei_value,
+        outcomes.shoubei_value.as_ref().map_err(Error::underlying),
         Err(Error::SignatureMismatch { .. })
     ));
     let html = run_case(200, b"<html>oops</html>".to_vec()).expect("checks pass");
     assert!(
-        matches!(html.jdy_value, Err(Error::Decode { .. })),
+        matches!(
+            html.jdy_value.as_ref().map_err(Error::underlying),
+            Err(Error::Decode { .. })
+        ),
         "{:?}",
         html.jdy_value
     );
     let huge = run_case(200, vec![b' '; MAX_BODY + 1]).expect("checks pass");
     assert!(
-        matches!(huge.jdy_value, Err(Error::TooLarge { .. })),
+        matches!(
+            huge.jdy_value.as_ref().map_err(Error::underlying),
+            Err(Error::TooLarge { .. })
+        ),
         "{:?}",
         huge.jdy_value
     );

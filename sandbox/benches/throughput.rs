@@ -33,8 +33,8 @@ use retail_apis_runtime::jdy::{JdyClient, JdyConfig};
 use retail_apis_runtime::shoubei::{ShoubeiClient, ShoubeiConfig};
 use retail_apis_runtime::{
     AuthScheme, Code, EndpointDescriptor, EnvelopeDescriptor, ErrorAction, ErrorCodeInfo,
-    HttpMethod, KingdeeGatewayScheme, Md5SignScheme, ResultCheck, Secret, ServiceDescriptor,
-    TransportConfig,
+    HttpMethod, KingdeeGatewayScheme, Md5SignScheme, Processed, ResultCheck, Secret,
+    ServiceDescriptor, TransportConfig,
 };
 use retail_apis_sandbox::config as creds;
 use retail_apis_sandbox::{Sandbox, SandboxConfig, SeedCoupon};
@@ -106,6 +106,10 @@ fn descriptor(service: &Service) -> &'static ServiceDescriptor {
                 model::ErrorAction::Reauthorize => ErrorAction::Reauthorize,
             },
             retryable: e.retryable,
+            processed: match e.processed {
+                model::Processed::Never => Processed::Never,
+                model::Processed::Maybe => Processed::Maybe,
+            },
         })
         .collect();
     let name = leak(&service.name);
@@ -118,6 +122,7 @@ fn descriptor(service: &Service) -> &'static ServiceDescriptor {
             method: method(e.method),
             path: leak(&e.path),
             idempotency_key: e.idempotency_key.as_deref().map(leak),
+            idempotency_evidence: e.idempotency_evidence.as_ref().map(|ev| leak(&ev.page)),
         })
         .collect();
     Box::leak(Box::new(ServiceDescriptor {

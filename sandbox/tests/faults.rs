@@ -183,7 +183,7 @@ async fn wrong_sign_applies_but_spoils_the_answer_sign() {
 }
 
 #[tokio::test]
-async fn apply_then_fail_and_an_idempotent_retry_applies_once() {
+async fn apply_then_fail_applies_and_a_repeat_is_answered_from_the_first() {
     let (sandbox, jdy, token) = setup().await;
     sandbox
         .faults()
@@ -194,7 +194,7 @@ async fn apply_then_fail_and_an_idempotent_retry_applies_once() {
     assert_eq!(sandbox.member_balance("F1").to_string(), "1.00");
     assert_eq!(sandbox.applied_recharges(), 1);
 
-    // The retry (same src_bill_id, new nonce) gets the first answer without re-applying.
+    // A repeat (same src_bill_id, new nonce) gets the first answer without re-applying.
     let (status, body) = raw_recharge(&jdy, &token, "AF-1").await;
     assert_eq!(status, 200, "{body}");
     let body: Value = serde_json::from_str(&body).expect("json");

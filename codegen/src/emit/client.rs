@@ -12,7 +12,7 @@ use super::types::named_type;
 use super::EmitError;
 use crate::model::{
     Auth, CodeValue, Endpoint, Envelope, ErrorAction, ErrorCodeSpec, HttpMethod, NamedType,
-    Service, TypeExpr, TypeKind,
+    Processed, Service, TypeExpr, TypeKind,
 };
 
 /// Names a spec type cannot take: items every service module declares besides its named
@@ -245,6 +245,7 @@ fn descriptors(service: &Service) -> Result<TokenStream, EmitError> {
         let path = ep.path.as_str();
         let m = method(ep.method);
         let key = opt_str(ep.idempotency_key.as_deref());
+        let evidence = opt_str(ep.idempotency_evidence.as_ref().map(|e| e.page.as_str()));
         let doc = Doc::prose(&format!(
             "{}: {}",
             code(&format!("{} {}", method_name(ep.method), ep.path)),
@@ -259,6 +260,7 @@ fn descriptors(service: &Service) -> Result<TokenStream, EmitError> {
                 method: #m,
                 path: #path,
                 idempotency_key: #key,
+                idempotency_evidence: #evidence,
             };
         });
         endpoint_refs.push(quote!(endpoints::#cname));
@@ -405,6 +407,10 @@ fn error_info(e: &ErrorCodeSpec) -> TokenStream {
         ErrorAction::Reauthorize => quote!(rt::ErrorAction::Reauthorize),
     };
     let retryable = e.retryable;
+    let processed = match e.processed {
+        Processed::Never => quote!(rt::Processed::Never),
+        Processed::Maybe => quote!(rt::Processed::Maybe),
+    };
     quote! {
         rt::ErrorCodeInfo {
             code: #code,
@@ -413,6 +419,7 @@ fn error_info(e: &ErrorCodeSpec) -> TokenStream {
             description: #description,
             action: #action,
             retryable: #retryable,
+            processed: #processed,
         }
     }
 }
@@ -485,16 +492,7 @@ fn endpoint_method(ep: &Endpoint) -> Result<TokenStream, EmitError> {
     if let Some(page) = &ep.source_page {
         doc.paragraph(format!("Transcribed from {}.", code(page)));
     }
-    match &ep.idempotency_key {
-        Some(key) => doc.paragraph(format!(
-            "Idempotent by {key}: repeating a request with the same {key} is harmless, so \
-             the client retries it after 429, 5xx and retryable gateway answers.",
-            key = code(key)
-        )),
-        None => doc.paragraph(
-            "Not idempotent: the client retries only when the request cannot have reached the server.",
-        ),
-    };
+    retry_doc(&mut doc, ep);
     doc.quirks(&ep.quirks);
     let doc = doc.tokens();
     Ok(quote! {
@@ -503,6 +501,41 @@ fn endpoint_method(ep: &Endpoint) -> Result<TokenStream, EmitError> {
             self.inner.call(&endpoints::#cname, request).await
         }
     })
+}
+
+/// What the client repeats on its own, and what the caller does when the outcome of the
+/// call is unknown. Every endpoint is treated as a write.
+fn retry_doc(doc: &mut Doc, ep: &Endpoint) {
+    const UNKNOWN: &str = "If the call fails with an error whose \
+        [`outcome_unknown()`](rt::Error::outcome_unknown) is true, the request may have been \
+        applied:";
+    match (&ep.idempotency_key, &ep.idempotency_evidence) {
+        (Some(key), Some(evidence)) => {
+            let key = code(key);
+            doc.paragraph(format!(
+                "Idempotent by {key}: {} says \u{201c}{}\u{201d}. So the client also repeats \
+                 it after timeouts, 5xx answers and retryable codes. {UNKNOWN} query its \
+                 state, then retry with the same {key}.",
+                code(&evidence.page),
+                prose(&evidence.quote),
+            ));
+        }
+        (Some(key), None) => {
+            let key = code(key);
+            doc.paragraph(format!(
+                "Keyed by {key}, but no vendor page says repeats of it are ignored, so the \
+                 client repeats the call only when it provably had no effect (connection \
+                 not established, HTTP 429, a code marked `processed: never`). {UNKNOWN} \
+                 query its state, then retry with the same {key} only if it was not applied."
+            ));
+        }
+        (None, _) => {
+            doc.paragraph(format!(
+                "Not idempotent: the client repeats the call only when it provably had no \
+                 effect. {UNKNOWN} query its state, and repeat it only if it was not applied."
+            ));
+        }
+    }
 }
 
 #[cfg(test)]

@@ -8,8 +8,8 @@ use super::diagnostic::DiagnosticKind;
 use super::ident::{is_snake_case, to_snake_case, to_upper_camel};
 use super::named_types::{parse_message_struct, parse_type_value, parse_types_section, TypeRef};
 use super::paths::{check_http_path, parse_method};
-use super::yaml::{Cx, Scalar};
-use crate::model::{Endpoint, Example, NamedType, StructType, TypeExpr, TypeKind};
+use super::yaml::{Cx, Obj, Scalar};
+use crate::model::{Endpoint, Evidence, Example, NamedType, StructType, TypeExpr, TypeKind};
 
 const ENDPOINT_KEYS: &[&str] = &[
     "operation",
@@ -29,6 +29,8 @@ const ENDPOINT_REQUIRED: &[&str] = &["operation", "summary", "method", "path", "
 const REQUEST_KEYS: &[&str] = &["name", "doc", "fields", "quirks"];
 const RESPONSE_KEYS: &[&str] = &["name", "doc", "fields", "type", "quirks"];
 const EXAMPLE_KEYS: &[&str] = &["name", "request", "response"];
+const KEY_KEYS: &[&str] = &["field", "evidence"];
+const EVIDENCE_KEYS: &[&str] = &["page", "quote"];
 
 /// Parses an endpoint file. Its types (request and response structs included) are added
 /// to `types` even when the endpoint itself is unusable, so that one broken key does not
@@ -86,7 +88,7 @@ pub(crate) fn parse_endpoint(
     };
     let request_name = request.as_ref().map(|r| r.name.clone());
 
-    let idempotency_key = cx.opt_str(&obj, "idempotency_key");
+    let (idempotency_key, idempotency_evidence) = parse_idempotency_key(cx, &obj);
     if let (Some(key), Some(req)) = (&idempotency_key, &request) {
         check_idempotency_key(cx, key, req);
     }
@@ -152,12 +154,64 @@ pub(crate) fn parse_endpoint(
         method: method?,
         path: path?,
         idempotency_key: idempotency_key.map(|s| s.text),
+        idempotency_evidence,
         request: request_name?,
         response: response?,
         examples,
         quirks,
         origin: cx.at(&obj.span()),
     })
+}
+
+/// `idempotency_key: wire_name` (documentation only) or
+/// `idempotency_key: {field: wire_name, evidence: {page: .., quote: ..}}`. Evidence is what
+/// lets the runtime repeat a call that may have been applied, so it must name the page and
+/// carry its sentence; the loader cannot read the pages, reviewers compare the quote.
+fn parse_idempotency_key(cx: &mut Cx<'_>, obj: &Obj<'_>) -> (Option<Scalar>, Option<Evidence>) {
+    let Some(node) = obj.get("idempotency_key") else {
+        return (None, None);
+    };
+    if node.as_scalar().is_some() {
+        return (cx.opt_str(obj, "idempotency_key"), None);
+    }
+    let Some(key) = cx.object(node, "idempotency_key", KEY_KEYS, &["field"]) else {
+        return (None, None);
+    };
+    let field = cx.req_str(&key, "field");
+    let evidence = key.get("evidence").and_then(|node| {
+        let e = cx.object(
+            node,
+            "idempotency_key evidence",
+            EVIDENCE_KEYS,
+            EVIDENCE_KEYS,
+        )?;
+        let page = non_blank(cx, &e, "page", "the page file (or URL) that states it");
+        let quote = non_blank(
+            cx,
+            &e,
+            "quote",
+            "the sentence copied verbatim from the page",
+        );
+        Some(Evidence {
+            page: page?,
+            quote: quote?,
+        })
+    });
+    (field, evidence)
+}
+
+/// A required evidence value that says something (not only whitespace).
+fn non_blank(cx: &mut Cx<'_>, obj: &Obj<'_>, key: &str, what: &str) -> Option<String> {
+    let value = cx.req_str(obj, key)?;
+    if value.text.trim().is_empty() {
+        cx.error(
+            &value.span,
+            DiagnosticKind::InvalidValue,
+            format!("evidence `{key}` is empty; it must be {what}"),
+        );
+        return None;
+    }
+    Some(value.text)
 }
 
 /// The key must be a top-level request field, named by its wire name: that is the value

@@ -11,7 +11,7 @@ use super::paths::{check_http_path, parse_method};
 use super::yaml::{Cx, Obj};
 use crate::model::{
     Auth, CodeValue, Envelope, ErrorAction, ErrorCodeSpec, HeaderSpec, KingdeeGateway,
-    Md5SignScheme, NamedType, ResultCheck, SourceRef, TokenEndpoint,
+    Md5SignScheme, NamedType, Processed, ResultCheck, SourceRef, TokenEndpoint,
 };
 
 const SERVICE_KEYS: &[&str] = &[
@@ -66,6 +66,7 @@ const ERROR_KEYS: &[&str] = &[
     "description",
     "action",
     "retryable",
+    "processed",
     "note",
 ];
 const ERROR_REQUIRED: &[&str] = &["code", "name", "description"];
@@ -331,6 +332,23 @@ fn parse_errors(cx: &mut Cx<'_>, obj: &Obj<'_>) -> Vec<ErrorCodeSpec> {
         let description = cx.req_str(&e, "description").map(|s| s.text);
         let http_status = cx.opt_uint::<u16>(&e, "http_status");
         let retryable = cx.bool_or(&e, "retryable", false);
+        // Unclassified codes may come after the work was done: only `never` licenses a
+        // repeat of a call without vendor-documented idempotency.
+        let processed = match cx.opt_str(&e, "processed") {
+            None => Processed::Maybe,
+            Some(p) => match p.text.as_str() {
+                "never" => Processed::Never,
+                "maybe" => Processed::Maybe,
+                other => {
+                    cx.error(
+                        &p.span,
+                        DiagnosticKind::InvalidValue,
+                        format!("unknown `processed` value `{other}` (expected never or maybe)"),
+                    );
+                    Processed::Maybe
+                }
+            },
+        };
         // `note` documents where a code comes from; it is for readers of the spec only.
         let _ = cx.opt_str(&e, "note");
         let action = match cx.opt_str(&e, "action") {
@@ -383,6 +401,7 @@ fn parse_errors(cx: &mut Cx<'_>, obj: &Obj<'_>) -> Vec<ErrorCodeSpec> {
             description,
             action,
             retryable,
+            processed,
         });
     }
     out

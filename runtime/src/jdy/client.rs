@@ -147,7 +147,11 @@ impl JdyClient {
         CallInfo {
             service: self.inner.service.name,
             operation: endpoint.operation,
-            idempotent: endpoint.idempotency_key.is_some(),
+            // Every spec endpoint is treated as a write; only a vendor statement that
+            // repeats are ignored makes a repeat after a possible effect safe.
+            idempotent: endpoint.idempotency_evidence.is_some(),
+            write: true,
+            key: endpoint.idempotency_key,
         }
     }
 
@@ -171,7 +175,11 @@ impl JdyClient {
         async {
             let lease = self.lease().await?;
             match self.send_with_token(endpoint, call, body, &lease).await {
-                Err(error) if error.action() == ErrorAction::RefreshToken => {
+                // A rejected token means the request was not processed; behind an
+                // unknown outcome an earlier attempt may have been, so no repeat then.
+                Err(error)
+                    if error.action() == ErrorAction::RefreshToken && !error.outcome_unknown() =>
+                {
                     tracing::info!(code = error.code(), "app-token rejected, refreshing once");
                     self.inner.token.invalidate(lease.generation).await;
                     let lease = self.lease().await?;
@@ -283,7 +291,10 @@ impl JdyClient {
         let call = CallInfo {
             service: inner.service.name,
             operation: TOKEN_OPERATION,
+            // Issuing a token changes nothing a repeat could duplicate.
             idempotent: true,
+            write: false,
+            key: None,
         };
         let app_signature = signing::app_signature(&inner.app_key, inner.app_secret.expose());
         let query = [

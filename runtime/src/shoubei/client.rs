@@ -107,7 +107,11 @@ impl ShoubeiClient {
         CallInfo {
             service: self.inner.service.name,
             operation: endpoint.operation,
-            idempotent: endpoint.idempotency_key.is_some(),
+            // Every spec endpoint is treated as a write; only a vendor statement that
+            // repeats are ignored makes a repeat after a possible effect safe.
+            idempotent: endpoint.idempotency_evidence.is_some(),
+            write: true,
+            key: endpoint.idempotency_key,
         }
     }
 

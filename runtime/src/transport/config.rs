@@ -5,9 +5,11 @@ use std::time::Duration;
 /// How requests are sent and repeated.
 ///
 /// A request is repeated only when that cannot cause a duplicate effect: after a
-/// connection failure before anything was sent (any endpoint), or after a transient
-/// answer (HTTP 429, 5xx, a timeout, a vendor code marked `retryable`) for endpoints
-/// whose descriptor has an `idempotency_key`.
+/// transient failure that provably had no effect (a connection never established,
+/// HTTP 429, a `retryable` code the spec marks `processed: never`), on any endpoint; or
+/// after any transient failure (a timeout, 5xx, a `retryable` code) on endpoints whose
+/// idempotency key has vendor evidence. A write that may have been applied but got no
+/// usable answer fails with [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown).
 #[derive(Clone, Debug)]
 pub struct TransportConfig {
     /// Limit for establishing a connection (TCP and TLS).

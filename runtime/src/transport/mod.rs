@@ -16,8 +16,14 @@ use crate::error::Error;
 pub(crate) struct CallInfo {
     pub service: &'static str,
     pub operation: &'static str,
-    /// Repeating the request after it may have been processed is harmless.
+    /// Repeating the request after it may have been processed is harmless: the vendor
+    /// documents that it ignores repeats (or the request only reads).
     pub idempotent: bool,
+    /// The request changes vendor state: a failure that leaves open whether it was
+    /// applied is reported as [`Error::OutcomeUnknown`].
+    pub write: bool,
+    /// Request field the caller keeps when repeating the call, named in that error.
+    pub key: Option<&'static str>,
 }
 
 /// A complete response: status and body, read up to the size limit.
@@ -110,13 +116,19 @@ impl Transport {
     ///
     /// `attempt` builds a fresh request each time (fresh nonce and timestamp) and turns
     /// the response into the final result, so vendor error codes take part in the
-    /// retry decision.
+    /// retry decision. A failure is repeated only when it is transient and the repeat
+    /// cannot apply the request twice: the failed attempt provably had no effect, or the
+    /// call is idempotent. A write that fails for good after any attempt that may have
+    /// been applied ends in [`Error::OutcomeUnknown`].
     pub async fn with_retries<T, F, Fut>(&self, call: &CallInfo, mut attempt: F) -> Result<T, Error>
     where
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<T, Error>>,
     {
         let mut number: u32 = 1;
+        // A later definite answer (a rejected retry) does not undo an earlier attempt
+        // that may have been applied.
+        let mut maybe_applied = false;
         loop {
             let span = tracing::debug_span!("attempt", attempt = number);
             let result = attempt().instrument(span).await;
@@ -124,10 +136,20 @@ impl Transport {
                 Ok(value) => return Ok(value),
                 Err(error) => error,
             };
-            let safe = error.never_sent() || (call.idempotent && error.is_retryable());
+            maybe_applied |= error.leaves_outcome_open();
+            let safe = error.is_retryable() && (error.proven_unprocessed() || call.idempotent);
             if !safe || number > self.config.max_retries {
                 tracing::debug!(attempt = number, error = %error, "call failed");
-                return Err(error.with_attempts(number));
+                let error = error.with_attempts(number);
+                if call.write && maybe_applied {
+                    return Err(Error::OutcomeUnknown {
+                        service: call.service,
+                        operation: call.operation,
+                        key: call.key,
+                        cause: Box::new(error),
+                    });
+                }
+                return Err(error);
             }
             let delay = self.config.backoff(number);
             tracing::warn!(

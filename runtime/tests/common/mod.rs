@@ -16,7 +16,7 @@ use retail_apis_runtime::jdy::signing as jdy_signing;
 use retail_apis_runtime::shoubei::signing as sb_signing;
 use retail_apis_runtime::{
     AuthScheme, Code, EndpointDescriptor, EnvelopeDescriptor, ErrorAction, ErrorCodeInfo,
-    HttpMethod, KingdeeGatewayScheme, Md5SignScheme, ResultCheck, ServiceDescriptor,
+    HttpMethod, KingdeeGatewayScheme, Md5SignScheme, Processed, ResultCheck, ServiceDescriptor,
     TransportConfig,
 };
 use serde_json::{json, Map, Value};
@@ -42,7 +42,12 @@ pub const GATEWAY: KingdeeGatewayScheme = KingdeeGatewayScheme {
     gateway_message_cn_field: "descriptionCn",
 };
 
-const fn gw(code: &'static str, action: ErrorAction, retryable: bool) -> ErrorCodeInfo {
+const fn gw(
+    code: &'static str,
+    action: ErrorAction,
+    retryable: bool,
+    processed: Processed,
+) -> ErrorCodeInfo {
     ErrorCodeInfo {
         code,
         http_status: Some(519),
@@ -50,6 +55,7 @@ const fn gw(code: &'static str, action: ErrorAction, retryable: bool) -> ErrorCo
         description: "",
         action,
         retryable,
+        processed,
     }
 }
 
@@ -61,6 +67,7 @@ pub const JDY_ERRORS: &[ErrorCodeInfo] = &[
         description: "JWT token has expired",
         action: ErrorAction::RefreshToken,
         retryable: false,
+        processed: Processed::Never,
     },
     ErrorCodeInfo {
         code: "1030002006",
@@ -69,12 +76,16 @@ pub const JDY_ERRORS: &[ErrorCodeInfo] = &[
         description: "",
         action: ErrorAction::Reauthorize,
         retryable: false,
+        processed: Processed::Never,
     },
-    gw("4008", ErrorAction::None, false),
-    gw("4011", ErrorAction::RefreshToken, false),
-    gw("5003", ErrorAction::None, true),
+    gw("4008", ErrorAction::None, false, Processed::Never),
+    gw("4011", ErrorAction::RefreshToken, false, Processed::Never),
+    gw("5003", ErrorAction::None, true, Processed::Maybe),
+    gw("5007", ErrorAction::None, true, Processed::Never),
 ];
 
+/// `idempotent`: keyed by `bill_no` with vendor evidence, so any transient failure may be
+/// repeated.
 const fn jdy_endpoint(
     operation: &'static str,
     path: &'static str,
@@ -86,6 +97,15 @@ const fn jdy_endpoint(
         method: HttpMethod::Post,
         path,
         idempotency_key: if idempotent { Some("bill_no") } else { None },
+        idempotency_evidence: if idempotent { Some("page.txt") } else { None },
+    }
+}
+
+/// Keyed by `bill_no` without evidence: the key is documentation only.
+const fn keyed_endpoint(operation: &'static str, path: &'static str) -> EndpointDescriptor {
+    EndpointDescriptor {
+        idempotency_key: Some("bill_no"),
+        ..jdy_endpoint(operation, path, false)
     }
 }
 
@@ -107,6 +127,19 @@ pub const UNAVAILABLE_IDEMPOTENT: EndpointDescriptor =
 pub const GATEWAY_BUSY: EndpointDescriptor = jdy_endpoint("gateway_busy", "/jdy/gw-5003", true);
 pub const GATEWAY_BUSY_ONCE: EndpointDescriptor =
     jdy_endpoint("gateway_busy_once", "/jdy/gw-5003-once", true);
+pub const KEYED_UNAVAILABLE: EndpointDescriptor = keyed_endpoint("keyed_unavailable", "/jdy/503");
+pub const KEYED_SLOW: EndpointDescriptor = keyed_endpoint("keyed_slow", "/jdy/slow");
+pub const KEYED_GATEWAY_BUSY: EndpointDescriptor =
+    keyed_endpoint("keyed_gateway_busy", "/jdy/gw-5003-once");
+pub const KEYED_OVERLOADED_ONCE: EndpointDescriptor =
+    keyed_endpoint("keyed_overloaded_once", "/jdy/gw-5007-once");
+pub const KEYED_RATE_LIMITED_ONCE: EndpointDescriptor =
+    keyed_endpoint("keyed_rate_limited_once", "/jdy/429-once");
+pub const KEYED_REJECTED: EndpointDescriptor = keyed_endpoint("keyed_rejected", "/jdy/gw-4008");
+pub const UNAVAILABLE_ONCE: EndpointDescriptor =
+    jdy_endpoint("unavailable_once", "/jdy/503-once", true);
+pub const UNAVAILABLE_THEN_REJECTED: EndpointDescriptor =
+    jdy_endpoint("unavailable_then_rejected", "/jdy/503-then-4008", true);
 pub const HUGE: EndpointDescriptor = jdy_endpoint("huge", "/jdy/huge", false);
 pub const NOT_FOUND: EndpointDescriptor = jdy_endpoint("not_found", "/jdy/404", false);
 pub const QUERY: EndpointDescriptor = EndpointDescriptor {
@@ -147,6 +180,7 @@ const fn sb_endpoint(operation: &'static str, path: &'static str) -> EndpointDes
         method: HttpMethod::Post,
         path,
         idempotency_key: None,
+        idempotency_evidence: None,
     }
 }
 
@@ -176,6 +210,7 @@ pub static SHOUBEI: ServiceDescriptor = ServiceDescriptor {
         description: "券码已退款",
         action: ErrorAction::None,
         retryable: false,
+        processed: Processed::Never,
     }],
     endpoints: &[SB_OK],
 };
@@ -403,6 +438,14 @@ async fn handle(
         "/jdy/gw-5003" => gateway(5003),
         "/jdy/gw-5003-once" if n == 1 => gateway(5003),
         "/jdy/gw-5003-once" => ok(json!({"attempt": n})),
+        "/jdy/gw-5007-once" if n == 1 => gateway(5007),
+        "/jdy/gw-5007-once" => ok(json!({"attempt": n})),
+        "/jdy/429-once" if n == 1 => (StatusCode::TOO_MANY_REQUESTS, "slow down").into_response(),
+        "/jdy/429-once" => ok(json!({"attempt": n})),
+        "/jdy/503-once" if n == 1 => (StatusCode::SERVICE_UNAVAILABLE, "busy").into_response(),
+        "/jdy/503-once" => ok(json!({"attempt": n})),
+        "/jdy/503-then-4008" if n == 1 => (StatusCode::SERVICE_UNAVAILABLE, "busy").into_response(),
+        "/jdy/503-then-4008" => gateway(4008),
         "/jdy/huge" => ok(json!({"blob": "x".repeat(64 * 1024)})),
         _ => (StatusCode::NOT_FOUND, "<h1>no such page</h1>").into_response(),
     }

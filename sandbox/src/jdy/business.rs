@@ -1,6 +1,8 @@
 //! JDY operations with state: member recharge, pre-write-off cancel and refund save. Each
 //! is idempotent on the endpoint's `idempotency_key`: a repeat answers the first `data`
-//! again and changes nothing. Other operations answer synthesised data.
+//! again and changes nothing. That is kinder than the vendor promises (only the cancel's page
+//! says repeats are ignored), so tests count requests to see a client's retries. Other
+//! operations answer synthesised data.
 
 use retail_apis_codegen::model::{Endpoint, Service};
 use serde_json::{json, Map, Value};

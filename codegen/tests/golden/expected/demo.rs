@@ -48,6 +48,7 @@ pub const ERRORS: &[rt::ErrorCodeInfo] = &[
         description: "参数不合法",
         action: rt::ErrorAction::None,
         retryable: false,
+        processed: rt::Processed::Never,
     },
 ];
 
@@ -65,6 +66,7 @@ pub mod endpoints {
         method: rt::HttpMethod::Post,
         path: "/demo/order",
         idempotency_key: Some("order_no"),
+        idempotency_evidence: Some("demo.txt"),
     };
 }
 
@@ -396,7 +398,7 @@ impl Client {
     ///
     /// Transcribed from `demo.txt`.
     ///
-    /// Idempotent by `order_no`: repeating a request with the same `order_no` is harmless, so the client retries it after 429, 5xx and retryable gateway answers.
+    /// Idempotent by `order_no`: `demo.txt` says “同一 order_no 重复下单 \[不会\] 重复扣款，直接返回首次结果”. So the client also repeats it after timeouts, 5xx answers and retryable codes. If the call fails with an error whose [`outcome_unknown()`](rt::Error::outcome_unknown) is true, the request may have been applied: query its state, then retry with the same `order_no`.
     pub async fn place_order(
         &self,
         request: &PlaceOrderRequest,
