@@ -346,4 +346,98 @@ mod tests {
         assert!(!Error::config("x").is_retryable());
         assert_eq!(Error::config("x").code(), None);
     }
+
+    fn gateway(known: Option<&'static ErrorCodeInfo>) -> Error {
+        Error::Gateway {
+            service: "s",
+            operation: "o",
+            status: 519,
+            code: "5003".into(),
+            message: String::new(),
+            message_cn: String::new(),
+            known,
+        }
+    }
+
+    #[test]
+    fn which_failures_leave_the_outcome_open() {
+        const NEVER: ErrorCodeInfo = ErrorCodeInfo {
+            code: "5007",
+            http_status: Some(519),
+            name: "overloaded",
+            description: "",
+            action: ErrorAction::None,
+            retryable: true,
+            processed: Processed::Never,
+        };
+        const MAYBE: ErrorCodeInfo = ErrorCodeInfo {
+            processed: Processed::Maybe,
+            ..NEVER
+        };
+        let http = |status| Error::HttpStatus {
+            service: "s",
+            operation: "o",
+            status,
+            snippet: String::new(),
+        };
+        let transport = |sent| Error::Transport {
+            service: "s",
+            operation: "o",
+            message: String::new(),
+            sent,
+            attempts: 1,
+        };
+        let business = |known| Error::Business {
+            service: "s",
+            operation: "o",
+            code: "1".into(),
+            message: String::new(),
+            known,
+        };
+        // (error, provably had no effect, may have been applied)
+        let cases = [
+            (transport(false), true, false),
+            (transport(true), false, true),
+            (http(429), true, false),
+            (http(503), false, true),
+            (http(404), false, false),
+            (gateway(Some(&NEVER)), true, false),
+            (gateway(Some(&MAYBE)), false, true),
+            // A gateway code the spec does not list may come after forwarding.
+            (gateway(None), false, true),
+            // The vendor's own answer is taken at its word unless the spec says otherwise.
+            (business(None), false, false),
+            (business(Some(&MAYBE)), false, true),
+            (Error::config("x"), false, false),
+        ];
+        for (error, unprocessed, open) in cases {
+            assert_eq!(error.proven_unprocessed(), unprocessed, "{error:?}");
+            assert_eq!(error.leaves_outcome_open(), open, "{error:?}");
+        }
+    }
+
+    #[test]
+    fn outcome_unknown_wraps_its_cause() {
+        let wrapped = |key| Error::OutcomeUnknown {
+            service: "jdy",
+            operation: "refund_save",
+            key,
+            cause: Box::new(gateway(None)),
+        };
+        let keyed = wrapped(Some("refund_no"));
+        assert!(keyed.outcome_unknown());
+        assert!(!keyed.is_retryable(), "query before repeating");
+        assert_eq!(keyed.code(), Some("5003"));
+        assert!(matches!(keyed.underlying(), Error::Gateway { .. }));
+        let text = keyed.to_string();
+        assert!(
+            text.starts_with("jdy.refund_save: outcome unknown, the request may have been applied"),
+            "{text}"
+        );
+        assert!(text.contains("retry with the same `refund_no`"), "{text}");
+        assert!(text.contains("code 5003"), "{text}");
+        let text = wrapped(None).to_string();
+        assert!(text.contains("retry with the same request"), "{text}");
+        assert!(!gateway(None).outcome_unknown());
+    }
 }

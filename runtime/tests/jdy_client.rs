@@ -548,3 +548,21 @@ async fn a_rejected_retry_does_not_hide_an_attempt_that_may_have_been_applied() 
     assert!(error.outcome_unknown(), "{error:?}");
     assert_eq!(error.code(), Some("4008"));
 }
+
+#[tokio::test]
+async fn no_token_refresh_repeat_after_an_attempt_that_may_have_been_applied() {
+    let (client, seen) = client().await;
+    let error = client
+        .call_value(&UNAVAILABLE_THEN_TOKEN_EXPIRED, json!({"bill_no": "B1"}))
+        .await
+        .expect_err("503, then 4011");
+    // The refresh-and-repeat of a rejected token would send the request a third time,
+    // after the first attempt may already have been applied.
+    assert_eq!(seen.hits("/jdy/503-then-4011"), 2);
+    assert!(error.outcome_unknown(), "{error:?}");
+    assert_eq!(error.code(), Some("4011"));
+    assert_eq!(
+        seen.token_fetches.load(std::sync::atomic::Ordering::SeqCst),
+        1
+    );
+}

@@ -140,6 +140,8 @@ pub const UNAVAILABLE_ONCE: EndpointDescriptor =
     jdy_endpoint("unavailable_once", "/jdy/503-once", true);
 pub const UNAVAILABLE_THEN_REJECTED: EndpointDescriptor =
     jdy_endpoint("unavailable_then_rejected", "/jdy/503-then-4008", true);
+pub const UNAVAILABLE_THEN_TOKEN_EXPIRED: EndpointDescriptor =
+    jdy_endpoint("unavailable_then_token_expired", "/jdy/503-then-4011", true);
 pub const HUGE: EndpointDescriptor = jdy_endpoint("huge", "/jdy/huge", false);
 pub const NOT_FOUND: EndpointDescriptor = jdy_endpoint("not_found", "/jdy/404", false);
 pub const QUERY: EndpointDescriptor = EndpointDescriptor {
@@ -446,6 +448,8 @@ async fn handle(
         "/jdy/503-once" => ok(json!({"attempt": n})),
         "/jdy/503-then-4008" if n == 1 => (StatusCode::SERVICE_UNAVAILABLE, "busy").into_response(),
         "/jdy/503-then-4008" => gateway(4008),
+        "/jdy/503-then-4011" if n == 1 => (StatusCode::SERVICE_UNAVAILABLE, "busy").into_response(),
+        "/jdy/503-then-4011" => gateway(4011),
         "/jdy/huge" => ok(json!({"blob": "x".repeat(64 * 1024)})),
         _ => (StatusCode::NOT_FOUND, "<h1>no such page</h1>").into_response(),
     }
