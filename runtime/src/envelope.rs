@@ -160,10 +160,18 @@ pub(crate) fn encode_request<Req: serde::Serialize + ?Sized>(
 /// Decodes a payload into the caller's type. A `null` (or absent) payload that the type
 /// does not accept is retried as `{}`, so response structs whose fields are all optional
 /// decode from an empty `data`.
+///
+/// The vendor reported success, so a write was applied even when its answer does not fit
+/// the type: that failure is an unknown outcome to the caller, never a plain error that
+/// invites a repeat.
 pub(crate) fn decode_payload<T: DeserializeOwned>(
     call: &CallInfo,
     payload: Value,
 ) -> Result<T, Error> {
+    decode_value(call, payload).map_err(|e| call.outcome_unknown(e))
+}
+
+fn decode_value<T: DeserializeOwned>(call: &CallInfo, payload: Value) -> Result<T, Error> {
     let is_null = payload.is_null();
     match T::deserialize(&payload) {
         Ok(value) => Ok(value),

@@ -566,3 +566,23 @@ async fn no_token_refresh_repeat_after_an_attempt_that_may_have_been_applied() {
         1
     );
 }
+
+#[tokio::test]
+async fn a_success_whose_data_does_not_fit_the_type_is_an_unknown_outcome() {
+    #[derive(serde::Deserialize, Debug)]
+    #[allow(dead_code)] // Only decoding is under test.
+    struct Bill {
+        bill_no: String,
+    }
+    let (client, seen) = client().await;
+    // The vendor said success (the write was applied) but the data has no `bill_no`: a
+    // plain decode error would invite a repeat.
+    let result: Result<Bill, _> = client.call(&OK, &json!({})).await;
+    let error = result.expect_err("no bill_no");
+    assert!(error.outcome_unknown(), "{error:?}");
+    assert!(
+        matches!(error.underlying(), Error::Decode { .. }),
+        "{error:?}"
+    );
+    assert_eq!(seen.hits("/jdy/ok"), 1);
+}

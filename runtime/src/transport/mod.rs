@@ -26,6 +26,22 @@ pub(crate) struct CallInfo {
     pub key: Option<&'static str>,
 }
 
+impl CallInfo {
+    /// `cause` as the failure of this call: behind [`Error::OutcomeUnknown`] for writes,
+    /// whose effect the caller must check before repeating them.
+    pub fn outcome_unknown(&self, cause: Error) -> Error {
+        if !self.write {
+            return cause;
+        }
+        Error::OutcomeUnknown {
+            service: self.service,
+            operation: self.operation,
+            key: self.key,
+            cause: Box::new(cause),
+        }
+    }
+}
+
 /// A complete response: status and body, read up to the size limit.
 #[derive(Debug)]
 pub(crate) struct RawResponse {
@@ -141,15 +157,11 @@ impl Transport {
             if !safe || number > self.config.max_retries {
                 tracing::debug!(attempt = number, error = %error, "call failed");
                 let error = error.with_attempts(number);
-                if call.write && maybe_applied {
-                    return Err(Error::OutcomeUnknown {
-                        service: call.service,
-                        operation: call.operation,
-                        key: call.key,
-                        cause: Box::new(error),
-                    });
-                }
-                return Err(error);
+                return Err(if maybe_applied {
+                    call.outcome_unknown(error)
+                } else {
+                    error
+                });
             }
             let delay = self.config.backoff(number);
             tracing::warn!(
