@@ -54,6 +54,21 @@ pub enum Error {
         /// Start of the response body (at most [`SNIPPET_LIMIT`] bytes).
         snippet: String,
     },
+    /// The server answered with a redirect, which is never followed: the request's
+    /// credentials (and body) must not reach a host other than the configured one.
+    /// Not retryable.
+    #[error("{service}.{operation}: HTTP {status} redirect to {} refused; nothing was sent there", .location_host.as_deref().unwrap_or("an unreadable location"))]
+    Redirect {
+        /// Service name.
+        service: &'static str,
+        /// Operation name.
+        operation: &'static str,
+        /// HTTP status (301, 302, 307, ...).
+        status: u16,
+        /// Host (and port, when the location names one) of the `Location` header;
+        /// `None` when it is missing or unreadable. Never the full URL.
+        location_host: Option<String>,
+    },
     /// The API gateway rejected the request (Kingdee: HTTP 519).
     #[error("{service}.{operation}: gateway rejected the request (HTTP {status}, code {code}): {message}")]
     Gateway {

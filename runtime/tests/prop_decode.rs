@@ -306,6 +306,7 @@ fn check<T: std::fmt::Debug>(
         Error::Gateway { status, .. } => prop_assert_eq!(*status, GATEWAY.gateway_status),
         Error::Business { service: s, .. }
         | Error::SignatureMismatch { service: s, .. }
+        | Error::Redirect { service: s, .. }
         | Error::TooLarge { service: s, .. } => prop_assert_eq!(*s, service),
         other => prop_assert!(false, "not an answer-caused error: {other:?}"),
     }

@@ -56,8 +56,8 @@ impl ShoubeiClient {
         let base_url = config
             .base_url
             .unwrap_or_else(|| service.base_url.to_owned());
-        reqwest::Url::parse(&base_url)
-            .map_err(|e| Error::config(format!("invalid base URL `{base_url}`: {e}")))?;
+        crate::base_url::check(&base_url)
+            .map_err(|problem| Error::config(format!("the base URL {problem}")))?;
         Ok(ShoubeiClient {
             inner: Arc::new(Inner {
                 service,
