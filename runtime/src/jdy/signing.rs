@@ -194,7 +194,14 @@ mod tests {
     /// Vectors 4 of PROTOCOL.md: query pairs, the query line of the string to sign, and
     /// the signature with secret `abc123`, GET `/jdy/v2/ls/recharge_record`,
     /// nonce = timestamp = `1655775240000`.
-    const QUERY_VECTORS: &[(&[(&str, &str)], &str, &str)] = &[
+    /// Query pairs, query line, signature.
+    type QueryVector = (
+        &'static [(&'static str, &'static str)],
+        &'static str,
+        &'static str,
+    );
+
+    const QUERY_VECTORS: &[QueryVector] = &[
         (
             &[("app_key", "a b"), ("app_signature", "x")],
             "app_key=a%2Bb&app_signature=x",
