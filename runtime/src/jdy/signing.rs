@@ -1,7 +1,7 @@
 //! Kingdee JDY gateway signatures (`X-Api-Signature`, `app_signature`).
 //!
 //! The algorithm follows Kingdee's own Java gateway SDK and is pinned by the vendor's
-//! published example (see the tests).
+//! published example and the SDK's query vectors (see the tests).
 
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine as _;
@@ -89,9 +89,10 @@ fn hmac_hex_base64(key: &str, message: &str) -> String {
     BASE64.encode(crate::hex::encode(&digest, false))
 }
 
-/// The canonical string the gateway signs: method, encoded path, the query as
-/// [`query_line`] builds it, nonce and timestamp, each line ending in `\n`. The body is
-/// not part of it.
+/// The canonical string the gateway signs: method, encoded path, the query as Kingdee's
+/// Java SDK canonicalises it (encoded, then sorted as encoded `key=value` strings, then
+/// encoded again), nonce and timestamp, each line ending in `\n`. The body is not part
+/// of it.
 ///
 /// `query` holds the decoded pairs as they travel on the URL; their order does not
 /// matter, and repeated keys are all signed.

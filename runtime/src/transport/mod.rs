@@ -38,10 +38,10 @@ impl Transport {
     pub fn new(config: TransportConfig) -> Result<Transport, Error> {
         // The per-attempt limit is enforced around send and body read together, so the
         // reqwest client only gets the connect timeout.
-        // Every request carries credentials (signature, client id, app-token, tenant
-        // domain) and a followed redirect would hand them, and on 307 the body, to
-        // whichever host the answer names.
         let http = reqwest::Client::builder()
+            // Every request carries credentials (signature, client id, app-token, tenant
+            // domain); a followed redirect would hand them, and on 307 the body, to
+            // whichever host the answer names. `send` turns a 3xx into an error.
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(config.connect_timeout)
             .user_agent(config.user_agent.clone())
@@ -181,10 +181,11 @@ fn location_host(response: &reqwest::Response) -> Option<String> {
         .to_str()
         .ok()?;
     let target = response.url().join(location).ok()?;
-    let host = target.host_str()?;
+    // `Host`'s Display keeps the brackets of an IPv6 address, so a port stays readable.
+    let host = target.host()?.to_string();
     Some(match target.port() {
         Some(port) => format!("{host}:{port}"),
-        None => host.to_owned(),
+        None => host,
     })
 }
 
