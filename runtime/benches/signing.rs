@@ -86,11 +86,13 @@ fn shoubei(c: &mut Criterion) {
             "wf_trace_no":"T0001"}"#,
     )
     .expect("valid JSON");
-    let canonical = signing::string_to_sign(&SCHEME, &body, "TESTKEY");
+    let canonical = signing::string_to_sign(&SCHEME, &body, "TESTKEY").expect("signable body");
     let mut signed = body.clone();
     signed.insert(
         "sign".to_owned(),
-        signing::sign(&SCHEME, &body, "TESTKEY").into(),
+        signing::sign(&SCHEME, &body, "TESTKEY")
+            .expect("signable body")
+            .into(),
     );
     let mut group = c.benchmark_group("shoubei_signing");
     group.bench_function("sign", |b| {

@@ -34,3 +34,14 @@ pub(crate) fn optional(name: &str) -> Result<Option<String>, Error> {
         ))),
     }
 }
+
+/// An optional base URL, which must be http or https; the error names the variable,
+/// never its value.
+pub(crate) fn optional_base_url(name: &str) -> Result<Option<String>, Error> {
+    let value = optional(name)?;
+    if let Some(url) = &value {
+        crate::base_url::check(url)
+            .map_err(|problem| Error::config(format!("environment variable {name} {problem}")))?;
+    }
+    Ok(value)
+}

@@ -54,6 +54,21 @@ pub enum Error {
         /// Start of the response body (at most [`SNIPPET_LIMIT`] bytes).
         snippet: String,
     },
+    /// The server answered with a redirect, which is never followed: the request's
+    /// credentials (and body) must not reach a host other than the configured one.
+    /// Not retryable.
+    #[error("{service}.{operation}: HTTP {status} redirect to {} refused; nothing was sent there", .location_host.as_deref().unwrap_or("an unreadable location"))]
+    Redirect {
+        /// Service name.
+        service: &'static str,
+        /// Operation name.
+        operation: &'static str,
+        /// HTTP status (301, 302, 307, ...).
+        status: u16,
+        /// Host (and port, when the location names one) of the `Location` header;
+        /// `None` when it is missing or unreadable. Never the full URL.
+        location_host: Option<String>,
+    },
     /// The API gateway rejected the request (Kingdee: HTTP 519).
     #[error("{service}.{operation}: gateway rejected the request (HTTP {status}, code {code}): {message}")]
     Gateway {
@@ -253,6 +268,9 @@ impl Error {
             | Error::SignatureMismatch { .. }
             | Error::OutcomeUnknown { .. } => true,
             Error::HttpStatus { status, .. } => (500..600).contains(status),
+            // 303 See Other points to the result of a request that was handled; the other
+            // redirects say the resource is elsewhere, so this request was not handled.
+            Error::Redirect { status, .. } => *status == 303,
             Error::Gateway { known, .. } => known.is_none_or(|k| k.processed == Processed::Maybe),
             Error::Business { known, .. } => known.is_some_and(|k| k.processed == Processed::Maybe),
             // Encoding and configuration errors happen before anything is sent.
@@ -387,6 +405,12 @@ mod tests {
             sent,
             attempts: 1,
         };
+        let redirect = |status| Error::Redirect {
+            service: "s",
+            operation: "o",
+            status,
+            location_host: None,
+        };
         let business = |known| Error::Business {
             service: "s",
             operation: "o",
@@ -401,6 +425,8 @@ mod tests {
             (http(429), true, false),
             (http(503), false, true),
             (http(404), false, false),
+            (redirect(303), false, true),
+            (redirect(307), false, false),
             (gateway(Some(&NEVER)), true, false),
             (gateway(Some(&MAYBE)), false, true),
             // A gateway code the spec does not list may come after forwarding.

@@ -8,6 +8,7 @@
 //! Everything service-specific (envelopes, error codes, signing parameters) comes from
 //! the static [`ServiceDescriptor`]s that generated code declares.
 
+mod base_url;
 pub mod codec;
 pub mod descriptor;
 mod env;

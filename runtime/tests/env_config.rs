@@ -52,9 +52,35 @@ fn reads_variables_and_names_the_missing_one() {
     let config = JdyConfig::from_env().unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(config.base_url.as_deref(), Some("http://127.0.0.1:9"));
 
+    // Another scheme fails here, naming the variable but not the value, rather than
+    // on every attempt of every call.
+    for bad in [
+        "ftp://user:pw-in-url@files.example",
+        "file:///tmp/x",
+        "api.kingdee.com",
+    ] {
+        std::env::set_var("JDY_BASE_URL", bad);
+        let message = config_message(JdyConfig::from_env());
+        assert!(message.contains("JDY_BASE_URL"), "{message}");
+        assert!(
+            !message.contains("pw-in-url") && !message.contains(bad),
+            "{message}"
+        );
+    }
+    std::env::set_var("JDY_BASE_URL", "https://api.kingdee.com");
+    assert!(JdyConfig::from_env().is_ok());
+
     assert!(config_message(ShoubeiConfig::from_env()).contains("SHOUBEI_KEY"));
     std::env::set_var("SHOUBEI_KEY", "k");
     let config = ShoubeiConfig::from_env().unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(config.base_url, None);
     assert_eq!(config.key.expose(), "k");
+
+    std::env::set_var("SHOUBEI_BASE_URL", "gopher://user:pw-in-url@open.example");
+    let message = config_message(ShoubeiConfig::from_env());
+    assert!(message.contains("SHOUBEI_BASE_URL"), "{message}");
+    assert!(!message.contains("pw-in-url"), "{message}");
+    std::env::set_var("SHOUBEI_BASE_URL", "http://127.0.0.1:9");
+    let config = ShoubeiConfig::from_env().unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(config.base_url.as_deref(), Some("http://127.0.0.1:9"));
 }

@@ -111,6 +111,47 @@ async fn non_object_request_is_an_encode_error() {
 }
 
 #[tokio::test]
+async fn arrays_and_objects_in_the_request_are_refused_before_sending() {
+    let (client, seen) = client().await;
+    for (field, value, kind) in [
+        ("goods", json!([{"sku": "A1"}]), "array"),
+        ("extra", json!({"a": "b"}), "object"),
+    ] {
+        let mut request = json!({"coupon_code": "1", "inst_no": "900024"});
+        request[field] = value;
+        match client.call_value(&SB_OK, request).await {
+            Err(error @ Error::Encode { .. }) => {
+                let text = error.to_string();
+                assert!(text.contains(&format!("`{field}`")), "{text}");
+                assert!(text.contains(kind), "{text}");
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!(seen.hits("/sb/ok"), 0);
+}
+
+#[tokio::test]
+async fn response_with_an_array_cannot_be_verified() {
+    let (client, _) = client().await;
+    let result = client
+        .call_value(&SB_NESTED, json!({"coupon_code": "1"}))
+        .await;
+    // An answer that cannot be verified says nothing about the write-off.
+    assert!(
+        result.as_ref().is_err_and(Error::outcome_unknown),
+        "{result:?}"
+    );
+    match result.as_ref().map_err(Error::underlying) {
+        Err(Error::Decode { message, .. }) => {
+            assert!(message.contains("signature cannot be checked"), "{message}");
+            assert!(message.contains("`goods`"), "{message}");
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+#[tokio::test]
 async fn connection_refused_is_retried_even_without_idempotency_key() {
     let port = {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));

@@ -87,11 +87,22 @@ impl Md5Signer {
         self.scheme.field
     }
 
-    pub fn sign(&self, body: &Map<String, Value>, key: &str) -> String {
+    /// The signature of `body`; arrays and objects cannot be signed.
+    pub fn sign(
+        &self,
+        body: &Map<String, Value>,
+        key: &str,
+    ) -> Result<String, md5_signing::UnsignableField> {
         md5_signing::sign(&self.scheme, body, key)
     }
 
-    pub fn verify(&self, body: &Map<String, Value>, key: &str) -> bool {
+    /// Whether `body` carries its correct signature; arrays and objects cannot be
+    /// verified.
+    pub fn verify(
+        &self,
+        body: &Map<String, Value>,
+        key: &str,
+    ) -> Result<bool, md5_signing::UnsignableField> {
         md5_signing::verify(&self.scheme, body, key)
     }
 }

@@ -167,3 +167,43 @@ async fn shoubei_bodies_are_validated() {
     assert_eq!(answer["return_code"], "0001", "{answer}");
     assert_signed(&answer);
 }
+
+/// A list in the body has no agreed signature. A client that invents one (here: the
+/// list as compact JSON text, which this sandbox once accepted) is refused, with the
+/// field named, and nothing is written off.
+#[tokio::test]
+async fn a_body_with_a_list_is_refused_not_signed_by_invention() {
+    use md5::{Digest, Md5};
+
+    let sandbox = start(SandboxConfig::default()).await;
+    let mut body = write_off_body("679533922928");
+    body["goods"] = json!([{"sku": "A1"}]);
+    let mut pairs: Vec<(String, String)> = body
+        .as_object()
+        .expect("object")
+        .iter()
+        .map(|(k, v)| match v {
+            Value::String(s) => (k.clone(), s.clone()),
+            other => (k.clone(), other.to_string()),
+        })
+        .collect();
+    pairs.sort();
+    let text: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let invented = format!("{}&key={SHOUBEI_KEY}", text.join("&"));
+    let sign: String = Md5::digest(invented.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    body["sign"] = Value::from(sign);
+
+    let (status, answer) = post_json(&sandbox.base_url(), WRITE_OFF_PATH, &body).await;
+    assert_eq!(status, 200);
+    assert_signed(&answer);
+    assert_ne!(answer["return_code"], "SUCCESS", "{answer}");
+    let message = answer["return_msg"].as_str().unwrap_or_default();
+    assert!(message.contains("`goods`"), "{answer}");
+    assert_eq!(
+        sandbox.coupon_state("679533922928"),
+        Some(CouponState::Available)
+    );
+}

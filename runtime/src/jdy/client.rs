@@ -77,8 +77,8 @@ impl JdyClient {
         let base_url = config
             .base_url
             .unwrap_or_else(|| service.base_url.to_owned());
-        reqwest::Url::parse(&base_url)
-            .map_err(|e| Error::config(format!("invalid base URL `{base_url}`: {e}")))?;
+        crate::base_url::check(&base_url)
+            .map_err(|problem| Error::config(format!("the base URL {problem}")))?;
         header_value("client_id", &config.client_id)?;
         header_value("domain", &config.domain)?;
         Ok(JdyClient {

@@ -25,12 +25,12 @@ pub struct JdyConfig {
 }
 
 impl JdyConfig {
-    /// Reads `JDY_BASE_URL` (optional), `JDY_CLIENT_ID`, `JDY_CLIENT_SECRET`,
+    /// Reads `JDY_BASE_URL` (optional; http or https), `JDY_CLIENT_ID`, `JDY_CLIENT_SECRET`,
     /// `JDY_APP_KEY`, `JDY_APP_SECRET` and `JDY_DOMAIN`, with the default transport.
     /// The error names the first missing variable.
     pub fn from_env() -> Result<JdyConfig, Error> {
         Ok(JdyConfig {
-            base_url: env::optional("JDY_BASE_URL")?,
+            base_url: env::optional_base_url("JDY_BASE_URL")?,
             client_id: env::required("JDY_CLIENT_ID")?,
             client_secret: env::required_secret("JDY_CLIENT_SECRET")?,
             app_key: env::required("JDY_APP_KEY")?,

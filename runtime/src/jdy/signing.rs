@@ -1,7 +1,7 @@
 //! Kingdee JDY gateway signatures (`X-Api-Signature`, `app_signature`).
 //!
 //! The algorithm follows Kingdee's own Java gateway SDK and is pinned by the vendor's
-//! published example (see the tests).
+//! published example and the SDK's query vectors (see the tests).
 
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine as _;
@@ -18,12 +18,63 @@ const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'.')
     .remove(b'~');
 
+/// The gateway SDK's query encoder: the unreserved characters kept, space left for
+/// [`plus_for_space`], everything else escaped.
+const GW_QUERY: &AsciiSet = &UNRESERVED.remove(b' ');
+
+/// `java.net.URLEncoder`, which the gateway SDK applies to query values first: keeps
+/// `*` but escapes `~`, unlike RFC 3986; space left for [`plus_for_space`].
+const JAVA_QUERY: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'.')
+    .remove(b'-')
+    .remove(b'*')
+    .remove(b'_')
+    .remove(b' ');
+
 fn encode_once(s: &str) -> String {
     utf8_percent_encode(s, UNRESERVED).to_string()
 }
 
-fn encode_twice(s: &str) -> String {
-    encode_once(&encode_once(s))
+/// Percent-encodes with `set` (which must leave space unescaped) and writes space as
+/// `+`. A literal `+` is in every set, so the replacement cannot meet one.
+fn plus_for_space(s: &str, set: &'static AsciiSet) -> String {
+    utf8_percent_encode(s, set).to_string().replace(' ', "+")
+}
+
+fn gw(s: &str) -> String {
+    plus_for_space(s, GW_QUERY)
+}
+
+fn java(s: &str) -> String {
+    plus_for_space(s, JAVA_QUERY)
+}
+
+/// The query line of the string to sign, exactly as Kingdee's Java gateway SDK builds it
+/// (PROTOCOL.md, step 3): `GW(key)=JAVA(value)` strings sorted as whole strings in byte
+/// order, then each re-encoded as `GW(key)=GW(value)`.
+///
+/// Sorting the encoded `key=value` strings rather than the raw pairs is what puts key
+/// `a-b` before `a` (`-` sorts before `=`); a verifier sorting otherwise rejects such
+/// requests.
+fn query_line(query: &[(&str, &str)]) -> String {
+    let mut first_pass: Vec<(String, String)> =
+        query.iter().map(|(k, v)| (gw(k), java(v))).collect();
+    first_pass.sort_unstable_by(|a, b| joined(a).cmp(joined(b)));
+    // The SDK joins the sorted strings with `&` and splits them again at `&` and the
+    // first `=`. Both encoders escape `&` and `=`, so that split returns exactly these
+    // encoded keys and values.
+    first_pass
+        .iter()
+        .map(|(k, v)| format!("{}={}", gw(k), gw(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// The bytes of `key=value`, for sorting without building the string.
+fn joined((key, value): &(String, String)) -> impl Iterator<Item = u8> + '_ {
+    key.bytes()
+        .chain(std::iter::once(b'='))
+        .chain(value.bytes())
 }
 
 /// Base64 of the lower-case hex of an HMAC-SHA256; both gateway signatures use this shape.
@@ -38,10 +89,13 @@ fn hmac_hex_base64(key: &str, message: &str) -> String {
     BASE64.encode(crate::hex::encode(&digest, false))
 }
 
-/// The canonical string the gateway signs: method, encoded path, sorted doubly-encoded
-/// query, nonce and timestamp, each line ending in `\n`. The body is not part of it.
+/// The canonical string the gateway signs: method, encoded path, the query as Kingdee's
+/// Java SDK canonicalises it (encoded, then sorted as encoded `key=value` strings, then
+/// encoded again), nonce and timestamp, each line ending in `\n`. The body is not part
+/// of it.
 ///
-/// Query pairs are sorted by raw key, then raw value, before encoding.
+/// `query` holds the decoded pairs as they travel on the URL; their order does not
+/// matter, and repeated keys are all signed.
 pub fn string_to_sign(
     method: HttpMethod,
     path: &str,
@@ -49,18 +103,11 @@ pub fn string_to_sign(
     nonce: &str,
     timestamp: &str,
 ) -> String {
-    let mut pairs: Vec<(&str, &str)> = query.to_vec();
-    pairs.sort_unstable();
-    let query_line = pairs
-        .iter()
-        .map(|(k, v)| format!("{}={}", encode_twice(k), encode_twice(v)))
-        .collect::<Vec<_>>()
-        .join("&");
     format!(
         "{}\n{}\n{}\nx-api-nonce:{}\nx-api-timestamp:{}\n",
         method.as_str(),
         encode_once(path),
-        query_line,
+        query_line(query),
         nonce,
         timestamp
     )
@@ -136,13 +183,80 @@ mod tests {
         );
         assert_eq!(
             s,
-            "GET\n%2Fa%20b%2F%C3%BC\na=x%2520y&k=v%253D1\nx-api-nonce:123\nx-api-timestamp:456\n"
+            "GET\n%2Fa%20b%2F%C3%BC\na=x%2By&k=v%253D1\nx-api-nonce:123\nx-api-timestamp:456\n"
         );
         let empty = string_to_sign(HttpMethod::Post, "/x-y_z.~", &[], "1", "2");
         assert_eq!(
             empty,
             "POST\n%2Fx-y_z.~\n\nx-api-nonce:1\nx-api-timestamp:2\n"
         );
+    }
+
+    /// Vectors 4 of PROTOCOL.md: query pairs, the query line of the string to sign, and
+    /// the signature with secret `abc123`, GET `/jdy/v2/ls/recharge_record`,
+    /// nonce = timestamp = `1655775240000`.
+    /// Query pairs, query line, signature.
+    type QueryVector = (
+        &'static [(&'static str, &'static str)],
+        &'static str,
+        &'static str,
+    );
+
+    const QUERY_VECTORS: &[QueryVector] = &[
+        (
+            &[("app_key", "a b"), ("app_signature", "x")],
+            "app_key=a%2Bb&app_signature=x",
+            "ZmRjOGM4YzIzNGIyNTdjMTA2ODQzODAwNjJlMTFiM2E3ODNkNTk5NTQ2YWU0OGM1MGM0YThjMGI1MjY3MDA4Mw==",
+        ),
+        (
+            &[("name", "~*'!()")],
+            "name=%257E%2A%2527%2521%2528%2529",
+            "NTEyOThhMTY1NDQ2YzZhNzU4YWFhM2JlYmNiZWE2OGY0ZjM4MzgwMDIxMTU2MWMwYTA4Yzg2ZTM2ZDhjNzM2YQ==",
+        ),
+        (
+            &[("name", "零售 +=&%/😀~*")],
+            "name=%25E9%259B%25B6%25E5%2594%25AE%2B%252B%253D%2526%2525%252F%25F0%259F%2598%2580%257E%2A",
+            "ODk4NmU5YTU0YWFiOTkwNDJhODA5MTlmNzkxZGVkNGY2YjJiNmVlODVmNTkzNGY4ZWM2NTgzODFhYTcxYTk0NQ==",
+        ),
+        (
+            &[("a", "1"), ("a-b", "2"), ("a_b", "3")],
+            "a-b=2&a=1&a_b=3",
+            "MzFhMGQ5Yzc5ZDhhNzJlZDRiZTYyODIyMGE0NjIyODBjZDZjOWNkM2NiMjVhMDRhYjQ4ZWI0YzQ3ZjVmYWUzNw==",
+        ),
+        (
+            &[("page", "1"), ("page_size", "20"), ("search", "张三 138*")],
+            "page=1&page_size=20&search=%25E5%25BC%25A0%25E4%25B8%2589%2B138%2A",
+            "ZGFjM2Q3YWE3NDMwYTVmOTJiM2I1Y2RhNWJjZWNiYjQxZTAzZTk5YWRjYzE2YTYxOWNlYzEyZjY1YjFkZWE1MQ==",
+        ),
+    ];
+
+    #[test]
+    fn query_vectors_of_the_java_sdk() {
+        let path = "/jdy/v2/ls/recharge_record";
+        let ts = "1655775240000";
+        for (query, line, signature) in QUERY_VECTORS {
+            let s = string_to_sign(HttpMethod::Get, path, query, ts, ts);
+            assert_eq!(
+                s,
+                format!("GET\n%2Fjdy%2Fv2%2Fls%2Frecharge_record\n{line}\nx-api-nonce:{ts}\nx-api-timestamp:{ts}\n"),
+                "{query:?}"
+            );
+            assert_eq!(
+                gateway_signature(HttpMethod::Get, path, query, ts, ts, "abc123"),
+                *signature,
+                "{query:?}"
+            );
+            // The order in which pairs arrive never changes the string.
+            let reversed: Vec<(&str, &str)> = query.iter().rev().copied().collect();
+            assert_eq!(string_to_sign(HttpMethod::Get, path, &reversed, ts, ts), s);
+        }
+    }
+
+    #[test]
+    fn keys_are_encoded_with_the_gateway_encoder_twice() {
+        // `~` survives both passes in a key; `*` and space are escaped, then escaped again.
+        let s = string_to_sign(HttpMethod::Get, "/p", &[("~k* y", "")], "1", "2");
+        assert_eq!(s.lines().nth(2), Some("~k%252A%2By="));
     }
 
     // Vector 2.

@@ -56,8 +56,8 @@ impl ShoubeiClient {
         let base_url = config
             .base_url
             .unwrap_or_else(|| service.base_url.to_owned());
-        reqwest::Url::parse(&base_url)
-            .map_err(|e| Error::config(format!("invalid base URL `{base_url}`: {e}")))?;
+        crate::base_url::check(&base_url)
+            .map_err(|problem| Error::config(format!("the base URL {problem}")))?;
         Ok(ShoubeiClient {
             inner: Arc::new(Inner {
                 service,
@@ -136,7 +136,12 @@ impl ShoubeiClient {
             });
         };
         // The body carries no timestamp or nonce, so one signature serves every attempt.
-        let sign = signing::sign(&inner.scheme, &body, inner.key.expose());
+        let sign =
+            signing::sign(&inner.scheme, &body, inner.key.expose()).map_err(|e| Error::Encode {
+                service: call.service,
+                operation: call.operation,
+                message: format!("the request cannot be signed: {e}"),
+            })?;
         body.insert(inner.scheme.field.to_owned(), Value::String(sign));
         let url = transport::join_url(&inner.base_url, endpoint.path);
         let span = tracing::info_span!(
@@ -166,13 +171,24 @@ impl ShoubeiClient {
             return Err(envelope::status_error(inner.service, call, raw));
         }
         let body: Map<String, Value> = envelope::parse_object(call, &raw.body)?;
-        if inner.scheme.verify_response
-            && !signing::verify(&inner.scheme, &body, inner.key.expose())
-        {
-            return Err(Error::SignatureMismatch {
-                service: call.service,
-                operation: call.operation,
-            });
+        if inner.scheme.verify_response {
+            match signing::verify(&inner.scheme, &body, inner.key.expose()) {
+                Ok(true) => {}
+                Ok(false) => {
+                    return Err(Error::SignatureMismatch {
+                        service: call.service,
+                        operation: call.operation,
+                    })
+                }
+                // Not a mismatch: no signature can be computed, so none can be trusted.
+                Err(e) => {
+                    return Err(envelope::decode_error(
+                        call,
+                        &format!("the response signature cannot be checked: {e}"),
+                        &raw.body,
+                    ))
+                }
+            }
         }
         envelope::check(inner.service, call, &body, &raw.body)?;
         Ok(envelope::payload(&inner.service.envelope, body))

@@ -17,11 +17,11 @@ pub struct ShoubeiConfig {
 }
 
 impl ShoubeiConfig {
-    /// Reads `SHOUBEI_BASE_URL` (optional) and `SHOUBEI_KEY`, with the default
+    /// Reads `SHOUBEI_BASE_URL` (optional; http or https) and `SHOUBEI_KEY`, with the default
     /// transport. The error names the missing variable.
     pub fn from_env() -> Result<ShoubeiConfig, Error> {
         Ok(ShoubeiConfig {
-            base_url: env::optional("SHOUBEI_BASE_URL")?,
+            base_url: env::optional_base_url("SHOUBEI_BASE_URL")?,
             key: env::required_secret("SHOUBEI_KEY")?,
             transport: TransportConfig::default(),
         })

@@ -9,27 +9,55 @@ use subtle::ConstantTimeEq;
 
 use crate::descriptor::Md5SignScheme;
 
+/// A body field the scheme cannot sign. Arrays and objects have no text form that the
+/// documentation family agrees on (one of its clients refuses them outright), so a
+/// signature over them would be invented and the server would reject it.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("field `{field}` is {kind}: the MD5 signature covers only strings, numbers and booleans")]
+pub struct UnsignableField {
+    /// Name of the field.
+    pub field: String,
+    /// `an array` or `an object`.
+    pub kind: &'static str,
+}
+
 /// The text form of a value in the signed string: strings as they are, numbers and
-/// booleans as JSON text, objects and arrays as compact JSON. `None` means "left out".
-fn sign_value(scheme: &Md5SignScheme, value: &Value) -> Option<String> {
-    match value {
+/// booleans as JSON text. `Ok(None)` means "left out".
+fn sign_value(
+    scheme: &Md5SignScheme,
+    field: &str,
+    value: &Value,
+) -> Result<Option<String>, UnsignableField> {
+    let unsignable = |kind| UnsignableField {
+        field: field.to_owned(),
+        kind,
+    };
+    Ok(match value {
         Value::Null if scheme.skip_null => None,
         Value::Null => Some(String::from("null")),
         Value::String(s) if s.is_empty() && scheme.skip_empty => None,
         Value::String(s) => Some(s.clone()),
-        other => Some(other.to_string()),
-    }
+        Value::Bool(_) | Value::Number(_) => Some(value.to_string()),
+        Value::Array(_) => return Err(unsignable("an array")),
+        Value::Object(_) => return Err(unsignable("an object")),
+    })
 }
 
 /// The string that is hashed: every body field except `scheme.field`, sorted by key
-/// (byte order), joined as `k{kv_separator}v` with `pair_separator`, followed by
-/// `secret_suffix` with `{key}` replaced by the secret.
-pub fn string_to_sign(scheme: &Md5SignScheme, body: &Map<String, Value>, key: &str) -> String {
-    let mut pairs: Vec<(&str, String)> = body
-        .iter()
-        .filter(|(k, _)| k.as_str() != scheme.field)
-        .filter_map(|(k, v)| sign_value(scheme, v).map(|v| (k.as_str(), v)))
-        .collect();
+/// (byte order, so case-sensitive ASCII order), joined as `k{kv_separator}v` with
+/// `pair_separator`, followed by `secret_suffix` with `{key}` replaced by the secret.
+/// Values are neither encoded nor trimmed.
+pub fn string_to_sign(
+    scheme: &Md5SignScheme,
+    body: &Map<String, Value>,
+    key: &str,
+) -> Result<String, UnsignableField> {
+    let mut pairs: Vec<(&str, String)> = Vec::with_capacity(body.len());
+    for (k, v) in body.iter().filter(|(k, _)| k.as_str() != scheme.field) {
+        if let Some(v) = sign_value(scheme, k, v)? {
+            pairs.push((k.as_str(), v));
+        }
+    }
     // The map may preserve insertion order, so sort explicitly.
     pairs.sort_unstable_by(|a, b| a.0.cmp(b.0));
     let mut out = pairs
@@ -38,24 +66,33 @@ pub fn string_to_sign(scheme: &Md5SignScheme, body: &Map<String, Value>, key: &s
         .collect::<Vec<_>>()
         .join(scheme.pair_separator);
     out.push_str(&scheme.secret_suffix.replace("{key}", key));
-    out
+    Ok(out)
 }
 
 /// The signature: MD5 of [`string_to_sign`] as 32 hex characters, case per the scheme.
-pub fn sign(scheme: &Md5SignScheme, body: &Map<String, Value>, key: &str) -> String {
-    let digest = Md5::digest(string_to_sign(scheme, body, key).as_bytes());
-    crate::hex::encode(&digest, scheme.uppercase)
+pub fn sign(
+    scheme: &Md5SignScheme,
+    body: &Map<String, Value>,
+    key: &str,
+) -> Result<String, UnsignableField> {
+    let digest = Md5::digest(string_to_sign(scheme, body, key)?.as_bytes());
+    Ok(crate::hex::encode(&digest, scheme.uppercase))
 }
 
 /// Whether `body[scheme.field]` is the correct signature of the rest of the body.
-/// A missing or non-string field fails. The comparison is constant-time and
-/// case-sensitive in the scheme's case.
-pub fn verify(scheme: &Md5SignScheme, body: &Map<String, Value>, key: &str) -> bool {
+/// A missing or non-string field is `Ok(false)`; a body the scheme cannot sign is an
+/// error, not a mismatch. The comparison is constant-time and case-sensitive in the
+/// scheme's case.
+pub fn verify(
+    scheme: &Md5SignScheme,
+    body: &Map<String, Value>,
+    key: &str,
+) -> Result<bool, UnsignableField> {
     let Some(Value::String(given)) = body.get(scheme.field) else {
-        return false;
+        return Ok(false);
     };
-    let expected = sign(scheme, body, key);
-    given.as_bytes().ct_eq(expected.as_bytes()).into()
+    let expected = sign(scheme, body, key)?;
+    Ok(given.as_bytes().ct_eq(expected.as_bytes()).into())
 }
 
 #[cfg(test)]
@@ -96,35 +133,97 @@ mod tests {
         }))
     }
 
+    fn signed_string(body: &Map<String, Value>, key: &str) -> String {
+        string_to_sign(&SCHEME, body, key).expect("signable body")
+    }
+
+    fn signature(scheme: &Md5SignScheme, body: &Map<String, Value>, key: &str) -> String {
+        sign(scheme, body, key).expect("signable body")
+    }
+
+    fn verified(body: &Map<String, Value>, key: &str) -> bool {
+        verify(&SCHEME, body, key).expect("signable body")
+    }
+
     #[test]
     fn protocol_example() {
         let body = example_body();
         assert_eq!(
-            string_to_sign(&SCHEME, &body, "TESTKEY"),
+            signed_string(&body, "TESTKEY"),
             "channel_type=1&coupon_code=1234567890&inst_no=900024&merchant_no=851811130002&shop_no=862010110001&ts=20240101120000&wf_trace_no=T0001&key=TESTKEY"
         );
         assert_eq!(
-            sign(&SCHEME, &body, "TESTKEY"),
+            signature(&SCHEME, &body, "TESTKEY"),
             "78ab35f49453f019e0ac126addf01165"
         );
     }
 
+    /// The two published vectors of the sibling "openpay" platform (PROTOCOL.md).
     #[test]
-    fn non_string_values_as_json_text() {
+    fn sibling_platform_vectors() {
+        let first = object(json!({
+            "mch_no": "MCH_TEST_001",
+            "inst_no": "INST_TEST",
+            "total_amount": "100",
+            "empty": "",
+            "ignored": null,
+            "sign": "ffffffffffffffffffffffffffffffff",
+        }));
+        assert_eq!(
+            signed_string(&first, "TEST_ONLY_KEY_123"),
+            "empty=&inst_no=INST_TEST&mch_no=MCH_TEST_001&total_amount=100&key=TEST_ONLY_KEY_123"
+        );
+        assert_eq!(
+            signature(&SCHEME, &first, "TEST_ONLY_KEY_123"),
+            "182a863b3fdb32adb2991e78f67ab151"
+        );
+        let second = object(json!({"b": "last", "a_": "underscore", "a": "lower", "A": "upper"}));
+        assert_eq!(
+            signed_string(&second, "TEST_ONLY_KEY_123"),
+            "A=upper&a=lower&a_=underscore&b=last&key=TEST_ONLY_KEY_123"
+        );
+        assert_eq!(
+            signature(&SCHEME, &second, "TEST_ONLY_KEY_123"),
+            "e3e0d39008adae0e930fcd521622a6cd"
+        );
+    }
+
+    #[test]
+    fn numbers_and_booleans_as_json_text() {
         let body = object(json!({
             "channel_type": 1,
             "ok": true,
-            "list": [1, "a"],
-            "obj": {"b": 2, "a": "x"},
             "empty": "",
             "amount": 12.5,
         }));
-        // serde_json keeps object keys sorted unless `preserve_order` is on.
-        let nested = json!({"b": 2, "a": "x"}).to_string();
         assert_eq!(
-            string_to_sign(&SCHEME, &body, "K"),
-            format!("amount=12.5&channel_type=1&empty=&list=[1,\"a\"]&obj={nested}&ok=true&key=K")
+            signed_string(&body, "K"),
+            "amount=12.5&channel_type=1&empty=&ok=true&key=K"
         );
+    }
+
+    #[test]
+    fn arrays_and_objects_are_refused_by_name() {
+        let list = object(json!({"a": "x", "goods": [1, "a"]}));
+        let error = sign(&SCHEME, &list, "K").err();
+        assert_eq!(
+            error,
+            Some(UnsignableField {
+                field: "goods".into(),
+                kind: "an array"
+            })
+        );
+        let nested = object(json!({"detail": {"b": 2}, "sign": "x"}));
+        let error = verify(&SCHEME, &nested, "K").err();
+        assert_eq!(error.as_ref().map(|e| e.kind), Some("an object"));
+        let text = error.map(|e| e.to_string()).unwrap_or_default();
+        assert!(
+            text.contains("`detail`") && text.contains("object"),
+            "{text}"
+        );
+        // The signature field itself is never signed, whatever it holds.
+        let odd_sign = object(json!({"a": "x", "sign": ["y"]}));
+        assert_eq!(verify(&SCHEME, &odd_sign, "K"), Ok(false));
     }
 
     #[test]
@@ -139,8 +238,11 @@ mod tests {
             ..SCHEME
         };
         let body = object(json!({"a": null, "b": "", "c": "x"}));
-        assert_eq!(string_to_sign(&scheme, &body, "S"), "a:null|c:xS");
-        let signature = sign(&scheme, &body, "S");
+        assert_eq!(
+            string_to_sign(&scheme, &body, "S").as_deref(),
+            Ok("a:null|c:xS")
+        );
+        let signature = signature(&scheme, &body, "S");
         assert_eq!(signature, signature.to_uppercase());
         assert_eq!(signature.len(), 32);
     }
@@ -148,19 +250,16 @@ mod tests {
     #[test]
     fn verify_checks_field_and_case() {
         let mut body = example_body();
-        assert!(!verify(&SCHEME, &body, "TESTKEY"), "wrong value");
+        assert!(!verified(&body, "TESTKEY"), "wrong value");
         body.insert("sign".into(), json!("78ab35f49453f019e0ac126addf01165"));
-        assert!(verify(&SCHEME, &body, "TESTKEY"));
-        assert!(!verify(&SCHEME, &body, "OTHER"));
+        assert!(verified(&body, "TESTKEY"));
+        assert!(!verified(&body, "OTHER"));
         body.insert("sign".into(), json!("78AB35F49453F019E0AC126ADDF01165"));
-        assert!(
-            !verify(&SCHEME, &body, "TESTKEY"),
-            "case is part of the scheme"
-        );
+        assert!(!verified(&body, "TESTKEY"), "case is part of the scheme");
         body.remove("sign");
-        assert!(!verify(&SCHEME, &body, "TESTKEY"), "missing sign");
+        assert!(!verified(&body, "TESTKEY"), "missing sign");
         body.insert("sign".into(), json!(12));
-        assert!(!verify(&SCHEME, &body, "TESTKEY"), "non-string sign");
+        assert!(!verified(&body, "TESTKEY"), "non-string sign");
     }
 
     fn leaf() -> impl Strategy<Value = Value> {
@@ -172,7 +271,7 @@ mod tests {
         ]
     }
 
-    fn value() -> impl Strategy<Value = Value> {
+    fn nested() -> impl Strategy<Value = Value> {
         leaf().prop_recursive(2, 8, 3, |inner| {
             prop_oneof![
                 prop::collection::vec(inner.clone(), 0..3).prop_map(Value::Array),
@@ -183,16 +282,35 @@ mod tests {
     }
 
     fn body() -> impl Strategy<Value = Map<String, Value>> {
-        prop::collection::btree_map("[a-zA-Z_]{1,8}", value(), 0..8)
+        prop::collection::btree_map("[a-zA-Z_]{1,8}", leaf(), 0..8)
             .prop_map(|m| m.into_iter().collect())
     }
 
     proptest! {
         #[test]
         fn sign_then_verify_round_trips(mut body in body(), key in "[ -~]{0,16}") {
-            let signature = sign(&SCHEME, &body, &key);
+            let signature = signature(&SCHEME, &body, &key);
             body.insert("sign".into(), Value::String(signature));
-            prop_assert!(verify(&SCHEME, &body, &key));
+            prop_assert!(verified(&body, &key));
+        }
+
+        #[test]
+        fn any_array_or_object_is_refused(
+            mut body in body(),
+            key in "[ -~]{0,16}",
+            field in "[a-zA-Z_]{1,8}",
+            value in nested(),
+        ) {
+            prop_assume!(field != "sign");
+            let container = value.is_array() || value.is_object();
+            body.insert(field.clone(), value);
+            let signed = sign(&SCHEME, &body, &key);
+            prop_assert_eq!(signed.is_err(), container);
+            if let Err(error) = signed {
+                prop_assert_eq!(error.field, field);
+                body.insert("sign".into(), Value::from("0".repeat(32)));
+                prop_assert!(verify(&SCHEME, &body, &key).is_err());
+            }
         }
 
         #[test]
@@ -202,14 +320,14 @@ mod tests {
             index in any::<prop::sample::Index>(),
             replacement in any::<u8>(),
         ) {
-            let signature = sign(&SCHEME, &body, &key);
+            let signature = signature(&SCHEME, &body, &key);
             let mut bytes = signature.into_bytes();
             let at = index.index(bytes.len());
             prop_assume!(bytes[at] != replacement);
             bytes[at] = replacement;
             let tampered = String::from_utf8_lossy(&bytes).into_owned();
             body.insert("sign".into(), Value::String(tampered));
-            prop_assert!(!verify(&SCHEME, &body, &key));
+            prop_assert!(!verified(&body, &key));
         }
 
         #[test]
@@ -220,10 +338,10 @@ mod tests {
             original in "[a-z0-9]{0,8}",
         ) {
             body.insert(field.clone(), Value::String(original.clone()));
-            let signature = sign(&SCHEME, &body, &key);
+            let signature = signature(&SCHEME, &body, &key);
             body.insert("sign".into(), Value::String(signature));
             body.insert(field, Value::String(format!("{original}x")));
-            prop_assert!(!verify(&SCHEME, &body, &key));
+            prop_assert!(!verified(&body, &key));
         }
     }
 }

@@ -61,6 +61,10 @@ impl Transport {
         // The per-attempt limit is enforced around send and body read together, so the
         // reqwest client only gets the connect timeout.
         let http = reqwest::Client::builder()
+            // Every request carries credentials (signature, client id, app-token, tenant
+            // domain); a followed redirect would hand them, and on 307 the body, to
+            // whichever host the answer names. `send` turns a 3xx into an error.
+            .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(config.connect_timeout)
             .user_agent(config.user_agent.clone())
             .build()
@@ -92,6 +96,14 @@ impl Transport {
                 .await
                 .map_err(|e| transport_error(call, self.config.timeout, e))?;
             let status = response.status().as_u16();
+            if response.status().is_redirection() {
+                return Err(Error::Redirect {
+                    service: call.service,
+                    operation: call.operation,
+                    status,
+                    location_host: location_host(&response),
+                });
+            }
             let too_large = || Error::TooLarge {
                 service: call.service,
                 operation: call.operation,
@@ -191,6 +203,24 @@ fn error_text(error: reqwest::Error) -> String {
         source = cause.source();
     }
     text
+}
+
+/// The host (and explicit port) a redirect points at, resolved against the request URL.
+/// Only the host: the rest of the target can repeat the query, which may hold
+/// `app_signature`.
+fn location_host(response: &reqwest::Response) -> Option<String> {
+    let location = response
+        .headers()
+        .get(reqwest::header::LOCATION)?
+        .to_str()
+        .ok()?;
+    let target = response.url().join(location).ok()?;
+    // `Host`'s Display keeps the brackets of an IPv6 address, so a port stays readable.
+    let host = target.host()?.to_string();
+    Some(match target.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host,
+    })
 }
 
 fn transport_error(call: &CallInfo, timeout: Duration, error: reqwest::Error) -> Error {

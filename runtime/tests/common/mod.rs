@@ -190,6 +190,7 @@ pub const SB_OK: EndpointDescriptor = sb_endpoint("write_off", "/sb/ok");
 pub const SB_FAIL: EndpointDescriptor = sb_endpoint("write_off_fail", "/sb/fail");
 pub const SB_UNSIGNED: EndpointDescriptor = sb_endpoint("unsigned", "/sb/unsigned");
 pub const SB_BAD_SIGN: EndpointDescriptor = sb_endpoint("bad_sign", "/sb/bad-sign");
+pub const SB_NESTED: EndpointDescriptor = sb_endpoint("nested", "/sb/nested");
 
 pub static SHOUBEI: ServiceDescriptor = ServiceDescriptor {
     name: "shoubei",
@@ -508,7 +509,7 @@ fn check_gateway_headers(method: &Method, uri: &Uri, headers: &HeaderMap) -> Opt
 }
 
 fn signed(mut body: Map<String, Value>) -> Response {
-    let sign = sb_signing::sign(&MD5, &body, SB_KEY);
+    let sign = sb_signing::sign(&MD5, &body, SB_KEY).expect("the fixture bodies are signable");
     body.insert("sign".into(), Value::String(sign));
     json_response(200, Value::Object(body))
 }
@@ -528,7 +529,7 @@ fn shoubei(seen: &Seen, path: &str, body: &[u8]) -> Response {
             Map::new()
         }
     };
-    if !sb_signing::verify(&MD5, &request, SB_KEY) {
+    if sb_signing::verify(&MD5, &request, SB_KEY) != Ok(true) {
         seen.problem(format!("{path}: request sign invalid"));
     }
     let success = object(json!({
@@ -546,6 +547,13 @@ fn shoubei(seen: &Seen, path: &str, body: &[u8]) -> Response {
             "result_code": "FAIL",
         }))),
         "/sb/unsigned" => json_response(200, Value::Object(success)),
+        "/sb/nested" => {
+            // No agreed signature exists for a list, so any `sign` here is a guess.
+            let mut body = success;
+            body.insert("goods".into(), json!([{"sku": "A1"}]));
+            body.insert("sign".into(), json!("00000000000000000000000000000000"));
+            json_response(200, Value::Object(body))
+        }
         "/sb/bad-sign" => {
             let mut body = success;
             body.insert("sign".into(), json!("00000000000000000000000000000000"));

@@ -46,7 +46,14 @@ pub(crate) fn handle(
         Err(body) => (body, false),
     };
     body.remove(signer.field());
-    let sign = signer.sign(&body, &credentials.shoubei_key);
+    let sign = match signer.sign(&body, &credentials.shoubei_key) {
+        Ok(sign) => sign,
+        // Only a spec whose answer holds a list or object gets here; an invented
+        // signature would teach clients a scheme the vendor never stated.
+        Err(e) => {
+            return Reply::sandbox_error(500, format!("the answer cannot be signed: {e}"));
+        }
+    };
     body.insert(signer.field().to_owned(), Value::from(sign));
     let mut reply = Reply::json(200, Value::Object(body));
     reply.success = success;
@@ -58,8 +65,9 @@ pub(crate) fn spoil_sign(signer: &Md5Signer, reply: &mut Reply) {
     if let crate::reply::ReplyBody::Json(Value::Object(body)) = &mut reply.body {
         let mut unsigned = body.clone();
         unsigned.remove(signer.field());
-        let wrong = signer.sign(&unsigned, "not-the-institution-key");
-        body.insert(signer.field().to_owned(), Value::from(wrong));
+        if let Ok(wrong) = signer.sign(&unsigned, "not-the-institution-key") {
+            body.insert(signer.field().to_owned(), Value::from(wrong));
+        }
     }
 }
 
@@ -82,16 +90,19 @@ fn process(
         |e: validate::Invalid| failure(service, &BusinessError::invalid_parameter(e.to_string()));
     let body = validate::parse_object(&request.body).map_err(invalid)?;
 
-    let signed = body.get(signer.field()).is_some_and(Value::is_string)
-        && signer.verify(&body, &credentials.shoubei_key);
-    if !signed {
+    let problem = match signer.verify(&body, &credentials.shoubei_key) {
+        Ok(true) => None,
+        Ok(false) => Some(format!("`{}` does not match the body", signer.field())),
+        Err(unsignable) => Some(format!("the body cannot be signed: {unsignable}")),
+    };
+    if let Some(detail) = problem {
         return Err(failure(
             service,
             &BusinessError {
                 name: "signature_invalid",
                 fallback_code: "FAIL",
                 fallback_description: "签名错误",
-                detail: Some(format!("`{}` does not match the body", signer.field())),
+                detail: Some(detail),
             },
         ));
     }

@@ -230,7 +230,8 @@ pub fn shoubei_signed(body: Value, key: &str) -> Value {
     let Value::Object(mut map) = body else {
         panic!("object body")
     };
-    let sign = retail_apis_runtime::shoubei::signing::sign(&SHOUBEI_SCHEME, &map, key);
+    let sign = retail_apis_runtime::shoubei::signing::sign(&SHOUBEI_SCHEME, &map, key)
+        .expect("a signable fixture body");
     map.insert("sign".to_owned(), Value::from(sign));
     Value::Object(map)
 }
@@ -239,7 +240,7 @@ pub fn shoubei_verifies(body: &Value, key: &str) -> bool {
     let Some(map) = body.as_object() else {
         return false;
     };
-    retail_apis_runtime::shoubei::signing::verify(&SHOUBEI_SCHEME, map, key)
+    retail_apis_runtime::shoubei::signing::verify(&SHOUBEI_SCHEME, map, key) == Ok(true)
 }
 
 pub async fn post_json(base: &str, path: &str, body: &Value) -> (u16, Value) {
