@@ -243,6 +243,7 @@ pub mod endpoints {
         path: "/jdy/v2/ls/mall_pre_write_off_cancel",
         idempotency_key: Some("src_bill_id"),
         idempotency_evidence: Some("000_02ae261432214172.txt"),
+        safe: false,
     };
 
     /// `POST /jdy/v2/ls/mall_recharge`: 会员充值
@@ -253,6 +254,7 @@ pub mod endpoints {
         path: "/jdy/v2/ls/mall_recharge",
         idempotency_key: Some("src_bill_id"),
         idempotency_evidence: None,
+        safe: false,
     };
 
     /// `POST /jdy/v2/ls/refundSave`: 零售退款保存
@@ -263,6 +265,7 @@ pub mod endpoints {
         path: "/jdy/v2/ls/refundSave",
         idempotency_key: Some("refund_no"),
         idempotency_evidence: None,
+        safe: false,
     };
 }
 

@@ -90,6 +90,7 @@ pub mod endpoints {
         path: "/openpay/coupon/wf",
         idempotency_key: None,
         idempotency_evidence: None,
+        safe: false,
     };
 }
 

@@ -35,6 +35,7 @@ const RECORDS: EndpointDescriptor = EndpointDescriptor {
     path: "/jdy/v2/ls/recharge_record",
     idempotency_key: None,
     idempotency_evidence: None,
+    safe: true,
 };
 
 /// Starts a sandbox serving the embedded specs plus the GET endpoint above.

@@ -237,6 +237,10 @@ pub struct Endpoint {
     /// Where the vendor says repeats of the key are ignored; `Some` means the client may
     /// repeat the call after a failure that may have been applied.
     pub idempotency_evidence: Option<Evidence>,
+    /// The operation only reads (a query): the client may repeat it after any transient
+    /// failure, and its failures never leave an unknown outcome. Every other endpoint is
+    /// treated as a write.
+    pub safe: bool,
     /// Name of the request struct in [`Service::types`] (`MallRechargeRequest`).
     pub request: String,
     /// Type of the payload returned on success.

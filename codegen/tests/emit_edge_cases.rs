@@ -164,6 +164,7 @@ fn edge_spec() -> SpecSet {
             path: "/edge/type".to_owned(),
             idempotency_key: None,
             idempotency_evidence: None,
+            safe: true,
             request: "TypeRequest".to_owned(),
             response: TypeExpr::List(Box::new(TypeExpr::Named("Item".to_owned()))),
             examples: Vec::new(),

@@ -547,3 +547,17 @@ fn error_processed_values() {
     let e = expect(&d, DiagnosticKind::InvalidValue, "svc/service.yaml", 19, 53);
     assert!(e.message.contains("never or maybe"), "{}", e.message);
 }
+
+#[test]
+fn safe_marks_a_read_only_endpoint() {
+    let set = load_sources(&ping_with_key("safe: true\n")).unwrap_or_else(|d| panic!("{d}"));
+    let ping = set.service("svc").unwrap().endpoint("ping").unwrap();
+    assert!(ping.safe);
+    assert_eq!(ping.idempotency_key, None);
+    // Absent: a write.
+    let set = load_sources(&sources_with("minimal")).unwrap_or_else(|d| panic!("{d}"));
+    assert!(!set.service("svc").unwrap().endpoint("ping").unwrap().safe);
+
+    let d = load_sources(&ping_with_key("safe: yes\n")).expect_err("not a boolean");
+    expect(&d, DiagnosticKind::WrongShape, PING, 5, 7);
+}

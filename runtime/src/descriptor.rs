@@ -41,6 +41,9 @@ pub struct EndpointDescriptor {
     /// are ignored. `Some` lets the client repeat the call after an answer that leaves
     /// open whether it was applied (timeouts, 5xx, retryable codes).
     pub idempotency_evidence: Option<&'static str>,
+    /// The operation only reads (a query). The client repeats it after any transient
+    /// failure and never reports its outcome as unknown; every other endpoint is a write.
+    pub safe: bool,
 }
 
 /// A status code value.

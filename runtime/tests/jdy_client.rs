@@ -586,3 +586,23 @@ async fn a_success_whose_data_does_not_fit_the_type_is_an_unknown_outcome() {
     );
     assert_eq!(seen.hits("/jdy/ok"), 1);
 }
+
+#[tokio::test]
+async fn a_safe_endpoint_is_retried_and_never_an_unknown_outcome() {
+    let (client, seen) = client().await;
+    let value = client.call_value(&SAFE_UNAVAILABLE_ONCE, json!({})).await;
+    assert_eq!(value.ok(), Some(json!({"attempt": 2})));
+    assert_eq!(seen.hits("/jdy/503-once"), 2);
+
+    // When the retries run out, a query that failed changed nothing: the plain error.
+    let error = client
+        .call_value(&SAFE_UNAVAILABLE, json!({}))
+        .await
+        .expect_err("503");
+    assert_eq!(seen.hits("/jdy/503"), 3);
+    assert!(!error.outcome_unknown(), "{error:?}");
+    assert!(
+        matches!(error, Error::HttpStatus { status: 503, .. }),
+        "{error:?}"
+    );
+}

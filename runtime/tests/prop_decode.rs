@@ -113,6 +113,7 @@ const JDY_OP: EndpointDescriptor = EndpointDescriptor {
     path: "/jdy/op",
     idempotency_key: Some("bill_no"),
     idempotency_evidence: None,
+    safe: false,
 };
 
 const JDY_QUERY: EndpointDescriptor = EndpointDescriptor {
@@ -122,6 +123,7 @@ const JDY_QUERY: EndpointDescriptor = EndpointDescriptor {
     path: "/jdy/query",
     idempotency_key: None,
     idempotency_evidence: None,
+    safe: true,
 };
 
 /// Shaped like spec/jdy: `{errcode, description, data}`.
@@ -158,6 +160,7 @@ const SB_OP: EndpointDescriptor = EndpointDescriptor {
     path: "/openpay/op",
     idempotency_key: None,
     idempotency_evidence: None,
+    safe: false,
 };
 
 /// Shaped like spec/shoubei: a flat, signed body with `return_code` and `result_code`.

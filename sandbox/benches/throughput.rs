@@ -123,6 +123,7 @@ fn descriptor(service: &Service) -> &'static ServiceDescriptor {
             path: leak(&e.path),
             idempotency_key: e.idempotency_key.as_deref().map(leak),
             idempotency_evidence: e.idempotency_evidence.as_ref().map(|ev| leak(&ev.page)),
+            safe: e.safe,
         })
         .collect();
     Box::leak(Box::new(ServiceDescriptor {

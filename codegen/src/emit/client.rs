@@ -246,6 +246,7 @@ fn descriptors(service: &Service) -> Result<TokenStream, EmitError> {
         let m = method(ep.method);
         let key = opt_str(ep.idempotency_key.as_deref());
         let evidence = opt_str(ep.idempotency_evidence.as_ref().map(|e| e.page.as_str()));
+        let safe = ep.safe;
         let doc = Doc::prose(&format!(
             "{}: {}",
             code(&format!("{} {}", method_name(ep.method), ep.path)),
@@ -261,6 +262,7 @@ fn descriptors(service: &Service) -> Result<TokenStream, EmitError> {
                 path: #path,
                 idempotency_key: #key,
                 idempotency_evidence: #evidence,
+                safe: #safe,
             };
         });
         endpoint_refs.push(quote!(endpoints::#cname));
@@ -504,11 +506,18 @@ fn endpoint_method(ep: &Endpoint) -> Result<TokenStream, EmitError> {
 }
 
 /// What the client repeats on its own, and what the caller does when the outcome of the
-/// call is unknown. Every endpoint is treated as a write.
+/// call is unknown. Every endpoint not marked safe is treated as a write.
 fn retry_doc(doc: &mut Doc, ep: &Endpoint) {
     const UNKNOWN: &str = "If the call fails with an error whose \
         [`outcome_unknown()`](rt::Error::outcome_unknown) is true, the request may have been \
         applied:";
+    if ep.safe {
+        doc.paragraph(
+            "Safe (read-only): the client repeats it after any transient failure, and its \
+             failures never leave an unknown outcome.",
+        );
+        return;
+    }
     match (&ep.idempotency_key, &ep.idempotency_evidence) {
         (Some(key), Some(evidence)) => {
             let key = code(key);

@@ -19,6 +19,7 @@ const ENDPOINT_KEYS: &[&str] = &[
     "method",
     "path",
     "idempotency_key",
+    "safe",
     "request",
     "response",
     "types",
@@ -89,6 +90,7 @@ pub(crate) fn parse_endpoint(
     let request_name = request.as_ref().map(|r| r.name.clone());
 
     let (idempotency_key, idempotency_evidence) = parse_idempotency_key(cx, &obj);
+    let safe = cx.bool_or(&obj, "safe", false);
     if let (Some(key), Some(req)) = (&idempotency_key, &request) {
         check_idempotency_key(cx, key, req);
     }
@@ -155,6 +157,7 @@ pub(crate) fn parse_endpoint(
         path: path?,
         idempotency_key: idempotency_key.map(|s| s.text),
         idempotency_evidence,
+        safe,
         request: request_name?,
         response: response?,
         examples,

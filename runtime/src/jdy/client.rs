@@ -147,10 +147,11 @@ impl JdyClient {
         CallInfo {
             service: self.inner.service.name,
             operation: endpoint.operation,
-            // Every spec endpoint is treated as a write; only a vendor statement that
-            // repeats are ignored makes a repeat after a possible effect safe.
-            idempotent: endpoint.idempotency_evidence.is_some(),
-            write: true,
+            // Endpoints are writes unless the spec marks them safe; only a vendor
+            // statement that repeats are ignored makes a repeat of a write safe after it
+            // may have taken effect.
+            idempotent: endpoint.safe || endpoint.idempotency_evidence.is_some(),
+            write: !endpoint.safe,
             key: endpoint.idempotency_key,
         }
     }

@@ -98,6 +98,7 @@ const fn jdy_endpoint(
         path,
         idempotency_key: if idempotent { Some("bill_no") } else { None },
         idempotency_evidence: if idempotent { Some("page.txt") } else { None },
+        safe: false,
     }
 }
 
@@ -146,7 +147,17 @@ pub const HUGE: EndpointDescriptor = jdy_endpoint("huge", "/jdy/huge", false);
 pub const NOT_FOUND: EndpointDescriptor = jdy_endpoint("not_found", "/jdy/404", false);
 pub const QUERY: EndpointDescriptor = EndpointDescriptor {
     method: HttpMethod::Get,
+    safe: true,
     ..jdy_endpoint("query", "/jdy/query", true)
+};
+/// Read-only endpoints: repeated after any transient failure, never an unknown outcome.
+pub const SAFE_UNAVAILABLE: EndpointDescriptor = EndpointDescriptor {
+    safe: true,
+    ..jdy_endpoint("safe_unavailable", "/jdy/503", false)
+};
+pub const SAFE_UNAVAILABLE_ONCE: EndpointDescriptor = EndpointDescriptor {
+    safe: true,
+    ..jdy_endpoint("safe_unavailable_once", "/jdy/503-once", false)
 };
 
 pub static JDY: ServiceDescriptor = ServiceDescriptor {
@@ -183,6 +194,7 @@ const fn sb_endpoint(operation: &'static str, path: &'static str) -> EndpointDes
         path,
         idempotency_key: None,
         idempotency_evidence: None,
+        safe: false,
     }
 }
 

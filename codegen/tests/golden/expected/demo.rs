@@ -67,6 +67,7 @@ pub mod endpoints {
         path: "/demo/order",
         idempotency_key: Some("order_no"),
         idempotency_evidence: Some("demo.txt"),
+        safe: false,
     };
 }
 
