@@ -154,7 +154,8 @@ pub enum Error {
     /// 5xx or unreadable answer, or a code the spec marks `processed: maybe`. Repeating it
     /// blindly could apply it twice, so the client did not; the caller should query the
     /// state of the operation and repeat it only if it was not applied, with the same
-    /// `key` value.
+    /// `key` value. The message repeats the cause's, because most callers print only the
+    /// outermost error; [`source`](std::error::Error::source) gives the cause itself.
     #[error(
         "{service}.{operation}: outcome unknown, the request may have been applied; query its \
          state, then retry with the same {} (cause: {cause})",

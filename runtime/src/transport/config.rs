@@ -8,8 +8,9 @@ use std::time::Duration;
 /// transient failure that provably had no effect (a connection never established,
 /// HTTP 429, a `retryable` code the spec marks `processed: never`), on any endpoint; or
 /// after any transient failure (a timeout, 5xx, a `retryable` code) on endpoints whose
-/// idempotency key has vendor evidence. A write that may have been applied but got no
-/// usable answer fails with [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown).
+/// idempotency key has vendor evidence, and on `safe` (read-only) endpoints. A write that
+/// may have been applied but got no usable answer fails with
+/// [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown).
 #[derive(Clone, Debug)]
 pub struct TransportConfig {
     /// Limit for establishing a connection (TCP and TLS).
