@@ -27,6 +27,8 @@
 
 mod amount;
 pub mod config;
+mod connections;
+mod content_type;
 mod control;
 mod envelope;
 mod error;
