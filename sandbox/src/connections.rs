@@ -22,6 +22,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{watch, OwnedSemaphorePermit, Semaphore};
 
 use crate::config::SandboxConfig;
+use crate::memory::BurstTracker;
 
 /// How long the loop pauses after an accept error that is not about one connection
 /// (such as running out of file descriptors), so that it does not spin.
@@ -35,6 +36,7 @@ pub(crate) struct ConnectionSlots {
     /// Connections being served. Not derived from the permits, because the accept loop
     /// holds one while it waits for the next connection.
     open: Arc<AtomicUsize>,
+    bursts: Arc<BurstTracker>,
 }
 
 impl ConnectionSlots {
@@ -48,6 +50,7 @@ impl ConnectionSlots {
             permits: Arc::new(Semaphore::new(limit as usize)),
             limit,
             open: Arc::new(AtomicUsize::new(0)),
+            bursts: Arc::default(),
         }
     }
 
@@ -58,23 +61,27 @@ impl ConnectionSlots {
 
     /// Marks a connection open until the returned slot is dropped.
     fn occupy(&self, permit: OwnedSemaphorePermit) -> Slot {
-        self.open.fetch_add(1, Ordering::Relaxed);
+        let open = self.open.fetch_add(1, Ordering::Relaxed) + 1;
+        self.bursts.opened(open);
         Slot {
-            _permit: permit,
-            open: Arc::clone(&self.open),
+            permit: Some(permit),
+            slots: self.clone(),
         }
     }
 }
 
 /// One served connection's share of [`ConnectionSlots`], given back on drop.
 struct Slot {
-    _permit: OwnedSemaphorePermit,
-    open: Arc<AtomicUsize>,
+    permit: Option<OwnedSemaphorePermit>,
+    slots: ConnectionSlots,
 }
 
 impl Drop for Slot {
     fn drop(&mut self) {
-        self.open.fetch_sub(1, Ordering::Relaxed);
+        let open = self.slots.open.fetch_sub(1, Ordering::Relaxed) - 1;
+        self.slots.bursts.closed(open);
+        // Last, so that a shutdown waiting for every permit sees the memory released.
+        drop(self.permit.take());
     }
 }
 

@@ -35,6 +35,7 @@ mod error;
 mod faults;
 mod incoming;
 mod jdy;
+mod memory;
 mod reply;
 mod routes;
 mod server;
