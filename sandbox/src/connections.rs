@@ -24,6 +24,11 @@ use tokio::sync::{watch, OwnedSemaphorePermit, Semaphore};
 use crate::config::SandboxConfig;
 use crate::memory::BurstTracker;
 
+/// Most bytes of a request head (request line and headers) a connection buffers; a
+/// larger head is answered HTTP 431. With the connection limit, this bounds the memory
+/// stalled clients can pin (hyper's default is about 400 KiB per connection).
+const MAX_HEAD_BYTES: usize = 64 * 1024;
+
 /// How long the loop pauses after an accept error that is not about one connection
 /// (such as running out of file descriptors), so that it does not spin.
 const ACCEPT_ERROR_PAUSE: Duration = Duration::from_millis(500);
@@ -147,7 +152,8 @@ async fn serve_connection(
     // start of every request, so it also closes idle keep-alive connections.
     builder
         .timer(TokioTimer::new())
-        .header_read_timeout(header_read_timeout);
+        .header_read_timeout(header_read_timeout)
+        .max_buf_size(MAX_HEAD_BYTES);
     let connection =
         builder.serve_connection(TokioIo::new(stream), TowerToHyperService::new(router));
     tokio::pin!(connection);

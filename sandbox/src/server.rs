@@ -83,7 +83,8 @@ impl Sandbox {
             .with_state(Arc::clone(&self.shared))
     }
 
-    /// Binds `addr` (`127.0.0.1:0` picks a free port) and serves in a background task.
+    /// Binds `addr` (`127.0.0.1:0` picks a free port) and serves HTTP/1.1 in a background
+    /// task, within the config's header and body read timeouts and connection limit.
     pub async fn start(self, addr: SocketAddr) -> Result<SandboxHandle, SandboxError> {
         let listener = tokio::net::TcpListener::bind(addr)
             .await

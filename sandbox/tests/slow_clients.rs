@@ -214,3 +214,30 @@ async fn shutdown_does_not_wait_for_a_stalled_client_beyond_the_timeout() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn an_oversized_request_head_is_refused_431() {
+    let sandbox = start(SandboxConfig::default()).await;
+    let mut stream = connect(sandbox.local_addr()).await;
+    // 256 KiB of headers: a stalled client must not make the sandbox buffer that much.
+    let mut request = String::from("GET /nowhere HTTP/1.1\r\nHost: sandbox\r\n");
+    for i in 0..64 {
+        request.push_str(&format!("X-Filler-{i}: {}\r\n", "a".repeat(4096)));
+    }
+    request.push_str("\r\n");
+    // The sandbox may close before reading everything; only its answer matters.
+    let _ = stream.write_all(request.as_bytes()).await;
+    let answer = within(
+        "an answer to the oversized head",
+        read_to_close(&mut stream),
+    )
+    .await;
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 431"), "{answer}");
+    wait_for_open(&sandbox, 0).await;
+
+    // A head of ordinary size is still served.
+    let mut stream = connect(sandbox.local_addr()).await;
+    let answer = within("an ordinary answer", one_request(&mut stream)).await;
+    assert!(answer.starts_with("HTTP/1.1 404"), "{answer}");
+}
