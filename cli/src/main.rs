@@ -60,6 +60,10 @@ enum Command {
         #[arg(long, value_name = "SECS", value_parser = seconds,
               default_value_t = retail_apis_sandbox::config::DEFAULT_BODY_READ_TIMEOUT.as_secs_f64())]
         body_read_timeout: f64,
+        /// Seconds an answer may wait for the client to read it before the connection closes.
+        #[arg(long, value_name = "SECS", value_parser = seconds,
+              default_value_t = retail_apis_sandbox::config::DEFAULT_WRITE_TIMEOUT.as_secs_f64())]
+        write_timeout: f64,
         /// Most connections served at once; more wait until one closes.
         #[arg(long, value_name = "N",
               value_parser = clap::value_parser!(u32).range(1..),
@@ -94,11 +98,13 @@ fn main() -> ExitCode {
             spec,
             header_read_timeout,
             body_read_timeout,
+            write_timeout,
             max_connections,
         } => {
             let config = retail_apis_sandbox::SandboxConfig {
                 header_read_timeout: Duration::from_secs_f64(header_read_timeout),
                 body_read_timeout: Duration::from_secs_f64(body_read_timeout),
+                write_timeout: Duration::from_secs_f64(write_timeout),
                 max_connections: max_connections as usize,
                 ..retail_apis_sandbox::SandboxConfig::default()
             };

@@ -26,6 +26,8 @@ pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
 pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default [`SandboxConfig::body_read_timeout`]: 30 s, ample for a 1 MiB body.
 pub const DEFAULT_BODY_READ_TIMEOUT: Duration = Duration::from_secs(30);
+/// Default [`SandboxConfig::write_timeout`]: 30 s.
+pub const DEFAULT_WRITE_TIMEOUT: Duration = Duration::from_secs(30);
 /// Default [`SandboxConfig::max_connections`].
 pub const DEFAULT_MAX_CONNECTIONS: usize = 1024;
 
@@ -134,6 +136,9 @@ pub struct SandboxConfig {
     /// How long a client has, once the headers arrived, to send the whole body. A late body
     /// is answered HTTP 408 and the connection closed.
     pub body_read_timeout: Duration,
+    /// How long writing an answer may make no progress because the client does not read
+    /// it; the connection is then closed.
+    pub write_timeout: Duration,
     /// Most connections served at once. Further connections wait in the listen backlog
     /// and are accepted as served ones close; 0 counts as 1.
     pub max_connections: usize,
@@ -150,6 +155,7 @@ impl Default for SandboxConfig {
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
             body_read_timeout: DEFAULT_BODY_READ_TIMEOUT,
+            write_timeout: DEFAULT_WRITE_TIMEOUT,
             max_connections: DEFAULT_MAX_CONNECTIONS,
         }
     }

@@ -18,11 +18,12 @@ use axum::Router;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpListener;
 use tokio::sync::{watch, OwnedSemaphorePermit, Semaphore};
 
 use crate::config::SandboxConfig;
 use crate::memory::BurstTracker;
+use crate::write_deadline::WriteDeadline;
 
 /// Most bytes of a request head (request line and headers) a connection buffers; a
 /// larger head is answered HTTP 431. With the connection limit, this bounds the memory
@@ -32,6 +33,24 @@ const MAX_HEAD_BYTES: usize = 64 * 1024;
 /// How long the loop pauses after an accept error that is not about one connection
 /// (such as running out of file descriptors), so that it does not spin.
 const ACCEPT_ERROR_PAUSE: Duration = Duration::from_millis(500);
+
+/// The per-connection timeouts of [`SandboxConfig`].
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Timeouts {
+    /// [`SandboxConfig::header_read_timeout`].
+    pub header_read: Duration,
+    /// [`SandboxConfig::write_timeout`].
+    pub write: Duration,
+}
+
+impl Timeouts {
+    pub fn new(config: &SandboxConfig) -> Timeouts {
+        Timeouts {
+            header_read: config.header_read_timeout,
+            write: config.write_timeout,
+        }
+    }
+}
 
 /// The live connections of a server: each one holds a permit until it is closed.
 #[derive(Clone, Debug)]
@@ -96,7 +115,7 @@ pub(crate) async fn serve(
     listener: TcpListener,
     router: Router,
     slots: ConnectionSlots,
-    header_read_timeout: Duration,
+    timeouts: Timeouts,
     mut stop: watch::Receiver<()>,
 ) {
     loop {
@@ -126,9 +145,9 @@ pub(crate) async fn serve(
             _ = stop.changed() => break,
         };
         tokio::spawn(serve_connection(
-            stream,
+            WriteDeadline::new(stream, timeouts.write),
             router.clone(),
-            header_read_timeout,
+            timeouts.header_read,
             stop.clone(),
             slots.occupy(permit),
         ));
@@ -141,7 +160,7 @@ pub(crate) async fn serve(
 
 /// Serves one connection over HTTP/1.1. `slot` is freed when this returns.
 async fn serve_connection(
-    stream: TcpStream,
+    stream: WriteDeadline,
     router: Router,
     header_read_timeout: Duration,
     mut stop: watch::Receiver<()>,

@@ -45,6 +45,7 @@ mod signing;
 mod state;
 mod synth;
 mod validate;
+mod write_deadline;
 
 pub use amount::Amount;
 pub use config::{ExpiredTokenAnswer, SandboxConfig, SandboxCredentials, SeedCoupon};

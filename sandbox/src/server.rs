@@ -15,7 +15,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::config::SandboxConfig;
-use crate::connections::{self, ConnectionSlots};
+use crate::connections::{self, ConnectionSlots, Timeouts};
 use crate::content_type;
 use crate::control::SandboxControl;
 use crate::envelope;
@@ -84,7 +84,7 @@ impl Sandbox {
     }
 
     /// Binds `addr` (`127.0.0.1:0` picks a free port) and serves HTTP/1.1 in a background
-    /// task, within the config's header and body read timeouts and connection limit.
+    /// task, within the config's timeouts and connection limit.
     pub async fn start(self, addr: SocketAddr) -> Result<SandboxHandle, SandboxError> {
         let listener = tokio::net::TcpListener::bind(addr)
             .await
@@ -99,7 +99,7 @@ impl Sandbox {
             listener,
             self.router(),
             slots.clone(),
-            self.shared.config.header_read_timeout,
+            Timeouts::new(&self.shared.config),
             stopped,
         ));
         tracing::info!(%local_addr, "sandbox listening");

@@ -241,3 +241,36 @@ async fn an_oversized_request_head_is_refused_431() {
     let answer = within("an ordinary answer", one_request(&mut stream)).await;
     assert!(answer.starts_with("HTTP/1.1 404"), "{answer}");
 }
+
+#[tokio::test]
+async fn a_client_that_never_reads_its_answers_is_closed_after_the_write_timeout() {
+    let sandbox = start(SandboxConfig {
+        write_timeout: SHORT,
+        ..SandboxConfig::default()
+    })
+    .await;
+    // A small receive buffer, so that the answers fill it quickly.
+    let socket = tokio::net::TcpSocket::new_v4().expect("socket");
+    socket.set_recv_buffer_size(4096).expect("receive buffer");
+    let stream = socket.connect(sandbox.local_addr()).await.expect("connect");
+    let (_reader, mut writer) = stream.into_split();
+    // Each 404 names the 60 KB path, so a few hundred answers exceed every socket buffer.
+    let request = format!(
+        "GET /{} HTTP/1.1\r\nHost: sandbox\r\n\r\n",
+        "a".repeat(60_000)
+    );
+    // The writer blocks once the sandbox stops reading; it ends with the connection.
+    let flood = tokio::spawn(async move {
+        for _ in 0..1_000 {
+            if writer.write_all(request.as_bytes()).await.is_err() {
+                break;
+            }
+        }
+    });
+    wait_for_open(&sandbox, 1).await;
+    wait_for_open(&sandbox, 0).await;
+    flood.abort();
+    within("shutdown", sandbox.shutdown())
+        .await
+        .expect("shutdown");
+}
