@@ -77,7 +77,11 @@ pub fn lint(spec: &Path) -> Result<ExitCode, String> {
 }
 
 /// `retail-apis sandbox`
-pub async fn sandbox(listen: SocketAddr, spec: Option<&Path>) -> Result<ExitCode, String> {
+pub async fn sandbox(
+    listen: SocketAddr,
+    spec: Option<&Path>,
+    config: retail_apis_sandbox::SandboxConfig,
+) -> Result<ExitCode, String> {
     let set = match spec {
         Some(dir) => match load_reporting(dir) {
             Some(set) => set,
@@ -95,7 +99,7 @@ pub async fn sandbox(listen: SocketAddr, spec: Option<&Path>) -> Result<ExitCode
                 .map_err(|d| format!("the embedded specs do not load:\n{d}"))?
         }
     };
-    retail_apis_sandbox::serve(set, retail_apis_sandbox::SandboxConfig::default(), listen)
+    retail_apis_sandbox::serve(set, config, listen)
         .await
         .map_err(|e| format!("sandbox: {e}"))?;
     Ok(ExitCode::SUCCESS)

@@ -6,6 +6,7 @@ mod codegen_cmds;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 
@@ -51,6 +52,23 @@ enum Command {
         /// Serve these specs instead of the ones compiled into this binary.
         #[arg(long)]
         spec: Option<PathBuf>,
+        /// Seconds a client has to send a request's headers (also the idle keep-alive time).
+        #[arg(long, value_name = "SECS", value_parser = seconds,
+              default_value_t = retail_apis_sandbox::config::DEFAULT_HEADER_READ_TIMEOUT.as_secs_f64())]
+        header_read_timeout: f64,
+        /// Seconds a client has to send a request's body once its headers arrived.
+        #[arg(long, value_name = "SECS", value_parser = seconds,
+              default_value_t = retail_apis_sandbox::config::DEFAULT_BODY_READ_TIMEOUT.as_secs_f64())]
+        body_read_timeout: f64,
+        /// Seconds an answer may wait for the client to read it before the connection closes.
+        #[arg(long, value_name = "SECS", value_parser = seconds,
+              default_value_t = retail_apis_sandbox::config::DEFAULT_WRITE_TIMEOUT.as_secs_f64())]
+        write_timeout: f64,
+        /// Most connections served at once; more wait until one closes.
+        #[arg(long, value_name = "N",
+              value_parser = clap::value_parser!(u32).range(1..),
+              default_value_t = retail_apis_sandbox::config::DEFAULT_MAX_CONNECTIONS as u32)]
+        max_connections: u32,
     },
     /// Sign and send one request, print the response as pretty JSON.
     Call {
@@ -75,8 +93,23 @@ fn main() -> ExitCode {
         Command::Generate { spec, out } => codegen_cmds::generate(&spec, &out),
         Command::Check { spec, out } => codegen_cmds::check(&spec, &out),
         Command::Lint { spec } => codegen_cmds::lint(&spec),
-        Command::Sandbox { listen, spec } => {
-            runtime().and_then(|rt| rt.block_on(codegen_cmds::sandbox(listen, spec.as_deref())))
+        Command::Sandbox {
+            listen,
+            spec,
+            header_read_timeout,
+            body_read_timeout,
+            write_timeout,
+            max_connections,
+        } => {
+            let config = retail_apis_sandbox::SandboxConfig {
+                header_read_timeout: Duration::from_secs_f64(header_read_timeout),
+                body_read_timeout: Duration::from_secs_f64(body_read_timeout),
+                write_timeout: Duration::from_secs_f64(write_timeout),
+                max_connections: max_connections as usize,
+                ..retail_apis_sandbox::SandboxConfig::default()
+            };
+            runtime()
+                .and_then(|rt| rt.block_on(codegen_cmds::sandbox(listen, spec.as_deref(), config)))
         }
         Command::Call { target, body } => {
             runtime().and_then(|rt| rt.block_on(call::run(&target, &body)))
@@ -88,6 +121,21 @@ fn main() -> ExitCode {
             eprintln!("error: {message}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// A timeout in seconds: positive, finite, at most a day (a typo such as `1e12` is
+/// refused rather than meaning "never").
+fn seconds(text: &str) -> Result<f64, String> {
+    let value: f64 = text
+        .parse()
+        .map_err(|_| format!("`{text}` is not a number of seconds"))?;
+    if value > 0.0 && value <= 86_400.0 {
+        Ok(value)
+    } else {
+        Err(format!(
+            "`{text}`: give a number of seconds above 0 and at most 86400"
+        ))
     }
 }
 

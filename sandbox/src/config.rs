@@ -22,6 +22,14 @@ pub const SHOUBEI_KEY: &str = "sandbox-shoubei-key";
 
 /// Default request body limit (1 MiB); larger bodies get HTTP 413.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
+/// Default [`SandboxConfig::header_read_timeout`]: 10 s.
+pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default [`SandboxConfig::body_read_timeout`]: 30 s, ample for a 1 MiB body.
+pub const DEFAULT_BODY_READ_TIMEOUT: Duration = Duration::from_secs(30);
+/// Default [`SandboxConfig::write_timeout`]: 30 s.
+pub const DEFAULT_WRITE_TIMEOUT: Duration = Duration::from_secs(30);
+/// Default [`SandboxConfig::max_connections`].
+pub const DEFAULT_MAX_CONNECTIONS: usize = 1024;
 
 /// Credentials the sandbox accepts. These are not secrets: they only open the sandbox.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -121,6 +129,19 @@ pub struct SandboxConfig {
     pub balances: Vec<(String, Amount)>,
     /// Largest accepted request body.
     pub max_body_bytes: usize,
+    /// How long a client has to send a request line and its headers, counted from the
+    /// connection's start or from the previous answer. A connection that misses it is
+    /// closed, so this is also how long an idle keep-alive connection stays open.
+    pub header_read_timeout: Duration,
+    /// How long a client has, once the headers arrived, to send the whole body. A late body
+    /// is answered HTTP 408 and the connection closed.
+    pub body_read_timeout: Duration,
+    /// How long writing an answer may make no progress because the client does not read
+    /// it; the connection is then closed.
+    pub write_timeout: Duration,
+    /// Most connections served at once. Further connections wait in the listen backlog
+    /// and are accepted as served ones close; 0 counts as 1.
+    pub max_connections: usize,
 }
 
 impl Default for SandboxConfig {
@@ -132,6 +153,10 @@ impl Default for SandboxConfig {
             coupons: default_coupons(),
             balances: Vec::new(),
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
+            body_read_timeout: DEFAULT_BODY_READ_TIMEOUT,
+            write_timeout: DEFAULT_WRITE_TIMEOUT,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
         }
     }
 }

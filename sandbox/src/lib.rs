@@ -27,12 +27,15 @@
 
 mod amount;
 pub mod config;
+mod connections;
+mod content_type;
 mod control;
 mod envelope;
 mod error;
 mod faults;
 mod incoming;
 mod jdy;
+mod memory;
 mod reply;
 mod routes;
 mod server;
@@ -42,6 +45,7 @@ mod signing;
 mod state;
 mod synth;
 mod validate;
+mod write_deadline;
 
 pub use amount::Amount;
 pub use config::{ExpiredTokenAnswer, SandboxConfig, SandboxCredentials, SeedCoupon};

@@ -6,15 +6,17 @@ use std::ops::Deref;
 use std::sync::Arc;
 
 use axum::extract::{Request, State};
-use axum::http::Method;
+use axum::http::{header, HeaderValue, Method};
 use axum::response::Response;
 use axum::Router;
 use retail_apis_codegen::model::{Auth, HttpMethod, SpecSet};
 use serde_json::{Map, Value};
-use tokio::sync::oneshot;
+use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::config::SandboxConfig;
+use crate::connections::{self, ConnectionSlots, Timeouts};
+use crate::content_type;
 use crate::control::SandboxControl;
 use crate::envelope;
 use crate::error::SandboxError;
@@ -81,7 +83,8 @@ impl Sandbox {
             .with_state(Arc::clone(&self.shared))
     }
 
-    /// Binds `addr` (`127.0.0.1:0` picks a free port) and serves in a background task.
+    /// Binds `addr` (`127.0.0.1:0` picks a free port) and serves HTTP/1.1 in a background
+    /// task, within the config's timeouts and connection limit.
     pub async fn start(self, addr: SocketAddr) -> Result<SandboxHandle, SandboxError> {
         let listener = tokio::net::TcpListener::bind(addr)
             .await
@@ -89,20 +92,21 @@ impl Sandbox {
         let local_addr = listener
             .local_addr()
             .map_err(|source| SandboxError::Bind { addr, source })?;
-        let (stop, stopped) = oneshot::channel::<()>();
-        let router = self.router();
-        let task = tokio::spawn(async move {
-            axum::serve(listener, router)
-                .with_graceful_shutdown(async {
-                    // A dropped handle also stops the server.
-                    let _ = stopped.await;
-                })
-                .await
-        });
+        // Dropping the sender, by `shutdown` or with the handle, stops the server.
+        let (stop, stopped) = watch::channel(());
+        let slots = ConnectionSlots::new(&self.shared.config);
+        let task = tokio::spawn(connections::serve(
+            listener,
+            self.router(),
+            slots.clone(),
+            Timeouts::new(&self.shared.config),
+            stopped,
+        ));
         tracing::info!(%local_addr, "sandbox listening");
         Ok(SandboxHandle {
             local_addr,
             control: self.control(),
+            slots,
             stop: Some(stop),
             task,
         })
@@ -114,8 +118,9 @@ impl Sandbox {
 pub struct SandboxHandle {
     local_addr: SocketAddr,
     control: SandboxControl,
-    stop: Option<oneshot::Sender<()>>,
-    task: JoinHandle<std::io::Result<()>>,
+    slots: ConnectionSlots,
+    stop: Option<watch::Sender<()>>,
+    task: JoinHandle<()>,
 }
 
 impl std::fmt::Debug for SandboxHandle {
@@ -142,15 +147,17 @@ impl SandboxHandle {
         &self.control
     }
 
+    /// Connections open right now, at most [`SandboxConfig::max_connections`].
+    pub fn open_connections(&self) -> usize {
+        self.slots.open()
+    }
+
     /// Stops accepting connections, lets open requests finish, and waits for the server.
     pub async fn shutdown(mut self) -> Result<(), SandboxError> {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        match (&mut self.task).await {
-            Ok(result) => result.map_err(SandboxError::Serve),
-            Err(join) => Err(SandboxError::Serve(std::io::Error::other(join))),
-        }
+        drop(self.stop.take());
+        (&mut self.task)
+            .await
+            .map_err(|join| SandboxError::Serve(std::io::Error::other(join)))
     }
 }
 
@@ -199,6 +206,14 @@ async fn dispatch(State(shared): State<Arc<Shared>>, request: Request) -> Respon
             return Reply::sandbox_error(404, format!("no endpoint at {path}")).into_response();
         }
     };
+    if let Some(refusal) = shared
+        .specs
+        .services
+        .get(route.target.service())
+        .and_then(|service| content_type::check(service, &parts.headers))
+    {
+        return refusal.into_response();
+    }
     let fault = {
         let mut state = shared.lock();
         *state
@@ -210,12 +225,14 @@ async fn dispatch(State(shared): State<Arc<Shared>>, request: Request) -> Respon
             .get_mut(&route.operation_id)
             .and_then(|queue| queue.pop_front())
     };
-    let body = match axum::body::to_bytes(body, shared.config.max_body_bytes).await {
-        Ok(bytes) => bytes,
-        Err(_) => {
+    let read = axum::body::to_bytes(body, shared.config.max_body_bytes);
+    let body = match tokio::time::timeout(shared.config.body_read_timeout, read).await {
+        Ok(Ok(bytes)) => bytes,
+        Ok(Err(_)) => {
             return Reply::sandbox_error(413, "request body too large or unreadable")
                 .into_response()
         }
+        Err(_) => return body_timeout(),
     };
     let incoming = Incoming {
         method,
@@ -232,6 +249,17 @@ async fn dispatch(State(shared): State<Arc<Shared>>, request: Request) -> Respon
         "request"
     );
     reply.into_response()
+}
+
+/// HTTP 408 for a body that did not arrive in time. The rest of the body may still be
+/// on its way, so the connection cannot carry another request: it is closed.
+fn body_timeout() -> Response {
+    let mut response =
+        Reply::sandbox_error(408, "request body not received in time").into_response();
+    response
+        .headers_mut()
+        .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    response
 }
 
 async fn answer(shared: &Shared, route: &Route, request: &Incoming, fault: Option<Fault>) -> Reply {

@@ -332,6 +332,7 @@ async fn unknown_paths_and_methods_are_refused_without_panicking() {
     // Hostile headers and a binary body: a gateway rejection, not a crash.
     let response = http
         .post(format!("{base}{RECHARGE_PATH}"))
+        .header("Content-Type", "application/json")
         .header("X-Api-TimeStamp", "99999999999999999999999999")
         .header("X-Api-Nonce", "1".repeat(5000))
         .header("app-token", vec![0xffu8, 0xfe].as_slice())
@@ -344,6 +345,7 @@ async fn unknown_paths_and_methods_are_refused_without_panicking() {
     // Too large a body.
     let response = http
         .post(format!("{base}{RECHARGE_PATH}"))
+        .header("Content-Type", "application/json")
         .body(vec![b' '; 2 * 1024 * 1024])
         .send()
         .await

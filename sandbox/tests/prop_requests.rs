@@ -473,6 +473,7 @@ fn check_arbitrary(request: ArbitraryRequest) -> Result<(), TestCaseError> {
         }
     };
     let too_large = body.len() > MAX_BODY;
+    let typed_body = body.is_empty() || declares_json(service, &headers);
     let answer = send(method, path, &headers, body);
     let answer = match answer {
         Ok(answer) => answer,
@@ -492,6 +493,7 @@ fn check_arbitrary(request: ArbitraryRequest) -> Result<(), TestCaseError> {
             "405 for a served method: {request:?}"
         ),
         413 => prop_assert!(too_large, "413 for a small body"),
+        415 => prop_assert!(!typed_body, "415 for a correctly typed body: {request:?}"),
         519 => prop_assert!(answer.body.get("errcode").is_some(), "{}", answer.body),
         200 => {
             let service = service.ok_or_else(|| TestCaseError::fail("200 for no route"))?;
@@ -512,6 +514,29 @@ fn check_arbitrary(request: ArbitraryRequest) -> Result<(), TestCaseError> {
         other => prop_assert!(false, "unexpected HTTP {other}: {}", answer.body),
     }
     Ok(())
+}
+
+/// Whether `headers` carry exactly one `Content-Type` whose media type is the one the
+/// service's spec requires (parameters such as `charset` aside).
+fn declares_json(service: Option<&Service>, headers: &[(HeaderName, HeaderValue)]) -> bool {
+    let Some(required) = service.and_then(|s| {
+        s.headers
+            .iter()
+            .find(|h| h.required && h.name.eq_ignore_ascii_case("content-type"))
+            .and_then(|h| h.value.as_deref())
+    }) else {
+        return true;
+    };
+    let mut sent = headers
+        .iter()
+        .filter(|(name, _)| *name == reqwest::header::CONTENT_TYPE);
+    match (sent.next(), sent.next()) {
+        (Some((_, value)), None) => value.to_str().is_ok_and(|v| {
+            let media_type = v.split(';').next().unwrap_or_default().trim();
+            media_type.eq_ignore_ascii_case(required)
+        }),
+        _ => false,
+    }
 }
 
 // ---------------------------------------------------------------------------------------

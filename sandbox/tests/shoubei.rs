@@ -159,6 +159,7 @@ async fn shoubei_bodies_are_validated() {
 
     let response = reqwest::Client::new()
         .post(format!("{base}{WRITE_OFF_PATH}"))
+        .header("Content-Type", "application/json")
         .body("not json")
         .send()
         .await

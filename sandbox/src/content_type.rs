@@ -1,0 +1,78 @@
+//! The `Content-Type` check. Both vendors document `Content-Type: application/json` as a
+//! required header with a fixed value (the `headers:` list of each service spec); the
+//! sandbox enforces the declared media type on requests that carry a body, so a client
+//! that forgets the header fails here and not first in production.
+//!
+//! Only the media type is compared, case-insensitively, so parameters other Kingdee
+//! clients send (`application/json; charset=UTF-8`) are accepted. Requests without a body,
+//! such as the token `GET`, are not checked: no vendor page says what the gateway does
+//! with them, and the header describes a body that is not there.
+
+use axum::http::{header, HeaderMap};
+use retail_apis_codegen::model::Service;
+
+use crate::reply::Reply;
+
+/// The media type `service` requires on request bodies: the fixed value of a required
+/// `Content-Type` entry of its `headers:` list, if it declares one.
+fn required_media_type(service: &Service) -> Option<&str> {
+    service
+        .headers
+        .iter()
+        .find(|h| h.required && h.name.eq_ignore_ascii_case(header::CONTENT_TYPE.as_str()))
+        .and_then(|h| h.value.as_deref())
+}
+
+/// Whether the request carries a body: it announces one with `Content-Length` other than
+/// zero or with `Transfer-Encoding` (RFC 9112, section 6.3).
+fn has_body(headers: &HeaderMap) -> bool {
+    if headers.contains_key(header::TRANSFER_ENCODING) {
+        return true;
+    }
+    headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|length| length.to_str().ok())
+        .is_some_and(|length| length.trim().parse::<u64>() != Ok(0))
+}
+
+/// The media type of a `Content-Type` value: what precedes any `;` parameter, trimmed.
+fn essence(value: &str) -> &str {
+    value.split(';').next().unwrap_or_default().trim()
+}
+
+/// `None` when the request may proceed; otherwise the sandbox's HTTP 415 answer. A
+/// missing header, several `Content-Type` headers, or another media type are refused.
+pub(crate) fn check(service: &Service, headers: &HeaderMap) -> Option<Reply> {
+    let required = required_media_type(service)?;
+    if !has_body(headers) {
+        return None;
+    }
+    let mut values = headers.get_all(header::CONTENT_TYPE).iter();
+    let sent = match (values.next(), values.next()) {
+        (Some(value), None) => value.to_str().ok(),
+        _ => None,
+    };
+    let expected = essence(required);
+    match sent {
+        Some(sent) if essence(sent).eq_ignore_ascii_case(expected) => None,
+        _ => Some(Reply::sandbox_error(
+            415,
+            format!("a request body needs Content-Type: {expected}"),
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::essence;
+
+    #[test]
+    fn the_media_type_is_what_precedes_the_parameters() {
+        assert_eq!(
+            essence("application/json; charset=UTF-8"),
+            "application/json"
+        );
+        assert_eq!(essence(" Application/JSON "), "Application/JSON");
+        assert_eq!(essence(""), "");
+    }
+}
