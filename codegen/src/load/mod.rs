@@ -13,6 +13,7 @@ mod paths;
 mod resolve;
 mod service_file;
 mod source;
+mod text;
 mod type_expr;
 mod yaml;
 
@@ -20,11 +21,11 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 pub use diagnostic::{Diagnostic, DiagnosticKind, Diagnostics};
-pub use source::{read_sources, SourceFile};
+pub use source::{read_sources, SourceFile, MAX_SPEC_FILE_BYTES};
 
 use crate::model::SpecSet;
 use ident::is_snake_case;
-use paths::{file_role, FileRole};
+use paths::{check_file_name, file_role, FileRole};
 use resolve::{resolve, ServiceDraft};
 use yaml::Cx;
 
@@ -49,6 +50,16 @@ pub fn load_sources(sources: &[SourceFile]) -> Result<SpecSet, Diagnostics> {
             file,
             diags: &mut diags,
         };
+        if src.text.len() > MAX_SPEC_FILE_BYTES {
+            cx.error_at(&whole_file(file), DiagnosticKind::Io, source::too_large());
+            continue;
+        }
+        // The path is printed into generated code (as a comment and a string), so it must
+        // have the documented shape before anything else is looked at.
+        if let Some(problem) = check_file_name(file) {
+            cx.error_at(&whole_file(file), DiagnosticKind::InvalidPath, problem);
+            continue;
+        }
         let role = file_role(file);
         let service = match role {
             FileRole::Service { service } | FileRole::Endpoint { service } => service,
@@ -84,9 +95,22 @@ pub fn load_sources(sources: &[SourceFile]) -> Result<SpecSet, Diagnostics> {
                          snake_case"
                     ),
                 );
+            } else if crate::reserved::SERVICES.contains(&service) {
+                cx.error_at(
+                    &whole_file(file),
+                    DiagnosticKind::InvalidIdentifier,
+                    format!(
+                        "service directory `{service}` is reserved: the generated crate already \
+                         uses that name ({}); rename the directory",
+                        crate::reserved::SERVICES.join(", ")
+                    ),
+                );
             }
         } else {
             draft.endpoint_files.push(file.to_string());
+        }
+        if !text::check_raw(file, &src.text, cx.diags) {
+            continue;
         }
         let root = match yaml::parse(file, &src.text) {
             Ok(root) => root,
@@ -95,6 +119,7 @@ pub fn load_sources(sources: &[SourceFile]) -> Result<SpecSet, Diagnostics> {
                 continue;
             }
         };
+        text::check_values(&mut cx, &root);
         match role {
             FileRole::Service { .. } => {
                 draft.head =
