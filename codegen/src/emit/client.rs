@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::docs::{code, prose, Doc};
+use super::docs::{code, inline_prose, Doc};
 use super::idents::{const_ident, ident, member_ident};
 use super::rust_types::rust_type;
 use super::types::named_type;
@@ -166,7 +166,7 @@ fn type_roles(service: &Service) -> HashMap<&str, String> {
             format!(
                 "Request body of [`Client::{}`]: {}.",
                 ep.operation,
-                prose(&ep.summary)
+                inline_prose(&ep.summary)
             )
         });
         if let TypeExpr::Named(name) = &ep.response {
@@ -174,7 +174,7 @@ fn type_roles(service: &Service) -> HashMap<&str, String> {
                 format!(
                     "Response data of [`Client::{}`]: {}.",
                     ep.operation,
-                    prose(&ep.summary)
+                    inline_prose(&ep.summary)
                 )
             });
         }

@@ -13,7 +13,7 @@ mod paths;
 mod resolve;
 mod service_file;
 mod source;
-mod text;
+pub(crate) mod text;
 mod type_expr;
 mod yaml;
 
