@@ -383,3 +383,27 @@ fn structs_containing_themselves_are_refused_unless_through_a_list() {
     let set = load_sources(&list).unwrap_or_else(|d| panic!("{d}"));
     generate(&set).expect("a list of itself is fine");
 }
+
+#[test]
+fn header_comment_escapes_paths_of_hand_built_models() {
+    let mut set = load_sources(&minimal()).unwrap_or_else(|d| panic!("{d}"));
+    set.services[0]
+        .files
+        .push("svc/endpoints/x\npub fn injected() {}\n\u{202e}.yaml".to_owned());
+    let files = generate(&set).expect("generates");
+    for file in &files {
+        let header: Vec<&str> = file
+            .contents
+            .lines()
+            .take_while(|l| !l.is_empty())
+            .collect();
+        assert!(header.iter().all(|l| l.starts_with("//")), "{header:#?}");
+        assert!(
+            header
+                .iter()
+                .any(|l| l.contains(r"x\u{a}pub\u{20}fn\u{20}injected")),
+            "{header:#?}"
+        );
+        assert!(!file.contents.contains('\u{202e}'));
+    }
+}

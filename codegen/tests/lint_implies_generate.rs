@@ -204,10 +204,18 @@ fn hostile_but_valid() -> Vec<SourceFile> {
          Boxed:\n    doc: {t}    quirks:\n      - {q}    fields:\n      \
          new:\n        type: string\n        doc: {f}      \
          extra:\n        type: list<Boxed>\n      \
+         a:\n        type: Unknown\n      b:\n        type: Value\n      c:\n        type: Map\n      \
+         d:\n        type: Error\n      e:\n        type: Display\n      f:\n        type: Serializer\n      \
+         g:\n        type: Tier\n      h:\n        type: Status\n      \
          client:\n        type: Level\n        quirks: {f}  \
          Level:\n    enum:\n      repr: integer\n      values:\n        \
          - value: \"007\"\n          name: Seven\n          doc: {v}        \
-         - value: \"-0\"\n          name: Zero\n",
+         - value: \"-0\"\n          name: Zero\n  \
+         Unknown: {{fields: {{x: {{type: string}}}}}}\n  Value: {{fields: {{x: {{type: string}}}}}}\n  \
+         Map: {{fields: {{x: {{type: string}}}}}}\n  Error: {{fields: {{x: {{type: string}}}}}}\n  \
+         Display: {{fields: {{x: {{type: string}}}}}}\n  Serializer: {{fields: {{x: {{type: string}}}}}}\n  \
+         Tier: {{enum: {{repr: string, values: [{{value: a, name: TierOne}}, {{value: b, name: TierTwo}}, {{value: c, name: TierThree}}]}}}}\n  \
+         Status: {{enum: {{repr: string, values: [{{value: a, name: UnknownA}}, {{value: b, name: UnknownB}}, {{value: c, name: UnknownC}}]}}}}\n",
         top = d(2),
         e = d(6),
         t = d(6),
@@ -226,7 +234,7 @@ fn hostile_but_valid() -> Vec<SourceFile> {
         r = d(4),
         q = d(4),
     );
-    vec![
+    let mut files = vec![
         SourceFile {
             path: "svc/endpoints/client.yaml".to_owned(),
             text: endpoint,
@@ -235,8 +243,23 @@ fn hostile_but_valid() -> Vec<SourceFile> {
             path: "svc/service.yaml".to_owned(),
             text: service,
         },
-    ]
+    ];
+    // Operations named like trait methods clippy knows, next to the reserved ones.
+    for op in TRAIT_LIKE_OPERATIONS {
+        files.push(SourceFile {
+            path: format!("svc/endpoints/{op}.yaml"),
+            text: format!(
+                "operation: {op}\nsummary: s\nmethod: POST\npath: /{op}\nresponse:\n  type: json\n"
+            ),
+        });
+    }
+    files
 }
+
+const TRAIT_LIKE_OPERATIONS: &[&str] = &[
+    "eq", "cmp", "partial_cmp", "hash", "next", "clone", "fmt", "add", "index", "deref",
+    "as_ref", "default", "from_str", "into_iter", "borrow", "drop", "hash_value", "value",
+];
 
 #[test]
 fn hostile_but_valid_specs_compile_cleanly_and_run_no_vendor_doctest() {

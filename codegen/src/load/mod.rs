@@ -33,8 +33,18 @@ use yaml::Cx;
 ///
 /// Diagnostic file names are relative to `root`; use [`Diagnostics::with_root`] to print
 /// them relative to the current directory instead.
+/// Files that cannot be read are reported together with the problems of the others.
 pub fn load(root: &Path) -> Result<SpecSet, Diagnostics> {
-    load_sources(&read_sources(root)?)
+    let (files, mut unreadable) = source::read_readable(root);
+    match load_sources(&files) {
+        Ok(set) if unreadable.is_empty() => Ok(set),
+        Ok(_) => Err(unreadable),
+        Err(found) => {
+            unreadable.0.extend(found.0);
+            unreadable.sort();
+            Err(unreadable)
+        }
+    }
 }
 
 /// Validates and resolves spec files already in memory (paths relative to the spec root).

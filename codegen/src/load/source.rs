@@ -29,6 +29,16 @@ pub struct SourceFile {
 /// build nor make it read without end. Every unreadable entry is reported, not just the
 /// first.
 pub fn read_sources(root: &Path) -> Result<Vec<SourceFile>, Diagnostics> {
+    let (files, diags) = read_readable(root);
+    if diags.is_empty() {
+        Ok(files)
+    } else {
+        Err(diags)
+    }
+}
+
+/// The readable spec files under `root` (sorted by path) and the problems with the others.
+pub(crate) fn read_readable(root: &Path) -> (Vec<SourceFile>, Diagnostics) {
     let mut files = Vec::new();
     let mut diags = Vec::new();
     let io_error = |file: String, message: String| Diagnostic {
@@ -92,14 +102,10 @@ pub fn read_sources(root: &Path) -> Result<Vec<SourceFile>, Diagnostics> {
             }
         }
     }
-    if diags.is_empty() {
-        files.sort_by(|a, b| a.path.cmp(&b.path));
-        Ok(files)
-    } else {
-        let mut d = Diagnostics(diags);
-        d.sort();
-        Err(d)
-    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut d = Diagnostics(diags);
+    d.sort();
+    (files, d)
 }
 
 /// Reads one spec file, refusing anything but a regular file (or a link to one within the
