@@ -6,8 +6,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use retail_apis_codegen::{
-    generate, load, load_sources, read_sources, Diagnostic, DiagnosticKind, Diagnostics,
-    SourceFile,
+    generate, load, load_sources, read_sources, Diagnostic, DiagnosticKind, Diagnostics, SourceFile,
 };
 
 fn minimal() -> Vec<SourceFile> {
@@ -196,7 +195,9 @@ fn file_names_outside_the_pattern_are_refused_with_their_path() {
         .find(|f| f.path == PING)
         .expect("ping")
         .text;
-    let other = ping.replace("operation: ping", "operation: other").replace("/ping", "/other");
+    let other = ping
+        .replace("operation: ping", "operation: other")
+        .replace("/ping", "/other");
     for path in [
         hostile,
         "svc/endpoints/Other.yaml",
@@ -294,8 +295,24 @@ fn oversized_file_is_refused_after_reading_at_most_the_cap() {
 #[test]
 fn type_names_of_generated_items_and_the_prelude_are_reserved() {
     for name in [
-        "Box", "Client", "SERVICE", "ERRORS", "ENDPOINTS", "Option", "Result", "String", "Vec",
-        "Some", "None", "Ok", "Err", "Into", "From", "ToOwned", "Default", "S",
+        "Box",
+        "Client",
+        "SERVICE",
+        "ERRORS",
+        "ENDPOINTS",
+        "Option",
+        "Result",
+        "String",
+        "Vec",
+        "Some",
+        "None",
+        "Ok",
+        "Err",
+        "Into",
+        "From",
+        "ToOwned",
+        "Default",
+        "S",
     ] {
         let files = edited(
             SERVICE,
@@ -333,7 +350,13 @@ fn services_named_like_crate_items_are_reserved() {
             })
             .collect();
         let d = errors(&files);
-        let e = find(&d, DiagnosticKind::InvalidIdentifier, &format!("{service}/service.yaml"), 1, 1);
+        let e = find(
+            &d,
+            DiagnosticKind::InvalidIdentifier,
+            &format!("{service}/service.yaml"),
+            1,
+            1,
+        );
         assert!(e.message.contains("reserved"), "{service}: {e}");
     }
 }
@@ -370,8 +393,9 @@ fn structs_containing_themselves_are_refused_unless_through_a_list() {
     );
     let d = errors(&indirect);
     assert!(
-        d.iter().any(|x| x.kind == DiagnosticKind::InvalidValue
-            && x.message.contains("Item → Pair → Item")),
+        d.iter()
+            .any(|x| x.kind == DiagnosticKind::InvalidValue
+                && x.message.contains("Item → Pair → Item")),
         "{d}"
     );
 

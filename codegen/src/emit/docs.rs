@@ -475,7 +475,14 @@ mod tests {
     /// Info strings rustdoc treats as Rust although they are not in its attribute list.
     #[test]
     fn every_info_string_becomes_text() {
-        for info in ["ignore-x86_64", "ignore-windows", "edition2021", "E0001", "{.rust}", "🦀"] {
+        for info in [
+            "ignore-x86_64",
+            "ignore-windows",
+            "edition2021",
+            "E0001",
+            "{.rust}",
+            "🦀",
+        ] {
             assert_eq!(
                 prose(&format!("```{info}\nfn main() {{}}\n```")),
                 "```text\nfn main() {}\n```",
@@ -497,10 +504,7 @@ mod tests {
             prose("```\n````rust\nx\n```"),
             "`````text\n````rust\nx\n`````"
         );
-        assert_eq!(
-            prose("~~~\n```rust\nx\n~~~"),
-            "````text\n```rust\nx\n````"
-        );
+        assert_eq!(prose("~~~\n```rust\nx\n~~~"), "````text\n```rust\nx\n````");
     }
 
     #[test]
@@ -518,7 +522,10 @@ mod tests {
     #[test]
     fn labelled_text_stays_on_its_line() {
         // On one line after a label, a matched run is only a code span.
-        assert_eq!(inline_prose("```\nfn main() {}\n```"), "``` fn main() {} ```");
+        assert_eq!(
+            inline_prose("```\nfn main() {}\n```"),
+            "``` fn main() {} ```"
+        );
         assert_eq!(inline_prose("```rust\nx"), "\\`\\`\\`rust x");
         assert_eq!(inline_prose("会员充值"), "会员充值");
     }
