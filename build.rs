@@ -29,13 +29,6 @@ fn main() -> ExitCode {
 fn run(spec_dir: &Path, out_dir: &Path) -> Result<(), String> {
     let sources = retail_apis_codegen::read_sources(spec_dir)
         .map_err(|d| format!("cannot read specs:\n{}", d.with_root(Path::new("spec"))))?;
-    // Directory mtimes miss edits inside files, so every spec file is listed too.
-    for source in &sources {
-        println!(
-            "cargo:rerun-if-changed={}",
-            spec_dir.join(&source.path).display()
-        );
-    }
     let spec = retail_apis_codegen::load_sources(&sources).map_err(|d| {
         format!(
             "spec/ has {} problem(s):\n{}",
@@ -43,6 +36,16 @@ fn run(spec_dir: &Path, out_dir: &Path) -> Result<(), String> {
             d.with_root(Path::new("spec"))
         )
     })?;
+    // Directory mtimes miss edits inside files, so every spec file is listed too. Only
+    // after loading: the loader has checked every path against the file-name pattern, so
+    // no name can carry a line break that cargo would read as another build directive.
+    // (A failed build script is rerun anyway.)
+    for source in &sources {
+        println!(
+            "cargo:rerun-if-changed={}",
+            spec_dir.join(&source.path).display()
+        );
+    }
     let files =
         retail_apis_codegen::generate(&spec).map_err(|e| format!("code generation: {e}"))?;
     for file in &files {

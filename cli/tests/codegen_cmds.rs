@@ -127,3 +127,63 @@ fn check_passes_on_fresh_output_and_fails_with_a_diff_on_an_edit() {
         .expect("committed jdy.rs");
     assert!(!committed.contains("edited_by_hand"));
 }
+
+/// What a hostile spec tree does to `lint`: a FIFO does not block it, and invisible
+/// characters are reported at their place and shown escaped, never raw on the terminal.
+#[cfg(unix)]
+#[test]
+fn lint_refuses_fifos_and_invisible_characters_without_hanging() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let spec = dir.path().join("spec");
+    copy_tree(&workspace_root().join("spec"), &spec);
+    let status = std::process::Command::new("mkfifo")
+        .arg(spec.join("jdy/endpoints/pipe.yaml"))
+        .status()
+        .expect("mkfifo runs");
+    assert!(status.success());
+    let file = spec.join("jdy/endpoints/mall_recharge.yaml");
+    let text = std::fs::read_to_string(&file).expect("read the spec copy");
+    std::fs::write(&file, format!("\u{feff}{text}")).expect("write the spec copy");
+    let file = spec.join("jdy/endpoints/refund_save.yaml");
+    let text = std::fs::read_to_string(&file).expect("read the spec copy");
+    let (line, _) = text
+        .lines()
+        .enumerate()
+        .find(|(_, l)| l.starts_with("summary: "))
+        .expect("a summary line");
+    let edited: Vec<String> = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            if i == line {
+                l.replacen("summary: ", "summary: \u{202e}", 1)
+            } else {
+                l.to_owned()
+            }
+        })
+        .collect();
+    std::fs::write(&file, edited.join("\n") + "\n").expect("write the spec copy");
+
+    let run = run_cli(&["lint", "--spec", path_str(&spec)], &[]);
+    assert_eq!(run.code, Some(1), "{run:?}");
+    assert!(
+        run.stderr
+            .contains("jdy/endpoints/pipe.yaml:1:1: error[io]: not a regular file"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains(
+            "jdy/endpoints/mall_recharge.yaml:1:1: error[invalid-character]: the file starts \
+             with a byte-order mark"
+        ),
+        "{}",
+        run.stderr
+    );
+    let at = format!(
+        "jdy/endpoints/refund_save.yaml:{}:10: error[invalid-character]: U+202E",
+        line + 1
+    );
+    assert!(run.stderr.contains(&at), "{at} in {}", run.stderr);
+    assert!(!run.stderr.contains('\u{202e}'), "{}", run.stderr);
+}

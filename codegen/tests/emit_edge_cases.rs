@@ -70,7 +70,10 @@ fn enum_type(name: &str, repr: EnumRepr, values: &[(&str, &str)]) -> NamedType {
 fn edge_spec() -> SpecSet {
     let mut keyword = field("type", string(), true);
     keyword.wire_name = "type".to_owned();
-    keyword.description = Some("类型\n    indented `code` [x] https://e.example/a_b.".to_owned());
+    // The loader refuses bidirectional controls; a hand-built model still compiles (rustc
+    // denies them raw in comments and literals).
+    keyword.description =
+        Some("类型\n    indented `code` [x] https://e.example/a_b. \u{202e}bidi".to_owned());
     keyword.example = Some("a`b".to_owned());
     keyword.quirks = vec!["page says </b> and\ttabs\r\nand a lone\rCR".to_owned()];
     let mut renamed = field("extra", string(), false);
@@ -127,7 +130,12 @@ fn edge_spec() -> SpecSet {
     let quoted = enum_type(
         "Quoted",
         EnumRepr::String { max_len: Some(4) },
-        &[("a\"b", "Quote"), ("c\\d", "Backslash"), ("", "Empty")],
+        &[
+            ("a\"b", "Quote"),
+            ("c\\d", "Backslash"),
+            ("", "Empty"),
+            ("\u{2066}", "Isolate"),
+        ],
     );
     let service = Service {
         name: "edge".to_owned(),

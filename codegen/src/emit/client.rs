@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::docs::{code, prose, Doc};
+use super::docs::{code, inline_prose, Doc};
 use super::idents::{const_ident, ident, member_ident};
 use super::rust_types::rust_type;
 use super::types::named_type;
@@ -14,33 +14,6 @@ use crate::model::{
     Auth, CodeValue, Endpoint, Envelope, ErrorAction, ErrorCodeSpec, HttpMethod, NamedType,
     Processed, Service, TypeExpr, TypeKind,
 };
-
-/// Names a spec type cannot take: items every service module declares besides its named
-/// types, prelude names the generated code uses unqualified, and the roots of the paths it
-/// uses (a spec type of that name would shadow them).
-const RESERVED_TYPE_NAMES: &[&str] = &[
-    "Client",
-    "SERVICE",
-    "ERRORS",
-    "ENDPOINTS",
-    "String",
-    "Option",
-    "Vec",
-    "Result",
-    "Some",
-    "None",
-    "Into",
-    "From",
-    "Box",
-    "rt",
-    "serde",
-    "serde_json",
-    "std",
-    "endpoints",
-];
-
-/// Methods every generated `Client` has besides one per operation.
-const RESERVED_OPERATIONS: &[&str] = &["new", "from_env", "runtime"];
 
 /// Named types per formatting chunk; small enough to spread a large service over threads,
 /// large enough that thread start-up is negligible.
@@ -113,7 +86,7 @@ pub fn service_module(service: &Service) -> Result<String, EmitError> {
 fn check_names(service: &Service) -> Result<(), EmitError> {
     let mut types = HashSet::with_capacity(service.types.len());
     for ty in &service.types {
-        if RESERVED_TYPE_NAMES.contains(&ty.name.as_str()) {
+        if crate::reserved::TYPE_NAMES.contains(&ty.name.as_str()) {
             return Err(EmitError::ReservedName {
                 name: ty.name.clone(),
                 service: service.name.clone(),
@@ -143,7 +116,7 @@ fn check_names(service: &Service) -> Result<(), EmitError> {
     }
     let mut constants = HashSet::with_capacity(service.endpoints.len());
     for ep in &service.endpoints {
-        if RESERVED_OPERATIONS.contains(&ep.operation.as_str()) {
+        if crate::reserved::OPERATIONS.contains(&ep.operation.as_str()) {
             return Err(EmitError::ReservedOperation {
                 operation: ep.operation.clone(),
                 service: service.name.clone(),
@@ -193,7 +166,7 @@ fn type_roles(service: &Service) -> HashMap<&str, String> {
             format!(
                 "Request body of [`Client::{}`]: {}.",
                 ep.operation,
-                prose(&ep.summary)
+                inline_prose(&ep.summary)
             )
         });
         if let TypeExpr::Named(name) = &ep.response {
@@ -201,7 +174,7 @@ fn type_roles(service: &Service) -> HashMap<&str, String> {
                 format!(
                     "Response data of [`Client::{}`]: {}.",
                     ep.operation,
-                    prose(&ep.summary)
+                    inline_prose(&ep.summary)
                 )
             });
         }

@@ -3,9 +3,18 @@
 //! Spec text is vendor prose, not markdown written for rustdoc, and the generated crate must
 //! build its docs and pass clippy without warnings. [`prose`] therefore neutralises what
 //! rustdoc or clippy would act on: bare URLs (`rustdoc::bare_urls`), stray brackets
-//! (unresolved intra-doc links), `<…>` (`rustdoc::invalid_html_tags`), indented or untagged
-//! code blocks (which would be compiled as doctests), list items continued on the next line
-//! (`clippy::doc_lazy_continuation`) and tabs (`clippy::tabs_in_doc_comments`).
+//! (unresolved intra-doc links), `<…>` (`rustdoc::invalid_html_tags`), list items
+//! continued on the next line (`clippy::doc_lazy_continuation`) and tabs
+//! (`clippy::tabs_in_doc_comments`).
+//!
+//! Above all, vendor text must never become a doctest: a reviewer reads YAML, and `cargo
+//! test --doc` would compile and run any Rust code block in it. Every fenced block,
+//! whatever its info string (rustdoc runs `ignore-<target>`, `edition2021`, `E0001`, … as
+//! Rust), is re-fenced as `text` with a fence longer than any backtick run inside it;
+//! indentation that would make an indented code block (at line start or after list and
+//! quote markers) is removed; and fence markers anywhere else are escaped. Text that
+//! follows a label on the same line goes through [`inline_prose`], which keeps it on
+//! that line, where no block can start.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -55,7 +64,9 @@ impl Doc {
     /// Adds one "Quirk: …" paragraph per recorded documentation quirk.
     pub fn quirks(&mut self, quirks: &[String]) -> &mut Self {
         for quirk in quirks {
-            self.paragraph(format!("Quirk: {}", prose(quirk)));
+            // The label and the text are made safe together: a fence on the text's first
+            // line would otherwise follow the label and be misread.
+            self.add_prose(&format!("Quirk: {quirk}"));
         }
         self
     }
@@ -88,13 +99,18 @@ fn doc_text(line: &str) -> String {
 }
 
 /// Tabs and control characters are never wanted in a doc line: clippy rejects tabs, and a
-/// bare carriage return is a compile error in a doc comment.
+/// bare carriage return is a compile error in a doc comment. Bidirectional controls (which
+/// rustc denies in comments) are written out as escapes; the loader refuses them in specs,
+/// this keeps a hand-built model compiling.
 fn clean_line(line: &str) -> String {
     let mut out = String::with_capacity(line.len());
     for c in line.trim_end().chars() {
         match c {
             '\t' => out.push_str("    "),
             c if c.is_control() => out.push(' '),
+            c if crate::load::text::forbidden(c).is_some() => {
+                out.extend(c.escape_unicode());
+            }
             c => out.push(c),
         }
     }
@@ -125,29 +141,28 @@ pub fn code(text: &str) -> String {
     }
 }
 
-/// Makes vendor prose safe as rustdoc markdown, keeping inline code, inline links and
-/// fenced blocks as written (see the module documentation).
+/// Makes vendor prose safe as rustdoc markdown, keeping inline code and inline links as
+/// written and fenced blocks as `text` blocks (see the module documentation).
 pub fn prose(text: &str) -> String {
     let text = text.replace("\r\n", "\n").replace('\r', "\n");
     let mut out: Vec<String> = Vec::new();
-    let mut fence: Option<String> = None;
+    // The open fence (its character and length) and the block's lines so far.
+    let mut fence: Option<(char, usize, Vec<String>)> = None;
     let mut in_list = false;
     for raw in text.lines() {
-        if let Some(marker) = &fence {
-            let closes = raw.trim_start().starts_with(marker.as_str());
-            out.push(raw.trim_end().to_owned());
-            if closes {
+        if let Some((mark, len, body)) = &mut fence {
+            if closes_fence(raw, *mark, *len) {
+                push_text_block(&mut out, body);
                 fence = None;
+            } else {
+                body.push(raw.trim_end().to_owned());
             }
             continue;
         }
         // Leading whitespace would turn lines into indented code blocks, i.e. doctests.
         let line = raw.trim();
-        if let Some(marker) = fence_marker(line) {
-            let info = line[marker.len()..].trim();
-            let info = if is_rust_info(info) { "text" } else { info };
-            out.push(format!("{marker}{info}"));
-            fence = Some(marker);
+        if let Some((mark, len)) = fence_marker(line) {
+            fence = Some((mark, len, Vec::new()));
             in_list = false;
             continue;
         }
@@ -156,41 +171,97 @@ pub fn prose(text: &str) -> String {
             out.push(String::new());
             continue;
         }
-        let item = is_list_item(line);
+        let line = normalize_containers(line);
+        let item = is_list_item(&line);
         if in_list && !item {
             // Ends the list rather than lazily continuing its last item.
             out.push(String::new());
         }
         in_list = item;
-        out.push(escape_line(line));
+        out.push(escape_line(&line));
     }
-    if let Some(marker) = fence {
-        out.push(marker);
+    if let Some((_, _, body)) = &fence {
+        push_text_block(&mut out, body);
     }
     out.join("\n")
 }
 
-/// The opening marker of a fenced code block (three or more backticks or tildes).
-fn fence_marker(line: &str) -> Option<String> {
-    let first = line.chars().next().filter(|c| *c == '`' || *c == '~')?;
-    let len = line.chars().take_while(|c| *c == first).count();
-    (len >= 3).then(|| first.to_string().repeat(len))
+/// Vendor text for the rest of a line that starts with a label (`Response data of …: `):
+/// line breaks become spaces, so nothing in it starts a block.
+pub fn inline_prose(text: &str) -> String {
+    let joined = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    escape_inline(&joined)
 }
 
-/// Whether rustdoc would compile a fenced block with this info string as a Rust doctest.
-fn is_rust_info(info: &str) -> bool {
-    const RUSTDOC_ATTRS: &[&str] = &[
-        "rust",
-        "ignore",
-        "no_run",
-        "should_panic",
-        "compile_fail",
-        "test_harness",
-        "standalone_crate",
-    ];
-    info.split(|c: char| c == ',' || c.is_whitespace())
-        .filter(|t| !t.is_empty())
-        .all(|t| RUSTDOC_ATTRS.contains(&t) || t.starts_with("edition") || t.starts_with('{'))
+/// Emits a fenced block as `text`, fenced by more backticks than any run inside it so that
+/// no line of the body can close it early.
+fn push_text_block(out: &mut Vec<String>, body: &[String]) {
+    let longest = body.iter().map(|l| longest_run(l, '`')).max().unwrap_or(0);
+    let fence = "`".repeat(longest.max(2) + 1);
+    out.push(format!("{fence}text"));
+    out.extend(body.iter().cloned());
+    out.push(fence);
+}
+
+/// The longest run of `c` in `s`.
+fn longest_run(s: &str, c: char) -> usize {
+    let mut longest = 0;
+    let mut run = 0;
+    for x in s.chars() {
+        run = if x == c { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    longest
+}
+
+/// The opening marker of a fenced code block: three or more backticks or tildes (a
+/// backtick fence's info string cannot contain backticks).
+fn fence_marker(line: &str) -> Option<(char, usize)> {
+    let first = line.chars().next().filter(|c| *c == '`' || *c == '~')?;
+    let len = line.chars().take_while(|c| *c == first).count();
+    let info = &line[len..];
+    (len >= 3 && !(first == '`' && info.contains('`'))).then_some((first, len))
+}
+
+/// Whether `line` closes a fence opened with `len` times `mark`: at least as many of the
+/// same character and nothing else but spaces.
+fn closes_fence(line: &str, mark: char, len: usize) -> bool {
+    let line = line.trim();
+    line.chars().count() >= len && line.chars().all(|c| c == mark)
+}
+
+/// Reduces the space after leading list and block-quote markers to one: five spaces after
+/// a marker (or tabs that expand to them) would start an indented code block inside the
+/// item, which rustdoc runs as a doctest.
+fn normalize_containers(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    loop {
+        let marker = match rest.as_bytes().first() {
+            Some(b'-' | b'*' | b'+' | b'>') => 1,
+            Some(b) if b.is_ascii_digit() => {
+                let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+                match rest.as_bytes().get(digits) {
+                    Some(b'.' | b')') if digits <= 9 => digits + 1,
+                    _ => break,
+                }
+            }
+            _ => break,
+        };
+        let after = &rest[marker..];
+        let trimmed = after.trim_start_matches([' ', '\t']);
+        // A marker counts only when followed by a space or tab (`>` needs neither).
+        if trimmed.len() == after.len() && !rest.starts_with('>') {
+            break;
+        }
+        out.push_str(&rest[..marker]);
+        if !trimmed.is_empty() {
+            out.push(' ');
+        }
+        rest = trimmed;
+    }
+    out.push_str(rest);
+    out
 }
 
 /// A markdown list item: `- `, `* `, `+ ` or `1. ` / `1) `.
@@ -222,6 +293,15 @@ fn escape_line(line: &str) -> String {
     {
         out.push('\\');
     }
+    out.push_str(&escape_inline(line));
+    out
+}
+
+/// Escapes text within a line: what could become a tag, a broken link or a bare URL, and
+/// runs of three or more backticks or tildes that are not a code span (after a list
+/// marker they would open a fenced block).
+fn escape_inline(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() + 8);
     let mut rest = line;
     while let Some(c) = rest.chars().next() {
         if c == '`' {
@@ -232,10 +312,23 @@ fn escape_line(line: &str) -> String {
                 let span = run + end + run;
                 out.push_str(&rest[..span]);
                 rest = &rest[span..];
+            } else if run >= 3 {
+                out.push_str(&"\\`".repeat(run));
+                rest = after;
             } else {
                 out.push_str(fence);
                 rest = after;
             }
+            continue;
+        }
+        if c == '~' {
+            let run = rest.chars().take_while(|c| *c == '~').count();
+            if run >= 3 {
+                out.push_str(&"\\~".repeat(run));
+            } else {
+                out.push_str(&rest[..run]);
+            }
+            rest = &rest[run..];
             continue;
         }
         if c == '[' {
@@ -330,7 +423,7 @@ fn bare_url_len(s: &str) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::{code, prose};
+    use super::{code, inline_prose, prose};
 
     #[test]
     fn plain_text_and_code_spans_are_kept() {
@@ -374,9 +467,67 @@ mod tests {
         assert_eq!(prose("```rust,ignore\nx\n```"), "```text\nx\n```");
         assert_eq!(
             prose("```json\n  {\"a\": [1]}\n```"),
-            "```json\n  {\"a\": [1]}\n```"
+            "```text\n  {\"a\": [1]}\n```"
         );
         assert_eq!(prose("```\nunclosed"), "```text\nunclosed\n```");
+    }
+
+    /// Info strings rustdoc treats as Rust although they are not in its attribute list.
+    #[test]
+    fn every_info_string_becomes_text() {
+        for info in [
+            "ignore-x86_64",
+            "ignore-windows",
+            "edition2021",
+            "E0001",
+            "{.rust}",
+            "🦀",
+        ] {
+            assert_eq!(
+                prose(&format!("```{info}\nfn main() {{}}\n```")),
+                "```text\nfn main() {}\n```",
+                "{info}"
+            );
+            assert_eq!(
+                prose(&format!("~~~~{info}\nfn main() {{}}\n~~~~")),
+                "```text\nfn main() {}\n```",
+                "{info}"
+            );
+        }
+    }
+
+    #[test]
+    fn fence_lines_inside_a_block_cannot_close_it() {
+        // The vendor's block holds a longer fence and a fence with an info string; the
+        // emitted fence is longer than both, and the vendor's closing line ends it.
+        assert_eq!(
+            prose("```\n````rust\nx\n```"),
+            "`````text\n````rust\nx\n`````"
+        );
+        assert_eq!(prose("~~~\n```rust\nx\n~~~"), "````text\n```rust\nx\n````");
+    }
+
+    #[test]
+    fn fences_and_indentation_after_list_markers_are_neutralised() {
+        assert_eq!(prose("1.     let x = 1;"), "1. let x = 1;");
+        assert_eq!(prose("- -\t\tlet x = 1;"), "- - let x = 1;");
+        assert_eq!(prose("- >      x"), "- > x");
+        assert_eq!(prose("- ```rust"), "- \\`\\`\\`rust");
+        assert_eq!(prose("* ~~~"), "* \\~\\~\\~");
+        assert_eq!(prose("a ``` b"), "a \\`\\`\\` b");
+        assert_eq!(prose("`` ``` ``"), "`` ``` ``");
+        assert_eq!(prose("~~strike~~"), "~~strike~~");
+    }
+
+    #[test]
+    fn labelled_text_stays_on_its_line() {
+        // On one line after a label, a matched run is only a code span.
+        assert_eq!(
+            inline_prose("```\nfn main() {}\n```"),
+            "``` fn main() {} ```"
+        );
+        assert_eq!(inline_prose("```rust\nx"), "\\`\\`\\`rust x");
+        assert_eq!(inline_prose("会员充值"), "会员充值");
     }
 
     #[test]

@@ -152,13 +152,28 @@ fn header(files: &[String]) -> String {
     let mut text = format!("{GENERATED_MARKER} from:\n");
     for file in files {
         text.push_str("//   spec/");
-        text.push_str(file);
+        text.push_str(&comment_safe(file));
         text.push('\n');
     }
     text.push_str(
         "// Do not edit: change the spec and run `retail-apis generate` (or `cargo build`).\n\n",
     );
     text
+}
+
+/// A spec path as comment text. The loader only accepts paths of the documented shape,
+/// which pass unchanged; anything else in a hand-built model (a line break would end the
+/// comment and make the rest of the name code) is written as `\u{…}` escapes.
+fn comment_safe(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for c in path.chars() {
+        if c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '/' | '-') {
+            out.push(c);
+        } else {
+            out.extend(c.escape_unicode());
+        }
+    }
+    out
 }
 
 fn format_file(path: &str, header: &str, tokens: TokenStream) -> Result<String, EmitError> {

@@ -9,17 +9,12 @@ use super::idents::ident;
 use super::{EmitError, GenerateOptions};
 use crate::model::SpecSet;
 
-/// Module names a service cannot take: the root crate re-exports the runtime as `runtime`
-/// next to the glob re-export of this module, and would silently shadow a service of that
-/// name; `generated` is the module itself.
-const RESERVED_SERVICE_NAMES: &[&str] = &["runtime", "generated"];
-
 /// Renders the index module.
 pub fn index_module(spec: &SpecSet, options: &GenerateOptions) -> Result<TokenStream, EmitError> {
     let mut mods = Vec::with_capacity(spec.services.len());
     let mut services = Vec::with_capacity(spec.services.len());
     for service in &spec.services {
-        if RESERVED_SERVICE_NAMES.contains(&service.name.as_str()) {
+        if crate::reserved::SERVICES.contains(&service.name.as_str()) {
             return Err(EmitError::ReservedService {
                 name: service.name.clone(),
             });

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::docs::{code, prose, Doc};
+use super::docs::{code, Doc};
 use super::idents::{ident, member_ident};
 use super::rust_types::{characters, describe, param_type, rust_type};
 use super::EmitError;
@@ -351,7 +351,9 @@ fn enum_type(ty: &NamedType, e: &EnumType, role: Option<&str>) -> Result<TokenSt
         let vname = ident(&v.name, &format!("variant of `{}`", ty.name))?;
         let mut vdoc = Doc::default();
         match &v.description {
-            Some(d) => vdoc.paragraph(format!("{}: {}", code(&v.value), prose(d))),
+            // Made safe together, so that a fence opening the text is not misread
+            // after the value.
+            Some(d) => vdoc.add_prose(&format!("{}: {d}", code(&v.value))),
             None => vdoc.paragraph(code(&v.value)),
         };
         let vdoc = vdoc.tokens();

@@ -26,6 +26,9 @@ pub enum DiagnosticKind {
     InvalidIdentifier,
     /// An HTTP path is malformed, or a spec file is in a place the layout does not allow.
     InvalidPath,
+    /// The text holds a character a reviewer cannot see: a byte-order mark, a
+    /// bidirectional control or another control character.
+    InvalidCharacter,
 }
 
 impl DiagnosticKind {
@@ -42,6 +45,7 @@ impl DiagnosticKind {
             DiagnosticKind::DuplicateName => "duplicate-name",
             DiagnosticKind::InvalidIdentifier => "invalid-identifier",
             DiagnosticKind::InvalidPath => "invalid-path",
+            DiagnosticKind::InvalidCharacter => "invalid-character",
         }
     }
 }
@@ -69,11 +73,33 @@ pub struct Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // File names and messages quote spec text, which must not be able to move the
+        // cursor or hide itself in the terminal that shows them.
         write!(
             f,
             "{}:{}:{}: error[{}]: {}",
-            self.file, self.line, self.column, self.kind, self.message
+            Visible(&self.file),
+            self.line,
+            self.column,
+            self.kind,
+            Visible(&self.message)
         )
+    }
+}
+
+/// Text with control and bidirectional characters written as escapes.
+struct Visible<'a>(&'a str);
+
+impl fmt::Display for Visible<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for c in self.0.chars() {
+            if c == '\n' || c == '\t' || super::text::forbidden(c).is_some() {
+                write!(f, "{}", c.escape_unicode())?;
+            } else {
+                fmt::Write::write_char(f, c)?;
+            }
+        }
+        Ok(())
     }
 }
 

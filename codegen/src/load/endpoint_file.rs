@@ -58,6 +58,16 @@ pub(crate) fn parse_endpoint(
                     to_snake_case(&op.text)
                 ),
             );
+        } else if crate::reserved::OPERATIONS.contains(&op.text.as_str()) {
+            cx.error(
+                &op.span,
+                DiagnosticKind::InvalidIdentifier,
+                format!(
+                    "operation `{}` is reserved: every generated `Client` has a method of that \
+                     name",
+                    op.text
+                ),
+            );
         }
     }
     let op_camel = to_upper_camel(operation.as_ref().map_or("", |s| s.text.as_str()));

@@ -13,6 +13,7 @@ mod paths;
 mod resolve;
 mod service_file;
 mod source;
+pub(crate) mod text;
 mod type_expr;
 mod yaml;
 
@@ -20,11 +21,11 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 pub use diagnostic::{Diagnostic, DiagnosticKind, Diagnostics};
-pub use source::{read_sources, SourceFile};
+pub use source::{read_sources, SourceFile, MAX_SPEC_FILE_BYTES};
 
 use crate::model::SpecSet;
 use ident::is_snake_case;
-use paths::{file_role, FileRole};
+use paths::{check_file_name, file_role, FileRole};
 use resolve::{resolve, ServiceDraft};
 use yaml::Cx;
 
@@ -32,8 +33,18 @@ use yaml::Cx;
 ///
 /// Diagnostic file names are relative to `root`; use [`Diagnostics::with_root`] to print
 /// them relative to the current directory instead.
+/// Files that cannot be read are reported together with the problems of the others.
 pub fn load(root: &Path) -> Result<SpecSet, Diagnostics> {
-    load_sources(&read_sources(root)?)
+    let (files, mut unreadable) = source::read_readable(root);
+    match load_sources(&files) {
+        Ok(set) if unreadable.is_empty() => Ok(set),
+        Ok(_) => Err(unreadable),
+        Err(found) => {
+            unreadable.0.extend(found.0);
+            unreadable.sort();
+            Err(unreadable)
+        }
+    }
 }
 
 /// Validates and resolves spec files already in memory (paths relative to the spec root).
@@ -49,6 +60,16 @@ pub fn load_sources(sources: &[SourceFile]) -> Result<SpecSet, Diagnostics> {
             file,
             diags: &mut diags,
         };
+        if src.text.len() > MAX_SPEC_FILE_BYTES {
+            cx.error_at(&whole_file(file), DiagnosticKind::Io, source::too_large());
+            continue;
+        }
+        // The path is printed into generated code (as a comment and a string), so it must
+        // have the documented shape before anything else is looked at.
+        if let Some(problem) = check_file_name(file) {
+            cx.error_at(&whole_file(file), DiagnosticKind::InvalidPath, problem);
+            continue;
+        }
         let role = file_role(file);
         let service = match role {
             FileRole::Service { service } | FileRole::Endpoint { service } => service,
@@ -84,9 +105,22 @@ pub fn load_sources(sources: &[SourceFile]) -> Result<SpecSet, Diagnostics> {
                          snake_case"
                     ),
                 );
+            } else if crate::reserved::SERVICES.contains(&service) {
+                cx.error_at(
+                    &whole_file(file),
+                    DiagnosticKind::InvalidIdentifier,
+                    format!(
+                        "service directory `{service}` is reserved: the generated crate already \
+                         uses that name ({}); rename the directory",
+                        crate::reserved::SERVICES.join(", ")
+                    ),
+                );
             }
         } else {
             draft.endpoint_files.push(file.to_string());
+        }
+        if !text::check_raw(file, &src.text, cx.diags) {
+            continue;
         }
         let root = match yaml::parse(file, &src.text) {
             Ok(root) => root,
@@ -95,6 +129,7 @@ pub fn load_sources(sources: &[SourceFile]) -> Result<SpecSet, Diagnostics> {
                 continue;
             }
         };
+        text::check_values(&mut cx, &root);
         match role {
             FileRole::Service { .. } => {
                 draft.head =

@@ -330,11 +330,24 @@ fn parse_enum(cx: &mut Cx<'_>, node: &Node, owner: &str) -> Option<EnumType> {
                     format!("{what} has two variants named `{}`", variant.name),
                 );
             }
-            if seen_values.insert(variant.value.clone(), ()).is_some() {
+            // Integers are compared as numbers: `1` and `01` are one value on the wire.
+            let key = match repr {
+                Some(EnumRepr::Integer) => variant
+                    .value
+                    .parse::<i64>()
+                    .map_or_else(|_| variant.value.clone(), |n| n.to_string()),
+                _ => variant.value.clone(),
+            };
+            if seen_values.insert(key.clone(), ()).is_some() {
+                let same = if key == variant.value {
+                    String::new()
+                } else {
+                    format!(" (the integer `{key}`)")
+                };
                 cx.error_at(
                     &value_at,
                     DiagnosticKind::DuplicateName,
-                    format!("{what} lists the value `{}` twice", variant.value),
+                    format!("{what} lists the value `{}`{same} twice", variant.value),
                 );
             }
             variants.push(variant);

@@ -85,3 +85,26 @@ pub(crate) fn file_role(path: &str) -> FileRole<'_> {
 pub(crate) fn is_yaml_name(name: &str) -> bool {
     name.ends_with(".yaml") || name.ends_with(".yml")
 }
+
+/// Why a spec file's path (relative to the root) is refused, if it is: every endpoint
+/// file is named `[a-z][a-z0-9_]*.yaml` (or `.yml`). Paths end up in generated code and in
+/// diagnostics, so anything else (spaces, upper case, line breaks) is refused up front.
+/// Service directories are checked as identifiers by the caller.
+pub(crate) fn check_file_name(path: &str) -> Option<String> {
+    let parts: Vec<&str> = path.split('/').collect();
+    let [_, "endpoints", name] = parts.as_slice() else {
+        return None;
+    };
+    let stem = name
+        .strip_suffix(".yaml")
+        .or_else(|| name.strip_suffix(".yml"))?;
+    let mut chars = stem.chars();
+    let ok = chars.next().is_some_and(|c| c.is_ascii_lowercase())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    (!ok).then(|| {
+        format!(
+            "endpoint file name `{name}` does not match `[a-z][a-z0-9_]*.yaml` (lower-case \
+             letters, digits and `_`, starting with a letter); name it after its operation"
+        )
+    })
+}

@@ -105,6 +105,21 @@ pub(crate) fn resolve(cx: &mut Cx<'_>, name: &str, draft: ServiceDraft) -> Optio
         }
     }
 
+    for t in &types {
+        if crate::reserved::TYPE_NAMES.contains(&t.name.as_str()) {
+            cx.error_at(
+                &t.origin,
+                DiagnosticKind::InvalidIdentifier,
+                format!(
+                    "type name `{}` is reserved: the generated module declares or uses it \
+                     unqualified (generated items, Rust prelude names); rename it (e.g. `{}Info`)",
+                    t.name, t.name
+                ),
+            );
+        }
+    }
+    check_containment(cx, &types, &index);
+
     // The signature field is filled in by the runtime after the caller builds the request,
     // so the generated builder must not ask for it.
     if let Some(Auth::Md5BodySign(scheme)) = head.as_ref().map(|h| &h.auth) {
@@ -189,6 +204,77 @@ fn mark_reachable<'a>(
                 if let Some(&j) = named_ref(&f.ty).and_then(|n| index.get(n)) {
                     stack.push(j);
                 }
+            }
+        }
+    }
+}
+
+/// Refuses structs that contain themselves by value, directly or through other structs:
+/// such a type has infinite size and does not compile. Containment through a list is
+/// fine (`Vec` holds its items on the heap). The search is an iterative depth-first walk,
+/// linear in the number of fields, reporting each cycle once at the field that closes it.
+fn check_containment(cx: &mut Cx<'_>, types: &[NamedType], index: &HashMap<String, usize>) {
+    // edges[i]: (struct j held by value, the field holding it)
+    let edges: Vec<Vec<(usize, &crate::model::Field)>> = types
+        .iter()
+        .map(|t| match &t.kind {
+            TypeKind::Struct(s) => s
+                .fields
+                .iter()
+                .filter_map(|f| match &f.ty {
+                    crate::model::TypeExpr::Named(n) => index
+                        .get(n)
+                        .filter(|&&j| {
+                            types
+                                .get(j)
+                                .is_some_and(|u| matches!(u.kind, TypeKind::Struct(_)))
+                        })
+                        .map(|&j| (j, f)),
+                    _ => None,
+                })
+                .collect(),
+            TypeKind::Enum(_) => Vec::new(),
+        })
+        .collect();
+    // 0: not visited, 1: on the current path, 2: done.
+    let mut state = vec![0u8; types.len()];
+    for root in 0..types.len() {
+        if state[root] != 0 {
+            continue;
+        }
+        let mut path: Vec<(usize, usize)> = vec![(root, 0)];
+        state[root] = 1;
+        while let Some(&mut (node, ref mut next)) = path.last_mut() {
+            let Some(&(to, field)) = edges[node].get(*next) else {
+                state[node] = 2;
+                path.pop();
+                continue;
+            };
+            *next += 1;
+            match state[to] {
+                0 => {
+                    state[to] = 1;
+                    path.push((to, 0));
+                }
+                1 => {
+                    let start = path.iter().position(|&(n, _)| n == to).unwrap_or(0);
+                    let names: Vec<&str> = path[start..]
+                        .iter()
+                        .map(|&(n, _)| types[n].name.as_str())
+                        .chain(std::iter::once(types[to].name.as_str()))
+                        .collect();
+                    cx.error_at(
+                        &field.origin,
+                        DiagnosticKind::InvalidValue,
+                        format!(
+                            "type `{}` contains itself ({}) without a list in between, so it \
+                             would have infinite size; make one of these fields a `list<…>`",
+                            types[to].name,
+                            names.join(" → ")
+                        ),
+                    );
+                }
+                _ => {}
             }
         }
     }

@@ -8,8 +8,14 @@ use super::diagnostic::{Diagnostic, DiagnosticKind};
 use super::ident::closest;
 use crate::model::SourceRef;
 
+/// Deepest nesting of mappings and lists a spec may use. Real specs need about 8 levels;
+/// the bound keeps the node tree, and everything that walks or drops it, far from the
+/// stack limit whatever a file contains.
+pub(crate) const MAX_NESTING: usize = 64;
+
 /// Parses one YAML file whose top level must be a mapping.
 pub(crate) fn parse(file: &str, text: &str) -> Result<Node, Diagnostic> {
+    check_nesting(file, text)?;
     let options = LoaderOptions::default()
         .error_on_duplicate_keys(true)
         // Keeps `"0205"` distinct from `0205` and stops `yes`/`1` turning into booleans.
@@ -86,6 +92,41 @@ pub(crate) fn parse(file: &str, text: &str) -> Result<Node, Diagnostic> {
             DiagnosticKind::Syntax,
             "the YAML parser could not process this file".to_string(),
         )),
+    }
+}
+
+/// Refuses nesting deeper than [`MAX_NESTING`] before the tree is built: the loader
+/// builds a node per level and dropping such a tree recurses once per level, so 100 000
+/// levels of `- - - …` would overflow the stack and abort the process. The event parser
+/// runs on its own heap-allocated stacks, so this pre-pass is safe at any depth; syntax
+/// errors are left for the loader to report.
+fn check_nesting(file: &str, text: &str) -> Result<(), Diagnostic> {
+    use yaml_rust2::parser::{Event, Parser};
+    let mut parser = Parser::new_from_str(text);
+    let mut depth = 0usize;
+    loop {
+        let Ok((event, mark)) = parser.next_token() else {
+            return Ok(());
+        };
+        match event {
+            Event::SequenceStart(..) | Event::MappingStart(..) => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Err(Diagnostic {
+                        file: file.to_string(),
+                        line: mark.line().max(1),
+                        column: mark.col() + 1,
+                        kind: DiagnosticKind::Syntax,
+                        message: format!(
+                            "mappings and lists are nested more than {MAX_NESTING} levels deep"
+                        ),
+                    });
+                }
+            }
+            Event::SequenceEnd | Event::MappingEnd => depth = depth.saturating_sub(1),
+            Event::StreamEnd => return Ok(()),
+            _ => {}
+        }
     }
 }
 

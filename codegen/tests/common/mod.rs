@@ -60,3 +60,28 @@ pub fn compiles_cleanly(dir: &Path, name: &str, modules: &[(&str, PathBuf)]) {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+/// Runs `cargo test --doc` on the crate [`compiles_cleanly`] built under `dir` and returns
+/// its output; panics when a doctest fails to compile or run.
+#[allow(dead_code)]
+pub fn doctests_pass(dir: &Path) -> String {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let output = Command::new(&cargo)
+        .args(["test", "--doc", "--offline"])
+        .current_dir(dir.join("check-crate"))
+        .env(
+            "CARGO_TARGET_DIR",
+            workspace().join("target/codegen-compile-test"),
+        )
+        .env_remove("RUSTFLAGS")
+        .env_remove("RUSTDOCFLAGS")
+        .output()
+        .expect("run cargo test --doc");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        output.status.success(),
+        "doctests of the generated code failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    stdout
+}
