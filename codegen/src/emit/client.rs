@@ -499,7 +499,7 @@ fn retry_doc(doc: &mut Doc, ep: &Endpoint) {
                  it after timeouts, 5xx answers and retryable codes. {UNKNOWN} query its \
                  state, then retry with the same {key}.",
                 code(&evidence.page),
-                prose(&evidence.quote),
+                inline_prose(&evidence.quote),
             ));
         }
         (Some(key), None) => {
