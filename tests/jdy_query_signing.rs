@@ -15,18 +15,7 @@ use serde_json::{Map, Value};
 
 /// A GET endpoint with no required parameter, so any query that passes the gateway's
 /// signature check reaches it.
-const RECORDS_YAML: &str = r#"
-operation: recharge_record
-summary: 充值记录
-method: GET
-path: /jdy/v2/ls/recharge_record
-request:
-  fields:
-    page: {type: string}
-response:
-  fields:
-    total: {type: integer, example: "0"}
-"#;
+const RECORDS_YAML: &str = include_str!("../sandbox/tests/fixtures/recharge_record.yaml");
 
 const RECORDS: EndpointDescriptor = EndpointDescriptor {
     service: retail_apis::jdy::SERVICE.name,

@@ -351,15 +351,7 @@ mod tests {
             retryable: true,
             processed: Processed::Maybe,
         };
-        let gateway = Error::Gateway {
-            service: "s",
-            operation: "o",
-            status: 519,
-            code: "5003".into(),
-            message: String::new(),
-            message_cn: String::new(),
-            known: Some(&KNOWN),
-        };
+        let gateway = gateway(Some(&KNOWN));
         assert!(gateway.is_retryable());
         assert_eq!(gateway.code(), Some("5003"));
         assert!(!Error::config("x").is_retryable());

@@ -11,18 +11,7 @@ use serde_json::Value;
 
 /// A GET endpoint at the path of the vectors, with no required parameter, so any query
 /// that passes the gateway reaches it.
-const RECHARGE_RECORD: &str = r#"
-operation: recharge_record
-summary: 充值记录
-method: GET
-path: /jdy/v2/ls/recharge_record
-request:
-  fields:
-    page: {type: string}
-response:
-  fields:
-    total: {type: integer, example: "0"}
-"#;
+const RECHARGE_RECORD: &str = include_str!("fixtures/recharge_record.yaml");
 
 const PATH: &str = "/jdy/v2/ls/recharge_record";
 const SECRET: &str = "abc123";
