@@ -246,9 +246,11 @@ fn hostile_but_valid() -> Vec<SourceFile> {
         "title: Hostile\n\
          description: {top}\
          base_url: https://example.com\n\
-         auth:\n  scheme: md5_body_sign\n  field: sign\n  skip_null: true\n  skip_empty: false\n  \
-         pair_separator: \"&\"\n  kv_separator: \"=\"\n  secret_suffix: \"&key={{key}}\"\n  \
-         uppercase: false\n  verify_response: true\n\
+         auth:\n  scheme: kingdee_gateway\n  auth_version: \"2.0\"\n  \
+         sign_headers: X-Api-TimeStamp,X-Api-Nonce\n  timestamp_window_ms: 300000\n  \
+         token:\n    method: GET\n    path: /auth/token\n    token_field: app-token\n    \
+         ttl_secs: 86400\n  gateway_status: 519\n  gateway_code_field: errcode\n  \
+         gateway_message_field: description\n  gateway_message_cn_field: descriptionCn\n\
          envelope:\n  code_field: code\n  success_code: 0\n  message_field: msg\n  data_field: data\n\
          errors:\n  - code: \"1\"\n    name: failed\n    description: {e}\
          quirks: {top}\

@@ -69,7 +69,7 @@ fn minimal_fixture_is_valid() {
             .unwrap()
             .computed
     );
-    assert!(svc.named_type("Item").unwrap().in_request);
+    assert!(svc.named_type("Item").unwrap().in_response);
 }
 
 #[test]
@@ -280,8 +280,8 @@ fn thousand_endpoints_load() {
             text: format!(
                 "operation: op_{i:04}\nsummary: op {i}\nmethod: POST\npath: /op/{i}\n\
                  idempotency_key: id\nrequest:\n  fields:\n    id: {{type: string, required: true}}\n    \
-                 item: {{type: Item}}\n    kind: {{type: Kind{i}}}\nresponse:\n  fields:\n    \
-                 ok: {{type: boolean}}\ntypes:\n  Kind{i}:\n    enum: {{repr: integer, values: \
+                 kind: {{type: Kind{i}}}\nresponse:\n  fields:\n    \
+                 ok: {{type: boolean}}\n    item: {{type: Item}}\ntypes:\n  Kind{i}:\n    enum: {{repr: integer, values: \
                  [{{value: \"1\", name: One}}]}}\n"
             ),
         });

@@ -9,7 +9,9 @@ use super::ident::{is_snake_case, to_snake_case, to_upper_camel};
 use super::named_types::{parse_message_struct, parse_type_value, parse_types_section, TypeRef};
 use super::paths::{check_http_path, parse_method};
 use super::yaml::{Cx, Obj, Scalar};
-use crate::model::{Endpoint, Evidence, Example, NamedType, StructType, TypeExpr, TypeKind};
+use crate::model::{
+    Endpoint, Evidence, Example, NamedType, SourceRef, StructType, TypeExpr, TypeKind,
+};
 
 const ENDPOINT_KEYS: &[&str] = &[
     "operation",
@@ -35,12 +37,15 @@ const EVIDENCE_KEYS: &[&str] = &["page", "quote"];
 
 /// Parses an endpoint file. Its types (request and response structs included) are added
 /// to `types` even when the endpoint itself is unusable, so that one broken key does not
-/// turn every reference into an "undefined type" error as well.
+/// turn every reference into an "undefined type" error as well. Where the `response` key
+/// was written goes to `response_at`, keyed by file, for checks that concern the response
+/// type as a whole.
 pub(crate) fn parse_endpoint(
     cx: &mut Cx<'_>,
     root: &Node,
     types: &mut Vec<NamedType>,
     refs: &mut Vec<TypeRef>,
+    response_at: &mut HashMap<String, SourceRef>,
 ) -> Option<Endpoint> {
     let obj = cx.object(root, "the endpoint file", ENDPOINT_KEYS, ENDPOINT_REQUIRED)?;
     if let Some(t) = obj.get("types") {
@@ -158,6 +163,9 @@ pub(crate) fn parse_endpoint(
         .into_iter()
         .map(|s| s.text)
         .collect();
+    if let Some(key) = obj.map.keys().find(|k| k.as_str() == "response") {
+        response_at.insert(cx.file.to_string(), cx.at(key.span()));
+    }
     Some(Endpoint {
         operation: operation?.text,
         summary: summary?,

@@ -12,6 +12,7 @@ mod named_types;
 mod paths;
 mod resolve;
 mod service_file;
+mod signed_fields;
 mod source;
 pub(crate) mod text;
 mod type_expr;
@@ -136,9 +137,13 @@ pub fn load_sources(sources: &[SourceFile]) -> Result<SpecSet, Diagnostics> {
                     service_file::parse_service(&mut cx, &root, &mut draft.types, &mut draft.refs);
             }
             _ => {
-                if let Some(e) =
-                    endpoint_file::parse_endpoint(&mut cx, &root, &mut draft.types, &mut draft.refs)
-                {
+                if let Some(e) = endpoint_file::parse_endpoint(
+                    &mut cx,
+                    &root,
+                    &mut draft.types,
+                    &mut draft.refs,
+                    &mut draft.response_at,
+                ) {
                     draft.endpoints.push(e);
                 }
             }

@@ -225,7 +225,9 @@ fn parse_field(
         name,
         wire_name: wire.to_string(),
         aliases,
-        ty: ty.unwrap_or(TypeExpr::Json),
+        // The bad type is already reported and the spec will not load; a plain string is
+        // a placeholder no later check (signed fields, containment) objects to again.
+        ty: ty.unwrap_or(TypeExpr::String { max_len: None }),
         required,
         nullable,
         computed,

@@ -1,5 +1,5 @@
 //! Cross-file checks of one service and assembly of the resolved [`Service`]: unique
-//! names, type references, computed fields, reachability and ordering.
+//! names, type references, signed fields, computed fields, reachability and ordering.
 
 use std::collections::HashMap;
 
@@ -7,6 +7,7 @@ use super::diagnostic::DiagnosticKind;
 use super::ident::closest;
 use super::named_types::TypeRef;
 use super::service_file::ServiceHead;
+use super::signed_fields::check_signed_fields;
 use super::type_expr::named_ref;
 use super::yaml::Cx;
 use crate::model::{Auth, Endpoint, NamedType, Service, SourceRef, TypeKind};
@@ -26,6 +27,8 @@ pub(crate) struct ServiceDraft {
     pub types: Vec<NamedType>,
     /// Every named-type reference, checked here.
     pub refs: Vec<TypeRef>,
+    /// Where each endpoint file's `response` key was written, keyed by file.
+    pub response_at: HashMap<String, SourceRef>,
 }
 
 /// Checks a service across its files and builds it. Problems go to `cx.diags`; the
@@ -38,6 +41,7 @@ pub(crate) fn resolve(cx: &mut Cx<'_>, name: &str, draft: ServiceDraft) -> Optio
         mut endpoints,
         mut types,
         refs,
+        response_at,
     } = draft;
 
     let mut index: HashMap<String, usize> = HashMap::with_capacity(types.len());
@@ -119,6 +123,20 @@ pub(crate) fn resolve(cx: &mut Cx<'_>, name: &str, draft: ServiceDraft) -> Optio
         }
     }
     check_containment(cx, &types, &index);
+
+    if let Some((Auth::Md5BodySign(scheme), envelope)) =
+        head.as_ref().map(|h| (&h.auth, &h.envelope))
+    {
+        check_signed_fields(
+            cx,
+            scheme,
+            envelope,
+            &endpoints,
+            &types,
+            &index,
+            &response_at,
+        );
+    }
 
     // The signature field is filled in by the runtime after the caller builds the request,
     // so the generated builder must not ask for it.

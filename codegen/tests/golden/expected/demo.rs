@@ -5,8 +5,9 @@
 
 //! Demo service
 //!
-//! Golden-test fixture: a signed MD5 service with nested types, lists, enums, aliases,
-//! nullable and computed fields.
+//! Golden-test fixture: a signed MD5 service with enums, aliases, nullable and computed
+//! fields. Its bodies hold only fields the signature can write as text; nested types, lists
+//! and untyped JSON are in the `nested` service.
 //!
 //! Base URL: `https://demo.example.com`.
 //!
@@ -69,59 +70,6 @@ pub mod endpoints {
         idempotency_evidence: Some("demo.txt"),
         safe: false,
     };
-}
-
-/// 明细行
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct Item {
-    /// 商品
-    ///
-    /// Wire name `sku`, string, required.
-    pub sku: String,
-    /// 数量
-    ///
-    /// Wire name `qty`, integer, required.
-    pub qty: i64,
-    /// 单价
-    ///
-    /// Wire name `price`, number, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub price: Option<f64>,
-    /// 赠品
-    ///
-    /// Wire name `gift`, boolean, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gift: Option<bool>,
-}
-
-impl Item {
-    /// Creates the value from its required fields: `sku`, `qty`.
-    pub fn new(sku: impl Into<String>, qty: i64) -> Self {
-        Self {
-            sku: sku.into(),
-            qty,
-            price: None,
-            gift: None,
-        }
-    }
-
-    /// Sets `price`.
-    ///
-    /// 单价
-    #[must_use]
-    pub fn price(mut self, value: f64) -> Self {
-        self.price = Some(value);
-        self
-    }
-
-    /// Sets `gift`.
-    ///
-    /// 赠品
-    #[must_use]
-    pub fn gift(mut self, value: bool) -> Self {
-        self.gift = Some(value);
-        self
-    }
 }
 
 /// 等级
@@ -198,11 +146,6 @@ pub struct PlaceOrderRequest {
     /// Quirk: demo.txt: required but the example sends null.
     #[serde(default)]
     pub note: Option<String>,
-    /// 明细
-    ///
-    /// Wire name `items`, list of [`Item`], optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub items: Option<Vec<Item>>,
     /// 券码
     ///
     /// Wire name `couponCode`, string, at most 16 characters, optional.
@@ -236,20 +179,10 @@ impl PlaceOrderRequest {
             order_no: order_no.into(),
             level,
             note,
-            items: None,
             coupon_code: None,
             sign: None,
             new: None,
         }
-    }
-
-    /// Sets `items`.
-    ///
-    /// 明细
-    #[must_use]
-    pub fn items(mut self, value: Vec<Item>) -> Self {
-        self.items = Some(value);
-        self
     }
 
     /// Sets `couponCode`.
@@ -295,11 +228,6 @@ pub struct PlaceOrderResponse {
     /// Also accepted when decoding: `settleAmount`.
     #[serde(alias = "settleAmount", default, skip_serializing_if = "Option::is_none")]
     pub settle_amount: Option<String>,
-    /// 原始数据
-    ///
-    /// Wire name `raw`, any JSON value, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub raw: Option<serde_json::Value>,
     /// 附加信息    (tab)
     /// 1. 第一
     /// 2. 第二

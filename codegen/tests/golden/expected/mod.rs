@@ -2,6 +2,8 @@
 //   spec/bare/service.yaml
 //   spec/demo/endpoints/place_order.yaml
 //   spec/demo/service.yaml
+//   spec/nested/endpoints/query_items.yaml
+//   spec/nested/service.yaml
 // Do not edit: change the spec and run `retail-apis generate` (or `cargo build`).
 
 /// Bare gateway service
@@ -10,10 +12,14 @@ pub mod bare;
 /// Demo service
 pub mod demo;
 
+/// Nested gateway service
+pub mod nested;
+
 /// Descriptors of every service, for untyped calls by name.
 pub const SERVICES: &[&retail_apis_runtime::ServiceDescriptor] = &[
     &bare::SERVICE,
     &demo::SERVICE,
+    &nested::SERVICE,
 ];
 
 /// The spec files this code was generated from, as `(path relative to spec/, contents)`,
@@ -25,4 +31,9 @@ pub const SPEC_FILES: &[(&str, &str)] = &[
         include_str!("../spec/demo/endpoints/place_order.yaml"),
     ),
     ("demo/service.yaml", include_str!("../spec/demo/service.yaml")),
+    (
+        "nested/endpoints/query_items.yaml",
+        include_str!("../spec/nested/endpoints/query_items.yaml"),
+    ),
+    ("nested/service.yaml", include_str!("../spec/nested/service.yaml")),
 ];
