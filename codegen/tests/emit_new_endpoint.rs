@@ -11,33 +11,35 @@ use std::path::Path;
 use common::{compiles_cleanly, workspace};
 use retail_apis_codegen::{generate, load, write_changed};
 
+/// The new endpoint; `{n}` makes its names ones the real spec does not use (see
+/// [`fresh_names`]), so the test keeps passing whatever endpoints the spec gains.
 const NEW_ENDPOINT: &str = r#"
-operation: member_query
+operation: member_query_probe{n}
 summary: 会员查询
 source_page: example.txt
 method: POST
-path: /jdy/v2/ls/member_query
+path: /jdy/v2/ls/member_query_probe{n}
 idempotency_key: member_id
 request:
   fields:
     member_id: {type: string, required: true, doc: 会员ID}
-    levels: {type: list<MemberLevel>, doc: 等级过滤}
+    levels: {type: list<MemberLevelProbe{n}>, doc: 等级过滤}
 response:
   fields:
-    member: {type: MemberInfo, doc: 会员}
-    cards: {type: list<MemberCard>, doc: 会员卡}
+    member: {type: MemberInfoProbe{n}, doc: 会员}
+    cards: {type: list<MemberCardProbe{n}>, doc: 会员卡}
 types:
-  MemberInfo:
+  MemberInfoProbe{n}:
     doc: 会员信息
     fields:
       name: {type: string, required: true, doc: 姓名}
-      level: {type: MemberLevel, doc: 等级}
-  MemberCard:
+      level: {type: MemberLevelProbe{n}, doc: 等级}
+  MemberCardProbe{n}:
     doc: 会员卡
     fields:
       card_no: {type: string, required: true, doc: 卡号}
       balance: {type: string, doc: 余额}
-  MemberLevel:
+  MemberLevelProbe{n}:
     doc: 会员等级
     enum:
       repr: string
@@ -45,6 +47,29 @@ types:
         - {value: "1", name: Normal, doc: 普通}
         - {value: "2", name: Gold, doc: 金卡}
 "#;
+
+/// A number `n` such that no spec file mentions `probe{n}` in any case: every name the new
+/// endpoint declares (operation, path, types) carries it, so none clashes with the spec.
+fn fresh_names(spec: &Path) -> String {
+    let mut text = String::new();
+    collect_text(spec, &mut text);
+    let text = text.to_lowercase();
+    (1u32..)
+        .map(|n| n.to_string())
+        .find(|n| !text.contains(&format!("probe{n}")))
+        .expect("some number is unused")
+}
+
+fn collect_text(dir: &Path, text: &mut String) {
+    for entry in fs::read_dir(dir).expect("read dir") {
+        let path = entry.expect("dir entry").path();
+        if path.is_dir() {
+            collect_text(&path, text);
+        } else {
+            text.push_str(&fs::read_to_string(&path).unwrap_or_default());
+        }
+    }
+}
 
 fn copy_tree(from: &Path, to: &Path) {
     fs::create_dir_all(to).expect("create dir");
@@ -68,7 +93,13 @@ fn one_yaml_file_adds_a_typed_method() {
     let before = generate(&load(&spec).expect("copied spec loads")).expect("generates");
     write_changed(&out, &before).expect("write");
 
-    fs::write(spec.join("jdy/endpoints/member_query.yaml"), NEW_ENDPOINT).expect("add endpoint");
+    let n = fresh_names(&spec);
+    let file = format!("member_query_probe{n}.yaml");
+    fs::write(
+        spec.join("jdy/endpoints").join(&file),
+        NEW_ENDPOINT.replace("{n}", &n),
+    )
+    .expect("add endpoint");
     let after = generate(&load(&spec).expect("spec with new endpoint loads")).expect("generates");
     let report = write_changed(&out, &after).expect("write");
 
@@ -77,20 +108,20 @@ fn one_yaml_file_adds_a_typed_method() {
     assert_eq!(report.unchanged, ["shoubei.rs"]);
     let jdy = fs::read_to_string(out.join("jdy.rs")).expect("read jdy.rs");
     for needle in [
-        "pub async fn member_query(",
-        "request: &MemberQueryRequest,",
-        ") -> Result<MemberQueryResponse, rt::Error>",
-        "pub const MEMBER_QUERY: rt::EndpointDescriptor",
-        "path: \"/jdy/v2/ls/member_query\"",
-        "pub struct MemberInfo {",
-        "pub cards: Option<Vec<MemberCard>>,",
-        "pub enum MemberLevel {",
-        "spec/jdy/endpoints/member_query.yaml",
+        format!("pub async fn member_query_probe{n}("),
+        format!("request: &MemberQueryProbe{n}Request,"),
+        format!(") -> Result<MemberQueryProbe{n}Response, rt::Error>"),
+        format!("pub const MEMBER_QUERY_PROBE{n}: rt::EndpointDescriptor"),
+        format!("path: \"/jdy/v2/ls/member_query_probe{n}\""),
+        format!("pub struct MemberInfoProbe{n} {{"),
+        format!("pub cards: Option<Vec<MemberCardProbe{n}>>,"),
+        format!("pub enum MemberLevelProbe{n} {{"),
+        format!("spec/jdy/endpoints/{file}"),
     ] {
-        assert!(jdy.contains(needle), "jdy.rs lacks {needle}");
+        assert!(jdy.contains(&needle), "jdy.rs lacks {needle}");
     }
     let index = fs::read_to_string(out.join("mod.rs")).expect("read mod.rs");
-    assert!(index.contains("jdy/endpoints/member_query.yaml"));
+    assert!(index.contains(&format!("jdy/endpoints/{file}")));
 
     // The golden fixture's expected output is compiled alongside, since no other crate
     // compiles it; its `mod.rs` embeds `../spec/…`, the fixture spec next to it.
