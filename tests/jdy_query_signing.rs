@@ -10,6 +10,8 @@ use std::sync::OnceLock;
 use proptest::prelude::*;
 use retail_apis::runtime::jdy::{JdyClient, JdyConfig};
 use retail_apis::runtime::{EndpointDescriptor, HttpMethod};
+use retail_apis_codegen::model::HttpMethod as ModelMethod;
+use retail_apis_codegen::{load_sources, SourceFile};
 use retail_apis_sandbox::{Sandbox, SandboxConfig, SandboxCredentials, SandboxHandle};
 use serde_json::{Map, Value};
 
@@ -17,20 +19,65 @@ use serde_json::{Map, Value};
 /// signature check reaches it.
 const RECORDS_YAML: &str = include_str!("../sandbox/tests/fixtures/recharge_record.yaml");
 
-const RECORDS: EndpointDescriptor = EndpointDescriptor {
-    service: retail_apis::jdy::SERVICE.name,
-    operation: "recharge_record",
-    method: HttpMethod::Get,
-    path: "/jdy/v2/ls/recharge_record",
-    idempotency_key: None,
-    idempotency_evidence: None,
-    safe: true,
-};
+/// The fixture's path.
+const RECORDS_PATH: &str = "/jdy/v2/ls/recharge_record";
+
+/// The embedded spec files plus the fixture, and the fixture's descriptor. `{n}` in the
+/// fixture becomes a number no spec file mentions as `probe{n}`, so its operation cannot
+/// clash with the spec's own; an endpoint the spec declares at GET [`RECORDS_PATH`] is left
+/// out in favour of the fixture, whose parameters are all optional.
+fn records() -> &'static (Vec<(String, String)>, EndpointDescriptor) {
+    static RECORDS: OnceLock<(Vec<(String, String)>, EndpointDescriptor)> = OnceLock::new();
+    RECORDS.get_or_init(|| {
+        let sources: Vec<SourceFile> = retail_apis::SPEC_FILES
+            .iter()
+            .map(|(path, text)| SourceFile {
+                path: (*path).to_owned(),
+                text: (*text).to_owned(),
+            })
+            .collect();
+        let set = load_sources(&sources).unwrap_or_else(|d| panic!("{d}"));
+        let replaced: Vec<&str> = set
+            .services
+            .iter()
+            .flat_map(|s| &s.endpoints)
+            .filter(|e| e.method == ModelMethod::Get && e.path == RECORDS_PATH)
+            .map(|e| e.origin.file.as_str())
+            .collect();
+        let text: String = sources.iter().map(|s| s.text.to_lowercase()).collect();
+        let n = (1u32..)
+            .find(|n| !text.contains(&format!("probe{n}")))
+            .expect("some number is unused");
+        let operation = format!("recharge_record_probe{n}");
+        let mut files: Vec<(String, String)> = sources
+            .iter()
+            .filter(|s| !replaced.contains(&s.path.as_str()))
+            .map(|s| (s.path.clone(), s.text.clone()))
+            .collect();
+        files.push((
+            format!("jdy/endpoints/{operation}.yaml"),
+            RECORDS_YAML.replace("{n}", &n.to_string()),
+        ));
+        let descriptor = EndpointDescriptor {
+            service: retail_apis::jdy::SERVICE.name,
+            operation: Box::leak(operation.into_boxed_str()),
+            method: HttpMethod::Get,
+            path: RECORDS_PATH,
+            idempotency_key: None,
+            idempotency_evidence: None,
+            safe: true,
+        };
+        (files, descriptor)
+    })
+}
 
 /// Starts a sandbox serving the embedded specs plus the GET endpoint above.
 async fn start(config: SandboxConfig) -> SandboxHandle {
-    let mut files = retail_apis::SPEC_FILES.to_vec();
-    files.push(("jdy/endpoints/recharge_record.yaml", RECORDS_YAML));
+    let files: Vec<(&str, &str)> = records()
+        .0
+        .iter()
+        .map(|(path, text)| (path.as_str(), text.as_str()))
+        .collect();
     Sandbox::from_files(&files, config)
         .unwrap_or_else(|d| panic!("the specs do not load:\n{d}"))
         .start(std::net::SocketAddr::from(([127, 0, 0, 1], 0)))
@@ -89,7 +136,7 @@ proptest! {
         let h = harness();
         let query: Map<String, Value> =
             pairs.into_iter().map(|(k, v)| (k, Value::from(v))).collect();
-        let result = h.rt.block_on(h.jdy.call_value(&RECORDS, Value::Object(query.clone())));
+        let result = h.rt.block_on(h.jdy.call_value(&records().1, Value::Object(query.clone())));
         prop_assert!(result.is_ok(), "{query:?}: {result:?}");
     }
 }

@@ -1,10 +1,10 @@
-//! Codegen speed for spec sets of 4 (the real spec), 100 and 1000 endpoints:
+//! Codegen speed for spec sets of 4 (the seed spec), 100 and 1000 endpoints:
 //!
 //! - `load/N`: parse, validate and resolve in-memory sources (`load_sources`);
 //! - `generate/N`: emit and format from a loaded model (`generate`);
 //! - `pipeline/N`: both, from sources to formatted files.
 //!
-//! Throughput is the number of endpoints in the set (N, plus the real Shoubei endpoint
+//! Throughput is the number of endpoints in the set (N, plus the seed Shoubei endpoint
 //! for the synthetic sets), so linear scaling shows as a flat per-endpoint time across N.
 //!
 //! `cargo bench -p retail-apis-codegen --bench codegen -- --warm-up-time 1 --measurement-time 3`
@@ -19,7 +19,7 @@ use std::time::Duration;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use retail_apis_codegen::{generate, load_sources, model::SpecSet, SourceFile};
 
-/// Endpoint counts measured; 4 is the real spec.
+/// Endpoint counts measured; 4 is the seed spec.
 const SIZES: [usize; 3] = [4, 100, 1000];
 
 /// One measured spec set.

@@ -1,6 +1,6 @@
-//! Writes a synthetic spec tree with N JDY endpoints (copies of the real endpoint shapes, see
+//! Writes a synthetic spec tree with N JDY endpoints (copies of the seed endpoint shapes, see
 //! `benches/synth/mod.rs`) to a directory, for build benchmarks and manual experiments.
-//! N = 4 writes the real spec unchanged.
+//! N = 4 writes the seed spec unchanged.
 //!
 //! `cargo run -p retail-apis-codegen --example synth_specs -- 1000 /tmp/spec-1000`
 //!

@@ -1,5 +1,6 @@
 //! The synthetic spec sets measured by the codegen benchmark are valid, have the asked size,
-//! keep the shapes of the real endpoints and generate one client method per endpoint.
+//! keep the shapes of the seed endpoints and generate one client method per endpoint, and do
+//! not change when endpoints are added to the spec.
 
 #[path = "../benches/synth/mod.rs"]
 mod synth;
@@ -12,13 +13,55 @@ fn load_synth(n: usize) -> SpecSet {
 }
 
 #[test]
-fn four_endpoints_is_the_real_spec() {
+fn four_endpoints_is_the_seed_spec() {
+    // The seed files as the loader reads them from `spec/`, whatever else is there.
     let real = read_sources(&synth::spec_root()).expect("reads");
+    let seed: Vec<_> = real
+        .into_iter()
+        .filter(|f| synth::SEED_FILES.contains(&f.path.as_str()))
+        .collect();
     let synth = synth::synth_sources(4);
     let paths = |s: &[retail_apis_codegen::SourceFile]| -> Vec<(String, String)> {
         s.iter().map(|f| (f.path.clone(), f.text.clone())).collect()
     };
-    assert_eq!(paths(&synth), paths(&real));
+    assert_eq!(paths(&synth), paths(&seed));
+    assert_eq!(synth.len(), synth::SEED_FILES.len());
+    let set = load_synth(4);
+    let operations: Vec<&str> = set
+        .services
+        .iter()
+        .flat_map(|s| s.endpoints.iter().map(|e| e.operation.as_str()))
+        .collect();
+    assert_eq!(operations.len(), 4, "{operations:?}");
+}
+
+#[test]
+fn endpoints_added_to_the_spec_are_left_out() {
+    // A copy of the seed files plus a user's own endpoint in each service.
+    let dir = tempfile::tempdir().expect("tempdir");
+    for source in synth::synth_sources(4) {
+        let path = dir.path().join(&source.path);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(&path, &source.text).expect("write");
+    }
+    let extra = "summary: s\nmethod: POST\nresponse: {type: json}\n";
+    for (file, op) in [
+        ("jdy/endpoints/member_query.yaml", "member_query"),
+        ("shoubei/endpoints/coupon_query.yaml", "coupon_query"),
+    ] {
+        let text = format!("operation: {op}\npath: /{op}\n{extra}");
+        std::fs::write(dir.path().join(file), text).expect("write");
+    }
+    load(dir.path()).unwrap_or_else(|d| panic!("the grown spec loads:\n{d}"));
+
+    assert_eq!(
+        synth::synth_sources_in(dir.path(), 4),
+        synth::synth_sources(4)
+    );
+    assert_eq!(
+        synth::synth_sources_in(dir.path(), 12),
+        synth::synth_sources(12)
+    );
 }
 
 #[test]
@@ -28,7 +71,7 @@ fn hundred_synthetic_endpoints_load_and_generate_a_method_each() {
     assert_eq!(jdy.endpoints.len(), 100);
     assert_eq!(set.service("shoubei").expect("shoubei").endpoints.len(), 1);
 
-    // Every real endpoint is copied 25 times.
+    // Every seed endpoint is copied 25 times.
     for original in [
         "mall_pre_write_off_cancel",
         "mall_recharge",
@@ -43,7 +86,7 @@ fn hundred_synthetic_endpoints_load_and_generate_a_method_each() {
         assert_eq!(copies, 25, "copies of {original}");
     }
 
-    // The copies keep the real shapes: aliases, rust_names, nullable and computed fields,
+    // The copies keep the seed shapes: aliases, rust_names, nullable and computed fields,
     // enums, lists, string lengths and examples.
     let fields: Vec<_> = jdy
         .types

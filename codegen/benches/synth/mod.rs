@@ -1,11 +1,15 @@
-//! Synthetic spec sets for the codegen benchmark, made from the shapes of the real endpoints.
+//! Synthetic spec sets for the codegen benchmark, made from the shapes of the seed endpoints.
 //!
-//! Endpoint `i` is a copy of one of the four real endpoint files (taken in turn: the three
+//! The sets are built from the seed spec only: the four endpoints transcribed from the vendor
+//! pages and their two `service.yaml` files, named in [`SEED_FILES`]. Endpoint files added to
+//! `spec/` later are left out, so benchmark figures stay comparable as the spec grows.
+//!
+//! Endpoint `i` is a copy of one of the four seed endpoint files (taken in turn: the three
 //! JDY endpoints, then the Shoubei one) placed in the JDY service, with its operation, path
 //! and type names suffixed by `i`. Every copy keeps the nested types, lists, enums, aliases,
 //! `rust_name`s, `string(N)` lengths, nullable and computed fields, quirks and examples of its
 //! original while no two names clash, so the load and emit work per endpoint is the same as
-//! for the real spec.
+//! for the seed spec.
 //!
 //! The Shoubei endpoint refers to types declared in `shoubei/service.yaml` (`ReturnCode`,
 //! `ResultCode`); its copies carry those declarations in their own `types:` block, because
@@ -16,42 +20,67 @@
 
 use std::path::{Path, PathBuf};
 
-use retail_apis_codegen::{load_sources, read_sources, SourceFile};
+use retail_apis_codegen::{load_sources, SourceFile};
 
 /// The real spec tree of the workspace (`spec/`).
 pub fn spec_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec")
 }
 
+/// The seed spec, relative to the spec root: the endpoints transcribed from the vendor pages
+/// and their services' files, in path order (the order `read_sources` gives).
+pub const SEED_FILES: [&str; 6] = [
+    "jdy/endpoints/mall_pre_write_off_cancel.yaml",
+    "jdy/endpoints/mall_recharge.yaml",
+    "jdy/endpoints/refund_save.yaml",
+    "jdy/service.yaml",
+    "shoubei/endpoints/coupon_write_off.yaml",
+    "shoubei/service.yaml",
+];
+
 /// The service the synthetic endpoints are added to.
 const TARGET_SERVICE: &str = "jdy";
 
-/// One real endpoint file, ready to be copied into the target service.
+/// One seed endpoint file, ready to be copied into the target service.
 struct Template {
     /// The endpoint file's text; for a foreign service's endpoint, with that service's named
     /// types added to its `types:` block.
     text: String,
-    /// The real `operation`.
+    /// The seed `operation`.
     operation: String,
-    /// The real `path`.
+    /// The seed `path`.
     path: String,
     /// Named types declared in `text` (renamed per copy, whole words only).
     types: Vec<String>,
 }
 
-/// The real spec when `endpoints` is 4 (the real spec has four endpoints). Otherwise the
-/// real `service.yaml` files and the real Shoubei endpoint, plus `endpoints` synthetic JDY
-/// endpoints in place of the three real ones, so the set has `endpoints + 1` endpoints.
+/// The seed spec ([`SEED_FILES`] of `spec/`) when `endpoints` is 4 (the seed spec has four
+/// endpoints). Otherwise the seed `service.yaml` files and the seed Shoubei endpoint, plus
+/// `endpoints` synthetic JDY endpoints in place of the three seed ones, so the set has
+/// `endpoints + 1` endpoints.
 ///
-/// Panics if the real spec does not read or load: the benchmark is meaningless without it.
+/// Panics if the seed spec does not read or load: the benchmark is meaningless without it.
 pub fn synth_sources(endpoints: usize) -> Vec<SourceFile> {
-    let real = read_sources(&spec_root()).expect("the real spec reads");
+    synth_sources_in(&spec_root(), endpoints)
+}
+
+/// [`synth_sources`] with the seed files read from the spec tree at `root`; any other file
+/// there is ignored.
+pub fn synth_sources_in(root: &Path, endpoints: usize) -> Vec<SourceFile> {
+    let seed: Vec<SourceFile> = SEED_FILES
+        .iter()
+        .map(|path| SourceFile {
+            path: (*path).to_owned(),
+            text: std::fs::read_to_string(root.join(path))
+                .unwrap_or_else(|e| panic!("the seed file {path} reads: {e}")),
+        })
+        .collect();
     if endpoints == 4 {
-        return real;
+        return seed;
     }
-    let templates = templates(&real);
+    let templates = templates(&seed);
     let target_endpoints = format!("{TARGET_SERVICE}/endpoints/");
-    let mut out: Vec<SourceFile> = real
+    let mut out: Vec<SourceFile> = seed
         .iter()
         .filter(|s| !s.path.starts_with(&target_endpoints))
         .cloned()
@@ -77,12 +106,12 @@ pub fn synth_sources(endpoints: usize) -> Vec<SourceFile> {
     out
 }
 
-/// The four real endpoints, in service order (JDY first), as templates for the target
+/// The four seed endpoints, in service order (JDY first), as templates for the target
 /// service. Uses the loaded model to learn which named types each file declares.
-fn templates(real: &[SourceFile]) -> Vec<Template> {
-    let set = load_sources(real).unwrap_or_else(|d| panic!("the real spec loads:\n{d}"));
+fn templates(seed: &[SourceFile]) -> Vec<Template> {
+    let set = load_sources(seed).unwrap_or_else(|d| panic!("the seed spec loads:\n{d}"));
     let text_of = |file: &str| -> &str {
-        &real
+        &seed
             .iter()
             .find(|s| s.path == file)
             .unwrap_or_else(|| panic!("source {file}"))
@@ -120,7 +149,7 @@ fn templates(real: &[SourceFile]) -> Vec<Template> {
             });
         }
     }
-    assert_eq!(templates.len(), 4, "the real spec has four endpoints");
+    assert_eq!(templates.len(), 4, "the seed spec has four endpoints");
     templates
 }
 
@@ -151,7 +180,7 @@ fn add_types(yaml: &str, block: &str) -> String {
 }
 
 /// Replaces the top-level line `{key}{old}` by `{key}{new}`; panics if it is missing, so a
-/// change to the real spec's layout fails loudly instead of producing duplicate names.
+/// change to the seed spec's layout fails loudly instead of producing duplicate names.
 fn replace_line(yaml: &str, key: &str, old: &str, new: &str) -> String {
     let line = format!("\n{key}{old}\n");
     assert!(yaml.contains(&line), "no line `{key}{old}`");

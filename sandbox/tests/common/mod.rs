@@ -46,6 +46,18 @@ pub fn specs_with(extra: &[(&str, &str)]) -> SpecSet {
     }
 }
 
+/// A number `n` such that no spec file mentions `probe{n}` in any case: fixture endpoints and
+/// types whose names carry it cannot clash with anything the spec declares, whatever
+/// endpoints it gains.
+pub fn fresh_suffix() -> String {
+    let sources = retail_apis_codegen::read_sources(&spec_root()).expect("read spec/");
+    let text: String = sources.iter().map(|s| s.text.to_lowercase()).collect();
+    (1u32..)
+        .map(|n| n.to_string())
+        .find(|n| !text.contains(&format!("probe{n}")))
+        .expect("some number is unused")
+}
+
 pub async fn start(config: SandboxConfig) -> SandboxHandle {
     start_with(real_specs(), config).await
 }
