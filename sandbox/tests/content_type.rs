@@ -32,43 +32,14 @@ async fn recharge_typed(
     member: &str,
     content_type: Option<&str>,
 ) -> (u16, Value) {
-    let headers = GatewayHeaders::new(Some(token));
-    let signature = retail_apis_runtime::jdy::signing::gateway_signature(
-        HttpMethod::Post,
-        RECHARGE_PATH,
-        &[],
-        headers.nonce.as_deref().unwrap_or_default(),
-        headers.timestamp.as_deref().unwrap_or_default(),
-        &headers.secret,
-    );
-    let mut request = reqwest::Client::new()
-        .post(format!("{}{RECHARGE_PATH}", sandbox.base_url()))
-        .header("X-Api-Signature", signature)
-        .body(recharge_body(member, "1.00", &nonce()).to_string());
-    let gateway = [
-        ("X-Api-ClientID", &headers.client_id),
-        ("X-Api-Auth-Version", &headers.auth_version),
-        ("X-Api-TimeStamp", &headers.timestamp),
-        ("X-Api-Nonce", &headers.nonce),
-        ("X-Api-SignHeaders", &headers.sign_headers),
-        ("app-token", &headers.token),
-        ("X-GW-Router-Addr", &headers.router),
-    ];
-    for (name, value) in gateway {
-        if let Some(value) = value {
-            request = request.header(name, value);
-        }
-    }
-    if let Some(content_type) = content_type {
-        request = request.header("Content-Type", content_type);
-    }
-    let response = request.send().await.expect("request reaches the sandbox");
-    let status = response.status().as_u16();
-    let text = response.text().await.expect("body");
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::String(text)),
-    )
+    let headers = GatewayHeaders {
+        content_type: content_type.map(str::to_owned),
+        ..GatewayHeaders::new(Some(token))
+    };
+    let body = recharge_body(member, "1.00", &nonce()).to_string();
+    Jdy::new(sandbox)
+        .send(HttpMethod::Post, RECHARGE_PATH, &[], &headers, Some(body))
+        .await
 }
 
 async fn write_off_typed(

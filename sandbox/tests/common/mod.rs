@@ -96,6 +96,8 @@ pub struct GatewayHeaders {
     pub secret: String,
     pub token: Option<String>,
     pub router: Option<String>,
+    /// `Content-Type` of the request; `None` sends none.
+    pub content_type: Option<String>,
 }
 
 impl GatewayHeaders {
@@ -110,6 +112,7 @@ impl GatewayHeaders {
             secret: CLIENT_SECRET.to_owned(),
             token: token.map(str::to_owned),
             router: Some(DOMAIN.to_owned()),
+            content_type: Some("application/json".to_owned()),
         }
     }
 }
@@ -164,9 +167,9 @@ impl Jdy {
             HttpMethod::Post => self.http.post(url),
         }
         .query(query)
-        .header("Content-Type", "application/json")
         .header("X-Api-Signature", signature);
         let optional = [
+            ("Content-Type", &headers.content_type),
             ("X-Api-ClientID", &headers.client_id),
             ("X-Api-Auth-Version", &headers.auth_version),
             ("X-Api-TimeStamp", &headers.timestamp),
