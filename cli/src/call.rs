@@ -9,7 +9,12 @@ use retail_apis_runtime::jdy::{JdyClient, JdyConfig};
 use retail_apis_runtime::shoubei::{ShoubeiClient, ShoubeiConfig};
 use retail_apis_runtime::{AuthScheme, ServiceDescriptor};
 
-/// Sends the request and prints the response; a typed API error is printed and gives exit 1.
+/// Exit code of a call whose outcome is unknown: the request may have been applied, so a
+/// script must query its state before repeating it (exit 1 means it was not applied).
+pub const EXIT_OUTCOME_UNKNOWN: u8 = 3;
+
+/// Sends the request and prints the response; a typed API error is printed and gives exit
+/// 1, or [`EXIT_OUTCOME_UNKNOWN`] when the request may have been applied.
 pub async fn run(target: &str, body_path: &Path) -> Result<ExitCode, String> {
     let (service_name, operation) = target.split_once('.').ok_or_else(|| {
         format!("`{target}`: expected <service>.<operation>, e.g. jdy.mall_recharge")
@@ -54,7 +59,11 @@ pub async fn run(target: &str, body_path: &Path) -> Result<ExitCode, String> {
         Err(error) => {
             eprintln!("error: {error}");
             eprintln!("{error:#?}");
-            Ok(ExitCode::FAILURE)
+            Ok(if error.outcome_unknown() {
+                ExitCode::from(EXIT_OUTCOME_UNKNOWN)
+            } else {
+                ExitCode::FAILURE
+            })
         }
     }
 }

@@ -7,7 +7,9 @@ use std::net::SocketAddr;
 use std::path::Path;
 
 use common::{run_cli, Run};
-use retail_apis_sandbox::{config as creds, CouponState, Sandbox, SandboxConfig, SandboxHandle};
+use retail_apis_sandbox::{
+    config as creds, CouponState, Fault, Sandbox, SandboxConfig, SandboxHandle,
+};
 use serde_json::Value;
 
 async fn start_sandbox() -> SandboxHandle {
@@ -99,6 +101,42 @@ async fn call_with_an_invalid_body_prints_the_typed_error() {
     // The variant is printed too, so scripts and people can tell error kinds apart.
     assert!(run.stderr.contains("Business {"), "{}", run.stderr);
     assert_eq!(sandbox.applied_recharges(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lost_refund_answer_exits_with_the_outcome_unknown_code() {
+    let sandbox = start_sandbox().await;
+    sandbox
+        .faults()
+        .inject("jdy.refund_save", Fault::ApplyThenFail { status: 502 })
+        .expect("refund_save is served");
+    let body = example_request("jdy", "refund_save");
+    let run = call("jdy.refund_save", &body, jdy_env(&sandbox.base_url())).await;
+
+    // Not 1: a script must not treat this refund as failed and send it again.
+    assert_eq!(run.code, Some(3), "{run:?}");
+    assert!(run.stderr.contains("outcome unknown"), "{}", run.stderr);
+    assert!(run.stderr.contains("refund_no"), "{}", run.stderr);
+    assert_eq!(sandbox.request_count("jdy.refund_save"), 1);
+    assert_eq!(sandbox.refund_count(), 1);
+}
+
+/// The first request example the embedded spec gives for `service.operation`.
+fn example_request(service: &str, operation: &str) -> String {
+    let sources: Vec<retail_apis_codegen::SourceFile> = retail_apis::SPEC_FILES
+        .iter()
+        .map(|(path, text)| retail_apis_codegen::SourceFile {
+            path: (*path).to_owned(),
+            text: (*text).to_owned(),
+        })
+        .collect();
+    let specs = retail_apis_codegen::load_sources(&sources)
+        .unwrap_or_else(|d| panic!("the embedded specs do not load:\n{d}"));
+    specs
+        .service(service)
+        .and_then(|s| s.endpoint(operation))
+        .and_then(|e| e.examples.iter().find_map(|x| x.request.clone()))
+        .unwrap_or_else(|| panic!("{service}.{operation} has no request example"))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
