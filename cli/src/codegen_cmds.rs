@@ -1,4 +1,5 @@
-//! `generate`, `check`, `lint` and `sandbox`: the commands that read specs.
+//! `generate`, `check`, `lint`, `export schema` and `sandbox`: the commands that read specs
+//! (or describe their format).
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -74,6 +75,18 @@ pub fn lint(spec: &Path) -> Result<ExitCode, String> {
         }
         None => Ok(ExitCode::FAILURE),
     }
+}
+
+/// `retail-apis export schema`: the JSON Schema of spec files, as pretty JSON with a
+/// final newline (the form committed as `spec/schema.json`).
+pub fn export_schema(out: Option<&Path>) -> Result<ExitCode, String> {
+    let text = retail_apis_codegen::spec_schema_text();
+    match out {
+        Some(path) => std::fs::write(path, text)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?,
+        None => print!("{text}"),
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `retail-apis sandbox`

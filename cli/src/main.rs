@@ -1,4 +1,5 @@
-//! The `retail-apis` command: generate, check and lint specs, run the sandbox, call an API.
+//! The `retail-apis` command: generate, check and lint specs, export their schema, run the
+//! sandbox, call an API.
 
 mod call;
 mod codegen_cmds;
@@ -70,6 +71,11 @@ enum Command {
               default_value_t = retail_apis_sandbox::config::DEFAULT_MAX_CONNECTIONS as u32)]
         max_connections: u32,
     },
+    /// Write a description of the spec format for other tools.
+    Export {
+        #[command(subcommand)]
+        what: Export,
+    },
     /// Sign and send one request, print the response as pretty JSON.
     Call {
         /// `<service>.<operation>`, e.g. `jdy.mall_recharge`.
@@ -77,6 +83,16 @@ enum Command {
         /// JSON file with the request body (`-` reads standard input).
         #[arg(long)]
         body: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum Export {
+    /// The JSON Schema of spec files (editors use it for completion and checks).
+    Schema {
+        /// Write it to this file instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
 }
 
@@ -93,6 +109,9 @@ fn main() -> ExitCode {
         Command::Generate { spec, out } => codegen_cmds::generate(&spec, &out),
         Command::Check { spec, out } => codegen_cmds::check(&spec, &out),
         Command::Lint { spec } => codegen_cmds::lint(&spec),
+        Command::Export {
+            what: Export::Schema { out },
+        } => codegen_cmds::export_schema(out.as_deref()),
         Command::Sandbox {
             listen,
             spec,

@@ -15,6 +15,7 @@ mod reserved;
 
 pub use emit::{generate, generate_with, EmitError, GenerateOptions, GeneratedFile};
 pub use load::{
-    load, load_sources, read_sources, Diagnostic, DiagnosticKind, Diagnostics, SourceFile,
+    load, load_sources, read_sources, spec_schema, spec_schema_text, Diagnostic, DiagnosticKind,
+    Diagnostics, SourceFile,
 };
 pub use output::{check, write_changed, CheckReport, WriteReport};

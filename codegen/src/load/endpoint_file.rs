@@ -1,230 +1,238 @@
-//! `<service>/endpoints/<operation>.yaml`: one operation, its request and response types.
+//! Checks of `<service>/endpoints/<operation>.yaml` ([`raw::endpoint::EndpointFile`]):
+//! one operation, its request and response types.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
-use marked_yaml::Node;
+use marked_yaml::Span;
 
 use super::diagnostic::DiagnosticKind;
 use super::ident::{is_snake_case, to_snake_case, to_upper_camel};
-use super::named_types::{parse_message_struct, parse_type_value, parse_types_section, TypeRef};
-use super::paths::{check_http_path, parse_method};
-use super::yaml::{Cx, Obj, Scalar};
+use super::named_types::{
+    check_message_struct, check_type_value, check_types_section, MessageStruct, TypeRef,
+};
+use super::paths::{check_http_path, http_method};
+use super::raw::endpoint::{self as raw, IdempotencyKey};
+use super::raw::{Checked, Opt};
+use super::yaml::Cx;
+use super::{quirks, value};
 use crate::model::{
     Endpoint, Evidence, Example, NamedType, SourceRef, StructType, TypeExpr, TypeKind,
 };
 
-const ENDPOINT_KEYS: &[&str] = &[
-    "operation",
-    "summary",
-    "description",
-    "source_page",
-    "method",
-    "path",
-    "idempotency_key",
-    "safe",
-    "request",
-    "response",
-    "types",
-    "examples",
-    "quirks",
-];
-const ENDPOINT_REQUIRED: &[&str] = &["operation", "summary", "method", "path", "response"];
-const REQUEST_KEYS: &[&str] = &["name", "doc", "fields", "quirks"];
-const RESPONSE_KEYS: &[&str] = &["name", "doc", "fields", "type", "quirks"];
-const EXAMPLE_KEYS: &[&str] = &["name", "request", "response"];
-const KEY_KEYS: &[&str] = &["field", "evidence"];
-const EVIDENCE_KEYS: &[&str] = &["page", "quote"];
-
-/// Parses an endpoint file. Its types (request and response structs included) are added
+/// Checks an endpoint file. Its types (request and response structs included) are added
 /// to `types` even when the endpoint itself is unusable, so that one broken key does not
 /// turn every reference into an "undefined type" error as well. Where the `response` key
 /// was written goes to `response_at`, keyed by file, for checks that concern the response
 /// type as a whole.
-pub(crate) fn parse_endpoint(
+pub(crate) fn check_endpoint(
     cx: &mut Cx<'_>,
-    root: &Node,
+    file: Checked<raw::EndpointFile>,
     types: &mut Vec<NamedType>,
     refs: &mut Vec<TypeRef>,
     response_at: &mut HashMap<String, SourceRef>,
 ) -> Option<Endpoint> {
-    let obj = cx.object(root, "the endpoint file", ENDPOINT_KEYS, ENDPOINT_REQUIRED)?;
-    if let Some(t) = obj.get("types") {
-        types.extend(parse_types_section(cx, t, refs));
+    let origin_span = file.span;
+    let raw = file.value?;
+    if let Some(t) = value(raw.types) {
+        types.extend(check_types_section(cx, t, refs));
     }
-    let operation = cx.req_str(&obj, "operation");
-    if let Some(op) = &operation {
-        if !is_snake_case(&op.text) {
-            cx.error(
-                &op.span,
-                DiagnosticKind::InvalidIdentifier,
-                format!(
-                    "operation `{}` is not a snake_case Rust identifier (try `{}`)",
-                    op.text,
-                    to_snake_case(&op.text)
-                ),
-            );
-        } else if crate::reserved::OPERATIONS.contains(&op.text.as_str()) {
-            cx.error(
-                &op.span,
-                DiagnosticKind::InvalidIdentifier,
-                format!(
-                    "operation `{}` is reserved: every generated `Client` has a method of that \
-                     name",
-                    op.text
-                ),
-            );
-        }
-    }
-    let op_camel = to_upper_camel(operation.as_ref().map_or("", |s| s.text.as_str()));
-    let summary = cx.req_str(&obj, "summary").map(|s| s.text);
-    let description = cx.opt_str(&obj, "description").map(|s| s.text);
-    let source_page = cx.opt_str(&obj, "source_page").map(|s| s.text);
-    let method = cx
-        .req_str(&obj, "method")
-        .and_then(|s| parse_method(cx, &s));
-    let path = cx
-        .req_str(&obj, "path")
-        .and_then(|s| check_http_path(cx, &s));
+    check_operation(cx, &raw.operation);
+    let op_camel = to_upper_camel(raw.operation.get().map_or("", String::as_str));
+    let path = check_http_path(cx, raw.path);
+    let request = check_request(cx, raw.request, &op_camel, &origin_span, refs);
+    let request_name = request.as_ref().map(|r| r.name.clone());
+    let (idempotency_key, idempotency_evidence) = match raw.idempotency_key {
+        Some(key) => check_idempotency_key(cx, key, request.as_ref()),
+        None => (None, None),
+    };
+    types.extend(request);
+    let response_key = raw.response.key_span;
+    let response = check_response(cx, raw.response, &op_camel, types, refs);
+    response_at.insert(cx.file.to_string(), cx.at(&response_key));
+    let examples = check_examples(cx, raw.examples);
+    Some(Endpoint {
+        operation: raw.operation.value?,
+        summary: raw.summary.value?,
+        description: value(raw.description),
+        source_page: value(raw.source_page),
+        method: http_method(raw.method.value?),
+        path: path?,
+        idempotency_key,
+        idempotency_evidence,
+        safe: value(raw.safe).unwrap_or(false),
+        request: request_name?,
+        response: response?,
+        examples,
+        quirks: quirks(raw.quirks),
+        origin: cx.at(&origin_span),
+    })
+}
 
-    let request = match obj.get("request") {
-        Some(node) => cx
-            .object(node, "request", REQUEST_KEYS, &[])
-            .map(|r| parse_message_struct(cx, &r, format!("{op_camel}Request"), refs)),
+/// The operation becomes a method of the generated `Client`.
+fn check_operation(cx: &mut Cx<'_>, operation: &Checked<String>) {
+    let Some(op) = operation.get() else { return };
+    if !is_snake_case(op) {
+        cx.error(
+            &operation.span,
+            DiagnosticKind::InvalidIdentifier,
+            format!(
+                "operation `{op}` is not a snake_case Rust identifier (try `{}`)",
+                to_snake_case(op)
+            ),
+        );
+    } else if crate::reserved::OPERATIONS.contains(&op.as_str()) {
+        cx.error(
+            &operation.span,
+            DiagnosticKind::InvalidIdentifier,
+            format!(
+                "operation `{op}` is reserved: every generated `Client` has a method of that \
+                 name"
+            ),
+        );
+    }
+}
+
+fn check_request(
+    cx: &mut Cx<'_>,
+    request: Opt<raw::Request>,
+    op_camel: &str,
+    file_at: &Span,
+    refs: &mut Vec<TypeRef>,
+) -> Option<NamedType> {
+    let name = format!("{op_camel}Request");
+    match request {
+        Some(Checked { span, value, .. }) => {
+            let r = value?;
+            let body = MessageStruct {
+                name: r.name,
+                doc: r.doc,
+                fields: r.fields,
+                quirks: r.quirks,
+            };
+            Some(check_message_struct(cx, body, name, &span, refs))
+        }
         // A request without parameters is still a (empty) struct, so every client method
         // has the same shape.
         None => Some(NamedType {
-            name: format!("{op_camel}Request"),
+            name,
             description: None,
             kind: TypeKind::Struct(StructType { fields: Vec::new() }),
             in_response: false,
             in_request: false,
             quirks: Vec::new(),
-            origin: cx.at(&obj.span()),
+            origin: cx.at(file_at),
         }),
-    };
-    let request_name = request.as_ref().map(|r| r.name.clone());
-
-    let (idempotency_key, idempotency_evidence) = parse_idempotency_key(cx, &obj);
-    let safe = cx.bool_or(&obj, "safe", false);
-    if let (Some(key), Some(req)) = (&idempotency_key, &request) {
-        check_idempotency_key(cx, key, req);
     }
-    if let Some(r) = request {
-        types.push(r);
-    }
+}
 
-    let response = obj.get("response").and_then(|node| {
-        let r = cx.object(node, "response", RESPONSE_KEYS, &[])?;
-        match (r.has("type"), r.has("fields")) {
-            (true, true) => {
-                cx.error(
-                    &r.span(),
-                    DiagnosticKind::WrongShape,
-                    "response has both `type` and `fields`; use `type` for a plain type or \
-                     `fields` for a struct",
-                );
-                None
-            }
-            (true, false) => {
-                for extra in ["name", "doc", "quirks"] {
-                    if let Some(n) = r.get(extra) {
-                        cx.error(
-                            n.span(),
-                            DiagnosticKind::WrongShape,
-                            format!(
-                                "`{extra}` describes a response struct and cannot be combined \
-                                 with `type`"
-                            ),
-                        );
-                    }
-                }
-                parse_type_value(cx, &r, "type", refs)
-            }
-            (false, true) => {
-                let t = parse_message_struct(cx, &r, format!("{op_camel}Response"), refs);
-                let name = t.name.clone();
-                types.push(t);
-                Some(TypeExpr::Named(name))
-            }
-            (false, false) => {
-                cx.error(
-                    &r.span(),
-                    DiagnosticKind::MissingKey,
-                    "response needs `fields` (a struct) or `type` (e.g. `type: json`)",
-                );
-                None
-            }
+/// A response is a struct (`fields`, with `name`, `doc`, `quirks`) or any type (`type`).
+fn check_response(
+    cx: &mut Cx<'_>,
+    response: Checked<raw::Response>,
+    op_camel: &str,
+    types: &mut Vec<NamedType>,
+    refs: &mut Vec<TypeRef>,
+) -> Option<TypeExpr> {
+    let at = response.span;
+    let r = response.value?;
+    match (r.ty, r.fields.is_some()) {
+        (Some(_), true) => {
+            cx.error(
+                &at,
+                DiagnosticKind::WrongShape,
+                "response has both `type` and `fields`; use `type` for a plain type or \
+                 `fields` for a struct",
+            );
+            None
         }
-    });
-
-    let examples = parse_examples(cx, &obj);
-    let quirks = cx
-        .str_list(&obj, "quirks")
-        .into_iter()
-        .map(|s| s.text)
-        .collect();
-    if let Some(key) = obj.map.keys().find(|k| k.as_str() == "response") {
-        response_at.insert(cx.file.to_string(), cx.at(key.span()));
+        (Some(ty), false) => {
+            for (key, extra) in [
+                ("name", r.name.map(|c| c.span)),
+                ("doc", r.doc.map(|c| c.span)),
+                ("quirks", r.quirks.map(|c| c.span)),
+            ] {
+                if let Some(span) = extra {
+                    cx.error(
+                        &span,
+                        DiagnosticKind::WrongShape,
+                        format!(
+                            "`{key}` describes a response struct and cannot be combined with \
+                             `type`"
+                        ),
+                    );
+                }
+            }
+            check_type_value(cx, ty, "response", refs)
+        }
+        (None, true) => {
+            let body = MessageStruct {
+                name: r.name,
+                doc: r.doc,
+                fields: r.fields,
+                quirks: r.quirks,
+            };
+            let t = check_message_struct(cx, body, format!("{op_camel}Response"), &at, refs);
+            let name = t.name.clone();
+            types.push(t);
+            Some(TypeExpr::Named(name))
+        }
+        (None, false) => {
+            cx.error(
+                &at,
+                DiagnosticKind::MissingKey,
+                "response needs `fields` (a struct) or `type` (e.g. `type: json`)",
+            );
+            None
+        }
     }
-    Some(Endpoint {
-        operation: operation?.text,
-        summary: summary?,
-        description,
-        source_page,
-        method: method?,
-        path: path?,
-        idempotency_key: idempotency_key.map(|s| s.text),
-        idempotency_evidence,
-        safe,
-        request: request_name?,
-        response: response?,
-        examples,
-        quirks,
-        origin: cx.at(&obj.span()),
-    })
 }
 
 /// `idempotency_key: wire_name` (documentation only) or
 /// `idempotency_key: {field: wire_name, evidence: {page: .., quote: ..}}`. Evidence is what
 /// lets the runtime repeat a call that may have been applied, so it must name the page and
 /// carry its sentence; the loader cannot read the pages, reviewers compare the quote.
-fn parse_idempotency_key(cx: &mut Cx<'_>, obj: &Obj<'_>) -> (Option<Scalar>, Option<Evidence>) {
-    let Some(node) = obj.get("idempotency_key") else {
-        return (None, None);
+fn check_idempotency_key(
+    cx: &mut Cx<'_>,
+    key: Checked<IdempotencyKey>,
+    request: Option<&NamedType>,
+) -> (Option<String>, Option<Evidence>) {
+    let (field, evidence) = match key.value {
+        None => return (None, None),
+        Some(IdempotencyKey::Field(f)) => (
+            Checked {
+                span: key.span,
+                key_span: key.key_span,
+                value: Some(f),
+            },
+            None,
+        ),
+        Some(IdempotencyKey::WithEvidence(k)) => {
+            let evidence = value(k.evidence).and_then(|e| {
+                let page = non_blank(cx, e.page, "page", "the page file (or URL) that states it");
+                let quote = non_blank(
+                    cx,
+                    e.quote,
+                    "quote",
+                    "the sentence copied verbatim from the page",
+                );
+                Some(Evidence {
+                    page: page?,
+                    quote: quote?,
+                })
+            });
+            (k.field, evidence)
+        }
     };
-    if node.as_scalar().is_some() {
-        return (cx.opt_str(obj, "idempotency_key"), None);
+    if let (Some(f), Some(req)) = (field.get(), request) {
+        check_key_field(cx, f, &field.span, req);
     }
-    let Some(key) = cx.object(node, "idempotency_key", KEY_KEYS, &["field"]) else {
-        return (None, None);
-    };
-    let field = cx.req_str(&key, "field");
-    let evidence = key.get("evidence").and_then(|node| {
-        let e = cx.object(
-            node,
-            "idempotency_key evidence",
-            EVIDENCE_KEYS,
-            EVIDENCE_KEYS,
-        )?;
-        let page = non_blank(cx, &e, "page", "the page file (or URL) that states it");
-        let quote = non_blank(
-            cx,
-            &e,
-            "quote",
-            "the sentence copied verbatim from the page",
-        );
-        Some(Evidence {
-            page: page?,
-            quote: quote?,
-        })
-    });
-    (field, evidence)
+    (field.value, evidence)
 }
 
 /// A required evidence value that says something (not only whitespace).
-fn non_blank(cx: &mut Cx<'_>, obj: &Obj<'_>, key: &str, what: &str) -> Option<String> {
-    let value = cx.req_str(obj, key)?;
-    if value.text.trim().is_empty() {
+fn non_blank(cx: &mut Cx<'_>, value: Checked<String>, key: &str, what: &str) -> Option<String> {
+    let text = value.value?;
+    if text.trim().is_empty() {
         cx.error(
             &value.span,
             DiagnosticKind::InvalidValue,
@@ -232,73 +240,67 @@ fn non_blank(cx: &mut Cx<'_>, obj: &Obj<'_>, key: &str, what: &str) -> Option<St
         );
         return None;
     }
-    Some(value.text)
+    Some(text)
 }
 
 /// The key must be a top-level request field, named by its wire name: that is the value
 /// the vendor deduplicates on, and what the runtime reads when deciding to retry.
-fn check_idempotency_key(cx: &mut Cx<'_>, key: &Scalar, request: &NamedType) {
+fn check_key_field(cx: &mut Cx<'_>, key: &str, at: &Span, request: &NamedType) {
     let TypeKind::Struct(s) = &request.kind else {
         return;
     };
-    if s.fields.iter().any(|f| f.wire_name == key.text) {
+    if s.fields.iter().any(|f| f.wire_name == key) {
         return;
     }
     let hint = s
         .fields
         .iter()
-        .find(|f| f.name == key.text)
+        .find(|f| f.name == key)
         .map(|f| format!(" (use the wire name `{}`)", f.wire_name))
         .unwrap_or_default();
     cx.error(
-        &key.span,
+        at,
         DiagnosticKind::InvalidValue,
         format!(
-            "idempotency_key `{}` is not a field of the request `{}`{hint}",
-            key.text, request.name
+            "idempotency_key `{key}` is not a field of the request `{}`{hint}",
+            request.name
         ),
     );
 }
 
-fn parse_examples(cx: &mut Cx<'_>, obj: &super::yaml::Obj<'_>) -> Vec<Example> {
+fn check_examples(cx: &mut Cx<'_>, examples: Opt<Vec<Checked<raw::Example>>>) -> Vec<Example> {
     let mut out = Vec::new();
-    let Some(seq) = cx.opt_seq(obj, "examples") else {
-        return out;
-    };
-    let mut names: HashMap<String, ()> = HashMap::new();
-    for item in seq.iter() {
-        let Some(e) = cx.object(item, "an example", EXAMPLE_KEYS, &[]) else {
-            continue;
+    let mut names = HashSet::new();
+    for e in value(examples).into_iter().flatten() {
+        let at = e.span;
+        let Some(e) = e.value else { continue };
+        let (name, name_at) = match e.name {
+            Some(Checked {
+                span,
+                value: Some(n),
+                ..
+            }) => (n, span),
+            _ => ("default".to_string(), at),
         };
-        let name = cx.opt_str(&e, "name");
-        let name_text = name
-            .as_ref()
-            .map_or_else(|| "default".to_string(), |n| n.text.clone());
-        if names.insert(name_text.clone(), ()).is_some() {
-            let span = name.as_ref().map_or(e.span(), |n| n.span);
+        if !names.insert(name.clone()) {
             cx.error(
-                &span,
+                &name_at,
                 DiagnosticKind::DuplicateName,
-                format!("two examples are named `{name_text}` (unnamed examples are `default`)"),
+                format!("two examples are named `{name}` (unnamed examples are `default`)"),
             );
         }
-        let request = cx
-            .opt_str(&e, "request")
-            .map(|s| json_text(cx, s, "request"));
-        let response = cx
-            .opt_str(&e, "response")
-            .map(|s| json_text(cx, s, "response"));
         out.push(Example {
-            name: name_text,
-            request,
-            response,
+            name,
+            request: e.request.and_then(|s| json_text(cx, s, "request")),
+            response: e.response.and_then(|s| json_text(cx, s, "response")),
         });
     }
     out
 }
 
-fn json_text(cx: &mut Cx<'_>, s: Scalar, which: &str) -> String {
-    if let Err(e) = serde_json::from_str::<serde_json::Value>(&s.text) {
+fn json_text(cx: &mut Cx<'_>, s: Checked<String>, which: &str) -> Option<String> {
+    let text = s.value?;
+    if let Err(e) = serde_json::from_str::<serde_json::Value>(&text) {
         cx.error(
             &s.span,
             DiagnosticKind::InvalidValue,
@@ -308,5 +310,5 @@ fn json_text(cx: &mut Cx<'_>, s: Scalar, which: &str) -> String {
             ),
         );
     }
-    s.text.trim_end().to_string()
+    Some(text.trim_end().to_string())
 }

@@ -5,11 +5,13 @@
 //! `spec/README.md`). Loading reports every problem it finds, each with file, line and
 //! column, and never panics on malformed input.
 
+mod de;
 mod diagnostic;
 mod endpoint_file;
 mod ident;
 mod named_types;
 mod paths;
+pub(crate) mod raw;
 mod resolve;
 mod service_file;
 mod signed_fields;
@@ -27,6 +29,7 @@ pub use source::{read_sources, SourceFile, MAX_SPEC_FILE_BYTES};
 use crate::model::SpecSet;
 use ident::is_snake_case;
 use paths::{check_file_name, file_role, FileRole};
+use raw::{OneOrMany, Opt};
 use resolve::{resolve, ServiceDraft};
 use yaml::Cx;
 
@@ -56,103 +59,11 @@ pub fn load_sources(sources: &[SourceFile]) -> Result<SpecSet, Diagnostics> {
     let mut diags = Vec::new();
     let mut drafts: BTreeMap<&str, ServiceDraft> = BTreeMap::new();
     for src in sources {
-        let file = src.path.as_str();
-        let mut cx = Cx {
-            file,
-            diags: &mut diags,
-        };
-        if src.text.len() > MAX_SPEC_FILE_BYTES {
-            cx.error_at(&whole_file(file), DiagnosticKind::Io, source::too_large());
-            continue;
-        }
-        // The path is printed into generated code (as a comment and a string), so it must
-        // have the documented shape before anything else is looked at.
-        if let Some(problem) = check_file_name(file) {
-            cx.error_at(&whole_file(file), DiagnosticKind::InvalidPath, problem);
-            continue;
-        }
-        let role = file_role(file);
-        let service = match role {
-            FileRole::Service { service } | FileRole::Endpoint { service } => service,
-            FileRole::Misplaced => {
-                cx.error_at(
-                    &whole_file(file),
-                    DiagnosticKind::InvalidPath,
-                    format!(
-                        "`{file}` is not where spec files go: use `<service>/service.yaml` or \
-                         `<service>/endpoints/<operation>.yaml`"
-                    ),
-                );
-                continue;
-            }
-        };
-        let draft = drafts.entry(service).or_default();
-        if let FileRole::Service { .. } = role {
-            if let Some(prev) = &draft.service_file {
-                cx.error_at(
-                    &whole_file(file),
-                    DiagnosticKind::DuplicateName,
-                    format!("service `{service}` already has a service file `{prev}`"),
-                );
-                continue;
-            }
-            draft.service_file = Some(file.to_string());
-            if !is_snake_case(service) {
-                cx.error_at(
-                    &whole_file(file),
-                    DiagnosticKind::InvalidIdentifier,
-                    format!(
-                        "service directory `{service}` becomes a Rust module name and must be \
-                         snake_case"
-                    ),
-                );
-            } else if crate::reserved::SERVICES.contains(&service) {
-                cx.error_at(
-                    &whole_file(file),
-                    DiagnosticKind::InvalidIdentifier,
-                    format!(
-                        "service directory `{service}` is reserved: the generated crate already \
-                         uses that name ({}); rename the directory",
-                        crate::reserved::SERVICES.join(", ")
-                    ),
-                );
-            }
-        } else {
-            draft.endpoint_files.push(file.to_string());
-        }
-        if !text::check_raw(file, &src.text, cx.diags) {
-            continue;
-        }
-        let root = match yaml::parse(file, &src.text) {
-            Ok(root) => root,
-            Err(d) => {
-                cx.diags.push(d);
-                continue;
-            }
-        };
-        text::check_values(&mut cx, &root);
-        match role {
-            FileRole::Service { .. } => {
-                draft.head =
-                    service_file::parse_service(&mut cx, &root, &mut draft.types, &mut draft.refs);
-            }
-            _ => {
-                if let Some(e) = endpoint_file::parse_endpoint(
-                    &mut cx,
-                    &root,
-                    &mut draft.types,
-                    &mut draft.refs,
-                    &mut draft.response_at,
-                ) {
-                    draft.endpoints.push(e);
-                }
-            }
-        }
+        read_source(src, &mut diags, &mut drafts);
     }
-
     let mut services = Vec::new();
     for (name, draft) in drafts {
-        if draft.service_file.is_none() {
+        let Some(file) = draft.service_file.clone() else {
             for f in &draft.endpoint_files {
                 diags.push(Diagnostic {
                     file: f.clone(),
@@ -166,17 +77,13 @@ pub fn load_sources(sources: &[SourceFile]) -> Result<SpecSet, Diagnostics> {
                 });
             }
             continue;
-        }
-        let file = draft.service_file.clone().unwrap_or_default();
+        };
         let mut cx = Cx {
             file: &file,
             diags: &mut diags,
         };
-        if let Some(s) = resolve(&mut cx, name, draft) {
-            services.push(s);
-        }
+        services.extend(resolve(&mut cx, name, draft));
     }
-
     if diags.is_empty() {
         // BTreeMap iteration already yields services sorted by name.
         Ok(SpecSet { services })
@@ -185,6 +92,141 @@ pub fn load_sources(sources: &[SourceFile]) -> Result<SpecSet, Diagnostics> {
         d.sort();
         Err(d)
     }
+}
+
+/// Reads one spec file into the draft of its service.
+fn read_source<'s>(
+    src: &'s SourceFile,
+    diags: &mut Vec<Diagnostic>,
+    drafts: &mut BTreeMap<&'s str, ServiceDraft>,
+) {
+    let (file, text) = (src.path.as_str(), src.text.as_str());
+    let cx = &mut Cx { file, diags };
+    let Some((service, role)) = place_file(cx, file, text.len()) else {
+        return;
+    };
+    let draft = drafts.entry(service).or_default();
+    if let FileRole::Service { .. } = role {
+        if !register_service_file(cx, service, draft) {
+            return;
+        }
+    } else {
+        draft.endpoint_files.push(file.to_string());
+    }
+    if !text::check_raw(file, text, cx.diags) {
+        return;
+    }
+    let root = match yaml::parse(file, text) {
+        Ok(root) => root,
+        Err(d) => {
+            cx.diags.push(d);
+            return;
+        }
+    };
+    text::check_values(cx, &root);
+    if let FileRole::Service { .. } = role {
+        let parsed = de::from_root(cx, &root, raw::noun);
+        draft.head = service_file::check_service(cx, parsed, &mut draft.types, &mut draft.refs);
+    } else {
+        let parsed = de::from_root(cx, &root, raw::noun);
+        let types = &mut draft.types;
+        let endpoint = endpoint_file::check_endpoint(
+            cx,
+            parsed,
+            types,
+            &mut draft.refs,
+            &mut draft.response_at,
+        );
+        draft.endpoints.extend(endpoint);
+    }
+}
+
+/// The service a file belongs to and its role, unless the file is too large or in a
+/// place (or with a name) the layout does not allow.
+fn place_file<'s>(cx: &mut Cx<'_>, file: &'s str, len: usize) -> Option<(&'s str, FileRole<'s>)> {
+    if len > MAX_SPEC_FILE_BYTES {
+        cx.error_at(&whole_file(file), DiagnosticKind::Io, source::too_large());
+        return None;
+    }
+    // The path is printed into generated code (as a comment and a string), so it must
+    // have the documented shape before anything else is looked at.
+    if let Some(problem) = check_file_name(file) {
+        cx.error_at(&whole_file(file), DiagnosticKind::InvalidPath, problem);
+        return None;
+    }
+    let role = file_role(file);
+    match role {
+        FileRole::Service { service } | FileRole::Endpoint { service } => Some((service, role)),
+        FileRole::Misplaced => {
+            cx.error_at(
+                &whole_file(file),
+                DiagnosticKind::InvalidPath,
+                format!(
+                    "`{file}` is not where spec files go: use `<service>/service.yaml` or \
+                     `<service>/endpoints/<operation>.yaml`"
+                ),
+            );
+            None
+        }
+    }
+}
+
+/// Records the service file of `service`; false when it has one already. The directory
+/// name becomes a Rust module, so it is checked here.
+fn register_service_file(cx: &mut Cx<'_>, service: &str, draft: &mut ServiceDraft) -> bool {
+    let file = cx.file;
+    if let Some(prev) = &draft.service_file {
+        cx.error_at(
+            &whole_file(file),
+            DiagnosticKind::DuplicateName,
+            format!("service `{service}` already has a service file `{prev}`"),
+        );
+        return false;
+    }
+    draft.service_file = Some(file.to_string());
+    if !is_snake_case(service) {
+        cx.error_at(
+            &whole_file(file),
+            DiagnosticKind::InvalidIdentifier,
+            format!(
+                "service directory `{service}` becomes a Rust module name and must be snake_case"
+            ),
+        );
+    } else if crate::reserved::SERVICES.contains(&service) {
+        cx.error_at(
+            &whole_file(file),
+            DiagnosticKind::InvalidIdentifier,
+            format!(
+                "service directory `{service}` is reserved: the generated crate already uses \
+                 that name ({}); rename the directory",
+                crate::reserved::SERVICES.join(", ")
+            ),
+        );
+    }
+    true
+}
+
+/// The value of an optional key, unless it is absent or had a problem.
+fn value<T>(key: Opt<T>) -> Option<T> {
+    key.and_then(|c| c.value)
+}
+
+/// The quirks under an optional key.
+fn quirks(key: Opt<OneOrMany>) -> Vec<String> {
+    value(key).map(|q| q.0).unwrap_or_default()
+}
+
+/// The JSON Schema of spec files, derived from the same structs the loader reads them
+/// into (`spec/schema.json` is a copy, written by `retail-apis export schema`).
+pub fn spec_schema() -> serde_json::Value {
+    raw::schema()
+}
+
+/// [`spec_schema`] as pretty JSON with a final newline: the text of `spec/schema.json`.
+pub fn spec_schema_text() -> String {
+    let mut text = serde_json::to_string_pretty(&raw::schema()).unwrap_or_default();
+    text.push('\n');
+    text
 }
 
 fn whole_file(file: &str) -> crate::model::SourceRef {

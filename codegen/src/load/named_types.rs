@@ -3,34 +3,18 @@
 
 use std::collections::HashMap;
 
-use marked_yaml::Node;
+use marked_yaml::Span;
 
 use super::diagnostic::DiagnosticKind;
 use super::ident::{is_snake_case, is_upper_camel, to_snake_case, to_upper_camel};
+use super::raw::types::{EnumDecl, EnumValue, FieldDecl, TypeDecl};
+use super::raw::{Checked, Entries, OneOrMany, Opt};
 use super::type_expr::{named_ref, parse_repr, parse_type};
-use super::yaml::{Cx, Obj};
+use super::yaml::Cx;
+use super::{quirks, value};
 use crate::model::{
     EnumRepr, EnumType, EnumVariant, Field, NamedType, SourceRef, StructType, TypeExpr, TypeKind,
 };
-
-/// Keys of a field declaration.
-pub(crate) const FIELD_KEYS: &[&str] = &[
-    "type",
-    "required",
-    "nullable",
-    "computed",
-    "rust_name",
-    "aliases",
-    "doc",
-    "example",
-    "quirks",
-];
-/// Keys of a named type declaration.
-const TYPE_KEYS: &[&str] = &["doc", "fields", "enum", "quirks"];
-/// Keys of an `enum:` body.
-const ENUM_KEYS: &[&str] = &["repr", "values"];
-/// Keys of one enum value.
-const VARIANT_KEYS: &[&str] = &["value", "name", "doc"];
 
 /// A use of a named type, checked once every type of the service is known.
 #[derive(Clone, Debug)]
@@ -41,117 +25,102 @@ pub(crate) struct TypeRef {
     pub at: SourceRef,
 }
 
-/// Parses a `types:` mapping (name → declaration).
-pub(crate) fn parse_types_section(
+/// Checks a `types:` mapping (name → declaration).
+pub(crate) fn check_types_section(
     cx: &mut Cx<'_>,
-    node: &Node,
+    types: Entries<TypeDecl>,
     refs: &mut Vec<TypeRef>,
 ) -> Vec<NamedType> {
-    let Some(map) = node.as_mapping() else {
-        cx.error(
-            node.span(),
-            DiagnosticKind::WrongShape,
-            "`types` must be a mapping from type name to declaration",
-        );
-        return Vec::new();
-    };
     let mut out = Vec::new();
-    for (key, value) in map.iter() {
-        let name = key.as_str();
-        if !is_upper_camel(name) {
+    for (key, decl) in types.0 {
+        let Some(name) = key.value else { continue };
+        if !is_upper_camel(&name) {
             cx.error(
-                key.span(),
+                &key.span,
                 DiagnosticKind::InvalidIdentifier,
                 format!(
                     "type name `{name}` is not an UpperCamelCase Rust identifier (try `{}`)",
-                    to_upper_camel(name)
+                    to_upper_camel(&name)
                 ),
             );
         }
-        if let Some(t) = parse_named_type(cx, name, cx.at(key.span()), value, refs) {
+        let origin = cx.at(&key.span);
+        if let Some(t) = check_named_type(cx, name, origin, decl, refs) {
             out.push(t);
         }
     }
     out
 }
 
-fn parse_named_type(
+fn check_named_type(
     cx: &mut Cx<'_>,
-    name: &str,
+    name: String,
     origin: SourceRef,
-    node: &Node,
+    decl: Checked<TypeDecl>,
     refs: &mut Vec<TypeRef>,
 ) -> Option<NamedType> {
-    let what = format!("type `{name}`");
-    let obj = cx.object(node, &what, TYPE_KEYS, &[])?;
-    let description = cx.opt_str(&obj, "doc").map(|s| s.text);
-    let quirks = cx
-        .str_list(&obj, "quirks")
-        .into_iter()
-        .map(|s| s.text)
-        .collect();
-    let kind = match (obj.get("fields"), obj.get("enum")) {
+    let decl_at = decl.span;
+    let decl = decl.value?;
+    let kind = match (decl.fields, decl.enumeration) {
         (Some(_), Some(e)) => {
             cx.error(
-                e.span(),
+                &e.span,
                 DiagnosticKind::WrongShape,
                 format!(
-                    "{what} has both `fields` and `enum`; a type is either a struct or an enum"
+                    "type `{name}` has both `fields` and `enum`; a type is either a struct or \
+                     an enum"
                 ),
             );
             return None;
         }
         (Some(f), None) => TypeKind::Struct(StructType {
-            fields: parse_fields(cx, f, name, refs),
+            fields: check_fields(cx, value(Some(f)), &name, refs),
         }),
-        (None, Some(e)) => TypeKind::Enum(parse_enum(cx, e, name)?),
+        (None, Some(e)) => TypeKind::Enum(check_enum(cx, e.value?, &name)),
         (None, None) => {
             cx.error(
-                &obj.span(),
+                &decl_at,
                 DiagnosticKind::MissingKey,
-                format!("{what} needs `fields` (a struct) or `enum` (an enum)"),
+                format!("type `{name}` needs `fields` (a struct) or `enum` (an enum)"),
             );
             return None;
         }
     };
     Some(NamedType {
-        name: name.to_string(),
-        description,
+        name,
+        description: value(decl.doc),
         kind,
         in_response: false,
         in_request: false,
-        quirks,
+        quirks: quirks(decl.quirks),
         origin,
     })
 }
 
-/// Parses a `fields:` mapping (wire name → declaration) of the struct `owner`.
-pub(crate) fn parse_fields(
+/// Checks the `fields:` mapping (wire name → declaration) of the struct `owner`.
+pub(crate) fn check_fields(
     cx: &mut Cx<'_>,
-    node: &Node,
+    fields: Option<Entries<FieldDecl>>,
     owner: &str,
     refs: &mut Vec<TypeRef>,
 ) -> Vec<Field> {
-    let Some(map) = node.as_mapping() else {
-        cx.error(
-            node.span(),
-            DiagnosticKind::WrongShape,
-            format!("`fields` of `{owner}` must be a mapping from wire name to field"),
-        );
+    let Some(fields) = fields else {
         return Vec::new();
     };
-    let mut fields = Vec::new();
+    let mut out = Vec::with_capacity(fields.0.len());
     // Rust names and accepted wire names must each be unique within the struct: two wire
     // names mapping to one Rust name would not compile, and a wire name accepted twice
     // would make decoding ambiguous.
     let mut rust_names: HashMap<String, String> = HashMap::new();
-    let mut wire_names: HashMap<String, String> = HashMap::new();
-    for key in map.keys() {
-        wire_names.insert(key.as_str().to_string(), key.as_str().to_string());
-    }
-    for (key, value) in map.iter() {
-        let Some(field) = parse_field(cx, key.as_str(), cx.at(key.span()), value, owner, refs)
-        else {
+    let mut wire_names: HashMap<String, String> = fields
+        .0
+        .iter()
+        .filter_map(|(k, _)| k.get().map(|k| (k.clone(), k.clone())))
+        .collect();
+    for (key, decl) in fields.0 {
+        let Some(wire) = key.value else { continue };
+        let origin = cx.at(&key.span);
+        let Some(field) = check_field(cx, wire, origin, decl, owner, refs) else {
             continue;
         };
         if let Some(prev) = rust_names.get(&field.name) {
@@ -182,20 +151,19 @@ pub(crate) fn parse_fields(
                 wire_names.insert(alias.clone(), field.wire_name.clone());
             }
         }
-        fields.push(field);
+        out.push(field);
     }
-    fields
+    out
 }
 
-fn parse_field(
+fn check_field(
     cx: &mut Cx<'_>,
-    wire: &str,
+    wire: String,
     origin: SourceRef,
-    node: &Node,
+    decl: Checked<FieldDecl>,
     owner: &str,
     refs: &mut Vec<TypeRef>,
 ) -> Option<Field> {
-    let what = format!("field `{wire}`");
     if wire.is_empty() {
         cx.error_at(
             &origin,
@@ -203,85 +171,79 @@ fn parse_field(
             format!("`{owner}` has a field with an empty wire name"),
         );
     }
-    let obj = cx.object(node, &what, FIELD_KEYS, &["type"])?;
-    let ty = parse_type_value(cx, &obj, "type", refs);
-    let name = field_rust_name(cx, &obj, wire, &origin);
-    let required = cx.bool_or(&obj, "required", false);
-    let nullable = cx.bool_or(&obj, "nullable", false);
-    let computed = cx.bool_or(&obj, "computed", false);
-    let aliases = cx
-        .str_list(&obj, "aliases")
-        .into_iter()
-        .map(|s| s.text)
-        .collect();
-    let description = cx.opt_str(&obj, "doc").map(|s| s.text);
-    let example = cx.opt_str(&obj, "example").map(|s| s.text);
-    let quirks = cx
-        .str_list(&obj, "quirks")
-        .into_iter()
-        .map(|s| s.text)
-        .collect();
+    let decl = decl.value?;
+    let ty = check_type_value(cx, decl.ty, &format!("field `{wire}`"), refs);
+    let name = field_rust_name(cx, decl.rust_name, &wire, &origin);
     Some(Field {
         name,
-        wire_name: wire.to_string(),
-        aliases,
+        aliases: value(decl.aliases).map(|a| a.0).unwrap_or_default(),
         // The bad type is already reported and the spec will not load; a plain string is
         // a placeholder no later check (signed fields, containment) objects to again.
         ty: ty.unwrap_or(TypeExpr::String { max_len: None }),
-        required,
-        nullable,
-        computed,
-        description,
-        example,
-        quirks,
+        required: value(decl.required).unwrap_or(false),
+        nullable: value(decl.nullable).unwrap_or(false),
+        computed: value(decl.computed).unwrap_or(false),
+        description: value(decl.doc),
+        example: value(decl.example),
+        quirks: quirks(decl.quirks),
+        wire_name: wire,
         origin,
     })
 }
 
-/// Parses the type expression under `key`, recording a named reference for later checking.
-pub(crate) fn parse_type_value(
+/// Checks a type expression (of `what`), recording a named reference for later checking.
+pub(crate) fn check_type_value(
     cx: &mut Cx<'_>,
-    obj: &Obj<'_>,
-    key: &str,
+    ty: Checked<String>,
+    what: &str,
     refs: &mut Vec<TypeRef>,
 ) -> Option<TypeExpr> {
-    let s = cx.req_str(obj, key)?;
-    match parse_type(&s.text) {
-        Ok(ty) => {
-            if let Some(n) = named_ref(&ty) {
+    let text = ty.value?;
+    match parse_type(&text) {
+        Ok(parsed) => {
+            if let Some(n) = named_ref(&parsed) {
                 refs.push(TypeRef {
                     name: n.to_string(),
-                    at: cx.at(&s.span),
+                    at: cx.at(&ty.span),
                 });
             }
-            Some(ty)
+            Some(parsed)
         }
         Err(msg) => {
             cx.error(
-                &s.span,
+                &ty.span,
                 DiagnosticKind::InvalidValue,
-                format!("{msg} (in {})", obj.what),
+                format!("{msg} (in {what})"),
             );
             None
         }
     }
 }
 
-fn field_rust_name(cx: &mut Cx<'_>, obj: &Obj<'_>, wire: &str, origin: &SourceRef) -> String {
-    if let Some(r) = cx.opt_str(obj, "rust_name") {
-        if !is_snake_case(&r.text) {
+fn field_rust_name(
+    cx: &mut Cx<'_>,
+    rust_name: Opt<String>,
+    wire: &str,
+    origin: &SourceRef,
+) -> String {
+    if let Some(Checked {
+        span,
+        value: Some(r),
+        ..
+    }) = rust_name
+    {
+        if !is_snake_case(&r) {
             cx.error(
-                &r.span,
+                &span,
                 DiagnosticKind::InvalidIdentifier,
                 format!(
-                    "rust_name `{}` of field `{wire}` is not a snake_case Rust identifier \
+                    "rust_name `{r}` of field `{wire}` is not a snake_case Rust identifier \
                      (try `{}`)",
-                    r.text,
-                    to_snake_case(&r.text)
+                    to_snake_case(&r)
                 ),
             );
         }
-        return r.text;
+        return r;
     }
     if !wire.is_empty() && !is_snake_case(wire) {
         cx.error_at(
@@ -297,99 +259,93 @@ fn field_rust_name(cx: &mut Cx<'_>, obj: &Obj<'_>, wire: &str, origin: &SourceRe
     wire.to_string()
 }
 
-fn parse_enum(cx: &mut Cx<'_>, node: &Node, owner: &str) -> Option<EnumType> {
-    let what = format!("enum `{owner}`");
-    let obj = cx.object(node, &what, ENUM_KEYS, &["repr", "values"])?;
-    let repr_s = cx.req_str(&obj, "repr");
-    let repr = repr_s.as_ref().and_then(|s| match parse_repr(&s.text) {
+fn check_enum(cx: &mut Cx<'_>, decl: EnumDecl, owner: &str) -> EnumType {
+    let repr = decl.repr.value.and_then(|r| match parse_repr(&r) {
         Ok(r) => Some(r),
         Err(msg) => {
-            cx.error(&s.span, DiagnosticKind::InvalidValue, msg);
+            cx.error(&decl.repr.span, DiagnosticKind::InvalidValue, msg);
             None
         }
     });
-    let values = cx.opt_seq(&obj, "values");
+    let values_at = decl.values.span;
+    let values = decl.values.value;
+    if values.as_ref().is_some_and(Vec::is_empty) {
+        cx.error(
+            &values_at,
+            DiagnosticKind::InvalidValue,
+            format!("enum `{owner}` has no values"),
+        );
+    }
     let mut variants = Vec::new();
     let mut names: HashMap<String, ()> = HashMap::new();
     let mut seen_values: HashMap<String, ()> = HashMap::new();
-    if let Some(seq) = values {
-        if seq.is_empty() {
+    for item in values.into_iter().flatten().filter_map(|v| v.value) {
+        let Some((variant, name_at, value_at)) = check_variant(cx, item, owner, repr.as_ref())
+        else {
+            continue;
+        };
+        if names.insert(variant.name.clone(), ()).is_some() {
             cx.error(
-                seq.span(),
-                DiagnosticKind::InvalidValue,
-                format!("{what} has no values"),
+                &name_at,
+                DiagnosticKind::DuplicateName,
+                format!("enum `{owner}` has two variants named `{}`", variant.name),
             );
         }
-        for item in seq.iter() {
-            let Some((variant, name_at, value_at)) = parse_variant(cx, item, owner, repr.as_ref())
-            else {
-                continue;
+        // Integers are compared as numbers: `1` and `01` are one value on the wire.
+        let key = match repr {
+            Some(EnumRepr::Integer) => variant
+                .value
+                .parse::<i64>()
+                .map_or_else(|_| variant.value.clone(), |n| n.to_string()),
+            _ => variant.value.clone(),
+        };
+        if seen_values.insert(key.clone(), ()).is_some() {
+            let same = if key == variant.value {
+                String::new()
+            } else {
+                format!(" (the integer `{key}`)")
             };
-            if names.insert(variant.name.clone(), ()).is_some() {
-                cx.error_at(
-                    &name_at,
-                    DiagnosticKind::DuplicateName,
-                    format!("{what} has two variants named `{}`", variant.name),
-                );
-            }
-            // Integers are compared as numbers: `1` and `01` are one value on the wire.
-            let key = match repr {
-                Some(EnumRepr::Integer) => variant
-                    .value
-                    .parse::<i64>()
-                    .map_or_else(|_| variant.value.clone(), |n| n.to_string()),
-                _ => variant.value.clone(),
-            };
-            if seen_values.insert(key.clone(), ()).is_some() {
-                let same = if key == variant.value {
-                    String::new()
-                } else {
-                    format!(" (the integer `{key}`)")
-                };
-                cx.error_at(
-                    &value_at,
-                    DiagnosticKind::DuplicateName,
-                    format!("{what} lists the value `{}`{same} twice", variant.value),
-                );
-            }
-            variants.push(variant);
+            cx.error(
+                &value_at,
+                DiagnosticKind::DuplicateName,
+                format!(
+                    "enum `{owner}` lists the value `{}`{same} twice",
+                    variant.value
+                ),
+            );
         }
+        variants.push(variant);
     }
-    Some(EnumType {
+    EnumType {
         repr: repr.unwrap_or(EnumRepr::String { max_len: None }),
         variants,
-    })
+    }
 }
 
-fn parse_variant(
+fn check_variant(
     cx: &mut Cx<'_>,
-    node: &Node,
+    decl: EnumValue,
     owner: &str,
     repr: Option<&EnumRepr>,
-) -> Option<(EnumVariant, SourceRef, SourceRef)> {
-    let what = format!("a value of enum `{owner}`");
-    let obj = cx.object(node, &what, VARIANT_KEYS, &["value", "name"])?;
-    let value = cx.req_str(&obj, "value");
-    let name = cx.req_str(&obj, "name");
-    let description = cx.opt_str(&obj, "doc").map(|s| s.text);
-    let (value, name) = (value?, name?);
+) -> Option<(EnumVariant, Span, Span)> {
+    let (wire, name) = (decl.value.value?, decl.name.value?);
+    let (value_at, name_at) = (decl.value.span, decl.name.span);
     if let Some(repr) = repr {
-        check_repr(cx, &value, repr, owner);
+        check_repr(cx, &wire, &value_at, repr, owner);
     }
-    if !is_upper_camel(&name.text) {
+    if !is_upper_camel(&name) {
         cx.error(
-            &name.span,
+            &name_at,
             DiagnosticKind::InvalidIdentifier,
             format!(
-                "variant name `{}` of enum `{owner}` is not an UpperCamelCase Rust identifier \
-                 (try `{}`)",
-                name.text,
-                to_upper_camel(&name.text)
+                "variant name `{name}` of enum `{owner}` is not an UpperCamelCase Rust \
+                 identifier (try `{}`)",
+                to_upper_camel(&name)
             ),
         );
-    } else if name.text == "Unknown" {
+    } else if name == "Unknown" {
         cx.error(
-            &name.span,
+            &name_at,
             DiagnosticKind::InvalidIdentifier,
             format!(
                 "variant name `Unknown` of enum `{owner}` is reserved for the generated \
@@ -397,11 +353,11 @@ fn parse_variant(
             ),
         );
     }
-    let (name_at, value_at) = (cx.at(&name.span), cx.at(&value.span));
+    let description = value(decl.doc);
     Some((
         EnumVariant {
-            name: name.text,
-            value: value.text,
+            name,
+            value: wire,
             description,
         },
         name_at,
@@ -409,38 +365,37 @@ fn parse_variant(
     ))
 }
 
-fn check_repr(cx: &mut Cx<'_>, value: &super::yaml::Scalar, repr: &EnumRepr, owner: &str) {
+fn check_repr(cx: &mut Cx<'_>, value: &str, at: &Span, repr: &EnumRepr, owner: &str) {
     match repr {
         EnumRepr::Integer => {
-            if value.text.parse::<i64>().is_err() {
+            if value.parse::<i64>().is_err() {
                 cx.error(
-                    &value.span,
+                    at,
                     DiagnosticKind::InvalidValue,
                     format!(
-                        "value `{}` of enum `{owner}` is not an integer, but the repr is `integer`",
-                        value.text
+                        "value `{value}` of enum `{owner}` is not an integer, but the repr is \
+                         `integer`"
                     ),
                 );
             }
         }
         EnumRepr::String { max_len } => {
-            let len = value.text.chars().count();
+            let len = value.chars().count();
             if let Some(max) = max_len {
                 if len > *max as usize {
                     cx.error(
-                        &value.span,
+                        at,
                         DiagnosticKind::InvalidValue,
                         format!(
-                            "value `{}` of enum `{owner}` has {len} characters, more than the \
-                             repr `string({max})` allows",
-                            value.text
+                            "value `{value}` of enum `{owner}` has {len} characters, more \
+                             than the repr `string({max})` allows"
                         ),
                     );
                 }
             }
-            if value.text.is_empty() {
+            if value.is_empty() {
                 cx.error(
-                    &value.span,
+                    at,
                     DiagnosticKind::InvalidValue,
                     format!("enum `{owner}` has an empty value"),
                 );
@@ -449,49 +404,51 @@ fn check_repr(cx: &mut Cx<'_>, value: &super::yaml::Scalar, repr: &EnumRepr, own
     }
 }
 
-/// Parses an endpoint's `request:` or `response:` struct body (`name`, `doc`, `fields`,
-/// `quirks`) into a named struct, defaulting its name to `<Operation><suffix>`.
-pub(crate) fn parse_message_struct(
+/// The parts of an endpoint's `request:` or `response:` struct.
+pub(crate) struct MessageStruct {
+    pub name: Opt<String>,
+    pub doc: Opt<String>,
+    pub fields: Opt<Entries<FieldDecl>>,
+    pub quirks: Opt<OneOrMany>,
+}
+
+/// Checks an endpoint's `request:` or `response:` struct body into a named struct,
+/// defaulting its name to `default_name` (`<Operation>Request`) at `at`.
+pub(crate) fn check_message_struct(
     cx: &mut Cx<'_>,
-    obj: &Obj<'_>,
+    body: MessageStruct,
     default_name: String,
+    at: &Span,
     refs: &mut Vec<TypeRef>,
 ) -> NamedType {
-    let (name, origin) = match cx.opt_str(obj, "name") {
-        Some(n) => {
-            if !is_upper_camel(&n.text) {
+    let (name, origin) = match body.name {
+        Some(Checked {
+            span,
+            value: Some(n),
+            ..
+        }) => {
+            if !is_upper_camel(&n) {
                 cx.error(
-                    &n.span,
+                    &span,
                     DiagnosticKind::InvalidIdentifier,
                     format!(
-                        "type name `{}` is not an UpperCamelCase Rust identifier (try `{}`)",
-                        n.text,
-                        to_upper_camel(&n.text)
+                        "type name `{n}` is not an UpperCamelCase Rust identifier (try `{}`)",
+                        to_upper_camel(&n)
                     ),
                 );
             }
-            let at = cx.at(&n.span);
-            (n.text, at)
+            (n, cx.at(&span))
         }
-        None => (default_name, cx.at(&obj.span())),
+        _ => (default_name, cx.at(at)),
     };
-    let description = cx.opt_str(obj, "doc").map(|s| s.text);
-    let quirks = cx
-        .str_list(obj, "quirks")
-        .into_iter()
-        .map(|s| s.text)
-        .collect();
-    let fields = match obj.get("fields") {
-        Some(f) => parse_fields(cx, f, &name, refs),
-        None => Vec::new(),
-    };
+    let fields = check_fields(cx, value(body.fields), &name, refs);
     NamedType {
         name,
-        description,
+        description: value(body.doc),
         kind: TypeKind::Struct(StructType { fields }),
         in_response: false,
         in_request: false,
-        quirks,
+        quirks: quirks(body.quirks),
         origin,
     }
 }

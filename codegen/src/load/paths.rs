@@ -1,37 +1,24 @@
 //! HTTP methods and paths of endpoints, and where spec files may live under the root.
 
 use super::diagnostic::DiagnosticKind;
-use super::yaml::{Cx, Scalar};
+use super::raw::service::Method;
+use super::raw::Checked;
+use super::yaml::Cx;
 use crate::model::HttpMethod;
 
-/// Parses `GET` / `POST`.
-pub(crate) fn parse_method(cx: &mut Cx<'_>, s: &Scalar) -> Option<HttpMethod> {
-    match s.text.as_str() {
-        "GET" => Some(HttpMethod::Get),
-        "POST" => Some(HttpMethod::Post),
-        other => {
-            let hint = match other.to_ascii_uppercase().as_str() {
-                "GET" | "POST" => format!(
-                    " (write it in upper case: `{}`)",
-                    other.to_ascii_uppercase()
-                ),
-                _ => String::new(),
-            };
-            cx.error(
-                &s.span,
-                DiagnosticKind::InvalidValue,
-                format!("unsupported HTTP method `{other}`{hint}; expected GET or POST"),
-            );
-            None
-        }
+/// The model's method for the spec's.
+pub(crate) fn http_method(m: Method) -> HttpMethod {
+    match m {
+        Method::Get => HttpMethod::Get,
+        Method::Post => HttpMethod::Post,
     }
 }
 
 /// Checks a path below the base URL: it starts with `/`, carries no query or fragment
 /// (those are not part of an endpoint's identity and would break request signing), and has
 /// no whitespace or `..` segments.
-pub(crate) fn check_http_path(cx: &mut Cx<'_>, s: &Scalar) -> Option<String> {
-    let p = s.text.as_str();
+pub(crate) fn check_http_path(cx: &mut Cx<'_>, s: Checked<String>) -> Option<String> {
+    let p = s.value?;
     let problem = if !p.starts_with('/') {
         Some("must start with `/`")
     } else if p.contains(char::is_whitespace) {
@@ -56,7 +43,7 @@ pub(crate) fn check_http_path(cx: &mut Cx<'_>, s: &Scalar) -> Option<String> {
             );
             None
         }
-        None => Some(p.to_string()),
+        None => Some(p),
     }
 }
 

@@ -44,84 +44,10 @@ pub(crate) fn resolve(cx: &mut Cx<'_>, name: &str, draft: ServiceDraft) -> Optio
         response_at,
     } = draft;
 
-    let mut index: HashMap<String, usize> = HashMap::with_capacity(types.len());
-    for (i, t) in types.iter().enumerate() {
-        if let Some(&first) = index.get(&t.name) {
-            let prev = types
-                .get(first)
-                .map(|p| describe(&p.origin))
-                .unwrap_or_default();
-            cx.error_at(
-                &t.origin,
-                DiagnosticKind::DuplicateName,
-                format!(
-                    "type `{}` is already defined in service `{name}` ({prev})",
-                    t.name
-                ),
-            );
-        } else {
-            index.insert(t.name.clone(), i);
-        }
-    }
-
-    let mut ops: HashMap<&str, &SourceRef> = HashMap::with_capacity(endpoints.len());
-    let mut routes: HashMap<(crate::model::HttpMethod, &str), &str> = HashMap::new();
-    let mut dup_diags = Vec::new();
-    for e in &endpoints {
-        if let Some(prev) = ops.insert(&e.operation, &e.origin) {
-            dup_diags.push((
-                e.origin.clone(),
-                format!(
-                    "operation `{}` is already defined in service `{name}` ({})",
-                    e.operation,
-                    describe(prev)
-                ),
-            ));
-        }
-        if let Some(prev) = routes.insert((e.method, &e.path), &e.operation) {
-            dup_diags.push((
-                e.origin.clone(),
-                format!(
-                    "operation `{}` has the same method and path as `{prev}` ({:?} {})",
-                    e.operation, e.method, e.path
-                ),
-            ));
-        }
-    }
-    for (at, msg) in dup_diags {
-        cx.error_at(&at, DiagnosticKind::DuplicateName, msg);
-    }
-
-    for r in &refs {
-        if !index.contains_key(&r.name) {
-            let hint = closest(&r.name, index.keys().map(String::as_str))
-                .map(|c| format!(" (did you mean `{c}`?)"))
-                .unwrap_or_default();
-            cx.error_at(
-                &r.at,
-                DiagnosticKind::UndefinedType,
-                format!(
-                    "type `{}` is not defined in service `{name}`{hint}; declare it under \
-                     `types:` in the service file or the endpoint file",
-                    r.name
-                ),
-            );
-        }
-    }
-
-    for t in &types {
-        if crate::reserved::TYPE_NAMES.contains(&t.name.as_str()) {
-            cx.error_at(
-                &t.origin,
-                DiagnosticKind::InvalidIdentifier,
-                format!(
-                    "type name `{}` is reserved: the generated module declares or uses it \
-                     unqualified (generated items, Rust prelude names); rename it (e.g. `{}Info`)",
-                    t.name, t.name
-                ),
-            );
-        }
-    }
+    let index = index_types(cx, name, &types);
+    check_operations(cx, name, &endpoints);
+    check_refs(cx, name, &refs, &index);
+    check_reserved_types(cx, &types);
     check_containment(cx, &types, &index);
 
     if let Some((Auth::Md5BodySign(scheme), envelope)) =
@@ -136,22 +62,7 @@ pub(crate) fn resolve(cx: &mut Cx<'_>, name: &str, draft: ServiceDraft) -> Optio
             &index,
             &response_at,
         );
-    }
-
-    // The signature field is filled in by the runtime after the caller builds the request,
-    // so the generated builder must not ask for it.
-    if let Some(Auth::Md5BodySign(scheme)) = head.as_ref().map(|h| &h.auth) {
-        for e in &endpoints {
-            if let Some(t) = index.get(&e.request).and_then(|&i| types.get_mut(i)) {
-                if let TypeKind::Struct(s) = &mut t.kind {
-                    for f in &mut s.fields {
-                        if f.wire_name == scheme.field {
-                            f.computed = true;
-                        }
-                    }
-                }
-            }
-        }
+        mark_computed(&scheme.field, &endpoints, &mut types, &index);
     }
 
     mark_reachable(
@@ -192,6 +103,116 @@ pub(crate) fn resolve(cx: &mut Cx<'_>, name: &str, draft: ServiceDraft) -> Optio
         quirks: head.quirks,
         origin: head.origin,
     })
+}
+
+/// Type names are one namespace per service: the index of each name's first declaration.
+fn index_types(cx: &mut Cx<'_>, service: &str, types: &[NamedType]) -> HashMap<String, usize> {
+    let mut index: HashMap<String, usize> = HashMap::with_capacity(types.len());
+    for (i, t) in types.iter().enumerate() {
+        if let Some(&first) = index.get(&t.name) {
+            let prev = types
+                .get(first)
+                .map(|p| describe(&p.origin))
+                .unwrap_or_default();
+            cx.error_at(
+                &t.origin,
+                DiagnosticKind::DuplicateName,
+                format!(
+                    "type `{}` is already defined in service `{service}` ({prev})",
+                    t.name
+                ),
+            );
+        } else {
+            index.insert(t.name.clone(), i);
+        }
+    }
+    index
+}
+
+/// Operations become client methods, and a (method, path) pair names one route.
+fn check_operations(cx: &mut Cx<'_>, service: &str, endpoints: &[Endpoint]) {
+    let mut ops: HashMap<&str, &SourceRef> = HashMap::with_capacity(endpoints.len());
+    let mut routes: HashMap<(crate::model::HttpMethod, &str), &str> = HashMap::new();
+    for e in endpoints {
+        if let Some(prev) = ops.insert(&e.operation, &e.origin) {
+            cx.error_at(
+                &e.origin,
+                DiagnosticKind::DuplicateName,
+                format!(
+                    "operation `{}` is already defined in service `{service}` ({})",
+                    e.operation,
+                    describe(prev)
+                ),
+            );
+        }
+        if let Some(prev) = routes.insert((e.method, &e.path), &e.operation) {
+            cx.error_at(
+                &e.origin,
+                DiagnosticKind::DuplicateName,
+                format!(
+                    "operation `{}` has the same method and path as `{prev}` ({:?} {})",
+                    e.operation, e.method, e.path
+                ),
+            );
+        }
+    }
+}
+
+/// Every named type used must be declared somewhere in the service.
+fn check_refs(cx: &mut Cx<'_>, service: &str, refs: &[TypeRef], index: &HashMap<String, usize>) {
+    for r in refs {
+        if !index.contains_key(&r.name) {
+            let hint = closest(&r.name, index.keys().map(String::as_str))
+                .map(|c| format!(" (did you mean `{c}`?)"))
+                .unwrap_or_default();
+            cx.error_at(
+                &r.at,
+                DiagnosticKind::UndefinedType,
+                format!(
+                    "type `{}` is not defined in service `{service}`{hint}; declare it under \
+                     `types:` in the service file or the endpoint file",
+                    r.name
+                ),
+            );
+        }
+    }
+}
+
+fn check_reserved_types(cx: &mut Cx<'_>, types: &[NamedType]) {
+    for t in types {
+        if crate::reserved::TYPE_NAMES.contains(&t.name.as_str()) {
+            cx.error_at(
+                &t.origin,
+                DiagnosticKind::InvalidIdentifier,
+                format!(
+                    "type name `{}` is reserved: the generated module declares or uses it \
+                     unqualified (generated items, Rust prelude names); rename it (e.g. `{}Info`)",
+                    t.name, t.name
+                ),
+            );
+        }
+    }
+}
+
+/// The signature field is filled in by the runtime after the caller builds the request,
+/// so the generated builder must not ask for it.
+fn mark_computed(
+    sign_field: &str,
+    endpoints: &[Endpoint],
+    types: &mut [NamedType],
+    index: &HashMap<String, usize>,
+) {
+    for e in endpoints {
+        if let Some(t) = index.get(&e.request).and_then(|&i| types.get_mut(i)) {
+            if let TypeKind::Struct(s) = &mut t.kind {
+                for f in &mut s.fields {
+                    if f.wire_name == sign_field {
+                        f.computed = true;
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// Marks every type reachable from `roots` as used in requests (or responses). Each type

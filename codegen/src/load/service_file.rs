@@ -1,75 +1,25 @@
-//! `<service>/service.yaml`: what every endpoint of a service shares.
+//! Checks of `<service>/service.yaml` ([`raw::service::ServiceFile`]) and what it becomes
+//! in the model.
 
-use std::collections::HashMap;
+use std::collections::HashSet;
 
-use marked_yaml::Node;
+use marked_yaml::Span;
 
 use super::diagnostic::DiagnosticKind;
 use super::ident::is_snake_case;
-use super::named_types::{parse_types_section, TypeRef};
-use super::paths::{check_http_path, parse_method};
-use super::yaml::{Cx, Obj};
+use super::named_types::{check_types_section, TypeRef};
+use super::paths::{check_http_path, http_method};
+use super::raw::service as raw;
+use super::raw::{Checked, Code, Opt};
+use super::yaml::Cx;
+use super::{quirks, value};
 use crate::model::{
     Auth, CodeValue, Envelope, ErrorAction, ErrorCodeSpec, HeaderSpec, KingdeeGateway,
     Md5SignScheme, NamedType, Processed, ResultCheck, SourceRef, TokenEndpoint,
 };
 
-const SERVICE_KEYS: &[&str] = &[
-    "title",
-    "description",
-    "base_url",
-    "auth",
-    "headers",
-    "envelope",
-    "errors",
-    "types",
-    "quirks",
-];
-const SERVICE_REQUIRED: &[&str] = &["title", "base_url", "auth", "envelope"];
-const KINGDEE_KEYS: &[&str] = &[
-    "scheme",
-    "auth_version",
-    "sign_headers",
-    "timestamp_window_ms",
-    "token",
-    "gateway_status",
-    "gateway_code_field",
-    "gateway_message_field",
-    "gateway_message_cn_field",
-];
-const MD5_KEYS: &[&str] = &[
-    "scheme",
-    "field",
-    "skip_null",
-    "skip_empty",
-    "pair_separator",
-    "kv_separator",
-    "secret_suffix",
-    "uppercase",
-    "verify_response",
-];
-const TOKEN_KEYS: &[&str] = &["method", "path", "token_field", "ttl_secs"];
-const HEADER_KEYS: &[&str] = &["name", "value", "required", "doc"];
-const ENVELOPE_KEYS: &[&str] = &[
-    "code_field",
-    "success_code",
-    "message_field",
-    "data_field",
-    "result",
-];
-const ENVELOPE_REQUIRED: &[&str] = &["code_field", "success_code", "message_field"];
-const RESULT_KEYS: &[&str] = &["field", "success"];
-const ERROR_KEYS: &[&str] = &[
-    "code",
-    "http_status",
-    "name",
-    "description",
-    "action",
-    "retryable",
-    "processed",
-    "note",
-];
-const ERROR_REQUIRED: &[&str] = &["code", "name", "description"];
+/// Headers the Kingdee gateway signature can cover, as `X-Api-SignHeaders` names them.
+pub(crate) const KINGDEE_SIGN_HEADERS: &[&str] = &["X-Api-TimeStamp", "X-Api-Nonce"];
 
 /// Everything `service.yaml` declares, before endpoints are attached.
 pub(crate) struct ServiceHead {
@@ -84,325 +34,237 @@ pub(crate) struct ServiceHead {
     pub origin: SourceRef,
 }
 
-/// Parses a service file. Types are returned even when the head is unusable, so that
+/// Checks a service file. Types are returned even when the head is unusable, so that
 /// references to them from endpoint files do not cascade into spurious errors.
-pub(crate) fn parse_service(
+pub(crate) fn check_service(
     cx: &mut Cx<'_>,
-    root: &Node,
+    file: Checked<raw::ServiceFile>,
     types: &mut Vec<NamedType>,
     refs: &mut Vec<TypeRef>,
 ) -> Option<ServiceHead> {
-    let obj = cx.object(root, "the service file", SERVICE_KEYS, SERVICE_REQUIRED)?;
-    if let Some(t) = obj.get("types") {
-        types.extend(parse_types_section(cx, t, refs));
+    let origin = cx.at(&file.span);
+    let raw = file.value?;
+    if let Some(t) = raw.types.and_then(|t| t.value) {
+        types.extend(check_types_section(cx, t, refs));
     }
-    let title = cx.req_str(&obj, "title").map(|s| s.text);
-    let description = cx.opt_str(&obj, "description").map(|s| s.text);
-    let base_url = cx.req_str(&obj, "base_url").and_then(|s| {
-        let ok = (s.text.starts_with("https://") || s.text.starts_with("http://"))
-            && !s.text.ends_with('/')
-            && !s.text.contains(char::is_whitespace);
+    let base_url = raw.base_url.value.and_then(|url| {
+        let ok = (url.starts_with("https://") || url.starts_with("http://"))
+            && !url.ends_with('/')
+            && !url.contains(char::is_whitespace);
         if !ok {
             cx.error(
-                &s.span,
+                &raw.base_url.span,
                 DiagnosticKind::InvalidValue,
                 format!(
-                    "base_url `{}` must be an http(s) URL without spaces or a trailing slash",
-                    s.text
+                    "base_url `{url}` must be an http(s) URL without spaces or a trailing slash"
                 ),
             );
         }
-        ok.then_some(s.text)
+        ok.then_some(url)
     });
-    let auth = obj.get("auth").and_then(|n| parse_auth(cx, n));
-    let headers = parse_headers(cx, &obj);
-    let envelope = obj.get("envelope").and_then(|n| parse_envelope(cx, n));
-    let errors = parse_errors(cx, &obj);
-    let quirks = cx
-        .str_list(&obj, "quirks")
-        .into_iter()
-        .map(|s| s.text)
-        .collect();
+    let auth = raw.auth.value.and_then(|a| check_auth(cx, a));
+    let headers = check_headers(cx, raw.headers);
+    let envelope = raw.envelope.value.and_then(check_envelope);
+    let errors = check_errors(cx, raw.errors);
     Some(ServiceHead {
-        title: title?,
-        description,
+        title: raw.title.value?,
+        description: value(raw.description),
         base_url: base_url?,
         auth: auth?,
         headers,
         envelope: envelope?,
         errors,
-        quirks,
-        origin: cx.at(&obj.span()),
+        quirks: quirks(raw.quirks),
+        origin,
     })
 }
 
-fn parse_auth(cx: &mut Cx<'_>, node: &Node) -> Option<Auth> {
-    let scheme = node
-        .as_mapping()
-        .and_then(|m| m.get_scalar("scheme"))
-        .map(|s| s.as_str().to_string());
-    match scheme.as_deref() {
-        Some("kingdee_gateway") => {
-            let obj = cx.object(node, "auth (kingdee_gateway)", KINGDEE_KEYS, KINGDEE_KEYS)?;
-            let auth_version = cx.req_str(&obj, "auth_version").map(|s| s.text);
-            let sign_headers = cx.req_str(&obj, "sign_headers").map(|s| s.text);
-            let window = cx.opt_uint::<u64>(&obj, "timestamp_window_ms");
-            let token = obj.get("token").and_then(|t| parse_token(cx, t));
-            let status = cx.opt_uint::<u16>(&obj, "gateway_status");
-            let code = cx.req_str(&obj, "gateway_code_field").map(|s| s.text);
-            let msg = cx.req_str(&obj, "gateway_message_field").map(|s| s.text);
-            let msg_cn = cx.req_str(&obj, "gateway_message_cn_field").map(|s| s.text);
+fn check_auth(cx: &mut Cx<'_>, auth: raw::Auth) -> Option<Auth> {
+    match auth {
+        raw::Auth::KingdeeGateway(k) => {
+            check_sign_headers(cx, &k.sign_headers);
+            let token = k.token.value.and_then(|t| check_token(cx, t));
             Some(Auth::KingdeeGateway(KingdeeGateway {
-                auth_version: auth_version?,
-                sign_headers: sign_headers?,
-                timestamp_window_ms: window?,
+                auth_version: k.auth_version.value?,
+                sign_headers: k.sign_headers.value?,
+                timestamp_window_ms: k.timestamp_window_ms.value?,
                 token: token?,
-                gateway_status: status?,
-                gateway_code_field: code?,
-                gateway_message_field: msg?,
-                gateway_message_cn_field: msg_cn?,
+                gateway_status: k.gateway_status.value?,
+                gateway_code_field: k.gateway_code_field.value?,
+                gateway_message_field: k.gateway_message_field.value?,
+                gateway_message_cn_field: k.gateway_message_cn_field.value?,
             }))
         }
-        Some("md5_body_sign") => {
-            let obj = cx.object(node, "auth (md5_body_sign)", MD5_KEYS, MD5_KEYS)?;
-            let field = cx.req_str(&obj, "field").map(|s| s.text);
-            let skip_null = cx.bool_or(&obj, "skip_null", true);
-            let skip_empty = cx.bool_or(&obj, "skip_empty", false);
-            let pair = cx.req_str(&obj, "pair_separator").map(|s| s.text);
-            let kv = cx.req_str(&obj, "kv_separator").map(|s| s.text);
-            let suffix = cx.req_str(&obj, "secret_suffix").and_then(|s| {
-                if s.text.contains("{key}") {
-                    Some(s.text)
-                } else {
-                    cx.error(
-                        &s.span,
-                        DiagnosticKind::InvalidValue,
-                        format!(
-                            "secret_suffix `{}` must contain `{{key}}`, where the secret goes",
-                            s.text
-                        ),
-                    );
-                    None
+        raw::Auth::Md5BodySign(m) => {
+            let suffix = m.secret_suffix.value.and_then(|s| {
+                if s.contains("{key}") {
+                    return Some(s);
                 }
+                cx.error(
+                    &m.secret_suffix.span,
+                    DiagnosticKind::InvalidValue,
+                    format!("secret_suffix `{s}` must contain `{{key}}`, where the secret goes"),
+                );
+                None
             });
-            let uppercase = cx.bool_or(&obj, "uppercase", false);
-            let verify_response = cx.bool_or(&obj, "verify_response", false);
             Some(Auth::Md5BodySign(Md5SignScheme {
-                field: field?,
-                skip_null,
-                skip_empty,
-                pair_separator: pair?,
-                kv_separator: kv?,
+                field: m.field.value?,
+                skip_null: m.skip_null.value?,
+                skip_empty: m.skip_empty.value?,
+                pair_separator: m.pair_separator.value?,
+                kv_separator: m.kv_separator.value?,
                 secret_suffix: suffix?,
-                uppercase,
-                verify_response,
+                uppercase: m.uppercase.value?,
+                verify_response: m.verify_response.value?,
             }))
-        }
-        other => {
-            let (span, msg) = match (other, node.as_mapping()) {
-                (Some(s), Some(m)) => (
-                    m.get_node("scheme").map_or(*node.span(), |n| *n.span()),
-                    format!(
-                        "unknown auth scheme `{s}` (expected kingdee_gateway or md5_body_sign)"
-                    ),
-                ),
-                (None, Some(m)) if m.get_node("scheme").is_none() => {
-                    cx.error(
-                        node.span(),
-                        DiagnosticKind::MissingKey,
-                        "auth is missing the required key `scheme` (kingdee_gateway or md5_body_sign)",
-                    );
-                    return None;
-                }
-                (None, Some(m)) => (
-                    m.get_node("scheme").map_or(*node.span(), |n| *n.span()),
-                    "auth `scheme` must be kingdee_gateway or md5_body_sign".to_string(),
-                ),
-                (_, None) => {
-                    cx.error(
-                        node.span(),
-                        DiagnosticKind::WrongShape,
-                        "auth must be a mapping with a `scheme` key",
-                    );
-                    return None;
-                }
-            };
-            cx.error(&span, DiagnosticKind::InvalidValue, msg);
-            None
         }
     }
 }
 
-fn parse_token(cx: &mut Cx<'_>, node: &Node) -> Option<TokenEndpoint> {
-    let obj = cx.object(node, "auth token", TOKEN_KEYS, TOKEN_KEYS)?;
-    let method = cx
-        .req_str(&obj, "method")
-        .and_then(|s| parse_method(cx, &s));
-    let path = cx
-        .req_str(&obj, "path")
-        .and_then(|s| check_http_path(cx, &s));
-    let token_field = cx.req_str(&obj, "token_field").map(|s| s.text);
-    let ttl = cx.opt_uint::<u64>(&obj, "ttl_secs");
+/// `sign_headers` is what the gateway signature covers (and, sent as `X-Api-SignHeaders`,
+/// what the gateway checks): each comma-separated name must be a header the signature
+/// is computed over, named once.
+fn check_sign_headers(cx: &mut Cx<'_>, value: &Checked<String>) {
+    let Some(text) = value.get() else { return };
+    let allowed = KINGDEE_SIGN_HEADERS.join(", ");
+    let mut report = |problem: String| {
+        cx.error(
+            &value.span,
+            DiagnosticKind::InvalidValue,
+            format!(
+                "sign_headers `{text}` {problem}; list one or more of {allowed}, separated \
+                 by commas (`X-Api-TimeStamp,X-Api-Nonce`)"
+            ),
+        );
+    };
+    if text.is_empty() {
+        report("names no header".to_string());
+        return;
+    }
+    let mut seen = HashSet::new();
+    for name in text.split(',') {
+        match KINGDEE_SIGN_HEADERS
+            .iter()
+            .find(|h| h.eq_ignore_ascii_case(name))
+        {
+            None => report(format!(
+                "names `{name}`, which the signature does not cover"
+            )),
+            Some(h) if !seen.insert(*h) => report(format!("names `{h}` twice")),
+            Some(_) => {}
+        }
+    }
+}
+
+fn check_token(cx: &mut Cx<'_>, t: raw::TokenEndpoint) -> Option<TokenEndpoint> {
+    let path = check_http_path(cx, t.path);
     Some(TokenEndpoint {
-        method: method?,
+        method: http_method(t.method.value?),
         path: path?,
-        token_field: token_field?,
-        ttl_secs: ttl?,
+        token_field: t.token_field.value?,
+        ttl_secs: t.ttl_secs.value?,
     })
 }
 
-fn parse_headers(cx: &mut Cx<'_>, obj: &Obj<'_>) -> Vec<HeaderSpec> {
+fn check_headers(cx: &mut Cx<'_>, headers: Opt<Vec<Checked<raw::Header>>>) -> Vec<HeaderSpec> {
     let mut out = Vec::new();
-    let Some(seq) = cx.opt_seq(obj, "headers") else {
-        return out;
-    };
-    let mut seen: HashMap<String, ()> = HashMap::new();
-    for item in seq.iter() {
-        let Some(h) = cx.object(item, "a header", HEADER_KEYS, &["name"]) else {
-            continue;
-        };
-        let Some(name) = cx.req_str(&h, "name") else {
-            continue;
-        };
-        if seen.insert(name.text.to_ascii_lowercase(), ()).is_some() {
+    let mut seen = HashSet::new();
+    for h in value(headers).into_iter().flatten().filter_map(|h| h.value) {
+        let Some(name) = h.name.value else { continue };
+        if !seen.insert(name.to_ascii_lowercase()) {
             cx.error(
-                &name.span,
+                &h.name.span,
                 DiagnosticKind::DuplicateName,
-                format!("header `{}` is listed twice", name.text),
+                format!("header `{name}` is listed twice"),
             );
         }
         out.push(HeaderSpec {
-            value: cx.opt_str(&h, "value").map(|s| s.text),
-            required: cx.bool_or(&h, "required", false),
-            description: cx.opt_str(&h, "doc").map(|s| s.text),
-            name: name.text,
+            value: value(h.value),
+            required: value(h.required).unwrap_or(false),
+            description: value(h.doc),
+            name,
         });
     }
     out
 }
 
-fn parse_envelope(cx: &mut Cx<'_>, node: &Node) -> Option<Envelope> {
-    let obj = cx.object(node, "envelope", ENVELOPE_KEYS, ENVELOPE_REQUIRED)?;
-    let code_field = cx.req_str(&obj, "code_field").map(|s| s.text);
-    // A plain integer is an integer code (JDY `errcode: 0`); anything else, including a
-    // quoted number, is compared as a string (Shoubei `SUCCESS`).
-    let success_code = cx
-        .req_str(&obj, "success_code")
-        .map(|s| match s.text.parse::<i64>() {
-            Ok(n) if s.plain => CodeValue::Int(n),
-            _ => CodeValue::Str(s.text),
-        });
-    let message_field = cx.req_str(&obj, "message_field").map(|s| s.text);
-    let data_field = cx.opt_str(&obj, "data_field").map(|s| s.text);
-    let result = match obj.get("result") {
-        Some(r) => cx
-            .object(r, "envelope result", RESULT_KEYS, RESULT_KEYS)
-            .and_then(|ro| {
-                let field = cx.req_str(&ro, "field").map(|s| s.text);
-                let success = cx.req_str(&ro, "success").map(|s| s.text);
-                Some(ResultCheck {
-                    field: field?,
-                    success: success?,
-                })
-            }),
+fn check_envelope(e: raw::Envelope) -> Option<Envelope> {
+    let result = match e.result {
+        Some(r) => {
+            let r = r.value?;
+            Some(ResultCheck {
+                field: r.field.value?,
+                success: r.success.value?,
+            })
+        }
         None => None,
     };
     Some(Envelope {
-        code_field: code_field?,
-        success_code: success_code?,
-        message_field: message_field?,
-        data_field,
+        code_field: e.code_field.value?,
+        success_code: match e.success_code.value? {
+            Code::Int(n) => CodeValue::Int(n),
+            Code::Text(s) => CodeValue::Str(s),
+        },
+        message_field: e.message_field.value?,
+        data_field: value(e.data_field),
         result,
     })
 }
 
-fn parse_errors(cx: &mut Cx<'_>, obj: &Obj<'_>) -> Vec<ErrorCodeSpec> {
+fn check_errors(cx: &mut Cx<'_>, errors: Opt<Vec<Checked<raw::ErrorCode>>>) -> Vec<ErrorCodeSpec> {
     let mut out = Vec::new();
-    let Some(seq) = cx.opt_seq(obj, "errors") else {
-        return out;
-    };
-    let mut names: HashMap<String, ()> = HashMap::new();
-    let mut codes: HashMap<(String, Option<u16>), ()> = HashMap::new();
-    for item in seq.iter() {
-        let Some(e) = cx.object(item, "an error code", ERROR_KEYS, ERROR_REQUIRED) else {
+    let mut names = HashSet::new();
+    let mut codes = HashSet::new();
+    for e in value(errors).into_iter().flatten().filter_map(|e| e.value) {
+        let http_status = value(e.http_status);
+        let (Some(code), Some(name), Some(description)) =
+            (e.code.value, e.name.value, e.description.value)
+        else {
             continue;
         };
-        let code = cx.req_str(&e, "code");
-        let name = cx.req_str(&e, "name");
-        let description = cx.req_str(&e, "description").map(|s| s.text);
-        let http_status = cx.opt_uint::<u16>(&e, "http_status");
-        let retryable = cx.bool_or(&e, "retryable", false);
-        // Unclassified codes may come after the work was done: only `never` licenses a
-        // repeat of a call without vendor-documented idempotency.
-        let processed = match cx.opt_str(&e, "processed") {
-            None => Processed::Maybe,
-            Some(p) => match p.text.as_str() {
-                "never" => Processed::Never,
-                "maybe" => Processed::Maybe,
-                other => {
-                    cx.error(
-                        &p.span,
-                        DiagnosticKind::InvalidValue,
-                        format!("unknown `processed` value `{other}` (expected never or maybe)"),
-                    );
-                    Processed::Maybe
-                }
-            },
-        };
-        // `note` documents where a code comes from; it is for readers of the spec only.
-        let _ = cx.opt_str(&e, "note");
-        let action = match cx.opt_str(&e, "action") {
-            None => ErrorAction::None,
-            Some(a) => match a.text.as_str() {
-                "none" => ErrorAction::None,
-                "refresh_token" => ErrorAction::RefreshToken,
-                "reauthorize" => ErrorAction::Reauthorize,
-                other => {
-                    cx.error(
-                        &a.span,
-                        DiagnosticKind::InvalidValue,
-                        format!(
-                            "unknown error action `{other}` (expected none, refresh_token or \
-                             reauthorize)"
-                        ),
-                    );
-                    ErrorAction::None
-                }
-            },
-        };
-        let (Some(code), Some(name), Some(description)) = (code, name, description) else {
-            continue;
-        };
-        if !is_snake_case(&name.text) {
+        check_error_name(cx, &name, &e.name.span, &mut names);
+        if !codes.insert((code.clone(), http_status)) {
             cx.error(
-                &name.span,
-                DiagnosticKind::InvalidIdentifier,
-                format!("error name `{}` is not a snake_case identifier", name.text),
-            );
-        }
-        if names.insert(name.text.clone(), ()).is_some() {
-            cx.error(
-                &name.span,
+                &e.code.span,
                 DiagnosticKind::DuplicateName,
-                format!("error name `{}` is used twice", name.text),
-            );
-        }
-        if codes.insert((code.text.clone(), http_status), ()).is_some() {
-            cx.error(
-                &code.span,
-                DiagnosticKind::DuplicateName,
-                format!("error code `{}` is listed twice", code.text),
+                format!("error code `{code}` is listed twice"),
             );
         }
         out.push(ErrorCodeSpec {
-            code: code.text,
+            code,
             http_status,
-            name: name.text,
+            name,
             description,
-            action,
-            retryable,
-            processed,
+            action: match value(e.action) {
+                None | Some(raw::ErrorAction::None) => ErrorAction::None,
+                Some(raw::ErrorAction::RefreshToken) => ErrorAction::RefreshToken,
+                Some(raw::ErrorAction::Reauthorize) => ErrorAction::Reauthorize,
+            },
+            retryable: value(e.retryable).unwrap_or(false),
+            // Unclassified codes may come after the work was done: only `never` licenses
+            // a repeat of a call without vendor-documented idempotency.
+            processed: match value(e.processed) {
+                Some(raw::Processed::Never) => Processed::Never,
+                None | Some(raw::Processed::Maybe) => Processed::Maybe,
+            },
         });
     }
     out
+}
+
+fn check_error_name(cx: &mut Cx<'_>, name: &str, span: &Span, names: &mut HashSet<String>) {
+    if !is_snake_case(name) {
+        cx.error(
+            span,
+            DiagnosticKind::InvalidIdentifier,
+            format!("error name `{name}` is not a snake_case identifier"),
+        );
+    }
+    if !names.insert(name.to_string()) {
+        cx.error(
+            span,
+            DiagnosticKind::DuplicateName,
+            format!("error name `{name}` is used twice"),
+        );
+    }
 }

@@ -1,0 +1,78 @@
+//! `auth.sign_headers` of a `kingdee_gateway` service names the headers the gateway
+//! signature covers: only `X-Api-TimeStamp` and `X-Api-Nonce` (any case), each once, at
+//! least one. Anything else is refused at the value, naming the allowed headers, instead
+//! of generating a client whose every call the gateway rejects (code 4007).
+//!
+//! The service file is the real JDY one.
+
+use std::path::PathBuf;
+
+use retail_apis_codegen::{load_sources, read_sources, DiagnosticKind, SourceFile};
+
+const SERVICE: &str = "jdy/service.yaml";
+const LINE: &str = "  sign_headers: X-Api-TimeStamp,X-Api-Nonce\n";
+
+/// The real spec with the JDY `sign_headers` value replaced by `value`, and the 1-based
+/// line and column where the value starts.
+fn with_sign_headers(value: &str) -> (Vec<SourceFile>, usize, usize) {
+    let mut files =
+        read_sources(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../spec")).expect("spec/");
+    let service = files
+        .iter_mut()
+        .find(|f| f.path == SERVICE)
+        .expect("JDY service file");
+    let offset = service.text.find(LINE).expect("sign_headers line");
+    let line = service.text[..offset].lines().count() + 1;
+    service.text = service
+        .text
+        .replacen(LINE, &format!("  sign_headers: {value}\n"), 1);
+    (files, line, "  sign_headers: ".len() + 1)
+}
+
+#[test]
+fn the_documented_headers_load_in_any_order_and_case() {
+    for value in [
+        "X-Api-TimeStamp,X-Api-Nonce",
+        "X-Api-Nonce,X-Api-TimeStamp",
+        "x-api-timestamp,X-API-NONCE",
+        "X-Api-TimeStamp",
+        "X-Api-Nonce",
+    ] {
+        let (files, _, _) = with_sign_headers(value);
+        let set = load_sources(&files).unwrap_or_else(|d| panic!("{value}: {d}"));
+        let jdy = set.service("jdy").expect("jdy");
+        let retail_apis_codegen::model::Auth::KingdeeGateway(gw) = &jdy.auth else {
+            panic!("jdy is a kingdee_gateway service");
+        };
+        assert_eq!(gw.sign_headers, value);
+    }
+}
+
+#[test]
+fn other_names_duplicates_and_empty_lists_are_refused_at_the_value() {
+    let cases = [
+        ("X-Api-TimeStamp,X-Api-Signature", "`X-Api-Signature`"),
+        ("X-Api-TimeStamp,X-Api-Nonce,Content-Type", "`Content-Type`"),
+        ("X-Api-Nonce,x-api-nonce", "`X-Api-Nonce` twice"),
+        ("X-Api-TimeStamp,", "``"),
+        ("X-Api-TimeStamp, X-Api-Nonce", "` X-Api-Nonce`"),
+        ("\"\"", "names no header"),
+    ];
+    for (value, needle) in cases {
+        let (files, line, column) = with_sign_headers(value);
+        let d = load_sources(&files).expect_err(value);
+        assert_eq!(d.len(), 1, "{value}: {d}");
+        let e = &d.0[0];
+        assert_eq!(
+            (e.file.as_str(), e.line, e.column, e.kind),
+            (SERVICE, line, column, DiagnosticKind::InvalidValue),
+            "{value}: {e}"
+        );
+        assert!(e.message.contains(needle), "{value}: {e}");
+        // The hint names every header the signature can cover.
+        assert!(
+            e.message.contains("X-Api-TimeStamp, X-Api-Nonce"),
+            "{value}: {e}"
+        );
+    }
+}
