@@ -561,3 +561,77 @@ fn safe_marks_a_read_only_endpoint() {
     let d = load_sources(&ping_with_key("safe: yes\n")).expect_err("not a boolean");
     expect(&d, DiagnosticKind::WrongShape, PING, 5, 7);
 }
+
+/// Problems of shape (unknown and missing keys, wrong shapes, values outside a closed set)
+/// do not hide each other or the checks of the values around them: each is reported at
+/// its place, all in one run.
+#[test]
+fn shape_problems_do_not_stop_the_file() {
+    let mut files = sources_with("minimal");
+    files.push(SourceFile {
+        path: "svc/endpoints/shapes.yaml".into(),
+        text: "\
+operation: Shapes
+method: get
+path: /shapes
+colour: red
+request:
+  fields:
+    a: {type: string, required: yes}
+    b: [string]
+    c: {required: true, tpye: string}
+    d:
+response:
+  fields:
+    ok: {type: boolean}
+examples:
+  - just text
+  - {name: one, request: '{}'}
+  - {name: one, response: '{'}
+safe: ~
+quirks: [ok, {a: b}]
+"
+        .into(),
+    });
+    let d = load_sources(&files).unwrap_err();
+    let f = "svc/endpoints/shapes.yaml";
+    let want = [
+        (DiagnosticKind::MissingKey, 1, 1, "`summary`"), // missing, reported at the file's first key
+        (DiagnosticKind::InvalidIdentifier, 1, 12, "`Shapes`"),
+        (DiagnosticKind::InvalidValue, 2, 9, "(write it `GET`)"),
+        (DiagnosticKind::UnknownKey, 4, 1, "unknown key `colour`"),
+        (DiagnosticKind::WrongShape, 7, 33, "true or false"),
+        (DiagnosticKind::WrongShape, 8, 8, "field `b` must be a mapping"),
+        (DiagnosticKind::MissingKey, 9, 9, "field `c` is missing the required key `type`"),
+        (DiagnosticKind::UnknownKey, 9, 25, "did you mean `type`?"),
+        (DiagnosticKind::WrongShape, 10, 5, "field `d` must be a mapping, found null"),
+        (DiagnosticKind::WrongShape, 15, 5, "an example must be a mapping"),
+        (DiagnosticKind::DuplicateName, 17, 12, "two examples are named `one`"),
+        (DiagnosticKind::InvalidValue, 17, 27, "not valid JSON"),
+        (DiagnosticKind::WrongShape, 19, 14, "items of `quirks`"),
+    ];
+    for (kind, line, column, needle) in want {
+        let e = expect(&d, kind, f, line, column);
+        assert!(e.message.contains(needle), "{needle}: {e}");
+    }
+    assert_eq!(d.len(), want.len(), "{d}");
+}
+
+/// Every required key a mapping lacks is named, not only the first.
+#[test]
+fn every_missing_key_is_reported() {
+    let mut files = sources_with("minimal");
+    files.push(SourceFile {
+        path: "svc/endpoints/bare.yaml".into(),
+        text: "summary: only this\n".into(),
+    });
+    let d = load_sources(&files).unwrap_err();
+    for key in ["operation", "method", "path", "response"] {
+        let e = expect(&d, DiagnosticKind::MissingKey, "svc/endpoints/bare.yaml", 1, 1);
+        assert!(
+            d.iter().any(|x| x.message.contains(&format!("`{key}`"))),
+            "{key}: {e}\n{d}"
+        );
+    }
+    assert_eq!(d.len(), 4, "{d}");
+}

@@ -94,12 +94,12 @@ impl<'n, I: Iterator<Item = (&'n MarkedScalarNode, &'n Node)>> de::MapAccess<'n>
                 self.unknown(key);
                 continue;
             };
-            if let Some(s) = self.seen.get_mut(i) {
-                *s = true;
-            }
             // A null value counts as absent: it is handed over below, with the others.
             if matches!(value, Node::Scalar(s) if is_null(s)) {
                 continue;
+            }
+            if let Some(s) = self.seen.get_mut(i) {
+                *s = true;
             }
             self.value = Some((k, Src::Node(value), Some(*key.span())));
             return seed.deserialize(Key::new(k)).map(Some);

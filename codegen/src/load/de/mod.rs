@@ -233,10 +233,11 @@ impl<'n, 'p> De<'n, 'p> {
         let Place {
             owner, key, item, ..
         } = self.place;
-        match (item, owner.is_empty()) {
-            (true, _) => format!("items of `{key}` in {owner}"),
-            (false, true) => format!("`{key}`"),
-            (false, false) => format!("`{key}` in {owner}"),
+        match (item, key.is_empty(), owner.is_empty()) {
+            (_, true, _) => "the file".to_string(),
+            (true, false, _) => format!("items of `{key}` in {owner}"),
+            (false, false, true) => format!("`{key}`"),
+            (false, false, false) => format!("`{key}` in {owner}"),
         }
     }
 
@@ -255,7 +256,18 @@ impl<'n, 'p> De<'n, 'p> {
             ),
         };
         self.sink
-            .push(&self.at(), DiagnosticKind::WrongShape, message)
+            .push(&self.shape_at(), DiagnosticKind::WrongShape, message)
+    }
+
+    /// Where a value of the wrong shape is reported: where the parser says it starts.
+    /// A null has no text of its own (the parser puts it wherever the next token is), so
+    /// it is reported at its key.
+    fn shape_at(&self) -> Span {
+        match (self.view(), self.src, self.place.key_at) {
+            (View::Null, _, Some(key_at)) => key_at,
+            (_, Src::Node(n), _) => *n.span(),
+            _ => self.at(),
+        }
     }
 
     /// Records that a required key is absent.
@@ -295,7 +307,8 @@ impl<'n, 'p> De<'n, 'p> {
                     self.named(),
                     shape(&self.view())
                 );
-                self.sink.push(&at, DiagnosticKind::WrongShape, message)
+                self.sink
+                    .push(&self.shape_at(), DiagnosticKind::WrongShape, message)
             }
             Error::Other(m) => {
                 let message = format!("{}: {m}", self.named());
@@ -494,7 +507,9 @@ impl<'n> de::Deserializer<'n> for De<'n, '_> {
             (_, view) => {
                 let noun = (self.sink.noun)(name, self.place.entry);
                 let message = format!("{noun} must be a mapping, found {}", shape(&view));
-                Err(self.sink.push(&at, DiagnosticKind::WrongShape, message))
+                Err(self
+                    .sink
+                    .push(&self.shape_at(), DiagnosticKind::WrongShape, message))
             }
         }
     }
@@ -502,7 +517,7 @@ impl<'n> de::Deserializer<'n> for De<'n, '_> {
     fn deserialize_enum<V: Visitor<'n>>(
         self,
         name: &'static str,
-        _variants: &'static [&'static str],
+        variants: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, Error> {
         let at = self.at();
@@ -522,7 +537,11 @@ impl<'n> de::Deserializer<'n> for De<'n, '_> {
                     None => Err(self.sink.push(
                         &at,
                         DiagnosticKind::MissingKey,
-                        format!("{} is missing the required key `{tag}`", self.named()),
+                        format!(
+                            "{} is missing the required key `{tag}` ({})",
+                            self.named(),
+                            one_of(variants)
+                        ),
                     )),
                 }
             }
