@@ -187,3 +187,31 @@ fn lint_refuses_fifos_and_invisible_characters_without_hanging() {
     assert!(run.stderr.contains(&at), "{at} in {}", run.stderr);
     assert!(!run.stderr.contains('\u{202e}'), "{}", run.stderr);
 }
+
+#[test]
+fn export_schema_writes_the_committed_schema() {
+    let committed = std::fs::read_to_string(workspace_root().join("spec/schema.json"))
+        .expect("spec/schema.json");
+    let run = run_cli(&["export", "schema"], &[]);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert!(
+        run.stdout == committed,
+        "stdout differs from spec/schema.json"
+    );
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("schema.json");
+    let run = run_cli(&["export", "schema", "--out", path_str(&out)], &[]);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert!(run.stdout.is_empty(), "{run:?}");
+    let written = std::fs::read_to_string(&out).expect("written schema");
+    assert!(written == committed, "--out differs from spec/schema.json");
+    let schema: serde_json::Value = serde_json::from_str(&written).expect("JSON");
+    assert!(schema["$defs"]["EndpointFile"]["properties"]["operation"].is_object());
+
+    // A file that cannot be written is an error naming it, not a partial success.
+    let bad = dir.path().join("missing-dir/schema.json");
+    let run = run_cli(&["export", "schema", "--out", path_str(&bad)], &[]);
+    assert_eq!(run.code, Some(1), "{run:?}");
+    assert!(run.stderr.contains("missing-dir"), "{run:?}");
+}

@@ -601,12 +601,37 @@ quirks: [ok, {a: b}]
         (DiagnosticKind::InvalidValue, 2, 9, "(write it `GET`)"),
         (DiagnosticKind::UnknownKey, 4, 1, "unknown key `colour`"),
         (DiagnosticKind::WrongShape, 7, 33, "true or false"),
-        (DiagnosticKind::WrongShape, 8, 8, "field `b` must be a mapping"),
-        (DiagnosticKind::MissingKey, 9, 9, "field `c` is missing the required key `type`"),
+        (
+            DiagnosticKind::WrongShape,
+            8,
+            8,
+            "field `b` must be a mapping",
+        ),
+        (
+            DiagnosticKind::MissingKey,
+            9,
+            9,
+            "field `c` is missing the required key `type`",
+        ),
         (DiagnosticKind::UnknownKey, 9, 25, "did you mean `type`?"),
-        (DiagnosticKind::WrongShape, 10, 5, "field `d` must be a mapping, found null"),
-        (DiagnosticKind::WrongShape, 15, 5, "an example must be a mapping"),
-        (DiagnosticKind::DuplicateName, 17, 12, "two examples are named `one`"),
+        (
+            DiagnosticKind::WrongShape,
+            10,
+            5,
+            "field `d` must be a mapping, found null",
+        ),
+        (
+            DiagnosticKind::WrongShape,
+            15,
+            5,
+            "an example must be a mapping",
+        ),
+        (
+            DiagnosticKind::DuplicateName,
+            17,
+            12,
+            "two examples are named `one`",
+        ),
         (DiagnosticKind::InvalidValue, 17, 27, "not valid JSON"),
         (DiagnosticKind::WrongShape, 19, 14, "items of `quirks`"),
     ];
@@ -627,7 +652,13 @@ fn every_missing_key_is_reported() {
     });
     let d = load_sources(&files).unwrap_err();
     for key in ["operation", "method", "path", "response"] {
-        let e = expect(&d, DiagnosticKind::MissingKey, "svc/endpoints/bare.yaml", 1, 1);
+        let e = expect(
+            &d,
+            DiagnosticKind::MissingKey,
+            "svc/endpoints/bare.yaml",
+            1,
+            1,
+        );
         assert!(
             d.iter().any(|x| x.message.contains(&format!("`{key}`"))),
             "{key}: {e}\n{d}"
