@@ -41,7 +41,7 @@ fn the_documented_headers_load_in_any_order_and_case() {
         let (files, _, _) = with_sign_headers(value);
         let set = load_sources(&files).unwrap_or_else(|d| panic!("{value}: {d}"));
         let jdy = set.service("jdy").expect("jdy");
-        let retail_apis_codegen::model::Auth::KingdeeGateway(gw) = &jdy.auth else {
+        let retail_apis_codegen::model::AuthScheme::KingdeeGateway(gw) = &jdy.auth else {
             panic!("jdy is a kingdee_gateway service");
         };
         assert_eq!(gw.sign_headers, value);

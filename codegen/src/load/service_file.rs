@@ -14,8 +14,9 @@ use super::raw::{Checked, Code, Opt};
 use super::yaml::Cx;
 use super::{quirks, value};
 use crate::model::{
-    Auth, CodeValue, Envelope, ErrorAction, ErrorCodeSpec, HeaderSpec, KingdeeGateway,
-    Md5SignScheme, NamedType, Processed, ResultCheck, SourceRef, TokenEndpoint,
+    AuthScheme, Code as CodeValue, EnvelopeDescriptor, ErrorAction, ErrorCodeInfo, HeaderSpec,
+    KingdeeGatewayScheme, Md5SignScheme, NamedType, Processed, ResultCheck, SourceRef,
+    TokenEndpoint,
 };
 
 /// Headers the Kingdee gateway signature can cover, as `X-Api-SignHeaders` names them.
@@ -26,10 +27,10 @@ pub(crate) struct ServiceHead {
     pub title: String,
     pub description: Option<String>,
     pub base_url: String,
-    pub auth: Auth,
+    pub auth: AuthScheme,
     pub headers: Vec<HeaderSpec>,
-    pub envelope: Envelope,
-    pub errors: Vec<ErrorCodeSpec>,
+    pub envelope: EnvelopeDescriptor,
+    pub errors: Vec<ErrorCodeInfo>,
     pub quirks: Vec<String>,
     pub origin: SourceRef,
 }
@@ -79,20 +80,20 @@ pub(crate) fn check_service(
     })
 }
 
-fn check_auth(cx: &mut Cx<'_>, auth: raw::Auth) -> Option<Auth> {
+fn check_auth(cx: &mut Cx<'_>, auth: raw::Auth) -> Option<AuthScheme> {
     match auth {
         raw::Auth::KingdeeGateway(k) => {
             check_sign_headers(cx, &k.sign_headers);
             let token = k.token.value.and_then(|t| check_token(cx, t));
-            Some(Auth::KingdeeGateway(KingdeeGateway {
-                auth_version: k.auth_version.value?,
-                sign_headers: k.sign_headers.value?,
+            Some(AuthScheme::KingdeeGateway(KingdeeGatewayScheme {
+                auth_version: k.auth_version.value?.into(),
+                sign_headers: k.sign_headers.value?.into(),
                 timestamp_window_ms: k.timestamp_window_ms.value?,
                 token: token?,
                 gateway_status: k.gateway_status.value?,
-                gateway_code_field: k.gateway_code_field.value?,
-                gateway_message_field: k.gateway_message_field.value?,
-                gateway_message_cn_field: k.gateway_message_cn_field.value?,
+                gateway_code_field: k.gateway_code_field.value?.into(),
+                gateway_message_field: k.gateway_message_field.value?.into(),
+                gateway_message_cn_field: k.gateway_message_cn_field.value?.into(),
             }))
         }
         raw::Auth::Md5BodySign(m) => {
@@ -107,13 +108,13 @@ fn check_auth(cx: &mut Cx<'_>, auth: raw::Auth) -> Option<Auth> {
                 );
                 None
             });
-            Some(Auth::Md5BodySign(Md5SignScheme {
-                field: m.field.value?,
+            Some(AuthScheme::Md5BodySign(Md5SignScheme {
+                field: m.field.value?.into(),
                 skip_null: m.skip_null.value?,
                 skip_empty: m.skip_empty.value?,
-                pair_separator: m.pair_separator.value?,
-                kv_separator: m.kv_separator.value?,
-                secret_suffix: suffix?,
+                pair_separator: m.pair_separator.value?.into(),
+                kv_separator: m.kv_separator.value?.into(),
+                secret_suffix: suffix?.into(),
                 uppercase: m.uppercase.value?,
                 verify_response: m.verify_response.value?,
             }))
@@ -160,8 +161,8 @@ fn check_token(cx: &mut Cx<'_>, t: raw::TokenEndpoint) -> Option<TokenEndpoint> 
     let path = check_http_path(cx, t.path);
     Some(TokenEndpoint {
         method: http_method(t.method.value?),
-        path: path?,
-        token_field: t.token_field.value?,
+        path: path?.into(),
+        token_field: t.token_field.value?.into(),
         ttl_secs: t.ttl_secs.value?,
     })
 }
@@ -188,30 +189,30 @@ fn check_headers(cx: &mut Cx<'_>, headers: Opt<Vec<Checked<raw::Header>>>) -> Ve
     out
 }
 
-fn check_envelope(e: raw::Envelope) -> Option<Envelope> {
+fn check_envelope(e: raw::Envelope) -> Option<EnvelopeDescriptor> {
     let result = match e.result {
         Some(r) => {
             let r = r.value?;
             Some(ResultCheck {
-                field: r.field.value?,
-                success: r.success.value?,
+                field: r.field.value?.into(),
+                success: r.success.value?.into(),
             })
         }
         None => None,
     };
-    Some(Envelope {
-        code_field: e.code_field.value?,
+    Some(EnvelopeDescriptor {
+        code_field: e.code_field.value?.into(),
         success_code: match e.success_code.value? {
             Code::Int(n) => CodeValue::Int(n),
-            Code::Text(s) => CodeValue::Str(s),
+            Code::Text(s) => CodeValue::Str(s.into()),
         },
-        message_field: e.message_field.value?,
-        data_field: value(e.data_field),
+        message_field: e.message_field.value?.into(),
+        data_field: value(e.data_field).map(Into::into),
         result,
     })
 }
 
-fn check_errors(cx: &mut Cx<'_>, errors: Opt<Vec<Checked<raw::ErrorCode>>>) -> Vec<ErrorCodeSpec> {
+fn check_errors(cx: &mut Cx<'_>, errors: Opt<Vec<Checked<raw::ErrorCode>>>) -> Vec<ErrorCodeInfo> {
     let mut out = Vec::new();
     let mut names = HashSet::new();
     let mut codes = HashSet::new();
@@ -230,11 +231,11 @@ fn check_errors(cx: &mut Cx<'_>, errors: Opt<Vec<Checked<raw::ErrorCode>>>) -> V
                 format!("error code `{code}` is listed twice"),
             );
         }
-        out.push(ErrorCodeSpec {
-            code,
+        out.push(ErrorCodeInfo {
+            code: code.into(),
             http_status,
-            name,
-            description,
+            name: name.into(),
+            description: description.into(),
             action: match value(e.action) {
                 None | Some(raw::ErrorAction::None) => ErrorAction::None,
                 Some(raw::ErrorAction::RefreshToken) => ErrorAction::RefreshToken,
