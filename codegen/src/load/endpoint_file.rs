@@ -3,8 +3,6 @@
 
 use std::collections::{HashMap, HashSet};
 
-use marked_yaml::Span;
-
 use super::diagnostic::DiagnosticKind;
 use super::ident::{is_snake_case, to_snake_case, to_upper_camel};
 use super::named_types::{
@@ -13,7 +11,7 @@ use super::named_types::{
 use super::paths::{check_http_path, http_method};
 use super::raw::endpoint::{self as raw, IdempotencyKey};
 use super::raw::{Checked, Opt};
-use super::yaml::Cx;
+use super::yaml::{Cx, Pos};
 use super::{quirks, value};
 use crate::model::{
     Endpoint, Evidence, Example, NamedType, SourceRef, StructType, TypeExpr, TypeKind,
@@ -96,7 +94,7 @@ fn check_request(
     cx: &mut Cx<'_>,
     request: Opt<raw::Request>,
     op_camel: &str,
-    file_at: &Span,
+    file_at: &Pos,
     refs: &mut Vec<TypeRef>,
 ) -> Option<NamedType> {
     let name = format!("{op_camel}Request");
@@ -245,7 +243,7 @@ fn non_blank(cx: &mut Cx<'_>, value: Checked<String>, key: &str, what: &str) -> 
 
 /// The key must be a top-level request field, named by its wire name: that is the value
 /// the vendor deduplicates on, and what the runtime reads when deciding to retry.
-fn check_key_field(cx: &mut Cx<'_>, key: &str, at: &Span, request: &NamedType) {
+fn check_key_field(cx: &mut Cx<'_>, key: &str, at: &Pos, request: &NamedType) {
     let TypeKind::Struct(s) = &request.kind else {
         return;
     };

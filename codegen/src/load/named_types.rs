@@ -3,14 +3,12 @@
 
 use std::collections::HashMap;
 
-use marked_yaml::Span;
-
 use super::diagnostic::DiagnosticKind;
 use super::ident::{is_snake_case, is_upper_camel, to_snake_case, to_upper_camel};
 use super::raw::types::{EnumDecl, EnumValue, FieldDecl, TypeDecl};
 use super::raw::{Checked, Entries, OneOrMany, Opt};
 use super::type_expr::{named_ref, parse_repr, parse_type};
-use super::yaml::Cx;
+use super::yaml::{Cx, Pos};
 use super::{quirks, value};
 use crate::model::{
     EnumRepr, EnumType, EnumVariant, Field, NamedType, SourceRef, StructType, TypeExpr, TypeKind,
@@ -327,7 +325,7 @@ fn check_variant(
     decl: EnumValue,
     owner: &str,
     repr: Option<&EnumRepr>,
-) -> Option<(EnumVariant, Span, Span)> {
+) -> Option<(EnumVariant, Pos, Pos)> {
     let (wire, name) = (decl.value.value?, decl.name.value?);
     let (value_at, name_at) = (decl.value.span, decl.name.span);
     if let Some(repr) = repr {
@@ -365,7 +363,7 @@ fn check_variant(
     ))
 }
 
-fn check_repr(cx: &mut Cx<'_>, value: &str, at: &Span, repr: &EnumRepr, owner: &str) {
+fn check_repr(cx: &mut Cx<'_>, value: &str, at: &Pos, repr: &EnumRepr, owner: &str) {
     match repr {
         EnumRepr::Integer => {
             if value.parse::<i64>().is_err() {
@@ -418,7 +416,7 @@ pub(crate) fn check_message_struct(
     cx: &mut Cx<'_>,
     body: MessageStruct,
     default_name: String,
-    at: &Span,
+    at: &Pos,
     refs: &mut Vec<TypeRef>,
 ) -> NamedType {
     let (name, origin) = match body.name {

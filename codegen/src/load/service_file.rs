@@ -3,15 +3,13 @@
 
 use std::collections::HashSet;
 
-use marked_yaml::Span;
-
 use super::diagnostic::DiagnosticKind;
 use super::ident::is_snake_case;
 use super::named_types::{check_types_section, TypeRef};
 use super::paths::{check_http_path, http_method};
 use super::raw::service as raw;
 use super::raw::{Checked, Code, Opt};
-use super::yaml::Cx;
+use super::yaml::{Cx, Pos};
 use super::{quirks, value};
 use crate::model::{
     AuthScheme, Code as CodeValue, EnvelopeDescriptor, ErrorAction, ErrorCodeInfo, HeaderSpec,
@@ -253,7 +251,7 @@ fn check_errors(cx: &mut Cx<'_>, errors: Opt<Vec<Checked<raw::ErrorCode>>>) -> V
     out
 }
 
-fn check_error_name(cx: &mut Cx<'_>, name: &str, span: &Span, names: &mut HashSet<String>) {
+fn check_error_name(cx: &mut Cx<'_>, name: &str, span: &Pos, names: &mut HashSet<String>) {
     if !is_snake_case(name) {
         cx.error(
             span,

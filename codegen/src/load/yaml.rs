@@ -137,11 +137,9 @@ pub(crate) struct Cx<'a> {
 }
 
 impl Cx<'_> {
-    /// Where a span starts, as a model source reference.
-    pub fn at(&self, span: &Span) -> SourceRef {
-        let (line, column) = span
-            .start()
-            .map_or((1, 1), |m| (m.line().max(1), m.column().max(1)));
+    /// A position in this file, as a model source reference.
+    pub fn at(&self, pos: impl Into<Pos>) -> SourceRef {
+        let Pos { line, column } = pos.into();
         SourceRef {
             file: self.file.to_string(),
             line,
@@ -149,9 +147,9 @@ impl Cx<'_> {
         }
     }
 
-    /// Records a problem at a span.
-    pub fn error(&mut self, span: &Span, kind: DiagnosticKind, message: impl Into<String>) {
-        let at = self.at(span);
+    /// Records a problem at a position (a [`Pos`] or a parser [`Span`]).
+    pub fn error(&mut self, pos: impl Into<Pos>, kind: DiagnosticKind, message: impl Into<String>) {
+        let at = self.at(pos);
         self.error_at(&at, kind, message);
     }
 
@@ -164,6 +162,36 @@ impl Cx<'_> {
             kind,
             message: message.into(),
         });
+    }
+}
+
+/// A 1-based line and column in the file being read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Pos {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+}
+
+impl Default for Pos {
+    fn default() -> Self {
+        Pos { line: 1, column: 1 }
+    }
+}
+
+impl From<&Span> for Pos {
+    fn from(span: &Span) -> Self {
+        span.start().map_or_else(Pos::default, |m| Pos {
+            line: m.line().max(1),
+            column: m.column().max(1),
+        })
+    }
+}
+
+impl From<&Pos> for Pos {
+    fn from(pos: &Pos) -> Self {
+        *pos
     }
 }
 

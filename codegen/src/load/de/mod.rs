@@ -27,7 +27,7 @@ use serde::de::{self, Visitor};
 
 use super::diagnostic::{Diagnostic, DiagnosticKind};
 use super::ident::closest;
-use super::yaml::{is_null, mapping_start, Cx};
+use super::yaml::{is_null, mapping_start, Cx, Pos};
 use access::{CheckedAccess, Items, MapEntries, ShapeAccess, StructAccess, TagAccess};
 pub(crate) use wrappers::{Checked, Code, Entries, OneOrMany, Opt};
 
@@ -82,9 +82,7 @@ struct Sink<'f> {
 
 impl Sink<'_> {
     fn push(&self, at: &Span, kind: DiagnosticKind, message: String) -> Error {
-        let (line, column) = at
-            .start()
-            .map_or((1, 1), |m| (m.line().max(1), m.column().max(1)));
+        let Pos { line, column } = at.into();
         self.diags.borrow_mut().push(Diagnostic {
             file: self.file.to_string(),
             line,

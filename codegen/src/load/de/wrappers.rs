@@ -6,11 +6,11 @@ use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
 
-use marked_yaml::{Marker, Span};
 use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 
 use super::{CHECKED, ONE_OR_MANY};
+use crate::load::yaml::Pos;
 
 /// A value and where it was written. `value` is `None` when the value had a problem,
 /// which the loader has already reported; checks skip such holes, so one mistake is
@@ -19,10 +19,10 @@ use super::{CHECKED, ONE_OR_MANY};
 pub(crate) struct Checked<T> {
     /// Where the value starts (a mapping: its first key; an absent value: the mapping
     /// that lacks it).
-    pub span: Span,
+    pub span: Pos,
     /// Where the key holding the value was written (the value's own position for list
     /// items and file roots).
-    pub key_span: Span,
+    pub key_span: Pos,
     /// The value, unless it had a problem.
     pub value: Option<T>,
 }
@@ -41,8 +41,8 @@ impl<'de, T: Deserialize<'de>> Checked<T> {
     /// Deserializes with the loader's deserializer; a failure leaves a hole.
     pub(super) fn deserialize_from<D: Deserializer<'de>>(d: D) -> Self {
         Self::deserialize(d).unwrap_or(Checked {
-            span: Span::new_blank(),
-            key_span: Span::new_blank(),
+            span: Pos::default(),
+            key_span: Pos::default(),
             value: None,
         })
     }
@@ -70,8 +70,11 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Checked<T> {
                     }
                 }
                 Ok(Checked {
-                    span: Span::new_start(Marker::new(0, 0, line, column)),
-                    key_span: Span::new_start(Marker::new(0, 0, key_line, key_column)),
+                    span: Pos { line, column },
+                    key_span: Pos {
+                        line: key_line,
+                        column: key_column,
+                    },
                     value,
                 })
             }

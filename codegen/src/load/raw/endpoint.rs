@@ -52,7 +52,7 @@ pub(crate) enum IdempotencyKey {
     Field(String),
     /// The field, with the vendor's evidence that repeats are ignored.
     #[serde(rename = "mapping")]
-    WithEvidence(KeyWithEvidence),
+    WithEvidence(Box<KeyWithEvidence>),
 }
 
 /// `idempotency_key` as a mapping.

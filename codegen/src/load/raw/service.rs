@@ -37,10 +37,10 @@ pub(crate) struct ServiceFile {
 pub(crate) enum Auth {
     /// Kingdee API gateway: HMAC-SHA256 header signature plus app-token.
     #[serde(rename = "kingdee_gateway")]
-    KingdeeGateway(KingdeeGatewayAuth),
+    KingdeeGateway(Box<KingdeeGatewayAuth>),
     /// MD5 over the sorted body parameters, carried in a body field.
     #[serde(rename = "md5_body_sign")]
-    Md5BodySign(Md5BodySignAuth),
+    Md5BodySign(Box<Md5BodySignAuth>),
 }
 
 /// Parameters of `scheme: kingdee_gateway`.
