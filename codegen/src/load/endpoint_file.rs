@@ -46,7 +46,7 @@ pub(crate) fn check_endpoint(
     types.extend(request);
     let response_key = raw.response.key_span;
     let response = check_response(cx, raw.response, &op_camel, types, refs);
-    response_at.insert(cx.file.to_string(), cx.at(&response_key));
+    response_at.insert(cx.file.to_string(), cx.at(response_key));
     let examples = check_examples(cx, raw.examples);
     Some(Endpoint {
         operation: raw.operation.value?,
@@ -62,7 +62,7 @@ pub(crate) fn check_endpoint(
         response: response?,
         examples,
         quirks: quirks(raw.quirks),
-        origin: cx.at(&origin_span),
+        origin: cx.at(origin_span),
     })
 }
 
@@ -71,7 +71,7 @@ fn check_operation(cx: &mut Cx<'_>, operation: &Checked<String>) {
     let Some(op) = operation.get() else { return };
     if !is_snake_case(op) {
         cx.error(
-            &operation.span,
+            operation.span,
             DiagnosticKind::InvalidIdentifier,
             format!(
                 "operation `{op}` is not a snake_case Rust identifier (try `{}`)",
@@ -80,7 +80,7 @@ fn check_operation(cx: &mut Cx<'_>, operation: &Checked<String>) {
         );
     } else if crate::reserved::OPERATIONS.contains(&op.as_str()) {
         cx.error(
-            &operation.span,
+            operation.span,
             DiagnosticKind::InvalidIdentifier,
             format!(
                 "operation `{op}` is reserved: every generated `Client` has a method of that \
@@ -136,7 +136,7 @@ fn check_response(
     match (r.ty, r.fields.is_some()) {
         (Some(_), true) => {
             cx.error(
-                &at,
+                at,
                 DiagnosticKind::WrongShape,
                 "response has both `type` and `fields`; use `type` for a plain type or \
                  `fields` for a struct",
@@ -151,7 +151,7 @@ fn check_response(
             ] {
                 if let Some(span) = extra {
                     cx.error(
-                        &span,
+                        span,
                         DiagnosticKind::WrongShape,
                         format!(
                             "`{key}` describes a response struct and cannot be combined with \
@@ -176,7 +176,7 @@ fn check_response(
         }
         (None, false) => {
             cx.error(
-                &at,
+                at,
                 DiagnosticKind::MissingKey,
                 "response needs `fields` (a struct) or `type` (e.g. `type: json`)",
             );
@@ -232,7 +232,7 @@ fn non_blank(cx: &mut Cx<'_>, value: Checked<String>, key: &str, what: &str) -> 
     let text = value.value?;
     if text.trim().is_empty() {
         cx.error(
-            &value.span,
+            value.span,
             DiagnosticKind::InvalidValue,
             format!("evidence `{key}` is empty; it must be {what}"),
         );
@@ -282,7 +282,7 @@ fn check_examples(cx: &mut Cx<'_>, examples: Opt<Vec<Checked<raw::Example>>>) ->
         };
         if !names.insert(name.clone()) {
             cx.error(
-                &name_at,
+                name_at,
                 DiagnosticKind::DuplicateName,
                 format!("two examples are named `{name}` (unnamed examples are `default`)"),
             );
@@ -300,7 +300,7 @@ fn json_text(cx: &mut Cx<'_>, s: Checked<String>, which: &str) -> Option<String>
     let text = s.value?;
     if let Err(e) = serde_json::from_str::<serde_json::Value>(&text) {
         cx.error(
-            &s.span,
+            s.span,
             DiagnosticKind::InvalidValue,
             format!(
                 "example {which} is not valid JSON: {e} (line {} of the example text)",

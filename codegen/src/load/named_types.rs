@@ -34,7 +34,7 @@ pub(crate) fn check_types_section(
         let Some(name) = key.value else { continue };
         if !is_upper_camel(&name) {
             cx.error(
-                &key.span,
+                key.span,
                 DiagnosticKind::InvalidIdentifier,
                 format!(
                     "type name `{name}` is not an UpperCamelCase Rust identifier (try `{}`)",
@@ -42,7 +42,7 @@ pub(crate) fn check_types_section(
                 ),
             );
         }
-        let origin = cx.at(&key.span);
+        let origin = cx.at(key.span);
         if let Some(t) = check_named_type(cx, name, origin, decl, refs) {
             out.push(t);
         }
@@ -62,7 +62,7 @@ fn check_named_type(
     let kind = match (decl.fields, decl.enumeration) {
         (Some(_), Some(e)) => {
             cx.error(
-                &e.span,
+                e.span,
                 DiagnosticKind::WrongShape,
                 format!(
                     "type `{name}` has both `fields` and `enum`; a type is either a struct or \
@@ -77,7 +77,7 @@ fn check_named_type(
         (None, Some(e)) => TypeKind::Enum(check_enum(cx, e.value?, &name)),
         (None, None) => {
             cx.error(
-                &decl_at,
+                decl_at,
                 DiagnosticKind::MissingKey,
                 format!("type `{name}` needs `fields` (a struct) or `enum` (an enum)"),
             );
@@ -117,7 +117,7 @@ pub(crate) fn check_fields(
         .collect();
     for (key, decl) in fields.0 {
         let Some(wire) = key.value else { continue };
-        let origin = cx.at(&key.span);
+        let origin = cx.at(key.span);
         let Some(field) = check_field(cx, wire, origin, decl, owner, refs) else {
             continue;
         };
@@ -202,14 +202,14 @@ pub(crate) fn check_type_value(
             if let Some(n) = named_ref(&parsed) {
                 refs.push(TypeRef {
                     name: n.to_string(),
-                    at: cx.at(&ty.span),
+                    at: cx.at(ty.span),
                 });
             }
             Some(parsed)
         }
         Err(msg) => {
             cx.error(
-                &ty.span,
+                ty.span,
                 DiagnosticKind::InvalidValue,
                 format!("{msg} (in {what})"),
             );
@@ -232,7 +232,7 @@ fn field_rust_name(
     {
         if !is_snake_case(&r) {
             cx.error(
-                &span,
+                span,
                 DiagnosticKind::InvalidIdentifier,
                 format!(
                     "rust_name `{r}` of field `{wire}` is not a snake_case Rust identifier \
@@ -261,7 +261,7 @@ fn check_enum(cx: &mut Cx<'_>, decl: EnumDecl, owner: &str) -> EnumType {
     let repr = decl.repr.value.and_then(|r| match parse_repr(&r) {
         Ok(r) => Some(r),
         Err(msg) => {
-            cx.error(&decl.repr.span, DiagnosticKind::InvalidValue, msg);
+            cx.error(decl.repr.span, DiagnosticKind::InvalidValue, msg);
             None
         }
     });
@@ -269,7 +269,7 @@ fn check_enum(cx: &mut Cx<'_>, decl: EnumDecl, owner: &str) -> EnumType {
     let values = decl.values.value;
     if values.as_ref().is_some_and(Vec::is_empty) {
         cx.error(
-            &values_at,
+            values_at,
             DiagnosticKind::InvalidValue,
             format!("enum `{owner}` has no values"),
         );
@@ -284,7 +284,7 @@ fn check_enum(cx: &mut Cx<'_>, decl: EnumDecl, owner: &str) -> EnumType {
         };
         if names.insert(variant.name.clone(), ()).is_some() {
             cx.error(
-                &name_at,
+                name_at,
                 DiagnosticKind::DuplicateName,
                 format!("enum `{owner}` has two variants named `{}`", variant.name),
             );
@@ -304,7 +304,7 @@ fn check_enum(cx: &mut Cx<'_>, decl: EnumDecl, owner: &str) -> EnumType {
                 format!(" (the integer `{key}`)")
             };
             cx.error(
-                &value_at,
+                value_at,
                 DiagnosticKind::DuplicateName,
                 format!(
                     "enum `{owner}` lists the value `{}`{same} twice",
@@ -333,7 +333,7 @@ fn check_variant(
     }
     if !is_upper_camel(&name) {
         cx.error(
-            &name_at,
+            name_at,
             DiagnosticKind::InvalidIdentifier,
             format!(
                 "variant name `{name}` of enum `{owner}` is not an UpperCamelCase Rust \
@@ -343,7 +343,7 @@ fn check_variant(
         );
     } else if name == "Unknown" {
         cx.error(
-            &name_at,
+            name_at,
             DiagnosticKind::InvalidIdentifier,
             format!(
                 "variant name `Unknown` of enum `{owner}` is reserved for the generated \
@@ -427,7 +427,7 @@ pub(crate) fn check_message_struct(
         }) => {
             if !is_upper_camel(&n) {
                 cx.error(
-                    &span,
+                    span,
                     DiagnosticKind::InvalidIdentifier,
                     format!(
                         "type name `{n}` is not an UpperCamelCase Rust identifier (try `{}`)",
@@ -435,7 +435,7 @@ pub(crate) fn check_message_struct(
                     ),
                 );
             }
-            (n, cx.at(&span))
+            (n, cx.at(span))
         }
         _ => (default_name, cx.at(at)),
     };

@@ -37,7 +37,7 @@ pub(crate) fn check_http_path(cx: &mut Cx<'_>, s: Checked<String>) -> Option<Str
     match problem {
         Some(why) => {
             cx.error(
-                &s.span,
+                s.span,
                 DiagnosticKind::InvalidPath,
                 format!("path `{p}` {why}"),
             );

@@ -41,7 +41,7 @@ pub(crate) fn check_service(
     types: &mut Vec<NamedType>,
     refs: &mut Vec<TypeRef>,
 ) -> Option<ServiceHead> {
-    let origin = cx.at(&file.span);
+    let origin = cx.at(file.span);
     let raw = file.value?;
     if let Some(t) = raw.types.and_then(|t| t.value) {
         types.extend(check_types_section(cx, t, refs));
@@ -52,7 +52,7 @@ pub(crate) fn check_service(
             && !url.contains(char::is_whitespace);
         if !ok {
             cx.error(
-                &raw.base_url.span,
+                raw.base_url.span,
                 DiagnosticKind::InvalidValue,
                 format!(
                     "base_url `{url}` must be an http(s) URL without spaces or a trailing slash"
@@ -100,7 +100,7 @@ fn check_auth(cx: &mut Cx<'_>, auth: raw::Auth) -> Option<AuthScheme> {
                     return Some(s);
                 }
                 cx.error(
-                    &m.secret_suffix.span,
+                    m.secret_suffix.span,
                     DiagnosticKind::InvalidValue,
                     format!("secret_suffix `{s}` must contain `{{key}}`, where the secret goes"),
                 );
@@ -128,7 +128,7 @@ fn check_sign_headers(cx: &mut Cx<'_>, value: &Checked<String>) {
     let allowed = KINGDEE_SIGN_HEADERS.join(", ");
     let mut report = |problem: String| {
         cx.error(
-            &value.span,
+            value.span,
             DiagnosticKind::InvalidValue,
             format!(
                 "sign_headers `{text}` {problem}; list one or more of {allowed}, separated \
@@ -172,7 +172,7 @@ fn check_headers(cx: &mut Cx<'_>, headers: Opt<Vec<Checked<raw::Header>>>) -> Ve
         let Some(name) = h.name.value else { continue };
         if !seen.insert(name.to_ascii_lowercase()) {
             cx.error(
-                &h.name.span,
+                h.name.span,
                 DiagnosticKind::DuplicateName,
                 format!("header `{name}` is listed twice"),
             );
@@ -224,7 +224,7 @@ fn check_errors(cx: &mut Cx<'_>, errors: Opt<Vec<Checked<raw::ErrorCode>>>) -> V
         check_error_name(cx, &name, &e.name.span, &mut names);
         if !codes.insert((code.clone(), http_status)) {
             cx.error(
-                &e.code.span,
+                e.code.span,
                 DiagnosticKind::DuplicateName,
                 format!("error code `{code}` is listed twice"),
             );
