@@ -142,8 +142,8 @@ impl Cx<'_> {
         let Pos { line, column } = pos.into();
         SourceRef {
             file: self.file.to_string(),
-            line,
-            column,
+            line: line as usize,
+            column: column as usize,
         }
     }
 
@@ -169,9 +169,25 @@ impl Cx<'_> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Pos {
     /// 1-based line.
-    pub line: usize,
+    pub line: u32,
     /// 1-based column.
-    pub column: usize,
+    pub column: u32,
+}
+
+impl Pos {
+    /// Packs the position into one number (line in the high half), so a value's position
+    /// crosses serde as a single integer.
+    pub fn packed(self) -> u64 {
+        (u64::from(self.line) << 32) | u64::from(self.column)
+    }
+
+    /// The inverse of [`Pos::packed`].
+    pub fn unpack(n: u64) -> Self {
+        Pos {
+            line: (n >> 32) as u32,
+            column: n as u32,
+        }
+    }
 }
 
 impl Default for Pos {
@@ -182,9 +198,10 @@ impl Default for Pos {
 
 impl From<&Span> for Pos {
     fn from(span: &Span) -> Self {
+        // Files are at most 1 MiB, so lines and columns fit in 32 bits.
         span.start().map_or_else(Pos::default, |m| Pos {
-            line: m.line().max(1),
-            column: m.column().max(1),
+            line: u32::try_from(m.line()).unwrap_or(u32::MAX).max(1),
+            column: u32::try_from(m.column()).unwrap_or(u32::MAX).max(1),
         })
     }
 }

@@ -5,15 +5,12 @@ use marked_yaml::{Node, Span};
 use serde::de::value::BorrowedStrDeserializer;
 use serde::de::{self, DeserializeSeed, IntoDeserializer};
 
-use super::{De, Error, Place, Src};
+use super::{De, Error, Owner, Place, Src};
 use crate::load::diagnostic::DiagnosticKind;
 use crate::load::ident::closest;
-use crate::load::yaml::{is_null, mapping_start};
+use crate::load::yaml::{is_null, mapping_start, Pos};
 
 type Key<'n> = BorrowedStrDeserializer<'n, Error>;
-
-/// The entries of a mapping, in file order.
-type Entries<'n> = Box<dyn Iterator<Item = (&'n MarkedScalarNode, &'n Node)> + 'n>;
 
 /// The fields of a raw struct: known keys with non-null values, then every field the
 /// mapping lacks as an absent value (so a missing required key is reported by name, and
@@ -22,29 +19,30 @@ pub(super) struct StructAccess<'n, 'p, I> {
     de: De<'n, 'p>,
     entries: I,
     fields: &'static [&'static str],
-    /// Fields the mapping has (bit per index of `fields`).
-    seen: Vec<bool>,
+    /// Fields the mapping has (bit per index of `fields`; raw structs have fewer than 64).
+    seen: u64,
     /// Next field to consider once the mapping's own entries are exhausted.
     next_absent: usize,
-    noun: String,
+    /// The raw struct's Rust name.
+    name: &'static str,
     at: Span,
     value: Option<(&'n str, Src<'n>, Option<Span>)>,
 }
 
-impl<'n, 'p> StructAccess<'n, 'p, Entries<'n>> {
+impl<'n, 'p> StructAccess<'n, 'p, ()> {
     pub(super) fn new(
         de: De<'n, 'p>,
         map: &'n MarkedMappingNode,
-        name: &str,
+        name: &'static str,
         fields: &'static [&'static str],
-    ) -> Self {
+    ) -> StructAccess<'n, 'p, impl Iterator<Item = (&'n MarkedScalarNode, &'n Node)>> {
         StructAccess {
             de,
-            entries: Box::new(map.iter()),
+            entries: map.iter(),
             fields,
-            seen: vec![false; fields.len()],
+            seen: 0,
             next_absent: 0,
-            noun: (de.sink.noun)(name, de.place.entry),
+            name,
             at: mapping_start(map),
             value: None,
         }
@@ -64,12 +62,12 @@ impl<I> StructAccess<'_, '_, I> {
             Some(s) => format!("did you mean `{s}`? "),
             None => String::new(),
         };
+        let noun = (self.de.sink.noun)(self.name, self.de.place.entry);
         self.de.sink.push(
             key.span(),
             DiagnosticKind::UnknownKey,
             format!(
-                "unknown key `{k}` in {} ({hint}expected one of: {})",
-                self.noun,
+                "unknown key `{k}` in {noun} ({hint}expected one of: {})",
                 allowed.join(", ")
             ),
         );
@@ -98,14 +96,13 @@ impl<'n, I: Iterator<Item = (&'n MarkedScalarNode, &'n Node)>> de::MapAccess<'n>
             if matches!(value, Node::Scalar(s) if is_null(s)) {
                 continue;
             }
-            if let Some(s) = self.seen.get_mut(i) {
-                *s = true;
-            }
+            self.seen |= 1u64.checked_shl(i as u32).unwrap_or(0);
             self.value = Some((k, Src::Node(value), Some(*key.span())));
             return seed.deserialize(Key::new(k)).map(Some);
         }
         while let Some(&field) = self.fields.get(self.next_absent) {
-            let seen = self.seen.get(self.next_absent).copied().unwrap_or(true);
+            let bit = 1u64.checked_shl(self.next_absent as u32).unwrap_or(0);
+            let seen = self.seen & bit != 0;
             self.next_absent += 1;
             if !seen {
                 self.value = Some((field, Src::Absent, None));
@@ -123,7 +120,7 @@ impl<'n, I: Iterator<Item = (&'n MarkedScalarNode, &'n Node)>> de::MapAccess<'n>
             src,
             sink: self.de.sink,
             place: Place {
-                owner: &self.noun,
+                owner: Owner::Struct(self.name, self.de.place.entry),
                 owner_at: self.at,
                 key,
                 key_at: Some(key_at.unwrap_or(self.at)),
@@ -138,23 +135,28 @@ impl<'n, I: Iterator<Item = (&'n MarkedScalarNode, &'n Node)>> de::MapAccess<'n>
 
 /// A mapping from names to values (`types:`, `fields:`): keys are handed over as
 /// mapping keys, so their positions are kept, and the key names the entry in messages.
-pub(super) struct MapEntries<'n, 'p> {
+pub(super) struct MapEntries<'n, 'p, I> {
     de: De<'n, 'p>,
-    entries: Entries<'n>,
+    entries: I,
     value: Option<(&'n MarkedScalarNode, &'n Node)>,
 }
 
-impl<'n, 'p> MapEntries<'n, 'p> {
-    pub(super) fn new(de: De<'n, 'p>, map: &'n MarkedMappingNode) -> Self {
+impl<'n, 'p> MapEntries<'n, 'p, ()> {
+    pub(super) fn new(
+        de: De<'n, 'p>,
+        map: &'n MarkedMappingNode,
+    ) -> MapEntries<'n, 'p, impl Iterator<Item = (&'n MarkedScalarNode, &'n Node)>> {
         MapEntries {
             de,
-            entries: Box::new(map.iter()),
+            entries: map.iter(),
             value: None,
         }
     }
 }
 
-impl<'n> de::MapAccess<'n> for MapEntries<'n, '_> {
+impl<'n, I: Iterator<Item = (&'n MarkedScalarNode, &'n Node)>> de::MapAccess<'n>
+    for MapEntries<'n, '_, I>
+{
     type Error = Error;
 
     fn next_key_seed<K: DeserializeSeed<'n>>(
@@ -245,15 +247,25 @@ impl<'n> de::SeqAccess<'n> for Items<'n, '_> {
     }
 }
 
-/// A value with its position, for [`super::Checked`]: `line`, `column`, then `value`.
+/// A value with its position, for [`super::Checked`]: `at` and `key_at` (packed
+/// positions), then `value`.
 pub(super) struct CheckedAccess<'n, 'p> {
     de: De<'n, 'p>,
     step: u8,
+    at: Pos,
+    key_at: Pos,
 }
 
 impl<'n, 'p> CheckedAccess<'n, 'p> {
     pub(super) fn new(de: De<'n, 'p>) -> Self {
-        CheckedAccess { de, step: 0 }
+        let at = de.at();
+        let key_at = de.place.key_at.as_ref().unwrap_or(&at).into();
+        CheckedAccess {
+            de,
+            step: 0,
+            at: (&at).into(),
+            key_at,
+        }
     }
 }
 
@@ -265,26 +277,19 @@ impl<'n> de::MapAccess<'n> for CheckedAccess<'n, '_> {
         seed: K,
     ) -> Result<Option<K::Value>, Error> {
         let key = match self.step {
-            0 => "line",
-            1 => "column",
-            2 => "key_line",
-            3 => "key_column",
-            4 => "value",
+            0 => "at",
+            1 => "key_at",
+            2 => "value",
             _ => return Ok(None),
         };
         seed.deserialize(Key::new(key)).map(Some)
     }
 
     fn next_value_seed<V: DeserializeSeed<'n>>(&mut self, seed: V) -> Result<V::Value, Error> {
-        let at = match self.step {
-            0 | 1 => self.de.at(),
-            _ => self.de.place.key_at.unwrap_or_else(|| self.de.at()),
-        };
-        let start = at.start().copied();
         self.step += 1;
         match self.step {
-            1 | 3 => seed.deserialize(start.map_or(1, |m| m.line()).into_deserializer()),
-            2 | 4 => seed.deserialize(start.map_or(1, |m| m.column()).into_deserializer()),
+            1 => seed.deserialize(self.at.packed().into_deserializer()),
+            2 => seed.deserialize(self.key_at.packed().into_deserializer()),
             _ => seed.deserialize(self.de),
         }
     }
@@ -347,11 +352,10 @@ impl<'n, 'p> de::EnumAccess<'n> for TagAccess<'n, 'p> {
         self,
         seed: V,
     ) -> Result<(V::Value, Self::Variant), Error> {
-        let owner = format!("`{}`", self.de.place.key);
         let tag_de = De {
             src: Src::Node(self.tag_value),
             place: Place {
-                owner: &owner,
+                owner: Owner::Key(self.de.place.key),
                 key: self.tag,
                 key_at: Some(*self.tag_key.span()),
                 item: false,

@@ -52,7 +52,7 @@ pub(crate) fn from_root<'n, T: de::Deserialize<'n>>(
         noun,
     };
     let place = Place {
-        owner: "",
+        owner: Owner::File,
         owner_at: Span::new_blank(),
         key: "",
         key_at: None,
@@ -85,8 +85,8 @@ impl Sink<'_> {
         let Pos { line, column } = at.into();
         self.diags.borrow_mut().push(Diagnostic {
             file: self.file.to_string(),
-            line,
-            column,
+            line: line as usize,
+            column: column as usize,
             kind,
             message,
         });
@@ -94,11 +94,22 @@ impl Sink<'_> {
     }
 }
 
+/// The mapping a value sits in, named in messages only when there is a problem.
+#[derive(Clone, Copy)]
+enum Owner<'p> {
+    /// The file itself.
+    File,
+    /// A raw struct (its Rust name) and the `types:` / `fields:` entry it belongs to.
+    Struct(&'static str, &'p str),
+    /// The value of a key, named by the key.
+    Key(&'p str),
+}
+
 /// What messages about a value say about where it sits.
 #[derive(Clone, Copy)]
 struct Place<'p> {
-    /// How the mapping holding the value is named (`field \`bal_amount\``).
-    owner: &'p str,
+    /// The mapping holding the value (`field \`bal_amount\``).
+    owner: Owner<'p>,
     /// Where that mapping starts; absent keys are reported there.
     owner_at: Span,
     /// The key the value sits under (for list items: the list's key).
@@ -226,16 +237,22 @@ impl<'n, 'p> De<'n, 'p> {
         }
     }
 
+    /// How the mapping holding the value is named.
+    fn owner(&self) -> String {
+        match self.place.owner {
+            Owner::File => "the file".to_string(),
+            Owner::Struct(name, entry) => (self.sink.noun)(name, entry),
+            Owner::Key(key) => format!("`{key}`"),
+        }
+    }
+
     /// How the value is named: `` `key` in owner `` or `` items of `key` in owner ``.
     fn named(&self) -> String {
-        let Place {
-            owner, key, item, ..
-        } = self.place;
-        match (item, key.is_empty(), owner.is_empty()) {
-            (_, true, _) => "the file".to_string(),
-            (true, false, _) => format!("items of `{key}` in {owner}"),
-            (false, false, true) => format!("`{key}`"),
-            (false, false, false) => format!("`{key}` in {owner}"),
+        let Place { key, item, .. } = self.place;
+        match (item, key.is_empty()) {
+            (_, true) => "the file".to_string(),
+            (true, false) => format!("items of `{key}` in {}", self.owner()),
+            (false, false) => format!("`{key}` in {}", self.owner()),
         }
     }
 
@@ -272,7 +289,8 @@ impl<'n, 'p> De<'n, 'p> {
     fn missing(&self) -> Error {
         let message = format!(
             "{} is missing the required key `{}`",
-            self.place.owner, self.place.key
+            self.owner(),
+            self.place.key
         );
         self.sink
             .push(&self.place.owner_at, DiagnosticKind::MissingKey, message)

@@ -57,29 +57,23 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Checked<T> {
                 f.write_str("a value with its position")
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Checked<T>, A::Error> {
-                let (mut line, mut column, mut value) = (1, 1, None);
-                let (mut key_line, mut key_column) = (1, 1);
+                let (mut at, mut key_at, mut value) = (Pos::default(), Pos::default(), None);
                 while let Some(key) = map.next_key::<&str>()? {
                     match key {
-                        "line" => line = map.next_value()?,
-                        "column" => column = map.next_value()?,
-                        "key_line" => key_line = map.next_value()?,
-                        "key_column" => key_column = map.next_value()?,
+                        "at" => at = Pos::unpack(map.next_value()?),
+                        "key_at" => key_at = Pos::unpack(map.next_value()?),
                         // The problem is recorded where it was found; here it becomes a hole.
                         _ => value = map.next_value::<T>().ok(),
                     }
                 }
                 Ok(Checked {
-                    span: Pos { line, column },
-                    key_span: Pos {
-                        line: key_line,
-                        column: key_column,
-                    },
+                    span: at,
+                    key_span: key_at,
                     value,
                 })
             }
         }
-        let fields = &["line", "column", "key_line", "key_column", "value"];
+        let fields = &["at", "key_at", "value"];
         d.deserialize_struct(CHECKED, fields, V(PhantomData))
     }
 }
