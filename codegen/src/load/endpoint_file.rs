@@ -1,4 +1,4 @@
-//! Checks of `<service>/endpoints/<operation>.yaml` ([`raw::endpoint::EndpointFile`]):
+//! Checks of `<service>/endpoints/<operation>.yaml` ([`raw::EndpointFile`]):
 //! one operation, its request and response types.
 
 use std::collections::{HashMap, HashSet};

@@ -1,4 +1,4 @@
-//! Checks of `<service>/service.yaml` ([`raw::service::ServiceFile`]) and what it becomes
+//! Checks of `<service>/service.yaml` ([`raw::ServiceFile`]) and what it becomes
 //! in the model.
 
 use std::collections::HashSet;
