@@ -84,7 +84,9 @@ pub fn export_schema(out: Option<&Path>) -> Result<ExitCode, String> {
     match out {
         Some(path) => std::fs::write(path, text)
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?,
-        None => print!("{text}"),
+        // A closed pipe (`| head`) is an error to report, not a panic.
+        None => std::io::Write::write_all(&mut std::io::stdout().lock(), text.as_bytes())
+            .map_err(|e| format!("cannot write the schema: {e}"))?,
     }
     Ok(ExitCode::SUCCESS)
 }
