@@ -82,23 +82,36 @@ impl Request {
         self.query.push((name.into(), value.into()));
     }
 
-    /// Headers set so far.
-    pub fn headers(&self) -> &HeaderMap {
-        &self.headers
+    /// The value of header `name` (any case), when it is set and is text.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// Names of the headers set so far.
+    pub fn header_names(&self) -> impl Iterator<Item = &str> {
+        self.headers.keys().map(HeaderName::as_str)
     }
 
     /// Sets a header; the error names the header, never the value.
-    pub fn set_header(&mut self, name: HeaderName, value: &str) -> Result<(), Error> {
-        let value = header_value(&name, value)?;
-        self.headers.insert(name, value);
-        Ok(())
+    pub fn set_header(&mut self, name: &str, value: &str) -> Result<(), Error> {
+        self.insert(parse_name(name)?, value, false)
     }
 
     /// Sets a header holding a credential: never shown by `Debug`, and marked sensitive
     /// for the HTTP stack.
-    pub fn set_sensitive_header(&mut self, name: HeaderName, value: &str) -> Result<(), Error> {
+    pub fn set_sensitive_header(&mut self, name: &str, value: &str) -> Result<(), Error> {
+        self.insert(parse_name(name)?, value, true)
+    }
+
+    /// Sets a header by its parsed name (no parsing on the signing path).
+    pub(crate) fn insert(
+        &mut self,
+        name: HeaderName,
+        value: &str,
+        sensitive: bool,
+    ) -> Result<(), Error> {
         let mut value = header_value(&name, value)?;
-        value.set_sensitive(true);
+        value.set_sensitive(sensitive);
         self.headers.insert(name, value);
         Ok(())
     }
@@ -154,6 +167,11 @@ impl fmt::Debug for Request {
     }
 }
 
+fn parse_name(name: &str) -> Result<HeaderName, Error> {
+    HeaderName::from_bytes(name.as_bytes())
+        .map_err(|_| Error::config(format!("`{name}` is not a valid HTTP header name")))
+}
+
 fn header_value(name: &HeaderName, value: &str) -> Result<HeaderValue, Error> {
     HeaderValue::from_str(value)
         .map_err(|_| Error::config(format!("{name} is not a valid HTTP header value")))
@@ -192,11 +210,12 @@ mod tests {
         let mut request = Request::new(HttpMethod::Get, "/token");
         request.push_query("app_signature", "query-secret");
         request
-            .set_sensitive_header(HeaderName::from_static("app-token"), "header-secret")
+            .set_sensitive_header("app-token", "header-secret")
             .expect("valid value");
         request
-            .set_header(HeaderName::from_static("x-api-nonce"), "1234567890")
+            .set_header("X-Api-Nonce", "1234567890")
             .expect("valid value");
+        assert_eq!(request.header("x-api-nonce"), Some("1234567890"));
         let shown = format!("{request:?}");
         assert!(!shown.contains("query-secret"), "{shown}");
         assert!(!shown.contains("header-secret"), "{shown}");
@@ -210,7 +229,7 @@ mod tests {
     fn invalid_header_values_are_errors_without_the_value() {
         let mut request = Request::new(HttpMethod::Post, "/p");
         let error = request
-            .set_sensitive_header(HeaderName::from_static("app-token"), "bad\nvalue")
+            .set_sensitive_header("app-token", "bad\nvalue")
             .expect_err("newline is not a header value");
         assert!(!error.to_string().contains("bad"), "{error}");
     }

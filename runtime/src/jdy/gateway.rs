@@ -83,7 +83,11 @@ impl Scheme for KingdeeGateway {
 
     fn sign(&self, request: &mut Request, lease: &Lease) -> Result<(), Error> {
         self.sign_gateway(request)?;
-        request.set_sensitive_header(HeaderName::from_static("app-token"), lease.token.expose())
+        request.insert(
+            HeaderName::from_static("app-token"),
+            lease.token.expose(),
+            true,
+        )
     }
 
     fn reject(&self, call: &CallInfo, response: &Response) -> Option<Error> {
@@ -115,14 +119,22 @@ impl KingdeeGateway {
             self.client_secret.expose(),
         );
         let header = HeaderName::from_static;
-        request.set_header(CONTENT_TYPE, "application/json")?;
-        request.set_header(header("x-api-clientid"), &self.client_id)?;
-        request.set_header(header("x-api-auth-version"), &self.scheme.auth_version)?;
-        request.set_header(header("x-api-timestamp"), &timestamp)?;
-        request.set_header(header("x-api-nonce"), &nonce)?;
-        request.set_header(header("x-api-signheaders"), &self.scheme.sign_headers)?;
-        request.set_sensitive_header(header("x-api-signature"), &signature)?;
-        request.set_header(header("x-gw-router-addr"), &self.domain)
+        request.insert(CONTENT_TYPE, "application/json", false)?;
+        request.insert(header("x-api-clientid"), &self.client_id, false)?;
+        request.insert(
+            header("x-api-auth-version"),
+            &self.scheme.auth_version,
+            false,
+        )?;
+        request.insert(header("x-api-timestamp"), &timestamp, false)?;
+        request.insert(header("x-api-nonce"), &nonce, false)?;
+        request.insert(
+            header("x-api-signheaders"),
+            &self.scheme.sign_headers,
+            false,
+        )?;
+        request.insert(header("x-api-signature"), &signature, true)?;
+        request.insert(header("x-gw-router-addr"), &self.domain, false)
     }
 
     /// Requests a new app-token. The query is part of the signature; the request has

@@ -96,9 +96,9 @@ impl Response {
         self.status
     }
 
-    /// Response headers.
-    pub fn headers(&self) -> &reqwest::header::HeaderMap {
-        &self.headers
+    /// The value of header `name` (any case), when it is present and is text.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
     }
 
     /// The whole body.
