@@ -618,7 +618,7 @@ impl Client {
 
     /// Creates a client configured from the environment (see the crate README).
     pub fn from_env() -> Result<Self, rt::Error> {
-        Self::new(rt::schemes::md5_body_sign::Config::from_env()?)
+        Self::new(<rt::schemes::md5_body_sign::Config as rt::ClientConfig>::from_env()?)
     }
 
     /// This client with `interceptor` added: it sees every request and response

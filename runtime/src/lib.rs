@@ -11,6 +11,7 @@
 //! the static [`ServiceDescriptor`]s that generated code declares.
 
 mod base_url;
+pub mod bearer;
 pub mod client;
 pub mod codec;
 pub mod descriptor;

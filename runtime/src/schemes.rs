@@ -68,4 +68,5 @@ macro_rules! schemes {
 schemes! {
     kingdee_gateway => KingdeeGateway(crate::jdy::KingdeeGateway),
     md5_body_sign => Md5BodySign(crate::shoubei::Md5BodySign),
+    static_bearer => StaticBearer(crate::bearer::StaticBearer),
 }

@@ -26,6 +26,7 @@
 //! See the crate's README for the checks, the state rules and the codes it answers.
 
 mod amount;
+mod bearer;
 pub mod config;
 mod connections;
 mod content_type;

@@ -52,5 +52,6 @@ pub(crate) fn server_for(service: &Service) -> Box<dyn SchemeServer> {
     match &service.auth {
         AuthScheme::KingdeeGateway(scheme) => Box::new(crate::jdy::GatewayServer::new(scheme)),
         AuthScheme::Md5BodySign(scheme) => Box::new(crate::shoubei::Md5Server::new(scheme)),
+        AuthScheme::StaticBearer(scheme) => Box::new(crate::bearer::BearerServer::new(scheme)),
     }
 }

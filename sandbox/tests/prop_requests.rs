@@ -162,7 +162,7 @@ fn signed_headers(method: HttpMethod, path: &str, query: &[(&str, &str)]) -> Vec
 fn token_path(service: &Service) -> Option<&str> {
     match &service.auth {
         AuthScheme::KingdeeGateway(gw) => Some(gw.token.path.as_ref()),
-        AuthScheme::Md5BodySign(_) => None,
+        _ => None,
     }
 }
 
@@ -198,7 +198,7 @@ async fn fetch_token(http: &reqwest::Client, base: &str, specs: &SpecSet) -> Str
 fn md5_scheme(service: &Service) -> Option<Md5SignScheme> {
     match &service.auth {
         AuthScheme::Md5BodySign(scheme) => Some(scheme.clone()),
-        AuthScheme::KingdeeGateway(_) => None,
+        _ => None,
     }
 }
 

@@ -266,7 +266,7 @@ fn client(service: &Service) -> Result<TokenStream, EmitError> {
 
             /// Creates a client configured from the environment (see the crate README).
             pub fn from_env() -> Result<Self, rt::Error> {
-                Self::new(#config::from_env()?)
+                Self::new(<#config as rt::ClientConfig>::from_env()?)
             }
 
             /// This client with `interceptor` added: it sees every request and response

@@ -10,7 +10,7 @@ use super::named_types::{parse_types_section, TypeRef};
 use super::paths::{check_http_path, parse_method};
 use super::yaml::{Cx, Obj};
 use crate::model::{
-    AuthScheme, Code, EnvelopeDescriptor, ErrorAction, ErrorCodeInfo, HeaderSpec,
+    AuthScheme, BearerScheme, Code, EnvelopeDescriptor, ErrorAction, ErrorCodeInfo, HeaderSpec,
     KingdeeGatewayScheme, Md5SignScheme, NamedType, Processed, ResultCheck, SourceRef,
     TokenEndpoint,
 };
@@ -49,6 +49,7 @@ const MD5_KEYS: &[&str] = &[
     "uppercase",
     "verify_response",
 ];
+const BEARER_KEYS: &[&str] = &["scheme", "header", "prefix"];
 const TOKEN_KEYS: &[&str] = &["method", "path", "token_field", "ttl_secs"];
 const HEADER_KEYS: &[&str] = &["name", "value", "required", "doc"];
 const ENVELOPE_KEYS: &[&str] = &[
@@ -199,25 +200,25 @@ fn parse_auth(cx: &mut Cx<'_>, node: &Node) -> Option<AuthScheme> {
                 verify_response,
             }))
         }
+        Some("static_bearer") => parse_bearer(cx, node),
         other => {
+            let expected = AuthScheme::NAMES.join(", ");
             let (span, msg) = match (other, node.as_mapping()) {
                 (Some(s), Some(m)) => (
                     m.get_node("scheme").map_or(*node.span(), |n| *n.span()),
-                    format!(
-                        "unknown auth scheme `{s}` (expected kingdee_gateway or md5_body_sign)"
-                    ),
+                    format!("unknown auth scheme `{s}` (expected one of {expected})"),
                 ),
                 (None, Some(m)) if m.get_node("scheme").is_none() => {
                     cx.error(
                         node.span(),
                         DiagnosticKind::MissingKey,
-                        "auth is missing the required key `scheme` (kingdee_gateway or md5_body_sign)",
+                        format!("auth is missing the required key `scheme` (one of {expected})"),
                     );
                     return None;
                 }
                 (None, Some(m)) => (
                     m.get_node("scheme").map_or(*node.span(), |n| *n.span()),
-                    "auth `scheme` must be kingdee_gateway or md5_body_sign".to_string(),
+                    format!("auth `scheme` must be one of {expected}"),
                 ),
                 (_, None) => {
                     cx.error(
@@ -232,6 +233,35 @@ fn parse_auth(cx: &mut Cx<'_>, node: &Node) -> Option<AuthScheme> {
             None
         }
     }
+}
+
+fn parse_bearer(cx: &mut Cx<'_>, node: &Node) -> Option<AuthScheme> {
+    let obj = cx.object(
+        node,
+        "auth (static_bearer)",
+        BEARER_KEYS,
+        &["scheme", "header"],
+    )?;
+    let header = cx.req_str(&obj, "header").and_then(|s| {
+        let token_char = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
+        if !s.text.is_empty() && s.text.chars().all(token_char) {
+            Some(s.text)
+        } else {
+            cx.error(
+                &s.span,
+                DiagnosticKind::InvalidValue,
+                format!("`{}` is not an HTTP header name", s.text),
+            );
+            None
+        }
+    });
+    let prefix = cx
+        .opt_str(&obj, "prefix")
+        .map_or_else(String::new, |s| s.text);
+    Some(AuthScheme::StaticBearer(BearerScheme {
+        header: header?.into(),
+        prefix: prefix.into(),
+    }))
 }
 
 fn parse_token(cx: &mut Cx<'_>, node: &Node) -> Option<TokenEndpoint> {

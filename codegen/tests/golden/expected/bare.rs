@@ -69,7 +69,9 @@ impl Client {
 
     /// Creates a client configured from the environment (see the crate README).
     pub fn from_env() -> Result<Self, rt::Error> {
-        Self::new(rt::schemes::kingdee_gateway::Config::from_env()?)
+        Self::new(
+            <rt::schemes::kingdee_gateway::Config as rt::ClientConfig>::from_env()?,
+        )
     }
 
     /// This client with `interceptor` added: it sees every request and response
