@@ -11,7 +11,8 @@ use serde_json::Value;
 use tracing::Instrument as _;
 
 use super::config::JdyConfig;
-use super::signing;
+use super::headers;
+use super::signing::{self, CanonicalRequest, SentHeaders, SignHeaders};
 use super::token::{Lease, TokenCache};
 use crate::descriptor::{
     AuthScheme, EndpointDescriptor, ErrorAction, HttpMethod, KingdeeGatewayScheme,
@@ -35,6 +36,8 @@ pub struct JdyClient {
 struct Inner {
     service: &'static ServiceDescriptor,
     scheme: KingdeeGatewayScheme,
+    /// The scheme's `sign_headers`, checked once: each is a header this client sends.
+    sign_headers: SignHeaders,
     base_url: String,
     client_id: String,
     client_secret: Secret,
@@ -81,10 +84,12 @@ impl JdyClient {
             .map_err(|problem| Error::config(format!("the base URL {problem}")))?;
         header_value("client_id", &config.client_id)?;
         header_value("domain", &config.domain)?;
+        let sign_headers = SignHeaders::parse(scheme.sign_headers)?;
         Ok(JdyClient {
             inner: Arc::new(Inner {
                 service,
                 scheme,
+                sign_headers,
                 base_url,
                 client_id: config.client_id,
                 client_secret: config.client_secret,
@@ -213,7 +218,7 @@ impl JdyClient {
                     .map(|(k, v)| (k.as_str(), v.as_str()))
                     .collect();
                 let mut request = self.signed_request(endpoint.method, endpoint.path, &query);
-                request = request.header("app-token", lease.token.expose());
+                request = request.header(headers::APP_TOKEN, lease.token.expose());
                 if endpoint.method == HttpMethod::Post {
                     request = request.json(body);
                 }
@@ -234,14 +239,17 @@ impl JdyClient {
         let inner = &self.inner;
         let nonce = transport::nonce();
         let timestamp = transport::timestamp_ms();
-        let signature = signing::gateway_signature(
-            method,
-            path,
-            query,
-            &nonce,
-            &timestamp,
-            inner.client_secret.expose(),
-        );
+        let sent = SentHeaders {
+            nonce: &nonce,
+            timestamp: &timestamp,
+            client_id: &inner.client_id,
+            auth_version: inner.scheme.auth_version,
+            router_addr: &inner.domain,
+            content_type: headers::JSON,
+        };
+        let canonical =
+            CanonicalRequest::for_client(method, path, query, &inner.sign_headers, &sent);
+        let signature = signing::gateway_signature(&canonical, inner.client_secret.expose());
         let url = transport::join_url(&inner.base_url, path);
         let http = inner.transport.http();
         let request = match method {
@@ -254,14 +262,14 @@ impl JdyClient {
             request.query(query)
         };
         request
-            .header("Content-Type", "application/json")
-            .header("X-Api-ClientID", &inner.client_id)
-            .header("X-Api-Auth-Version", inner.scheme.auth_version)
-            .header("X-Api-TimeStamp", timestamp)
-            .header("X-Api-Nonce", nonce)
-            .header("X-Api-SignHeaders", inner.scheme.sign_headers)
-            .header("X-Api-Signature", signature)
-            .header("X-GW-Router-Addr", &inner.domain)
+            .header(headers::CONTENT_TYPE, sent.content_type)
+            .header(headers::X_API_CLIENT_ID, sent.client_id)
+            .header(headers::X_API_AUTH_VERSION, sent.auth_version)
+            .header(headers::X_API_TIMESTAMP, sent.timestamp)
+            .header(headers::X_API_NONCE, sent.nonce)
+            .header(headers::X_API_SIGN_HEADERS, inner.scheme.sign_headers)
+            .header(headers::X_API_SIGNATURE, signature)
+            .header(headers::X_GW_ROUTER_ADDR, sent.router_addr)
     }
 
     /// Maps a response to the payload or an error: gateway rejections, other non-2xx

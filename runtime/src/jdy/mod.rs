@@ -2,6 +2,7 @@
 
 mod client;
 mod config;
+pub mod headers;
 pub mod signing;
 mod token;
 
