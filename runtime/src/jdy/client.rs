@@ -261,15 +261,11 @@ impl JdyClient {
         } else {
             request.query(query)
         };
-        request
-            .header(headers::CONTENT_TYPE, sent.content_type)
-            .header(headers::X_API_CLIENT_ID, sent.client_id)
-            .header(headers::X_API_AUTH_VERSION, sent.auth_version)
-            .header(headers::X_API_TIMESTAMP, sent.timestamp)
-            .header(headers::X_API_NONCE, sent.nonce)
-            .header(headers::X_API_SIGN_HEADERS, inner.scheme.sign_headers)
-            .header(headers::X_API_SIGNATURE, signature)
-            .header(headers::X_GW_ROUTER_ADDR, sent.router_addr)
+        signing::gateway_headers(&sent, inner.scheme.sign_headers, &signature)
+            .into_iter()
+            .fold(request, |request, (name, value)| {
+                request.header(name, value)
+            })
     }
 
     /// Maps a response to the payload or an error: gateway rejections, other non-2xx
@@ -385,23 +381,9 @@ fn gateway_error(
 /// Query parameters of a GET endpoint: the request object's fields, strings as they
 /// are and other values as JSON text; nulls are left out.
 fn query_pairs(call: &CallInfo, body: &Value) -> Result<Vec<(String, String)>, Error> {
-    match body {
-        Value::Null => Ok(Vec::new()),
-        Value::Object(map) => Ok(map
-            .iter()
-            .filter(|(_, v)| !v.is_null())
-            .map(|(k, v)| {
-                let v = match v {
-                    Value::String(s) => s.clone(),
-                    other => other.to_string(),
-                };
-                (k.clone(), v)
-            })
-            .collect()),
-        _ => Err(Error::Encode {
-            service: call.service,
-            operation: call.operation,
-            message: String::from("a GET request must be a JSON object"),
-        }),
-    }
+    signing::query_pairs(body).ok_or_else(|| Error::Encode {
+        service: call.service,
+        operation: call.operation,
+        message: String::from("a GET request must be a JSON object"),
+    })
 }

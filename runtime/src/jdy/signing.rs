@@ -310,6 +310,55 @@ impl<'a> SentHeaders<'a> {
     }
 }
 
+/// Every gateway header of one request in the order the client sends them, `app-token`
+/// aside (the token request has none). The client and `retail-apis sign --explain` both
+/// take the list from here, so what the command shows is what the client sends.
+pub fn gateway_headers<'a>(
+    sent: &SentHeaders<'a>,
+    sign_headers: &'a str,
+    signature: &'a str,
+) -> [(&'static str, &'a str); 8] {
+    [
+        (headers::CONTENT_TYPE, sent.content_type),
+        (headers::X_API_CLIENT_ID, sent.client_id),
+        (headers::X_API_AUTH_VERSION, sent.auth_version),
+        (headers::X_API_TIMESTAMP, sent.timestamp),
+        (headers::X_API_NONCE, sent.nonce),
+        (headers::X_API_SIGN_HEADERS, sign_headers),
+        (headers::X_API_SIGNATURE, signature),
+        (headers::X_GW_ROUTER_ADDR, sent.router_addr),
+    ]
+}
+
+/// A fresh `X-Api-Nonce` and `X-Api-TimeStamp` (Unix milliseconds), made as the client
+/// makes them for each attempt.
+pub fn fresh_nonce_and_timestamp() -> (String, String) {
+    (crate::transport::nonce(), crate::transport::timestamp_ms())
+}
+
+/// The query pairs of a GET request, as the client puts them on the URL and signs them:
+/// the request object's fields, strings as they are and other values as JSON text, nulls
+/// left out. `None` when the request is neither an object nor null.
+pub fn query_pairs(request: &serde_json::Value) -> Option<Vec<(String, String)>> {
+    use serde_json::Value;
+    match request {
+        Value::Null => Some(Vec::new()),
+        Value::Object(map) => Some(
+            map.iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| {
+                    let v = match v {
+                        Value::String(s) => s.clone(),
+                        other => other.to_string(),
+                    };
+                    (k.clone(), v)
+                })
+                .collect(),
+        ),
+        _ => None,
+    }
+}
+
 /// `X-Api-Signature`: Base64(lower-hex(HMAC-SHA256(client_secret, request.to_string()))).
 pub fn gateway_signature(request: &CanonicalRequest<'_>, client_secret: &str) -> String {
     hmac_hex_base64(client_secret, &request.to_string())
