@@ -8,7 +8,7 @@ use std::net::SocketAddr;
 use std::path::Path;
 
 use common::{run_cli, Run};
-use retail_apis_runtime::jdy::headers::{APP_TOKEN, JSON, X_API_SIGNATURE};
+use retail_apis_runtime::jdy::headers::{APP_TOKEN, CONTENT_TYPE, JSON, X_API_SIGNATURE};
 use retail_apis_runtime::jdy::signing::{self, CanonicalRequest, SentHeaders, SignHeaders};
 use retail_apis_runtime::jdy::{JdyClient, JdyConfig};
 use retail_apis_runtime::shoubei::signing::StringToSign;
@@ -275,7 +275,7 @@ async fn shoubei_explanation_is_the_runtime_sign_and_the_sandbox_accepts_it() {
     assert_eq!(method, "POST");
     let response = reqwest::Client::new()
         .post(url)
-        .header("Content-Type", JSON)
+        .header(CONTENT_TYPE, JSON)
         .body(sent.to_string())
         .send()
         .await
