@@ -14,18 +14,23 @@ use retail_apis::runtime::jdy::headers::{
 };
 use retail_apis::runtime::jdy::signing::{self, CanonicalRequest};
 use retail_apis::runtime::jdy::JdyClient;
-use retail_apis::runtime::{AuthScheme, Error, ServiceDescriptor};
+use retail_apis::runtime::{AuthScheme, Error, KingdeeGatewayScheme, ServiceDescriptor};
 use retail_apis_sandbox::{config as creds, Sandbox, SandboxConfig, SandboxHandle};
 use serde_json::Value;
 
 const SERVICE_FILE: &str = "jdy/service.yaml";
 
-/// The real spec's `sign_headers`, read from the generated descriptor.
-fn real_sign_headers() -> &'static str {
+/// The JDY gateway scheme of the generated descriptor.
+fn real_scheme() -> KingdeeGatewayScheme {
     match retail_apis::jdy::SERVICE.auth {
-        AuthScheme::KingdeeGateway(scheme) => scheme.sign_headers,
+        AuthScheme::KingdeeGateway(scheme) => scheme,
         AuthScheme::Md5BodySign(_) => panic!("jdy uses the Kingdee gateway scheme"),
     }
+}
+
+/// The real spec's `sign_headers`, read from the generated descriptor.
+fn real_sign_headers() -> String {
+    real_scheme().sign_headers.to_string()
 }
 
 /// The embedded spec files with the `sign_headers:` line of the JDY service replaced.
@@ -71,7 +76,7 @@ async fn start(sign_headers: &str) -> SandboxHandle {
 fn service_with(sign_headers: &str) -> &'static ServiceDescriptor {
     let mut service = retail_apis::jdy::SERVICE;
     if let AuthScheme::KingdeeGateway(scheme) = &mut service.auth {
-        scheme.sign_headers = Box::leak(sign_headers.to_owned().into_boxed_str());
+        scheme.sign_headers = sign_headers.to_owned().into();
     }
     Box::leak(Box::new(service))
 }
@@ -88,7 +93,7 @@ async fn recharge_through(client: &JdyClient) -> Result<Value, Error> {
 #[tokio::test]
 async fn reversed_sign_headers_sign_the_same_string_and_the_sandbox_accepts_them() {
     bounded(async {
-        let real = real_sign_headers();
+        let real = &real_sign_headers();
         let mut names: Vec<&str> = real.split(',').map(str::trim).collect();
         assert!(names.len() > 1, "{real}");
         names.reverse();
@@ -146,23 +151,20 @@ async fn a_longer_list_is_signed_and_verified_by_both_sides() {
                 .iter()
                 .map(|(k, v)| (k.as_str(), v.as_str()))
                 .collect();
-            let scheme = match retail_apis::jdy::SERVICE.auth {
-                AuthScheme::KingdeeGateway(scheme) => scheme,
-                AuthScheme::Md5BodySign(_) => panic!("jdy uses the Kingdee gateway scheme"),
-            };
+            let scheme = real_scheme();
             let signature = signing::gateway_signature(
                 &CanonicalRequest {
-                    method: scheme.token_method,
-                    path: scheme.token_path,
+                    method: scheme.token.method,
+                    path: &scheme.token.path,
                     query: &pairs,
                     headers: signed.iter().map(|(n, v)| (*n, v.as_str())).collect(),
                 },
                 creds::CLIENT_SECRET,
             );
-            http.get(format!("{}{}", sandbox.base_url(), scheme.token_path))
+            http.get(format!("{}{}", sandbox.base_url(), scheme.token.path))
                 .query(&query)
                 .header(X_API_CLIENT_ID, creds::CLIENT_ID)
-                .header(X_API_AUTH_VERSION, scheme.auth_version)
+                .header(X_API_AUTH_VERSION, scheme.auth_version.as_ref())
                 .header(X_API_TIMESTAMP, now_ms())
                 .header(X_API_NONCE, nonce)
                 .header(X_API_SIGN_HEADERS, longer.as_str())

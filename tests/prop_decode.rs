@@ -53,8 +53,8 @@ fn harness() -> &'static Harness {
     HARNESS.get_or_init(|| {
         let rt = tokio::runtime::Runtime::new().expect("tokio runtime");
         let answer: Answer = Arc::new(Mutex::new((200, Vec::new())));
-        let token_path = match jdy::SERVICE.auth {
-            retail_apis::runtime::AuthScheme::KingdeeGateway(g) => g.token_path,
+        let token_path: &str = match &jdy::SERVICE.auth {
+            retail_apis::runtime::AuthScheme::KingdeeGateway(g) => &g.token.path,
             retail_apis::runtime::AuthScheme::Md5BodySign(_) => {
                 unreachable!("jdy uses the gateway")
             }

@@ -65,13 +65,13 @@ pub fn resolve(
         .ok_or_else(|| {
             format!(
                 "unknown service `{service_name}` (known: {})",
-                names(retail_apis::SERVICES.iter().map(|s| s.name))
+                names(retail_apis::SERVICES.iter().map(|s| s.name.as_ref()))
             )
         })?;
     let endpoint = service.endpoint(operation).ok_or_else(|| {
         format!(
             "unknown operation `{operation}` of `{service_name}` (known: {})",
-            names(service.endpoints.iter().map(|e| e.operation))
+            names(service.endpoints.iter().map(|e| e.operation.as_ref()))
         )
     })?;
     Ok((service, endpoint))

@@ -56,8 +56,8 @@ pub fn run(target: &str, body_path: &Path, reproduce: Reproduce) -> Result<ExitC
             check_header_text(flag, value)?;
         }
     }
-    let text = match service.auth {
-        AuthScheme::KingdeeGateway(scheme) => jdy(service, &scheme, endpoint, body, reproduce)?,
+    let text = match &service.auth {
+        AuthScheme::KingdeeGateway(scheme) => jdy(service, scheme, endpoint, body, reproduce)?,
         AuthScheme::Md5BodySign(scheme) => {
             if reproduce.nonce.is_some() || reproduce.timestamp.is_some() {
                 return Err(format!(
@@ -65,7 +65,7 @@ pub fn run(target: &str, body_path: &Path, reproduce: Reproduce) -> Result<ExitC
                     service.name
                 ));
             }
-            shoubei(service, &scheme, endpoint, body)?
+            shoubei(service, scheme, endpoint, body)?
         }
     };
     print!("{text}");
@@ -143,7 +143,7 @@ fn jdy(
     let config = JdyConfig::from_env().map_err(|e| e.to_string())?;
     // The checks `call` makes (base URL, header values, sign_headers), without a request.
     JdyClient::new(service, config.clone()).map_err(|e| e.to_string())?;
-    let sign_headers = SignHeaders::parse(scheme.sign_headers).map_err(|e| e.to_string())?;
+    let sign_headers = SignHeaders::parse(&scheme.sign_headers).map_err(|e| e.to_string())?;
 
     let (fresh_nonce, fresh_timestamp) = jdy_signing::fresh_nonce_and_timestamp();
     let nonce = reproduce.nonce.unwrap_or(fresh_nonce);
@@ -161,16 +161,21 @@ fn jdy(
         nonce: &nonce,
         timestamp: &timestamp,
         client_id: &config.client_id,
-        auth_version: scheme.auth_version,
+        auth_version: &scheme.auth_version,
         router_addr: &config.domain,
         content_type: headers::JSON,
     };
-    let canonical =
-        CanonicalRequest::for_client(endpoint.method, endpoint.path, &pairs, &sign_headers, &sent);
+    let canonical = CanonicalRequest::for_client(
+        endpoint.method,
+        &endpoint.path,
+        &pairs,
+        &sign_headers,
+        &sent,
+    );
     let string_to_sign = canonical.to_string();
     let signature = jdy_signing::gateway_signature(&canonical, config.client_secret.expose());
-    let base = config.base_url.as_deref().unwrap_or(service.base_url);
-    let url = request_url(base, endpoint.path, endpoint.method, |request| {
+    let base = config.base_url.as_deref().unwrap_or(&service.base_url);
+    let url = request_url(base, &endpoint.path, endpoint.method, |request| {
         // As the client: no `?` at all without a query.
         if pairs.is_empty() {
             request
@@ -201,7 +206,7 @@ fn jdy(
     let _ = writeln!(out, "  {} {url}", endpoint.method.as_str());
     let _ = writeln!(out);
     let _ = writeln!(out, "Headers, in sending order:");
-    for (name, value) in jdy_signing::gateway_headers(&sent, scheme.sign_headers, &signature) {
+    for (name, value) in jdy_signing::gateway_headers(&sent, &scheme.sign_headers, &signature) {
         let _ = writeln!(out, "  {name}: {value}");
     }
     let _ = writeln!(out, "  {}: {TOKEN_PLACEHOLDER}", headers::APP_TOKEN);
@@ -210,8 +215,8 @@ fn jdy(
         "The {} above is a placeholder: explaining needs no network. A real call first \
          fetches the token with a signed {} {}; the token is not part of the signature.",
         headers::APP_TOKEN,
-        scheme.token_method.as_str(),
-        scheme.token_path
+        scheme.token.method.as_str(),
+        scheme.token.path
     );
     let _ = writeln!(out);
     match endpoint.method {
@@ -293,11 +298,11 @@ fn shoubei(
         .map_err(|e| format!("the request cannot be signed: {e}"))?;
     let sign = text.sign();
     let shown = text.masked();
-    body.insert(scheme.field.to_owned(), Value::String(sign.clone()));
-    let base = config.base_url.as_deref().unwrap_or(service.base_url);
+    body.insert(scheme.field.to_string(), Value::String(sign.clone()));
+    let base = config.base_url.as_deref().unwrap_or(&service.base_url);
     let url = request_url(
         base,
-        endpoint.path,
+        &endpoint.path,
         endpoint.method,
         |request| match endpoint.method {
             HttpMethod::Post => request,

@@ -148,17 +148,17 @@ async fn jdy_explanation_is_the_runtime_signature_and_the_sandbox_accepts_it() {
     assert!(run.stdout.contains("placeholder"), "{}", run.stdout);
 
     // What the runtime signs for the same request, nonce and timestamp.
-    let sign_headers = SignHeaders::parse(scheme.sign_headers).expect("the spec's list");
+    let sign_headers = SignHeaders::parse(&scheme.sign_headers).expect("the spec's list");
     let sent = SentHeaders {
         nonce,
         timestamp: &timestamp,
         client_id: creds::CLIENT_ID,
-        auth_version: scheme.auth_version,
+        auth_version: &scheme.auth_version,
         router_addr: creds::DOMAIN,
         content_type: JSON,
     };
     let canonical =
-        CanonicalRequest::for_client(endpoint.method, endpoint.path, &[], &sign_headers, &sent);
+        CanonicalRequest::for_client(endpoint.method, &endpoint.path, &[], &sign_headers, &sent);
     let expected = signing::gateway_signature(&canonical, creds::CLIENT_SECRET);
     assert_eq!(string_to_sign(&run.stdout), canonical.to_string());
     let headers = section(&run.stdout, "Headers");
@@ -263,9 +263,9 @@ async fn shoubei_explanation_is_the_runtime_sign_and_the_sandbox_accepts_it() {
         retail_apis_runtime::shoubei::signing::sign(&scheme, &unsigned, creds::SHOUBEI_KEY)
             .expect("signable");
     let sent = body_line(&run.stdout, "Body");
-    assert_eq!(sent[scheme.field], Value::from(expected.clone()));
+    assert_eq!(sent[scheme.field.as_ref()], Value::from(expected.clone()));
     assert!(
-        section(&run.stdout, "Signature").contains(&(scheme.field, expected.as_str())),
+        section(&run.stdout, "Signature").contains(&(scheme.field.as_ref(), expected.as_str())),
         "{}",
         run.stdout
     );

@@ -65,8 +65,8 @@ fn fixture_output_has_the_promised_shapes() {
         "Unknown(i64),",
         "Unknown(String),",
         "pub async fn place_order(\n        &self,\n        request: &PlaceOrderRequest,\n    ) -> Result<PlaceOrderResponse, rt::Error>",
-        "idempotency_key: Some(\"order_no\")",
-        "idempotency_evidence: Some(\"demo.txt\")",
+        "idempotency_key: Some(rt::Text::Borrowed(\"order_no\"))",
+        "idempotency_evidence: Some(rt::Text::Borrowed(\"demo.txt\"))",
         "processed: rt::Processed::Never",
         // The evidence is quoted, made safe for rustdoc, with what to do on an unknown outcome.
         "`demo.txt` says “同一 order_no 重复下单 \\[不会\\] 重复扣款，直接返回首次结果”",

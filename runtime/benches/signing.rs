@@ -17,16 +17,16 @@ use md5::{Digest, Md5};
 use retail_apis_runtime::jdy::headers::{X_API_NONCE, X_API_TIMESTAMP};
 use retail_apis_runtime::jdy::signing::{app_signature, gateway_signature, CanonicalRequest};
 use retail_apis_runtime::shoubei::signing;
-use retail_apis_runtime::{HttpMethod, Md5SignScheme};
+use retail_apis_runtime::{HttpMethod, Md5SignScheme, Text};
 use sha2::Sha256;
 
 const SCHEME: Md5SignScheme = Md5SignScheme {
-    field: "sign",
+    field: Text::Borrowed("sign"),
     skip_null: true,
     skip_empty: false,
-    pair_separator: "&",
-    kv_separator: "=",
-    secret_suffix: "&key={key}",
+    pair_separator: Text::Borrowed("&"),
+    kv_separator: Text::Borrowed("="),
+    secret_suffix: Text::Borrowed("&key={key}"),
     uppercase: false,
     verify_response: true,
 };

@@ -28,8 +28,8 @@ use retail_apis_runtime::jdy::JdyConfig;
 use retail_apis_runtime::shoubei::{signing, ShoubeiClient, ShoubeiConfig};
 use retail_apis_runtime::{
     AuthScheme, Code, EndpointDescriptor, EnvelopeDescriptor, Error, ErrorAction, ErrorCodeInfo,
-    HttpMethod, KingdeeGatewayScheme, Md5SignScheme, Processed, ResultCheck, Secret,
-    ServiceDescriptor, TransportConfig, SNIPPET_LIMIT,
+    HttpMethod, KingdeeGatewayScheme, List, Md5SignScheme, Processed, ResultCheck, Secret,
+    ServiceDescriptor, Text, TokenEndpoint, TransportConfig, SNIPPET_LIMIT,
 };
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
@@ -41,18 +41,22 @@ const SB_KEY: &str = "prop-shoubei-key";
 /// Response limit of the clients; arbitrary bodies go beyond it, to reach `TooLarge`.
 const MAX_BODY: usize = 1536;
 
+const TOKEN_PATH: &str = "/auth/token";
+
 const GATEWAY: KingdeeGatewayScheme = KingdeeGatewayScheme {
-    auth_version: "2.0",
-    sign_headers: "X-Api-TimeStamp,X-Api-Nonce",
+    auth_version: Text::Borrowed("2.0"),
+    sign_headers: Text::Borrowed("X-Api-TimeStamp,X-Api-Nonce"),
     timestamp_window_ms: 300_000,
-    token_method: HttpMethod::Get,
-    token_path: "/auth/token",
-    token_field: "app-token",
-    token_ttl_secs: 86_400,
+    token: TokenEndpoint {
+        method: HttpMethod::Get,
+        path: Text::Borrowed(TOKEN_PATH),
+        token_field: Text::Borrowed("app-token"),
+        ttl_secs: 86_400,
+    },
     gateway_status: 519,
-    gateway_code_field: "errcode",
-    gateway_message_field: "description",
-    gateway_message_cn_field: "descriptionCn",
+    gateway_code_field: Text::Borrowed("errcode"),
+    gateway_message_field: Text::Borrowed("description"),
+    gateway_message_cn_field: Text::Borrowed("descriptionCn"),
 };
 
 const fn error(
@@ -63,10 +67,10 @@ const fn error(
     processed: Processed,
 ) -> ErrorCodeInfo {
     ErrorCodeInfo {
-        code,
+        code: Text::Borrowed(code),
         http_status,
-        name: "known",
-        description: "",
+        name: Text::Borrowed("known"),
+        description: Text::Borrowed(""),
         action,
         retryable,
         processed,
@@ -107,82 +111,87 @@ const JDY_ERRORS: &[ErrorCodeInfo] = &[
 ];
 
 const JDY_OP: EndpointDescriptor = EndpointDescriptor {
-    service: "jdy",
-    operation: "op",
+    service: Text::Borrowed("jdy"),
+    operation: Text::Borrowed("op"),
     method: HttpMethod::Post,
-    path: "/jdy/op",
-    idempotency_key: Some("bill_no"),
+    path: Text::Borrowed("/jdy/op"),
+    idempotency_key: Some(Text::Borrowed("bill_no")),
     idempotency_evidence: None,
     safe: false,
 };
 
 const JDY_QUERY: EndpointDescriptor = EndpointDescriptor {
-    service: "jdy",
-    operation: "query",
+    service: Text::Borrowed("jdy"),
+    operation: Text::Borrowed("query"),
     method: HttpMethod::Get,
-    path: "/jdy/query",
+    path: Text::Borrowed("/jdy/query"),
     idempotency_key: None,
     idempotency_evidence: None,
     safe: true,
 };
 
 /// Shaped like spec/jdy: `{errcode, description, data}`.
+const JDY_ENDPOINTS: &[EndpointDescriptor] = &[JDY_OP, JDY_QUERY];
+
 static JDY: ServiceDescriptor = ServiceDescriptor {
-    name: "jdy",
-    base_url: "https://api.kingdee.com",
+    name: Text::Borrowed("jdy"),
+    base_url: Text::Borrowed("https://api.kingdee.com"),
     auth: AuthScheme::KingdeeGateway(GATEWAY),
     envelope: EnvelopeDescriptor {
-        code_field: "errcode",
+        code_field: Text::Borrowed("errcode"),
         success_code: Code::Int(0),
-        message_field: "description",
-        data_field: Some("data"),
+        message_field: Text::Borrowed("description"),
+        data_field: Some(Text::Borrowed("data")),
         result: None,
     },
-    errors: JDY_ERRORS,
-    endpoints: &[JDY_OP, JDY_QUERY],
+    errors: List::Borrowed(JDY_ERRORS),
+    endpoints: List::Borrowed(JDY_ENDPOINTS),
 };
 
 const MD5: Md5SignScheme = Md5SignScheme {
-    field: "sign",
+    field: Text::Borrowed("sign"),
     skip_null: true,
     skip_empty: false,
-    pair_separator: "&",
-    kv_separator: "=",
-    secret_suffix: "&key={key}",
+    pair_separator: Text::Borrowed("&"),
+    kv_separator: Text::Borrowed("="),
+    secret_suffix: Text::Borrowed("&key={key}"),
     uppercase: false,
     verify_response: true,
 };
 
 const SB_OP: EndpointDescriptor = EndpointDescriptor {
-    service: "shoubei",
-    operation: "write_off",
+    service: Text::Borrowed("shoubei"),
+    operation: Text::Borrowed("write_off"),
     method: HttpMethod::Post,
-    path: "/openpay/op",
+    path: Text::Borrowed("/openpay/op"),
     idempotency_key: None,
     idempotency_evidence: None,
     safe: false,
 };
 
 /// Shaped like spec/shoubei: a flat, signed body with `return_code` and `result_code`.
+const SB_ERRORS: &[ErrorCodeInfo] = &[
+    error("0205", None, ErrorAction::None, false, Processed::Never),
+    error("0001", None, ErrorAction::None, false, Processed::Never),
+];
+const SB_ENDPOINTS: &[EndpointDescriptor] = &[SB_OP];
+
 static SHOUBEI: ServiceDescriptor = ServiceDescriptor {
-    name: "shoubei",
-    base_url: "https://example.invalid",
+    name: Text::Borrowed("shoubei"),
+    base_url: Text::Borrowed("https://example.invalid"),
     auth: AuthScheme::Md5BodySign(MD5),
     envelope: EnvelopeDescriptor {
-        code_field: "return_code",
-        success_code: Code::Str("SUCCESS"),
-        message_field: "return_msg",
+        code_field: Text::Borrowed("return_code"),
+        success_code: Code::Str(Text::Borrowed("SUCCESS")),
+        message_field: Text::Borrowed("return_msg"),
         data_field: None,
         result: Some(ResultCheck {
-            field: "result_code",
-            success: "SUCCESS",
+            field: Text::Borrowed("result_code"),
+            success: Text::Borrowed("SUCCESS"),
         }),
     },
-    errors: &[
-        error("0205", None, ErrorAction::None, false, Processed::Never),
-        error("0001", None, ErrorAction::None, false, Processed::Never),
-    ],
-    endpoints: &[SB_OP],
+    errors: List::Borrowed(SB_ERRORS),
+    endpoints: List::Borrowed(SB_ENDPOINTS),
 };
 
 /// A response type like the generated ones: optional fields, a lenient code, nested lists
@@ -251,7 +260,7 @@ fn harness() -> &'static Harness {
             .expect("tokio runtime");
         let answer: Answer = Arc::new(Mutex::new((200, Vec::new())));
         let app = Router::new()
-            .route(GATEWAY.token_path, get(token))
+            .route(TOKEN_PATH, get(token))
             .fallback(canned)
             .with_state(Arc::clone(&answer));
         let listener = rt

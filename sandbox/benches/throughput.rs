@@ -28,7 +28,7 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use retail_apis_codegen::model::{self, Auth, Service};
+use retail_apis_codegen::model::Service;
 use retail_apis_runtime::jdy::headers::{
     X_API_AUTH_VERSION, X_API_CLIENT_ID, X_API_NONCE, X_API_SIGNATURE, X_API_SIGN_HEADERS,
     X_API_TIMESTAMP,
@@ -37,9 +37,8 @@ use retail_apis_runtime::jdy::signing::CanonicalRequest;
 use retail_apis_runtime::jdy::{JdyClient, JdyConfig};
 use retail_apis_runtime::shoubei::{ShoubeiClient, ShoubeiConfig};
 use retail_apis_runtime::{
-    AuthScheme, Code, EndpointDescriptor, EnvelopeDescriptor, ErrorAction, ErrorCodeInfo,
-    HttpMethod, KingdeeGatewayScheme, Md5SignScheme, Processed, ResultCheck, Secret,
-    ServiceDescriptor, TransportConfig,
+    AuthScheme, EndpointDescriptor, HttpMethod, KingdeeGatewayScheme, Secret, ServiceDescriptor,
+    TransportConfig,
 };
 use retail_apis_sandbox::config as creds;
 use retail_apis_sandbox::{Sandbox, SandboxConfig, SeedCoupon};
@@ -56,101 +55,11 @@ type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 // ---------------------------------------------------------------------------------------
 // Runtime descriptors from the spec model. Generated code declares these as constants; the
-// bench builds them from the loaded spec instead, so it needs no generated client. Leaking
-// them once is what `&'static` asks for.
-
-fn leak(text: &str) -> &'static str {
-    Box::leak(text.to_owned().into_boxed_str())
-}
-
-fn method(method: model::HttpMethod) -> HttpMethod {
-    match method {
-        model::HttpMethod::Get => HttpMethod::Get,
-        model::HttpMethod::Post => HttpMethod::Post,
-    }
-}
+// bench builds them from the loaded spec instead, so it needs no generated client. The
+// clients borrow their descriptor for `'static`, so each is kept for the whole run.
 
 fn descriptor(service: &Service) -> &'static ServiceDescriptor {
-    let auth = match &service.auth {
-        Auth::KingdeeGateway(gw) => AuthScheme::KingdeeGateway(KingdeeGatewayScheme {
-            auth_version: leak(&gw.auth_version),
-            sign_headers: leak(&gw.sign_headers),
-            timestamp_window_ms: gw.timestamp_window_ms,
-            token_method: method(gw.token.method),
-            token_path: leak(&gw.token.path),
-            token_field: leak(&gw.token.token_field),
-            token_ttl_secs: gw.token.ttl_secs,
-            gateway_status: gw.gateway_status,
-            gateway_code_field: leak(&gw.gateway_code_field),
-            gateway_message_field: leak(&gw.gateway_message_field),
-            gateway_message_cn_field: leak(&gw.gateway_message_cn_field),
-        }),
-        Auth::Md5BodySign(s) => AuthScheme::Md5BodySign(Md5SignScheme {
-            field: leak(&s.field),
-            skip_null: s.skip_null,
-            skip_empty: s.skip_empty,
-            pair_separator: leak(&s.pair_separator),
-            kv_separator: leak(&s.kv_separator),
-            secret_suffix: leak(&s.secret_suffix),
-            uppercase: s.uppercase,
-            verify_response: s.verify_response,
-        }),
-    };
-    let envelope = &service.envelope;
-    let errors: Vec<ErrorCodeInfo> = service
-        .errors
-        .iter()
-        .map(|e| ErrorCodeInfo {
-            code: leak(&e.code),
-            http_status: e.http_status,
-            name: leak(&e.name),
-            description: leak(&e.description),
-            action: match e.action {
-                model::ErrorAction::None => ErrorAction::None,
-                model::ErrorAction::RefreshToken => ErrorAction::RefreshToken,
-                model::ErrorAction::Reauthorize => ErrorAction::Reauthorize,
-            },
-            retryable: e.retryable,
-            processed: match e.processed {
-                model::Processed::Never => Processed::Never,
-                model::Processed::Maybe => Processed::Maybe,
-            },
-        })
-        .collect();
-    let name = leak(&service.name);
-    let endpoints: Vec<EndpointDescriptor> = service
-        .endpoints
-        .iter()
-        .map(|e| EndpointDescriptor {
-            service: name,
-            operation: leak(&e.operation),
-            method: method(e.method),
-            path: leak(&e.path),
-            idempotency_key: e.idempotency_key.as_deref().map(leak),
-            idempotency_evidence: e.idempotency_evidence.as_ref().map(|ev| leak(&ev.page)),
-            safe: e.safe,
-        })
-        .collect();
-    Box::leak(Box::new(ServiceDescriptor {
-        name,
-        base_url: leak(&service.base_url),
-        auth,
-        envelope: EnvelopeDescriptor {
-            code_field: leak(&envelope.code_field),
-            success_code: match &envelope.success_code {
-                model::CodeValue::Int(n) => Code::Int(*n),
-                model::CodeValue::Str(s) => Code::Str(leak(s)),
-            },
-            message_field: leak(&envelope.message_field),
-            data_field: envelope.data_field.as_deref().map(leak),
-            result: envelope.result.as_ref().map(|r| ResultCheck {
-                field: leak(&r.field),
-                success: leak(&r.success),
-            }),
-        },
-        errors: Box::leak(errors.into_boxed_slice()),
-        endpoints: Box::leak(endpoints.into_boxed_slice()),
-    }))
+    Box::leak(Box::new(service.descriptor()))
 }
 
 fn endpoint(
@@ -270,25 +179,25 @@ async fn token_request(
     let (nonce, timestamp) = (nonce(), now_ms());
     let request = CanonicalRequest {
         method: HttpMethod::Get,
-        path: scheme.token_path,
+        path: &scheme.token.path,
         query: &query,
         headers: vec![(X_API_TIMESTAMP, &timestamp), (X_API_NONCE, &nonce)],
     };
     let signature =
         retail_apis_runtime::jdy::signing::gateway_signature(&request, creds::CLIENT_SECRET);
     let response = http
-        .get(format!("{base}{}", scheme.token_path))
+        .get(format!("{base}{}", scheme.token.path))
         .query(&query)
         .header(X_API_CLIENT_ID, creds::CLIENT_ID)
-        .header(X_API_AUTH_VERSION, scheme.auth_version)
+        .header(X_API_AUTH_VERSION, scheme.auth_version.as_ref())
         .header(X_API_TIMESTAMP, timestamp)
         .header(X_API_NONCE, nonce)
-        .header(X_API_SIGN_HEADERS, scheme.sign_headers)
+        .header(X_API_SIGN_HEADERS, scheme.sign_headers.as_ref())
         .header(X_API_SIGNATURE, signature)
         .send()
         .await?;
     let body: Value = response.json().await?;
-    match body["data"][scheme.token_field].as_str() {
+    match body["data"][scheme.token.token_field.as_ref()].as_str() {
         Some(_) => Ok(()),
         None => Err(format!("token endpoint answered {body}").into()),
     }
@@ -315,7 +224,7 @@ async fn run() -> Result<(), BoxError> {
             .service("shoubei")
             .ok_or("spec has no shoubei service")?,
     );
-    let AuthScheme::KingdeeGateway(gateway) = jdy.auth else {
+    let AuthScheme::KingdeeGateway(gateway) = &jdy.auth else {
         return Err("jdy does not use the Kingdee gateway".into());
     };
     let mut config = SandboxConfig::default();
@@ -384,7 +293,7 @@ async fn run() -> Result<(), BoxError> {
     let (h, b) = (http.clone(), base.clone());
     scenario("jdy.app_token (raw)", move |_| {
         let (http, base) = (h.clone(), b.clone());
-        async move { token_request(&http, &base, &gateway).await }
+        async move { token_request(&http, &base, gateway).await }
     })
     .await?;
     print_memory("after app_token");

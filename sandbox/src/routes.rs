@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use retail_apis_codegen::model::{Auth, HttpMethod, SpecSet};
+use retail_apis_codegen::model::{AuthScheme, HttpMethod, SpecSet};
 
 use crate::error::SandboxError;
 
@@ -57,7 +57,7 @@ impl RouteTable {
     pub fn build(specs: &SpecSet) -> RouteTable {
         let mut table = RouteTable::default();
         for (si, service) in specs.services.iter().enumerate() {
-            if let Auth::KingdeeGateway(gw) = &service.auth {
+            if let AuthScheme::KingdeeGateway(gw) = &service.auth {
                 table.add(
                     &gw.token.path,
                     Route {

@@ -9,7 +9,7 @@ use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, Method};
 use axum::response::Response;
 use axum::Router;
-use retail_apis_codegen::model::{Auth, HttpMethod, SpecSet};
+use retail_apis_codegen::model::{AuthScheme, HttpMethod, SpecSet};
 use serde_json::{Map, Value};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -284,8 +284,8 @@ async fn answer(shared: &Shared, route: &Route, request: &Incoming, fault: Optio
                 return Reply::sandbox_error(500, "route points to no service");
             };
             let gateway = match &service.auth {
-                Auth::KingdeeGateway(gw) => Some(gw),
-                Auth::Md5BodySign(_) => None,
+                AuthScheme::KingdeeGateway(gw) => Some(gw),
+                AuthScheme::Md5BodySign(_) => None,
             };
             jdy::gateway::rejection_reply(service, gateway, &code.to_string(), None)
         }
@@ -330,8 +330,8 @@ fn handle(shared: &Shared, route: &Route, request: &Incoming) -> Reply {
         return Reply::sandbox_error(500, "route points to no service");
     };
     match &service.auth {
-        Auth::KingdeeGateway(gw) => jdy::handle(shared, service, gw, route.target, request),
-        Auth::Md5BodySign(_) => {
+        AuthScheme::KingdeeGateway(gw) => jdy::handle(shared, service, gw, route.target, request),
+        AuthScheme::Md5BodySign(_) => {
             let signer = shared.signers.get(index).and_then(Option::as_ref);
             let endpoint = match route.target {
                 Target::Endpoint { endpoint, .. } => service.endpoints.get(endpoint),

@@ -2,7 +2,7 @@
 
 use std::sync::{Mutex, MutexGuard};
 
-use retail_apis_codegen::model::{Auth, SpecSet};
+use retail_apis_codegen::model::{AuthScheme, SpecSet};
 
 use crate::config::SandboxConfig;
 use crate::routes::RouteTable;
@@ -25,8 +25,8 @@ impl Shared {
             .services
             .iter()
             .map(|s| match &s.auth {
-                Auth::Md5BodySign(scheme) => Some(Md5Signer::new(scheme)),
-                Auth::KingdeeGateway(_) => None,
+                AuthScheme::Md5BodySign(scheme) => Some(Md5Signer::new(scheme)),
+                AuthScheme::KingdeeGateway(_) => None,
             })
             .collect();
         let state = Mutex::new(State::new(&config));

@@ -35,7 +35,7 @@ pub struct JdyClient {
 
 struct Inner {
     service: &'static ServiceDescriptor,
-    scheme: KingdeeGatewayScheme,
+    scheme: &'static KingdeeGatewayScheme,
     /// The scheme's `sign_headers`, checked once: each is a header this client sends.
     sign_headers: SignHeaders,
     base_url: String,
@@ -71,7 +71,7 @@ impl JdyClient {
     /// A client for `service`, which must use the Kingdee gateway scheme. The base URL
     /// defaults to the descriptor's.
     pub fn new(service: &'static ServiceDescriptor, config: JdyConfig) -> Result<JdyClient, Error> {
-        let AuthScheme::KingdeeGateway(scheme) = service.auth else {
+        let AuthScheme::KingdeeGateway(scheme) = &service.auth else {
             return Err(Error::config(format!(
                 "service `{}` does not use the Kingdee gateway scheme",
                 service.name
@@ -79,12 +79,12 @@ impl JdyClient {
         };
         let base_url = config
             .base_url
-            .unwrap_or_else(|| service.base_url.to_owned());
+            .unwrap_or_else(|| service.base_url.to_string());
         crate::base_url::check(&base_url)
             .map_err(|problem| Error::config(format!("the base URL {problem}")))?;
         header_value("client_id", &config.client_id)?;
         header_value("domain", &config.domain)?;
-        let sign_headers = SignHeaders::parse(scheme.sign_headers)?;
+        let sign_headers = SignHeaders::parse(&scheme.sign_headers)?;
         Ok(JdyClient {
             inner: Arc::new(Inner {
                 service,
@@ -150,14 +150,14 @@ impl JdyClient {
 
     fn call_info(&self, endpoint: &'static EndpointDescriptor) -> CallInfo {
         CallInfo {
-            service: self.inner.service.name,
-            operation: endpoint.operation,
+            service: &self.inner.service.name,
+            operation: &endpoint.operation,
             // Endpoints are writes unless the spec marks them safe; only a vendor
             // statement that repeats are ignored makes a repeat of a write safe after it
             // may have taken effect.
             idempotent: endpoint.safe || endpoint.idempotency_evidence.is_some(),
             write: !endpoint.safe,
-            key: endpoint.idempotency_key,
+            key: endpoint.idempotency_key.as_deref(),
         }
     }
 
@@ -217,7 +217,7 @@ impl JdyClient {
                     .iter()
                     .map(|(k, v)| (k.as_str(), v.as_str()))
                     .collect();
-                let mut request = self.signed_request(endpoint.method, endpoint.path, &query);
+                let mut request = self.signed_request(endpoint.method, &endpoint.path, &query);
                 request = request.header(headers::APP_TOKEN, lease.token.expose());
                 if endpoint.method == HttpMethod::Post {
                     request = request.json(body);
@@ -243,7 +243,7 @@ impl JdyClient {
             nonce: &nonce,
             timestamp: &timestamp,
             client_id: &inner.client_id,
-            auth_version: inner.scheme.auth_version,
+            auth_version: &inner.scheme.auth_version,
             router_addr: &inner.domain,
             content_type: headers::JSON,
         };
@@ -261,7 +261,7 @@ impl JdyClient {
         } else {
             request.query(query)
         };
-        signing::gateway_headers(&sent, inner.scheme.sign_headers, &signature)
+        signing::gateway_headers(&sent, &inner.scheme.sign_headers, &signature)
             .into_iter()
             .fold(request, |request, (name, value)| {
                 request.header(name, value)
@@ -294,7 +294,7 @@ impl JdyClient {
         let inner = &self.inner;
         let scheme = &inner.scheme;
         let call = CallInfo {
-            service: inner.service.name,
+            service: &inner.service.name,
             operation: TOKEN_OPERATION,
             // Issuing a token changes nothing a repeat could duplicate.
             idempotent: true,
@@ -309,21 +309,24 @@ impl JdyClient {
         let payload = inner
             .transport
             .with_retries(&call, || async {
-                let request = self.signed_request(scheme.token_method, scheme.token_path, &query);
+                let request = self.signed_request(scheme.token.method, &scheme.token.path, &query);
                 let raw = inner.transport.send(&call, request).await?;
                 self.decode(&call, &raw)
             })
             .await
             .map_err(redact_token_body)?;
-        match payload.get(scheme.token_field) {
+        match payload.get(scheme.token.token_field.as_ref()) {
             Some(Value::String(token)) if !token.is_empty() => Ok((
                 Secret::new(token.as_str()),
-                Duration::from_secs(scheme.token_ttl_secs),
+                Duration::from_secs(scheme.token.ttl_secs),
             )),
             _ => Err(Error::Decode {
                 service: call.service,
                 operation: call.operation,
-                message: format!("token response has no `{}` string", scheme.token_field),
+                message: format!(
+                    "token response has no `{}` string",
+                    scheme.token.token_field
+                ),
                 snippet: String::new(),
             }),
         }
@@ -365,14 +368,14 @@ fn gateway_error(
         Some(Value::Null) | None => String::new(),
         Some(other) => other.to_string(),
     };
-    let code = text(scheme.gateway_code_field);
+    let code = text(&scheme.gateway_code_field);
     let known = envelope::known_error(service, &code, raw.status);
     Error::Gateway {
         service: call.service,
         operation: call.operation,
         status: raw.status,
-        message: text(scheme.gateway_message_field),
-        message_cn: text(scheme.gateway_message_cn_field),
+        message: text(&scheme.gateway_message_field),
+        message_cn: text(&scheme.gateway_message_cn_field),
         code,
         known,
     }

@@ -25,7 +25,7 @@ pub struct ShoubeiClient {
 
 struct Inner {
     service: &'static ServiceDescriptor,
-    scheme: Md5SignScheme,
+    scheme: &'static Md5SignScheme,
     base_url: String,
     key: Secret,
     transport: Transport,
@@ -47,7 +47,7 @@ impl ShoubeiClient {
         service: &'static ServiceDescriptor,
         config: ShoubeiConfig,
     ) -> Result<ShoubeiClient, Error> {
-        let AuthScheme::Md5BodySign(scheme) = service.auth else {
+        let AuthScheme::Md5BodySign(scheme) = &service.auth else {
             return Err(Error::config(format!(
                 "service `{}` does not use the MD5 body signature scheme",
                 service.name
@@ -55,7 +55,7 @@ impl ShoubeiClient {
         };
         let base_url = config
             .base_url
-            .unwrap_or_else(|| service.base_url.to_owned());
+            .unwrap_or_else(|| service.base_url.to_string());
         crate::base_url::check(&base_url)
             .map_err(|problem| Error::config(format!("the base URL {problem}")))?;
         Ok(ShoubeiClient {
@@ -105,14 +105,14 @@ impl ShoubeiClient {
 
     fn call_info(&self, endpoint: &'static EndpointDescriptor) -> CallInfo {
         CallInfo {
-            service: self.inner.service.name,
-            operation: endpoint.operation,
+            service: &self.inner.service.name,
+            operation: &endpoint.operation,
             // Endpoints are writes unless the spec marks them safe; only a vendor
             // statement that repeats are ignored makes a repeat of a write safe after it
             // may have taken effect.
             idempotent: endpoint.safe || endpoint.idempotency_evidence.is_some(),
             write: !endpoint.safe,
-            key: endpoint.idempotency_key,
+            key: endpoint.idempotency_key.as_deref(),
         }
     }
 
@@ -138,13 +138,13 @@ impl ShoubeiClient {
         };
         // The body carries no timestamp or nonce, so one signature serves every attempt.
         let sign =
-            signing::sign(&inner.scheme, &body, inner.key.expose()).map_err(|e| Error::Encode {
+            signing::sign(inner.scheme, &body, inner.key.expose()).map_err(|e| Error::Encode {
                 service: call.service,
                 operation: call.operation,
                 message: format!("the request cannot be signed: {e}"),
             })?;
-        body.insert(inner.scheme.field.to_owned(), Value::String(sign));
-        let url = transport::join_url(&inner.base_url, endpoint.path);
+        body.insert(inner.scheme.field.to_string(), Value::String(sign));
+        let url = transport::join_url(&inner.base_url, &endpoint.path);
         let span = tracing::info_span!(
             "retail_api_call",
             service = call.service,
@@ -173,7 +173,7 @@ impl ShoubeiClient {
         }
         let body: Map<String, Value> = envelope::parse_object(call, &raw.body)?;
         if inner.scheme.verify_response {
-            match signing::verify(&inner.scheme, &body, inner.key.expose()) {
+            match signing::verify(inner.scheme, &body, inner.key.expose()) {
                 Ok(true) => {}
                 Ok(false) => {
                     return Err(Error::SignatureMismatch {

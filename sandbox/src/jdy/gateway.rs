@@ -2,7 +2,7 @@
 //! (4007), client and signature (4008), nonce replay (4008), app-token (4009/4010/4011),
 //! tenant routing (4012). Codes come from the service's `errors` by name.
 
-use retail_apis_codegen::model::{KingdeeGateway, Service};
+use retail_apis_codegen::model::{KingdeeGatewayScheme, Service};
 use retail_apis_runtime::jdy::headers::{
     APP_TOKEN, X_API_AUTH_VERSION, X_API_CLIENT_ID, X_API_NONCE, X_API_SIGNATURE,
     X_API_SIGN_HEADERS, X_API_TIMESTAMP, X_GW_ROUTER_ADDR,
@@ -67,7 +67,7 @@ fn description_cn(code: &str) -> &'static str {
 /// `errcode`/`description`/`descriptionCn`.
 pub(crate) fn rejection_reply(
     service: &Service,
-    gateway: Option<&KingdeeGateway>,
+    gateway: Option<&KingdeeGatewayScheme>,
     code: &str,
     detail: Option<&str>,
 ) -> Reply {
@@ -75,7 +75,7 @@ pub(crate) fn rejection_reply(
         .errors
         .iter()
         .find(|e| e.code == code && e.http_status.is_some())
-        .map_or("gateway rejection", |e| e.description.as_str());
+        .map_or("gateway rejection", |e| e.description.as_ref());
     let description = match detail {
         Some(detail) => format!("{description}: {detail}"),
         None => description.to_owned(),
@@ -83,9 +83,9 @@ pub(crate) fn rejection_reply(
     let (status, code_field, message_field, cn_field) = match gateway {
         Some(gw) => (
             gw.gateway_status,
-            gw.gateway_code_field.as_str(),
-            gw.gateway_message_field.as_str(),
-            gw.gateway_message_cn_field.as_str(),
+            gw.gateway_code_field.as_ref(),
+            gw.gateway_message_field.as_ref(),
+            gw.gateway_message_cn_field.as_ref(),
         ),
         None => (519, "errcode", "description", "descriptionCn"),
     };
@@ -104,14 +104,17 @@ pub(crate) fn rejection_reply(
 /// The reply for a [`Rejection`], with the code the spec gives its name.
 pub(crate) fn reply_for(
     service: &Service,
-    gateway: &KingdeeGateway,
+    gateway: &KingdeeGatewayScheme,
     rejection: &Rejection,
 ) -> Reply {
     let code = service
         .errors
         .iter()
         .find(|e| e.name == rejection.name)
-        .map_or_else(|| rejection.fallback_code.to_string(), |e| e.code.clone());
+        .map_or_else(
+            || rejection.fallback_code.to_string(),
+            |e| e.code.to_string(),
+        );
     rejection_reply(service, Some(gateway), &code, Some(&rejection.detail))
 }
 
@@ -127,7 +130,7 @@ fn is_positive_integer(text: &str) -> bool {
 /// burn nonces of legitimate clients.
 pub(crate) fn check_signed(
     credentials: &SandboxCredentials,
-    gateway: &KingdeeGateway,
+    gateway: &KingdeeGatewayScheme,
     request: &Incoming,
     state: &mut State,
     now_ms: i64,
@@ -222,7 +225,7 @@ pub(crate) fn check_signed(
 /// listed order: the gateway signs what the scheme names, so a spec listing other headers
 /// is verified by those. A listed header the request lacks cannot be signed (4007).
 fn signed_headers<'r>(
-    gateway: &'r KingdeeGateway,
+    gateway: &'r KingdeeGatewayScheme,
     request: &'r Incoming,
 ) -> Result<Vec<(&'r str, &'r str)>, Rejection> {
     let names = sign_header_names(&gateway.sign_headers)

@@ -5,7 +5,7 @@ mod business;
 pub(crate) mod gateway;
 pub(crate) mod token;
 
-use retail_apis_codegen::model::{Endpoint, HttpMethod, KingdeeGateway, Service};
+use retail_apis_codegen::model::{Endpoint, HttpMethod, KingdeeGatewayScheme, Service};
 use retail_apis_runtime::jdy::headers::APP_TOKEN;
 use serde_json::{Map, Value};
 
@@ -23,7 +23,7 @@ use gateway::TokenProblem;
 pub(crate) fn handle(
     shared: &Shared,
     service: &Service,
-    gw: &KingdeeGateway,
+    gw: &KingdeeGatewayScheme,
     target: Target,
     request: &Incoming,
 ) -> Reply {
@@ -64,7 +64,7 @@ fn business_error(service: &Service, error: &BusinessError) -> Reply {
 
 fn token_rejection(
     service: &Service,
-    gw: &KingdeeGateway,
+    gw: &KingdeeGatewayScheme,
     request: &Incoming,
     state: &State,
     now_ms: i64,

@@ -13,7 +13,7 @@ use retail_apis_runtime::jdy::headers::{
     X_API_SIGNATURE, X_API_SIGN_HEADERS, X_API_TIMESTAMP, X_GW_ROUTER_ADDR,
 };
 use retail_apis_runtime::jdy::signing::CanonicalRequest;
-use retail_apis_runtime::HttpMethod;
+use retail_apis_runtime::{HttpMethod, Text};
 use retail_apis_sandbox::config::{APP_KEY, APP_SECRET, CLIENT_ID, CLIENT_SECRET, DOMAIN};
 use retail_apis_sandbox::{Sandbox, SandboxConfig, SandboxHandle};
 use serde_json::Value;
@@ -254,12 +254,12 @@ impl Jdy {
 
 /// The Shoubei scheme of spec/shoubei/service.yaml, as the runtime's signing takes it.
 pub const SHOUBEI_SCHEME: retail_apis_runtime::Md5SignScheme = retail_apis_runtime::Md5SignScheme {
-    field: "sign",
+    field: Text::Borrowed("sign"),
     skip_null: true,
     skip_empty: false,
-    pair_separator: "&",
-    kv_separator: "=",
-    secret_suffix: "&key={key}",
+    pair_separator: Text::Borrowed("&"),
+    kv_separator: Text::Borrowed("="),
+    secret_suffix: Text::Borrowed("&key={key}"),
     uppercase: false,
     verify_response: true,
 };

@@ -17,36 +17,36 @@ use retail_apis_runtime as rt;
 
 /// Everything the runtime needs to know about this service, from its spec.
 pub const SERVICE: rt::ServiceDescriptor = rt::ServiceDescriptor {
-    name: "demo",
-    base_url: "https://demo.example.com",
+    name: rt::Text::Borrowed("demo"),
+    base_url: rt::Text::Borrowed("https://demo.example.com"),
     auth: rt::AuthScheme::Md5BodySign(rt::Md5SignScheme {
-        field: "sign",
+        field: rt::Text::Borrowed("sign"),
         skip_null: true,
         skip_empty: false,
-        pair_separator: "&",
-        kv_separator: "=",
-        secret_suffix: "&key={key}",
+        pair_separator: rt::Text::Borrowed("&"),
+        kv_separator: rt::Text::Borrowed("="),
+        secret_suffix: rt::Text::Borrowed("&key={key}"),
         uppercase: false,
         verify_response: true,
     }),
     envelope: rt::EnvelopeDescriptor {
-        code_field: "return_code",
-        success_code: rt::Code::Str("SUCCESS"),
-        message_field: "return_msg",
+        code_field: rt::Text::Borrowed("return_code"),
+        success_code: rt::Code::Str(rt::Text::Borrowed("SUCCESS")),
+        message_field: rt::Text::Borrowed("return_msg"),
         data_field: None,
         result: None,
     },
-    errors: ERRORS,
-    endpoints: ENDPOINTS,
+    errors: rt::List::Borrowed(ERRORS),
+    endpoints: rt::List::Borrowed(ENDPOINTS),
 };
 
 /// Error codes the spec documents for this service.
 pub const ERRORS: &[rt::ErrorCodeInfo] = &[
     rt::ErrorCodeInfo {
-        code: "0001",
+        code: rt::Text::Borrowed("0001"),
         http_status: None,
-        name: "invalid_parameter",
-        description: "参数不合法",
+        name: rt::Text::Borrowed("invalid_parameter"),
+        description: rt::Text::Borrowed("参数不合法"),
         action: rt::ErrorAction::None,
         retryable: false,
         processed: rt::Processed::Never,
@@ -62,12 +62,12 @@ pub mod endpoints {
 
     /// `POST /demo/order`: 下单
     pub const PLACE_ORDER: rt::EndpointDescriptor = rt::EndpointDescriptor {
-        service: "demo",
-        operation: "place_order",
+        service: rt::Text::Borrowed("demo"),
+        operation: rt::Text::Borrowed("place_order"),
         method: rt::HttpMethod::Post,
-        path: "/demo/order",
-        idempotency_key: Some("order_no"),
-        idempotency_evidence: Some("demo.txt"),
+        path: rt::Text::Borrowed("/demo/order"),
+        idempotency_key: Some(rt::Text::Borrowed("order_no")),
+        idempotency_evidence: Some(rt::Text::Borrowed("demo.txt")),
         safe: false,
     };
 }
