@@ -30,6 +30,10 @@ use crate::call;
 /// What `app-token` shows: the real one is fetched at call time.
 const TOKEN_PLACEHOLDER: &str = "<app-token placeholder>";
 
+/// The headers the HTTP library adds on its own; none is signed.
+const LIBRARY_HEADERS: &str =
+    "The HTTP library adds Host, Accept and Content-Length itself; no signature covers them.";
+
 /// Longest `--nonce` or `--timestamp` accepted.
 const MAX_HEADER_TEXT: usize = 64;
 
@@ -205,11 +209,13 @@ fn jdy(
     let _ = writeln!(out, "Request:");
     let _ = writeln!(out, "  {} {url}", endpoint.method.as_str());
     let _ = writeln!(out);
-    let _ = writeln!(out, "Headers, in sending order:");
+    let _ = writeln!(out, "Headers:");
     for (name, value) in jdy_signing::gateway_headers(&sent, &scheme.sign_headers, &signature) {
         let _ = writeln!(out, "  {name}: {value}");
     }
     let _ = writeln!(out, "  {}: {TOKEN_PLACEHOLDER}", headers::APP_TOKEN);
+    let _ = writeln!(out, "  User-Agent: {}", config.transport.user_agent);
+    let _ = writeln!(out, "{LIBRARY_HEADERS}");
     let _ = writeln!(
         out,
         "The {} above is a placeholder: explaining needs no network. A real call first \
@@ -329,6 +335,8 @@ fn shoubei(
     let _ = writeln!(out);
     let _ = writeln!(out, "Headers:");
     let _ = writeln!(out, "  {}: {}", headers::CONTENT_TYPE, headers::JSON);
+    let _ = writeln!(out, "  User-Agent: {}", config.transport.user_agent);
+    let _ = writeln!(out, "{LIBRARY_HEADERS}");
     let _ = writeln!(out);
     match body_line {
         Some(json) => {
