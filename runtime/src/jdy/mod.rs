@@ -3,6 +3,7 @@
 mod client;
 mod config;
 pub mod headers;
+mod sign_headers;
 pub mod signing;
 mod token;
 
