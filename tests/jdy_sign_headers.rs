@@ -9,8 +9,8 @@ use std::net::SocketAddr;
 
 use common::{bounded, jdy_config, recharge};
 use retail_apis::runtime::jdy::headers::{
-    X_API_AUTH_VERSION, X_API_CLIENT_ID, X_API_NONCE, X_API_SIGNATURE, X_API_SIGN_HEADERS,
-    X_API_TIMESTAMP, X_GW_ROUTER_ADDR,
+    CONTENT_TYPE, JSON, X_API_AUTH_VERSION, X_API_CLIENT_ID, X_API_NONCE, X_API_SIGNATURE,
+    X_API_SIGN_HEADERS, X_API_TIMESTAMP, X_GW_ROUTER_ADDR,
 };
 use retail_apis::runtime::jdy::signing::{self, CanonicalRequest};
 use retail_apis::runtime::jdy::JdyClient;
@@ -140,57 +140,96 @@ async fn a_longer_list_is_signed_and_verified_by_both_sides() {
         // The sandbox verifies by the list: a request announcing the longer list but
         // signed over the nonce and timestamp only is refused as a bad signature, and
         // the same request signed over every listed header passes.
-        let http = reqwest::Client::new();
-        let token_request = |signed: Vec<(&'static str, String)>, nonce: String| {
-            let app_signature = signing::app_signature(creds::APP_KEY, creds::APP_SECRET);
-            let query = [
-                ("app_key".to_owned(), creds::APP_KEY.to_owned()),
-                ("app_signature".to_owned(), app_signature),
-            ];
-            let pairs: Vec<(&str, &str)> = query
-                .iter()
-                .map(|(k, v)| (k.as_str(), v.as_str()))
-                .collect();
-            let scheme = real_scheme();
-            let signature = signing::gateway_signature(
-                &CanonicalRequest {
-                    method: scheme.token.method,
-                    path: &scheme.token.path,
-                    query: &pairs,
-                    headers: signed.iter().map(|(n, v)| (*n, v.as_str())).collect(),
-                },
-                creds::CLIENT_SECRET,
-            );
-            http.get(format!("{}{}", sandbox.base_url(), scheme.token.path))
-                .query(&query)
-                .header(X_API_CLIENT_ID, creds::CLIENT_ID)
-                .header(X_API_AUTH_VERSION, scheme.auth_version.as_ref())
-                .header(X_API_TIMESTAMP, now_ms())
-                .header(X_API_NONCE, nonce)
-                .header(X_API_SIGN_HEADERS, longer.as_str())
-                .header(X_API_SIGNATURE, signature)
-                .header(X_GW_ROUTER_ADDR, creds::DOMAIN)
-                .send()
-        };
-        let nonce = "7000000001".to_owned();
-        let short = vec![(X_API_TIMESTAMP, now_ms()), (X_API_NONCE, nonce.clone())];
-        let response = token_request(short, nonce).await.expect("loopback");
-        assert_eq!(response.status().as_u16(), 519);
-        let body: Value = response.json().await.expect("JSON rejection");
-        assert_eq!(body["errcode"], 4008, "{body}");
-
-        let nonce = "7000000002".to_owned();
-        let full = vec![
-            (X_API_TIMESTAMP, now_ms()),
-            (X_API_NONCE, nonce.clone()),
-            (X_API_CLIENT_ID, creds::CLIENT_ID.to_owned()),
-        ];
-        let response = token_request(full, nonce).await.expect("loopback");
-        let status = response.status().as_u16();
-        let body: Value = response.json().await.expect("JSON answer");
+        let base = sandbox.base_url();
+        let short = [X_API_TIMESTAMP, X_API_NONCE];
+        let (status, body) = token_request(&base, &longer, "7000000001", &short, &[]).await;
+        assert_eq!(
+            (status, &body["errcode"]),
+            (519, &Value::from(4008)),
+            "{body}"
+        );
+        let full = [X_API_TIMESTAMP, X_API_NONCE, X_API_CLIENT_ID];
+        let (status, body) = token_request(&base, &longer, "7000000002", &full, &[]).await;
         assert_eq!((status, &body["errcode"]), (200, &Value::from(0)), "{body}");
     })
     .await;
+}
+
+#[tokio::test]
+async fn a_listed_header_missing_from_the_request_is_refused() {
+    bounded(async {
+        let list = format!("{},{CONTENT_TYPE}", real_sign_headers());
+        let sandbox = start(&list).await;
+        let base = sandbox.base_url();
+        let signed = [X_API_TIMESTAMP, X_API_NONCE, CONTENT_TYPE];
+        // Without the header the list names, nothing can be verified (4007).
+        let (status, body) = token_request(&base, &list, "7000000003", &signed[..2], &[]).await;
+        assert_eq!(
+            (status, &body["errcode"]),
+            (519, &Value::from(4007)),
+            "{body}"
+        );
+        let text = body["description"].as_str().unwrap_or_default();
+        assert!(text.contains(CONTENT_TYPE), "{body}");
+        // With it, and signed over it, the request passes.
+        let with_type = [(CONTENT_TYPE, JSON)];
+        let (status, body) = token_request(&base, &list, "7000000004", &signed, &with_type).await;
+        assert_eq!((status, &body["errcode"]), (200, &Value::from(0)), "{body}");
+    })
+    .await;
+}
+
+/// Sends the token request to `base`, announcing `announced` as `X-Api-SignHeaders` and
+/// signed over the `signed` headers with the values it sends: the usual gateway headers
+/// plus `extra`.
+async fn token_request(
+    base: &str,
+    announced: &str,
+    nonce: &str,
+    signed: &[&str],
+    extra: &[(&str, &str)],
+) -> (u16, Value) {
+    let scheme = real_scheme();
+    let app_signature = signing::app_signature(creds::APP_KEY, creds::APP_SECRET);
+    let query = [
+        ("app_key", creds::APP_KEY),
+        ("app_signature", app_signature.as_str()),
+    ];
+    let timestamp = now_ms();
+    let mut sent: Vec<(&str, &str)> = vec![
+        (X_API_CLIENT_ID, creds::CLIENT_ID),
+        (X_API_AUTH_VERSION, &scheme.auth_version),
+        (X_API_TIMESTAMP, &timestamp),
+        (X_API_NONCE, nonce),
+        (X_API_SIGN_HEADERS, announced),
+        (X_GW_ROUTER_ADDR, creds::DOMAIN),
+    ];
+    sent.extend_from_slice(extra);
+    let value_of = |name: &str| {
+        sent.iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| *v)
+            .expect("a signed header is sent")
+    };
+    let signature = signing::gateway_signature(
+        &CanonicalRequest {
+            method: scheme.token.method,
+            path: &scheme.token.path,
+            query: &query,
+            headers: signed.iter().map(|name| (*name, value_of(name))).collect(),
+        },
+        creds::CLIENT_SECRET,
+    );
+    let mut request = reqwest::Client::new()
+        .get(format!("{base}{}", scheme.token.path))
+        .query(&query)
+        .header(X_API_SIGNATURE, signature);
+    for (name, value) in &sent {
+        request = request.header(*name, *value);
+    }
+    let response = request.send().await.expect("loopback");
+    let status = response.status().as_u16();
+    (status, response.json().await.expect("JSON answer"))
 }
 
 #[test]
