@@ -12,6 +12,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::process::ExitCode;
 
+use retail_apis_runtime::client::Request;
 use retail_apis_runtime::jdy::headers;
 use retail_apis_runtime::jdy::signing::{
     self as jdy_signing, CanonicalRequest, SentHeaders, SignHeaders,
@@ -153,7 +154,7 @@ fn jdy(
     let nonce = reproduce.nonce.unwrap_or(fresh_nonce);
     let timestamp = reproduce.timestamp.unwrap_or(fresh_timestamp);
     let query = match endpoint.method {
-        HttpMethod::Get => jdy_signing::query_pairs(&body)
+        HttpMethod::Get => Request::query_of(&body)
             .ok_or("a GET request body must be a JSON object (its fields become the query)")?,
         HttpMethod::Post => Vec::new(),
     };

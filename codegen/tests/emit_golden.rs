@@ -92,7 +92,7 @@ fn fixture_output_has_the_promised_shapes() {
         "success_code: rt::Code::Int(0),",
         "pub const ENDPOINTS: &[rt::EndpointDescriptor] = &[];",
         "pub mod endpoints {}",
-        "inner: rt::jdy::JdyClient,",
+        "inner: rt::schemes::kingdee_gateway::Client,",
         "see <https://bare.example.com/docs>, \\[方括号\\] and \\<b>tags\\</b>.",
         "//! an indented line that must not become a doctest",
         "//! - a list item\n//!\n//! continued without indentation",

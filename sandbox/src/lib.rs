@@ -38,6 +38,7 @@ mod jdy;
 mod memory;
 mod reply;
 mod routes;
+mod schemes;
 mod server;
 mod shared;
 mod shoubei;
@@ -52,7 +53,7 @@ pub use config::{ExpiredTokenAnswer, SandboxConfig, SandboxCredentials, SeedCoup
 pub use control::SandboxControl;
 pub use error::SandboxError;
 pub use faults::{Fault, Faults};
-pub use routes::TOKEN_OPERATION;
+pub use jdy::TOKEN_OPERATION;
 pub use server::{serve, Sandbox, SandboxHandle};
 pub use state::CouponState;
 

@@ -169,29 +169,6 @@ impl fmt::Display for CanonicalRequest<'_> {
     }
 }
 
-/// The query pairs of a GET request, as the client puts them on the URL and signs them:
-/// the request object's fields, strings as they are and other values as JSON text, nulls
-/// left out. `None` when the request is neither an object nor null.
-pub fn query_pairs(request: &serde_json::Value) -> Option<Vec<(String, String)>> {
-    use serde_json::Value;
-    match request {
-        Value::Null => Some(Vec::new()),
-        Value::Object(map) => Some(
-            map.iter()
-                .filter(|(_, v)| !v.is_null())
-                .map(|(k, v)| {
-                    let v = match v {
-                        Value::String(s) => s.clone(),
-                        other => other.to_string(),
-                    };
-                    (k.clone(), v)
-                })
-                .collect(),
-        ),
-        _ => None,
-    }
-}
-
 /// `X-Api-Signature`: Base64(lower-hex(HMAC-SHA256(client_secret, request.to_string()))).
 pub fn gateway_signature(request: &CanonicalRequest<'_>, client_secret: &str) -> String {
     hmac_hex_base64(client_secret, &request.to_string())
