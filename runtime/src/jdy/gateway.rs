@@ -4,11 +4,11 @@
 use std::fmt;
 use std::time::Duration;
 
-use reqwest::header::{HeaderName, CONTENT_TYPE};
 use serde_json::Value;
 
 use super::config::JdyConfig;
-use super::signing;
+use super::headers;
+use super::signing::{self, CanonicalRequest, SentHeaders, SignHeaders};
 use super::token::{Lease, TokenCache};
 use crate::client::{CallInfo, Client, Link, Request, Response, Scheme};
 use crate::descriptor::{AuthScheme, KingdeeGatewayScheme, ServiceDescriptor};
@@ -27,6 +27,8 @@ pub type JdyClient = Client<KingdeeGateway>;
 pub struct KingdeeGateway {
     service: &'static ServiceDescriptor,
     scheme: &'static KingdeeGatewayScheme,
+    /// The scheme's `sign_headers`, checked once: each is a header this client sends.
+    sign_headers: SignHeaders,
     client_id: String,
     client_secret: Secret,
     app_key: String,
@@ -65,9 +67,11 @@ impl Scheme for KingdeeGateway {
                 )));
             }
         }
+        let sign_headers = SignHeaders::parse(&scheme.sign_headers)?;
         Ok(KingdeeGateway {
             service,
             scheme,
+            sign_headers,
             client_id: config.client_id,
             client_secret: config.client_secret,
             app_key: config.app_key,
@@ -83,11 +87,7 @@ impl Scheme for KingdeeGateway {
 
     fn sign(&self, request: &mut Request, lease: &Lease) -> Result<(), Error> {
         self.sign_gateway(request)?;
-        request.insert(
-            HeaderName::from_static("app-token"),
-            lease.token.expose(),
-            true,
-        )
+        request.set_sensitive_header(headers::APP_TOKEN, lease.token.expose())
     }
 
     fn reject(&self, call: &CallInfo, response: &Response) -> Option<Error> {
@@ -110,31 +110,32 @@ impl KingdeeGateway {
             .iter()
             .map(|(k, v)| (k.as_str(), v.as_str()))
             .collect();
-        let signature = signing::gateway_signature(
+        let sent = SentHeaders {
+            nonce: &nonce,
+            timestamp: &timestamp,
+            client_id: &self.client_id,
+            auth_version: &self.scheme.auth_version,
+            router_addr: &self.domain,
+            content_type: headers::JSON,
+        };
+        let canonical = CanonicalRequest::for_client(
             request.method(),
             request.path(),
             &query,
-            &nonce,
-            &timestamp,
-            self.client_secret.expose(),
+            &self.sign_headers,
+            &sent,
         );
-        let header = HeaderName::from_static;
-        request.insert(CONTENT_TYPE, "application/json", false)?;
-        request.insert(header("x-api-clientid"), &self.client_id, false)?;
-        request.insert(
-            header("x-api-auth-version"),
-            &self.scheme.auth_version,
-            false,
-        )?;
-        request.insert(header("x-api-timestamp"), &timestamp, false)?;
-        request.insert(header("x-api-nonce"), &nonce, false)?;
-        request.insert(
-            header("x-api-signheaders"),
-            &self.scheme.sign_headers,
-            false,
-        )?;
-        request.insert(header("x-api-signature"), &signature, true)?;
-        request.insert(header("x-gw-router-addr"), &self.domain, false)
+        let signature = signing::gateway_signature(&canonical, self.client_secret.expose());
+        for (name, value) in signing::gateway_headers(&sent, &self.scheme.sign_headers, &signature)
+        {
+            // The signature is kept out of `Debug` output like the credentials.
+            if name == headers::X_API_SIGNATURE {
+                request.set_sensitive_header(name, value)?;
+            } else {
+                request.set_header(name, value)?;
+            }
+        }
+        Ok(())
     }
 
     /// Requests a new app-token. The query is part of the signature; the request has

@@ -3,6 +3,8 @@
 
 mod config;
 mod gateway;
+pub mod headers;
+mod sign_headers;
 pub mod signing;
 mod token;
 

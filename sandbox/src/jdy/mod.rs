@@ -6,6 +6,7 @@ pub(crate) mod gateway;
 pub(crate) mod token;
 
 use retail_apis_codegen::model::{Endpoint, HttpMethod, KingdeeGatewayScheme, Service};
+use retail_apis_runtime::jdy::headers::APP_TOKEN;
 use serde_json::{Map, Value};
 
 use crate::config::ExpiredTokenAnswer;
@@ -113,10 +114,10 @@ fn token_rejection(
 ) -> Option<Reply> {
     let problem = gateway::check_token(request, state, now_ms).err()?;
     let (which, detail) = match problem {
-        TokenProblem::Empty => (gateway::TOKEN_EMPTY, "app-token is missing"),
-        TokenProblem::Invalid => (gateway::TOKEN_INVALID, "app-token is not known"),
+        TokenProblem::Empty => (gateway::TOKEN_EMPTY, "is missing"),
+        TokenProblem::Invalid => (gateway::TOKEN_INVALID, "is not known"),
         TokenProblem::Expired => match state.expired_token_answer {
-            ExpiredTokenAnswer::Gateway => (gateway::TOKEN_EXPIRED, "app-token has expired"),
+            ExpiredTokenAnswer::Gateway => (gateway::TOKEN_EXPIRED, "has expired"),
             ExpiredTokenAnswer::Business => {
                 return Some(business_error(
                     service,
@@ -133,7 +134,7 @@ fn token_rejection(
     let rejection = gateway::Rejection {
         name: which.0,
         fallback_code: which.1,
-        detail: detail.to_owned(),
+        detail: format!("{APP_TOKEN} {detail}"),
     };
     Some(gateway::reply_for(service, gw, &rejection))
 }
