@@ -24,7 +24,7 @@ const SERVICE_FILE: &str = "jdy/service.yaml";
 fn real_scheme() -> KingdeeGatewayScheme {
     match retail_apis::jdy::SERVICE.auth {
         AuthScheme::KingdeeGateway(scheme) => scheme,
-        AuthScheme::Md5BodySign(_) => panic!("jdy uses the Kingdee gateway scheme"),
+        _ => panic!("jdy uses the Kingdee gateway scheme"),
     }
 }
 

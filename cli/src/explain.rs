@@ -72,6 +72,12 @@ pub fn run(target: &str, body_path: &Path, reproduce: Reproduce) -> Result<ExitC
             }
             shoubei(service, scheme, endpoint, body)?
         }
+        AuthScheme::StaticBearer(_) => {
+            return Err(format!(
+                "`{}` signs nothing: its requests carry a fixed token header",
+                service.name
+            ))
+        }
     };
     print!("{text}");
     Ok(ExitCode::SUCCESS)
