@@ -14,7 +14,11 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use retail_apis::jdy;
-use retail_apis::runtime::jdy::signing::gateway_signature;
+use retail_apis::runtime::jdy::headers::{
+    APP_TOKEN, CONTENT_TYPE, JSON, X_API_AUTH_VERSION, X_API_CLIENT_ID, X_API_NONCE,
+    X_API_SIGNATURE, X_API_SIGN_HEADERS, X_API_TIMESTAMP, X_GW_ROUTER_ADDR,
+};
+use retail_apis::runtime::jdy::signing::{gateway_signature, CanonicalRequest};
 use retail_apis::runtime::jdy::JdyConfig;
 use retail_apis::runtime::{HttpMethod, Secret, TransportConfig};
 use retail_apis_sandbox::{config as creds, Sandbox, SandboxConfig};
@@ -55,24 +59,25 @@ async fn hand_written(
         .unwrap_or_default()
         .to_string();
     let signature = gateway_signature(
-        HttpMethod::Post,
-        path,
-        &[],
-        &nonce,
-        &timestamp,
+        &CanonicalRequest {
+            method: HttpMethod::Post,
+            path,
+            query: &[],
+            headers: vec![(X_API_TIMESTAMP, &timestamp), (X_API_NONCE, &nonce)],
+        },
         creds::CLIENT_SECRET,
     );
     let response = http
         .post(format!("{base_url}{path}"))
-        .header("Content-Type", "application/json")
-        .header("X-Api-ClientID", creds::CLIENT_ID)
-        .header("X-Api-Auth-Version", "2.0")
-        .header("X-Api-TimeStamp", &timestamp)
-        .header("X-Api-Nonce", &nonce)
-        .header("X-Api-SignHeaders", "X-Api-TimeStamp,X-Api-Nonce")
-        .header("X-Api-Signature", signature)
-        .header("app-token", token)
-        .header("X-GW-Router-Addr", creds::DOMAIN)
+        .header(CONTENT_TYPE, JSON)
+        .header(X_API_CLIENT_ID, creds::CLIENT_ID)
+        .header(X_API_AUTH_VERSION, "2.0")
+        .header(X_API_TIMESTAMP, &timestamp)
+        .header(X_API_NONCE, &nonce)
+        .header(X_API_SIGN_HEADERS, "X-Api-TimeStamp,X-Api-Nonce")
+        .header(X_API_SIGNATURE, signature)
+        .header(APP_TOKEN, token)
+        .header(X_GW_ROUTER_ADDR, creds::DOMAIN)
         .json(body)
         .send()
         .await

@@ -1363,25 +1363,36 @@ impl WriteOffCoupons {
     }
 }
 
-/// Typed client of 金蝶精斗云 零售云开放接口 (Kingdee gateway signature and app-token). Cheap to clone; clones share connections and the app-token cache.
+/// Typed client of 金蝶精斗云 零售云开放接口 (auth scheme `kingdee_gateway`). Cheap to clone; clones share connections and the scheme's state (an app-token cache).
 #[derive(Clone, Debug)]
 pub struct Client {
-    inner: rt::jdy::JdyClient,
+    inner: rt::schemes::kingdee_gateway::Client,
 }
 
 impl Client {
     /// Creates a client from explicit configuration.
-    pub fn new(config: rt::jdy::JdyConfig) -> Result<Self, rt::Error> {
-        rt::jdy::JdyClient::new(&SERVICE, config).map(|inner| Self { inner })
+    pub fn new(config: rt::schemes::kingdee_gateway::Config) -> Result<Self, rt::Error> {
+        rt::schemes::kingdee_gateway::Client::new(&SERVICE, config)
+            .map(|inner| Self { inner })
     }
 
     /// Creates a client configured from the environment (see the crate README).
     pub fn from_env() -> Result<Self, rt::Error> {
-        Self::new(rt::jdy::JdyConfig::from_env()?)
+        Self::new(
+            <rt::schemes::kingdee_gateway::Config as rt::ClientConfig>::from_env()?,
+        )
+    }
+
+    /// This client with `interceptor` added: it sees every request and response
+    /// (metrics, logging, request ids). Clones made before keep their interceptors.
+    pub fn with_interceptor(self, interceptor: impl rt::Interceptor) -> Self {
+        Self {
+            inner: self.inner.with_interceptor(interceptor),
+        }
     }
 
     /// The runtime client underneath, for untyped calls and diagnostics.
-    pub fn runtime(&self) -> &rt::jdy::JdyClient {
+    pub fn runtime(&self) -> &rt::schemes::kingdee_gateway::Client {
         &self.inner
     }
 

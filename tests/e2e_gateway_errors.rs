@@ -8,7 +8,11 @@ use std::time::Duration;
 
 use common::{bounded, jdy_client, jdy_config, recharge, shoubei_config, start_sandbox, write_off};
 use retail_apis::jdy;
-use retail_apis::runtime::jdy::signing;
+use retail_apis::runtime::jdy::headers::{
+    APP_TOKEN, X_API_AUTH_VERSION, X_API_CLIENT_ID, X_API_NONCE, X_API_SIGNATURE,
+    X_API_SIGN_HEADERS, X_API_TIMESTAMP, X_GW_ROUTER_ADDR,
+};
+use retail_apis::runtime::jdy::signing::{self, CanonicalRequest};
 use retail_apis::runtime::Error;
 use retail_apis::runtime::{ErrorAction, HttpMethod, Secret};
 use retail_apis::shoubei;
@@ -168,23 +172,24 @@ async fn send_signed(
 ) -> (u16, Value) {
     let path: &str = &jdy::endpoints::MALL_RECHARGE.path;
     let signature = signing::gateway_signature(
-        HttpMethod::Post,
-        path,
-        &[],
-        nonce,
-        timestamp,
+        &CanonicalRequest {
+            method: HttpMethod::Post,
+            path,
+            query: &[],
+            headers: vec![(X_API_TIMESTAMP, timestamp), (X_API_NONCE, nonce)],
+        },
         creds::CLIENT_SECRET,
     );
     let response = http
         .post(format!("{base_url}{path}"))
-        .header("X-Api-ClientID", creds::CLIENT_ID)
-        .header("X-Api-Auth-Version", "2.0")
-        .header("X-Api-TimeStamp", timestamp)
-        .header("X-Api-Nonce", nonce)
-        .header("X-Api-SignHeaders", "X-Api-TimeStamp,X-Api-Nonce")
-        .header("X-Api-Signature", signature)
-        .header("X-GW-Router-Addr", creds::DOMAIN)
-        .header("app-token", token)
+        .header(X_API_CLIENT_ID, creds::CLIENT_ID)
+        .header(X_API_AUTH_VERSION, "2.0")
+        .header(X_API_TIMESTAMP, timestamp)
+        .header(X_API_NONCE, nonce)
+        .header(X_API_SIGN_HEADERS, "X-Api-TimeStamp,X-Api-Nonce")
+        .header(X_API_SIGNATURE, signature)
+        .header(X_GW_ROUTER_ADDR, creds::DOMAIN)
+        .header(APP_TOKEN, token)
         .json(body)
         .send()
         .await

@@ -53,12 +53,10 @@ fn harness() -> &'static Harness {
     HARNESS.get_or_init(|| {
         let rt = tokio::runtime::Runtime::new().expect("tokio runtime");
         let answer: Answer = Arc::new(Mutex::new((200, Vec::new())));
-        let token_path: &str = match &jdy::SERVICE.auth {
-            retail_apis::runtime::AuthScheme::KingdeeGateway(g) => &g.token.path,
-            retail_apis::runtime::AuthScheme::Md5BodySign(_) => {
-                unreachable!("jdy uses the gateway")
-            }
+        let retail_apis::runtime::AuthScheme::KingdeeGateway(gateway) = &jdy::SERVICE.auth else {
+            unreachable!("jdy uses the gateway")
         };
+        let token_path: &str = &gateway.token.path;
         let app = Router::new()
             .route(token_path, get(token))
             .fallback(canned)

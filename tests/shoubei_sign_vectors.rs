@@ -55,10 +55,9 @@ fn the_declared_scheme_reproduces_the_published_vectors() {
     let scheme = declared_scheme();
     for (body, key, text, signature) in vectors() {
         let mut body = object(body);
-        assert_eq!(
-            signing::string_to_sign(&scheme, &body, key).as_deref(),
-            Ok(text)
-        );
+        // The text shown for a request masks the key; the signature pins the exact text.
+        let shown = signing::StringToSign::new(&scheme, &body, key).map(|s| s.masked());
+        assert_eq!(shown, Ok(text.replace(key, "***")));
         assert_eq!(signing::sign(&scheme, &body, key).as_deref(), Ok(signature));
         body.insert(scheme.field.to_string(), Value::from(signature));
         assert_eq!(signing::verify(&scheme, &body, key), Ok(true));

@@ -5,9 +5,8 @@ use std::io::Read;
 use std::path::Path;
 use std::process::ExitCode;
 
-use retail_apis_runtime::jdy::{JdyClient, JdyConfig};
-use retail_apis_runtime::shoubei::{ShoubeiClient, ShoubeiConfig};
-use retail_apis_runtime::{AuthScheme, ServiceDescriptor};
+use retail_apis_runtime::schemes::AnyClient;
+use retail_apis_runtime::{EndpointDescriptor, ServiceDescriptor};
 
 /// Exit code of a call whose outcome is unknown: the request may have been applied, so a
 /// script must query its state before repeating it (exit 1 means it was not applied).
@@ -16,39 +15,11 @@ pub const EXIT_OUTCOME_UNKNOWN: u8 = 3;
 /// Sends the request and prints the response; a typed API error is printed and gives exit
 /// 1, or [`EXIT_OUTCOME_UNKNOWN`] when the request may have been applied.
 pub async fn run(target: &str, body_path: &Path) -> Result<ExitCode, String> {
-    let (service_name, operation) = target.split_once('.').ok_or_else(|| {
-        format!("`{target}`: expected <service>.<operation>, e.g. jdy.mall_recharge")
-    })?;
-    let service: &'static ServiceDescriptor = retail_apis::SERVICES
-        .iter()
-        .copied()
-        .find(|s| s.name == service_name)
-        .ok_or_else(|| {
-            format!(
-                "unknown service `{service_name}` (known: {})",
-                names(retail_apis::SERVICES.iter().map(|s| s.name.as_ref()))
-            )
-        })?;
-    let endpoint = service.endpoint(operation).ok_or_else(|| {
-        format!(
-            "unknown operation `{operation}` of `{service_name}` (known: {})",
-            names(service.endpoints.iter().map(|e| e.operation.as_ref()))
-        )
-    })?;
+    let (service, endpoint) = resolve(target)?;
     let body = read_body(body_path)?;
 
-    let response = match service.auth {
-        AuthScheme::KingdeeGateway(_) => {
-            let config = JdyConfig::from_env().map_err(|e| e.to_string())?;
-            let client = JdyClient::new(service, config).map_err(|e| e.to_string())?;
-            client.call_value(endpoint, body).await
-        }
-        AuthScheme::Md5BodySign(_) => {
-            let config = ShoubeiConfig::from_env().map_err(|e| e.to_string())?;
-            let client = ShoubeiClient::new(service, config).map_err(|e| e.to_string())?;
-            client.call_value(endpoint, body).await
-        }
-    };
+    let client = AnyClient::from_env(service).map_err(|e| e.to_string())?;
+    let response = client.call_value(endpoint, body).await;
     match response {
         Ok(value) => {
             let text = serde_json::to_string_pretty(&value)
@@ -68,7 +39,35 @@ pub async fn run(target: &str, body_path: &Path) -> Result<ExitCode, String> {
     }
 }
 
-fn read_body(path: &Path) -> Result<serde_json::Value, String> {
+/// The service and endpoint a `<service>.<operation>` target names, from the descriptors
+/// compiled into this binary.
+pub fn resolve(
+    target: &str,
+) -> Result<(&'static ServiceDescriptor, &'static EndpointDescriptor), String> {
+    let (service_name, operation) = target.split_once('.').ok_or_else(|| {
+        format!("`{target}`: expected <service>.<operation>, e.g. jdy.mall_recharge")
+    })?;
+    let service: &'static ServiceDescriptor = retail_apis::SERVICES
+        .iter()
+        .copied()
+        .find(|s| s.name == service_name)
+        .ok_or_else(|| {
+            format!(
+                "unknown service `{service_name}` (known: {})",
+                names(retail_apis::SERVICES.iter().map(|s| s.name.as_ref()))
+            )
+        })?;
+    let endpoint = service.endpoint(operation).ok_or_else(|| {
+        format!(
+            "unknown operation `{operation}` of `{service_name}` (known: {})",
+            names(service.endpoints.iter().map(|e| e.operation.as_ref()))
+        )
+    })?;
+    Ok((service, endpoint))
+}
+
+/// The JSON request body in `path` (`-` reads standard input).
+pub fn read_body(path: &Path) -> Result<serde_json::Value, String> {
     let text = if path == Path::new("-") {
         let mut text = String::new();
         std::io::stdin()

@@ -1,8 +1,9 @@
 //! The `retail-apis` command: generate, check and lint specs, export their schema, run the
-//! sandbox, call an API.
+//! sandbox, call an API, explain a request's signature.
 
 mod call;
 mod codegen_cmds;
+mod explain;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -84,6 +85,22 @@ enum Command {
         #[arg(long)]
         body: PathBuf,
     },
+    /// Show what one request would carry and sign (headers, string to sign, signature),
+    /// with the credentials `call` reads and secrets masked; nothing is sent.
+    Sign {
+        /// `<service>.<operation>` to explain, e.g. `jdy.mall_recharge`.
+        #[arg(long, value_name = "SERVICE.OPERATION")]
+        explain: String,
+        /// JSON file with the request body (`-` reads standard input).
+        #[arg(long)]
+        body: PathBuf,
+        /// `X-Api-Nonce` of a captured request, to reproduce its signature (JDY).
+        #[arg(long)]
+        nonce: Option<String>,
+        /// `X-Api-TimeStamp` of a captured request, in milliseconds (JDY).
+        #[arg(long, value_name = "MS")]
+        timestamp: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -133,6 +150,12 @@ fn main() -> ExitCode {
         Command::Call { target, body } => {
             runtime().and_then(|rt| rt.block_on(call::run(&target, &body)))
         }
+        Command::Sign {
+            explain,
+            body,
+            nonce,
+            timestamp,
+        } => explain::run(&explain, &body, explain::Reproduce { nonce, timestamp }),
     };
     match result {
         Ok(code) => code,

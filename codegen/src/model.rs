@@ -11,9 +11,9 @@
 //! this model to a [`ServiceDescriptor`].
 
 pub use retail_apis_descriptor::{
-    AuthScheme, Code, EndpointDescriptor, EnvelopeDescriptor, ErrorAction, ErrorCodeInfo,
-    HttpMethod, KingdeeGatewayScheme, Md5SignScheme, Processed, ResultCheck, ServiceDescriptor,
-    TokenEndpoint,
+    AuthScheme, BearerScheme, Code, EndpointDescriptor, EnvelopeDescriptor, ErrorAction,
+    ErrorCodeInfo, HttpMethod, KingdeeGatewayScheme, Md5SignScheme, Processed, ResultCheck,
+    ServiceDescriptor, TokenEndpoint,
 };
 
 /// Where a spec item was declared (1-based line and column).

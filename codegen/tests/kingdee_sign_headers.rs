@@ -1,7 +1,8 @@
 //! `auth.sign_headers` of a `kingdee_gateway` service names the headers the gateway
-//! signature covers: only `X-Api-TimeStamp` and `X-Api-Nonce` (any case), each once, at
-//! least one. Anything else is refused at the value, naming the allowed headers, instead
-//! of generating a client whose every call the gateway rejects (code 4007).
+//! signature covers: each a header the client sends on every request (any case), each
+//! once, no empty entries. Anything else is refused at the value, naming the headers that
+//! can be signed, instead of generating a client that refuses to start (or a spec the
+//! gateway rejects with code 4007).
 //!
 //! The service file is the real JDY one.
 
@@ -30,13 +31,14 @@ fn with_sign_headers(value: &str) -> (Vec<SourceFile>, usize, usize) {
 }
 
 #[test]
-fn the_documented_headers_load_in_any_order_and_case() {
+fn headers_the_client_sends_load_in_any_order_and_case() {
     for value in [
         "X-Api-TimeStamp,X-Api-Nonce",
         "X-Api-Nonce,X-Api-TimeStamp",
         "x-api-timestamp,X-API-NONCE",
-        "X-Api-TimeStamp",
+        "X-Api-TimeStamp, X-Api-Nonce",
         "X-Api-Nonce",
+        "X-Api-TimeStamp,X-Api-Nonce,X-Api-ClientID,X-Api-Auth-Version,X-GW-Router-Addr,Content-Type",
     ] {
         let (files, _, _) = with_sign_headers(value);
         let set = load_sources(&files).unwrap_or_else(|d| panic!("{value}: {d}"));
@@ -49,14 +51,16 @@ fn the_documented_headers_load_in_any_order_and_case() {
 }
 
 #[test]
-fn other_names_duplicates_and_empty_lists_are_refused_at_the_value() {
+fn other_names_duplicates_and_empty_entries_are_refused_at_the_value() {
     let cases = [
         ("X-Api-TimeStamp,X-Api-Signature", "`X-Api-Signature`"),
-        ("X-Api-TimeStamp,X-Api-Nonce,Content-Type", "`Content-Type`"),
-        ("X-Api-Nonce,x-api-nonce", "`X-Api-Nonce` twice"),
-        ("X-Api-TimeStamp,", "``"),
-        ("X-Api-TimeStamp, X-Api-Nonce", "` X-Api-Nonce`"),
-        ("\"\"", "names no header"),
+        ("X-Api-TimeStamp,app-token", "`app-token`"),
+        ("X-Api-TimeStamp,X-Api-SignHeaders", "`X-Api-SignHeaders`"),
+        ("X-Api-TimeStamp,X-Unknown", "`X-Unknown`"),
+        ("X-Api-Nonce,x-api-nonce", "`x-api-nonce` twice"),
+        ("X-Api-TimeStamp,", "empty entry"),
+        ("X-Api-TimeStamp,,X-Api-Nonce", "empty entry"),
+        ("\"\"", "empty entry"),
     ];
     for (value, needle) in cases {
         let (files, line, column) = with_sign_headers(value);
@@ -71,7 +75,10 @@ fn other_names_duplicates_and_empty_lists_are_refused_at_the_value() {
         assert!(e.message.contains(needle), "{value}: {e}");
         // The hint names every header the signature can cover.
         assert!(
-            e.message.contains("X-Api-TimeStamp, X-Api-Nonce"),
+            e.message.contains(
+                "X-Api-Nonce, X-Api-TimeStamp, X-Api-ClientID, X-Api-Auth-Version, \
+                 X-GW-Router-Addr, Content-Type"
+            ),
             "{value}: {e}"
         );
     }

@@ -63,6 +63,7 @@ fn the_schema_declares_exactly_the_documented_keys() {
         ("/$defs/Envelope", "### `envelope`"),
         ("/$defs/Auth/oneOf/0", "`scheme: kingdee_gateway`"),
         ("/$defs/Auth/oneOf/1", "`scheme: md5_body_sign`"),
+        ("/$defs/Auth/oneOf/2", "`scheme: static_bearer`"),
     ] {
         let mut declared = properties(&schema, pointer);
         let mut documented = documented_keys(section);
@@ -101,4 +102,18 @@ fn required_keys_are_the_ones_the_loader_requires() {
     );
     assert_eq!(required("FieldDecl"), ["type"]);
     assert_eq!(required("ErrorCode"), ["code", "description", "name"]);
+}
+
+/// Every scheme the runtime implements (the descriptor's list) is one the spec format
+/// declares, and no other.
+#[test]
+fn the_schema_offers_every_auth_scheme_and_no_other() {
+    let schema = spec_schema();
+    let offered: Vec<&str> = schema["$defs"]["Auth"]["oneOf"]
+        .as_array()
+        .expect("Auth is a oneOf")
+        .iter()
+        .filter_map(|variant| variant["properties"]["scheme"]["const"].as_str())
+        .collect();
+    assert_eq!(offered, retail_apis_codegen::model::AuthScheme::NAMES);
 }

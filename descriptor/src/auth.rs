@@ -65,22 +65,62 @@ descriptor_struct! {
     }
 }
 
-/// Authentication and signing scheme of a service.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum AuthScheme {
-    /// Kingdee API gateway: HMAC-SHA256 header signature plus an app-token.
-    KingdeeGateway(KingdeeGatewayScheme),
-    /// MD5 over the sorted body parameters, carried in a body field (Shoubei).
-    Md5BodySign(Md5SignScheme),
+descriptor_struct! {
+    /// Parameters of a static bearer credential: one header carries a fixed token (with
+    /// an optional prefix such as `Bearer `), nothing else is signed.
+    pub struct BearerScheme {
+        /// Header carrying the credential (`Authorization`).
+        pub header: Text,
+        /// Text before the token in the header value (`Bearer `).
+        pub prefix: Text,
+    }
 }
 
-impl AuthScheme {
-    /// The scheme's name as a spec's `auth.scheme` writes it; also the name of the
-    /// runtime module that implements it.
-    pub const fn name(&self) -> &'static str {
-        match self {
-            AuthScheme::KingdeeGateway(_) => "kingdee_gateway",
-            AuthScheme::Md5BodySign(_) => "md5_body_sign",
+/// Declares [`AuthScheme`] from one list of `spec name => Variant(parameters)`, with its
+/// name and (feature `tokens`) its tokens, so a scheme is added by one line here plus its
+/// parameter struct.
+macro_rules! auth_schemes {
+    ($( $(#[$meta:meta])* $name:ident => $variant:ident($params:ty), )*) => {
+        /// Authentication and signing scheme of a service.
+        #[derive(Clone, Debug, PartialEq, Eq)]
+        pub enum AuthScheme {
+            $( $(#[$meta])* $variant($params), )*
         }
-    }
+
+        impl AuthScheme {
+            /// Every scheme name a spec may give in `auth.scheme`.
+            pub const NAMES: &'static [&'static str] = &[$( stringify!($name), )*];
+
+            /// The scheme's name as a spec's `auth.scheme` writes it; also the name of
+            /// the runtime module that implements it (`retail_apis_runtime::schemes::<name>`).
+            pub const fn name(&self) -> &'static str {
+                match self {
+                    $( AuthScheme::$variant(_) => stringify!($name), )*
+                }
+            }
+        }
+
+        #[cfg(feature = "tokens")]
+        impl crate::tokens::Tokens for AuthScheme {
+            fn tokens(&self) -> proc_macro2::TokenStream {
+                match self {
+                    $(
+                        AuthScheme::$variant(params) => {
+                            let params = crate::tokens::Tokens::tokens(params);
+                            quote::quote!(rt::AuthScheme::$variant(#params))
+                        }
+                    )*
+                }
+            }
+        }
+    };
+}
+
+auth_schemes! {
+    /// Kingdee API gateway: HMAC-SHA256 header signature plus an app-token.
+    kingdee_gateway => KingdeeGateway(KingdeeGatewayScheme),
+    /// MD5 over the sorted body parameters, carried in a body field (Shoubei).
+    md5_body_sign => Md5BodySign(Md5SignScheme),
+    /// A fixed token in one header.
+    static_bearer => StaticBearer(BearerScheme),
 }

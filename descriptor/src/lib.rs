@@ -12,7 +12,7 @@
 //! constants, owned when a spec is loaded at run time, so neither side copies the other
 //! by hand nor leaks memory to obtain a `'static` string.
 
-pub use auth::{AuthScheme, KingdeeGatewayScheme, Md5SignScheme, TokenEndpoint};
+pub use auth::{AuthScheme, BearerScheme, KingdeeGatewayScheme, Md5SignScheme, TokenEndpoint};
 pub use service::{
     Code, EndpointDescriptor, EnvelopeDescriptor, ErrorAction, ErrorCodeInfo, HttpMethod,
     Processed, ResultCheck, ServiceDescriptor,

@@ -103,21 +103,6 @@ impl Tokens for Processed {
     }
 }
 
-impl Tokens for AuthScheme {
-    fn tokens(&self) -> TokenStream {
-        match self {
-            AuthScheme::KingdeeGateway(scheme) => {
-                let scheme = scheme.tokens();
-                quote!(rt::AuthScheme::KingdeeGateway(#scheme))
-            }
-            AuthScheme::Md5BodySign(scheme) => {
-                let scheme = scheme.tokens();
-                quote!(rt::AuthScheme::Md5BodySign(#scheme))
-            }
-        }
-    }
-}
-
 impl Tokens for crate::ServiceDescriptor {
     fn tokens(&self) -> TokenStream {
         let crate::ServiceDescriptor {
@@ -167,7 +152,8 @@ to_tokens!(
     crate::ServiceDescriptor,
     crate::TokenEndpoint,
     crate::KingdeeGatewayScheme,
-    crate::Md5SignScheme
+    crate::Md5SignScheme,
+    crate::BearerScheme
 );
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 
 use crate::descriptor::{Code, EnvelopeDescriptor, ErrorCodeInfo, ServiceDescriptor};
 use crate::error::{snippet, Error};
-use crate::transport::{CallInfo, RawResponse};
+use crate::transport::{CallInfo, Response};
 
 /// A code value as text: strings as they are, numbers as JSON text.
 pub(crate) fn code_text(value: &Value) -> Option<String> {
@@ -121,7 +121,7 @@ pub(crate) fn payload(envelope: &EnvelopeDescriptor, body: Map<String, Value>) -
 pub(crate) fn status_error(
     service: &'static ServiceDescriptor,
     call: &CallInfo,
-    raw: &RawResponse,
+    raw: &Response,
 ) -> Error {
     let envelope = &service.envelope;
     if let Ok(Value::Object(body)) = serde_json::from_slice::<Value>(&raw.body) {
@@ -397,16 +397,18 @@ mod tests {
 
     #[test]
     fn non_2xx_bodies() {
-        let raw = RawResponse {
+        let raw = Response {
             status: 401,
+            headers: Default::default(),
             body: br#"{"errcode": 40101, "description": "nope"}"#.to_vec(),
         };
         assert!(matches!(
             status_error(&WRAPPED, &INFO, &raw),
             Error::Business { .. }
         ));
-        let html = RawResponse {
+        let html = Response {
             status: 502,
+            headers: Default::default(),
             body: b"<html>bad gateway</html>".to_vec(),
         };
         match status_error(&WRAPPED, &INFO, &html) {

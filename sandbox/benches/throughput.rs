@@ -29,6 +29,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use retail_apis_codegen::model::Service;
+use retail_apis_runtime::jdy::headers::{
+    X_API_AUTH_VERSION, X_API_CLIENT_ID, X_API_NONCE, X_API_SIGNATURE, X_API_SIGN_HEADERS,
+    X_API_TIMESTAMP,
+};
+use retail_apis_runtime::jdy::signing::CanonicalRequest;
 use retail_apis_runtime::jdy::{JdyClient, JdyConfig};
 use retail_apis_runtime::shoubei::{ShoubeiClient, ShoubeiConfig};
 use retail_apis_runtime::{
@@ -172,23 +177,23 @@ async fn token_request(
         ("app_signature", app_signature.as_str()),
     ];
     let (nonce, timestamp) = (nonce(), now_ms());
-    let signature = retail_apis_runtime::jdy::signing::gateway_signature(
-        HttpMethod::Get,
-        &scheme.token.path,
-        &query,
-        &nonce,
-        &timestamp,
-        creds::CLIENT_SECRET,
-    );
+    let request = CanonicalRequest {
+        method: HttpMethod::Get,
+        path: &scheme.token.path,
+        query: &query,
+        headers: vec![(X_API_TIMESTAMP, &timestamp), (X_API_NONCE, &nonce)],
+    };
+    let signature =
+        retail_apis_runtime::jdy::signing::gateway_signature(&request, creds::CLIENT_SECRET);
     let response = http
         .get(format!("{base}{}", scheme.token.path))
         .query(&query)
-        .header("X-Api-ClientID", creds::CLIENT_ID)
-        .header("X-Api-Auth-Version", scheme.auth_version.as_ref())
-        .header("X-Api-TimeStamp", timestamp)
-        .header("X-Api-Nonce", nonce)
-        .header("X-Api-SignHeaders", scheme.sign_headers.as_ref())
-        .header("X-Api-Signature", signature)
+        .header(X_API_CLIENT_ID, creds::CLIENT_ID)
+        .header(X_API_AUTH_VERSION, scheme.auth_version.as_ref())
+        .header(X_API_TIMESTAMP, timestamp)
+        .header(X_API_NONCE, nonce)
+        .header(X_API_SIGN_HEADERS, scheme.sign_headers.as_ref())
+        .header(X_API_SIGNATURE, signature)
         .send()
         .await?;
     let body: Value = response.json().await?;

@@ -19,6 +19,8 @@ pub const DOMAIN: &str = "https://tf.jdy.com";
 pub const SHOUBEI_INST_NO: &str = "900024";
 /// Shoubei institution key for the MD5 `sign`.
 pub const SHOUBEI_KEY: &str = "sandbox-shoubei-key";
+/// Token of static bearer services.
+pub const BEARER_TOKEN: &str = "sandbox-bearer-token";
 
 /// Default request body limit (1 MiB); larger bodies get HTTP 413.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -48,6 +50,8 @@ pub struct SandboxCredentials {
     pub shoubei_inst_no: String,
     /// Shoubei MD5 key.
     pub shoubei_key: String,
+    /// Token of static bearer services.
+    pub bearer_token: String,
 }
 
 impl Default for SandboxCredentials {
@@ -60,6 +64,7 @@ impl Default for SandboxCredentials {
             domain: DOMAIN.to_owned(),
             shoubei_inst_no: SHOUBEI_INST_NO.to_owned(),
             shoubei_key: SHOUBEI_KEY.to_owned(),
+            bearer_token: BEARER_TOKEN.to_owned(),
         }
     }
 }

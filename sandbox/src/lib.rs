@@ -26,6 +26,7 @@
 //! See the crate's README for the checks, the state rules and the codes it answers.
 
 mod amount;
+mod bearer;
 pub mod config;
 mod connections;
 mod content_type;
@@ -38,6 +39,7 @@ mod jdy;
 mod memory;
 mod reply;
 mod routes;
+mod schemes;
 mod server;
 mod shared;
 mod shoubei;
@@ -52,7 +54,7 @@ pub use config::{ExpiredTokenAnswer, SandboxConfig, SandboxCredentials, SeedCoup
 pub use control::SandboxControl;
 pub use error::SandboxError;
 pub use faults::{Fault, Faults};
-pub use routes::TOKEN_OPERATION;
+pub use jdy::TOKEN_OPERATION;
 pub use server::{serve, Sandbox, SandboxHandle};
 pub use state::CouponState;
 

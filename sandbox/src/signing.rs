@@ -2,35 +2,35 @@
 //! functions, so the sandbox and the clients can never disagree silently.
 
 use retail_apis_codegen::model::{HttpMethod, Md5SignScheme};
+use retail_apis_runtime::jdy::signing::{self as jdy_signing, CanonicalRequest};
 use retail_apis_runtime::shoubei::signing as md5_signing;
 use serde_json::{Map, Value};
 
-/// The Kingdee gateway signature (`X-Api-Signature`) of a request.
+/// The Kingdee gateway signature (`X-Api-Signature`) of a request whose signed headers
+/// are `headers` (name, value), in the order the spec's `sign_headers` lists them.
 pub(crate) fn gateway_signature(
     method: HttpMethod,
     path: &str,
     query: &[(String, String)],
-    nonce: &str,
-    timestamp: &str,
+    headers: Vec<(&str, &str)>,
     client_secret: &str,
 ) -> String {
     let pairs: Vec<(&str, &str)> = query
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
-    retail_apis_runtime::jdy::signing::gateway_signature(
+    let request = CanonicalRequest {
         method,
         path,
-        &pairs,
-        nonce,
-        timestamp,
-        client_secret,
-    )
+        query: &pairs,
+        headers,
+    };
+    jdy_signing::gateway_signature(&request, client_secret)
 }
 
 /// The token endpoint's `app_signature` for an app key.
 pub(crate) fn app_signature(app_key: &str, app_secret: &str) -> String {
-    retail_apis_runtime::jdy::signing::app_signature(app_key, app_secret)
+    jdy_signing::app_signature(app_key, app_secret)
 }
 
 /// Signs and verifies MD5 body signatures with a scheme from the spec.

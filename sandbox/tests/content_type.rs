@@ -5,6 +5,7 @@ mod common;
 
 use common::*;
 use retail_apis_codegen::model::SpecSet;
+use retail_apis_runtime::jdy::headers::CONTENT_TYPE;
 use retail_apis_runtime::HttpMethod;
 use retail_apis_sandbox::{CouponState, SandboxConfig, SandboxHandle};
 use serde_json::Value;
@@ -55,7 +56,7 @@ async fn write_off_typed(
         .post(format!("{}{WRITE_OFF_PATH}", sandbox.base_url()))
         .body(body.to_string());
     if let Some(content_type) = content_type {
-        request = request.header("Content-Type", content_type);
+        request = request.header(CONTENT_TYPE, content_type);
     }
     let response = request.send().await.expect("request reaches the sandbox");
     let status = response.status().as_u16();

@@ -5,6 +5,9 @@ mod common;
 use std::time::Duration;
 
 use common::*;
+use retail_apis_runtime::jdy::headers::{
+    APP_TOKEN, CONTENT_TYPE, JSON, X_API_NONCE, X_API_TIMESTAMP,
+};
 use retail_apis_runtime::HttpMethod;
 use retail_apis_sandbox::config::{APP_KEY, APP_SECRET};
 use retail_apis_sandbox::{ExpiredTokenAnswer, SandboxConfig};
@@ -68,7 +71,7 @@ async fn the_query_is_part_of_the_signature() {
     let app_signature = retail_apis_runtime::jdy::signing::app_signature(APP_KEY, APP_SECRET);
     let mut headers = GatewayHeaders::new(None);
     // Signed without the query, sent with it.
-    headers.signature = Some(retail_apis_runtime::jdy::signing::gateway_signature(
+    headers.signature = Some(gateway_signature(
         HttpMethod::Get,
         TOKEN_PATH,
         &[],
@@ -194,7 +197,7 @@ async fn signature_problems_are_4008() {
 
     // The signature covers the path: one signed for another path is refused.
     let mut other_path = GatewayHeaders::new(Some(&token));
-    other_path.signature = Some(retail_apis_runtime::jdy::signing::gateway_signature(
+    other_path.signature = Some(gateway_signature(
         HttpMethod::Post,
         REFUND_PATH,
         &[],
@@ -332,10 +335,10 @@ async fn unknown_paths_and_methods_are_refused_without_panicking() {
     // Hostile headers and a binary body: a gateway rejection, not a crash.
     let response = http
         .post(format!("{base}{RECHARGE_PATH}"))
-        .header("Content-Type", "application/json")
-        .header("X-Api-TimeStamp", "99999999999999999999999999")
-        .header("X-Api-Nonce", "1".repeat(5000))
-        .header("app-token", vec![0xffu8, 0xfe].as_slice())
+        .header(CONTENT_TYPE, JSON)
+        .header(X_API_TIMESTAMP, "99999999999999999999999999")
+        .header(X_API_NONCE, "1".repeat(5000))
+        .header(APP_TOKEN, vec![0xffu8, 0xfe].as_slice())
         .body(vec![0u8, 159, 146, 150])
         .send()
         .await
@@ -345,7 +348,7 @@ async fn unknown_paths_and_methods_are_refused_without_panicking() {
     // Too large a body.
     let response = http
         .post(format!("{base}{RECHARGE_PATH}"))
-        .header("Content-Type", "application/json")
+        .header(CONTENT_TYPE, JSON)
         .body(vec![b' '; 2 * 1024 * 1024])
         .send()
         .await

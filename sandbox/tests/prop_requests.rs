@@ -25,6 +25,11 @@ use reqwest::header::{HeaderName, HeaderValue};
 use retail_apis_codegen::model::{
     AuthScheme, Code, EnumRepr, HttpMethod, Service, SpecSet, TypeExpr, TypeKind,
 };
+use retail_apis_runtime::jdy::headers::{
+    APP_TOKEN, CONTENT_TYPE, JSON, X_API_AUTH_VERSION, X_API_CLIENT_ID, X_API_NONCE,
+    X_API_SIGNATURE, X_API_SIGN_HEADERS, X_API_TIMESTAMP, X_GW_ROUTER_ADDR,
+};
+use retail_apis_runtime::jdy::signing::CanonicalRequest;
 use retail_apis_runtime::shoubei::signing as md5;
 use retail_apis_runtime::Md5SignScheme;
 use retail_apis_sandbox::config::{
@@ -136,23 +141,22 @@ fn runtime_method(method: HttpMethod) -> retail_apis_runtime::HttpMethod {
 fn signed_headers(method: HttpMethod, path: &str, query: &[(&str, &str)]) -> Vec<(String, String)> {
     let nonce = nonce();
     let timestamp = now_ms().to_string();
-    let signature = retail_apis_runtime::jdy::signing::gateway_signature(
-        runtime_method(method),
+    let request = CanonicalRequest {
+        method: runtime_method(method),
         path,
         query,
-        &nonce,
-        &timestamp,
-        CLIENT_SECRET,
-    );
+        headers: vec![(X_API_TIMESTAMP, &timestamp), (X_API_NONCE, &nonce)],
+    };
+    let signature = retail_apis_runtime::jdy::signing::gateway_signature(&request, CLIENT_SECRET);
     [
-        ("Content-Type", "application/json"),
-        ("X-Api-ClientID", CLIENT_ID),
-        ("X-Api-Auth-Version", "2.0"),
-        ("X-Api-TimeStamp", &timestamp),
-        ("X-Api-Nonce", &nonce),
-        ("X-Api-SignHeaders", "X-Api-TimeStamp,X-Api-Nonce"),
-        ("X-Api-Signature", &signature),
-        ("X-GW-Router-Addr", DOMAIN),
+        (CONTENT_TYPE, JSON),
+        (X_API_CLIENT_ID, CLIENT_ID),
+        (X_API_AUTH_VERSION, "2.0"),
+        (X_API_TIMESTAMP, &timestamp),
+        (X_API_NONCE, &nonce),
+        (X_API_SIGN_HEADERS, "X-Api-TimeStamp,X-Api-Nonce"),
+        (X_API_SIGNATURE, &signature),
+        (X_GW_ROUTER_ADDR, DOMAIN),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v.to_owned()))
@@ -162,7 +166,7 @@ fn signed_headers(method: HttpMethod, path: &str, query: &[(&str, &str)]) -> Vec
 fn token_path(service: &Service) -> Option<&str> {
     match &service.auth {
         AuthScheme::KingdeeGateway(gw) => Some(gw.token.path.as_ref()),
-        AuthScheme::Md5BodySign(_) => None,
+        _ => None,
     }
 }
 
@@ -198,7 +202,7 @@ async fn fetch_token(http: &reqwest::Client, base: &str, specs: &SpecSet) -> Str
 fn md5_scheme(service: &Service) -> Option<Md5SignScheme> {
     match &service.auth {
         AuthScheme::Md5BodySign(scheme) => Some(scheme.clone()),
-        AuthScheme::KingdeeGateway(_) => None,
+        _ => None,
     }
 }
 
@@ -449,7 +453,7 @@ fn check_arbitrary(request: ArbitraryRequest) -> Result<(), TestCaseError> {
         HeaderChoice::Random(bytes) => HeaderValue::from_bytes(bytes).ok(),
     };
     if let Some(token) = token {
-        headers.push((HeaderName::from_static("app-token"), token));
+        headers.push((HeaderName::from_static(APP_TOKEN), token));
     }
     let body = match request.body.clone() {
         BodyChoice::Bytes(bytes) => bytes,
@@ -730,7 +734,7 @@ fn check_valid(s: usize, e: usize, mut body: Map<String, Value>) -> Result<(), T
             .map(|(k, v)| (k.as_str(), v.as_str()))
             .collect();
         let mut pairs = signed_headers(endpoint.method, &endpoint.path, &query);
-        pairs.push(("app-token".to_owned(), h.token.clone()));
+        pairs.push((APP_TOKEN.to_owned(), h.token.clone()));
         headers = header_pairs(pairs);
     } else {
         headers.push((

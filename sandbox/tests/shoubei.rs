@@ -3,6 +3,7 @@
 mod common;
 
 use common::*;
+use retail_apis_runtime::jdy::headers::{CONTENT_TYPE, JSON};
 use retail_apis_sandbox::config::SHOUBEI_KEY;
 use retail_apis_sandbox::{CouponState, SandboxConfig, SeedCoupon};
 use serde_json::{json, Value};
@@ -159,7 +160,7 @@ async fn shoubei_bodies_are_validated() {
 
     let response = reqwest::Client::new()
         .post(format!("{base}{WRITE_OFF_PATH}"))
-        .header("Content-Type", "application/json")
+        .header(CONTENT_TYPE, JSON)
         .body("not json")
         .send()
         .await

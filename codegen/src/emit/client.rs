@@ -10,7 +10,7 @@ use super::idents::{const_ident, ident, member_ident};
 use super::rust_types::rust_type;
 use super::types::named_type;
 use super::EmitError;
-use crate::model::{AuthScheme, Endpoint, NamedType, Service, TypeExpr, TypeKind};
+use crate::model::{Endpoint, NamedType, Service, TypeExpr, TypeKind};
 
 /// Named types per formatting chunk; small enough to spread a large service over threads,
 /// large enough that thread start-up is negligible.
@@ -233,26 +233,17 @@ fn descriptors(service: &Service) -> Result<TokenStream, EmitError> {
 }
 
 fn client(service: &Service) -> Result<TokenStream, EmitError> {
-    let (inner, config, label) = match service.auth {
-        AuthScheme::KingdeeGateway(_) => (
-            quote!(rt::jdy::JdyClient),
-            quote!(rt::jdy::JdyConfig),
-            "Kingdee gateway signature and app-token",
-        ),
-        AuthScheme::Md5BodySign(_) => (
-            quote!(rt::shoubei::ShoubeiClient),
-            quote!(rt::shoubei::ShoubeiConfig),
-            "MD5 body signature",
-        ),
-    };
+    // The runtime names each scheme's client after the spec's `auth.scheme`, so the
+    // emitter needs no knowledge of any scheme.
+    let scheme_name = service.auth.name();
+    let scheme = ident(scheme_name, "auth scheme")?;
+    let inner = quote!(rt::schemes::#scheme::Client);
+    let config = quote!(rt::schemes::#scheme::Config);
     let doc = Doc::prose(&format!(
-        "Typed client of {} ({label}). Cheap to clone; clones share connections{}.",
+        "Typed client of {} (auth scheme {}). Cheap to clone; clones share connections \
+         and the scheme's state (an app-token cache).",
         service.title,
-        if matches!(service.auth, AuthScheme::KingdeeGateway(_)) {
-            " and the app-token cache"
-        } else {
-            ""
-        }
+        code(scheme_name),
     ))
     .tokens();
     let methods = service
@@ -275,7 +266,15 @@ fn client(service: &Service) -> Result<TokenStream, EmitError> {
 
             /// Creates a client configured from the environment (see the crate README).
             pub fn from_env() -> Result<Self, rt::Error> {
-                Self::new(#config::from_env()?)
+                Self::new(<#config as rt::ClientConfig>::from_env()?)
+            }
+
+            /// This client with `interceptor` added: it sees every request and response
+            /// (metrics, logging, request ids). Clones made before keep their interceptors.
+            pub fn with_interceptor(self, interceptor: impl rt::Interceptor) -> Self {
+                Self {
+                    inner: self.inner.with_interceptor(interceptor),
+                }
             }
 
             /// The runtime client underneath, for untyped calls and diagnostics.

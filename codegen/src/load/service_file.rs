@@ -12,13 +12,22 @@ use super::raw::{Checked, Code, Opt};
 use super::yaml::{Cx, Pos};
 use super::{quirks, value};
 use crate::model::{
-    AuthScheme, Code as CodeValue, EnvelopeDescriptor, ErrorAction, ErrorCodeInfo, HeaderSpec,
-    KingdeeGatewayScheme, Md5SignScheme, NamedType, Processed, ResultCheck, SourceRef,
+    AuthScheme, BearerScheme, Code as CodeValue, EnvelopeDescriptor, ErrorAction, ErrorCodeInfo,
+    HeaderSpec, KingdeeGatewayScheme, Md5SignScheme, NamedType, Processed, ResultCheck, SourceRef,
     TokenEndpoint,
 };
 
-/// Headers the Kingdee gateway signature can cover, as `X-Api-SignHeaders` names them.
-pub(crate) const KINGDEE_SIGN_HEADERS: &[&str] = &["X-Api-TimeStamp", "X-Api-Nonce"];
+/// Headers a `kingdee_gateway` signature can cover: those the client sends on every
+/// request (the runtime's `SignableHeader`; `tests/sign_headers_lint.rs` keeps the two
+/// in step). `app-token` and the signature headers themselves are not among them.
+pub(crate) const KINGDEE_SIGN_HEADERS: &[&str] = &[
+    "X-Api-Nonce",
+    "X-Api-TimeStamp",
+    "X-Api-ClientID",
+    "X-Api-Auth-Version",
+    "X-GW-Router-Addr",
+    "Content-Type",
+];
 
 /// Everything `service.yaml` declares, before endpoints are attached.
 pub(crate) struct ServiceHead {
@@ -117,41 +126,60 @@ fn check_auth(cx: &mut Cx<'_>, auth: raw::Auth) -> Option<AuthScheme> {
                 verify_response: m.verify_response.value?,
             }))
         }
+        raw::Auth::StaticBearer(b) => {
+            let header = b.header.value.and_then(|h| {
+                let token_char =
+                    |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
+                if !h.is_empty() && h.chars().all(token_char) {
+                    return Some(h);
+                }
+                cx.error(
+                    b.header.span,
+                    DiagnosticKind::InvalidValue,
+                    format!("`{h}` is not an HTTP header name"),
+                );
+                None
+            });
+            Some(AuthScheme::StaticBearer(BearerScheme {
+                header: header?.into(),
+                prefix: value(b.prefix).unwrap_or_default().into(),
+            }))
+        }
     }
 }
 
 /// `sign_headers` is what the gateway signature covers (and, sent as `X-Api-SignHeaders`,
-/// what the gateway checks): each comma-separated name must be a header the signature
-/// is computed over, named once.
+/// what the gateway checks): comma-separated header names (spaces around them are
+/// ignored), each one the client can sign, each once. The runtime refuses anything else
+/// when a client is built; `lint` says so first, at the value.
 fn check_sign_headers(cx: &mut Cx<'_>, value: &Checked<String>) {
     let Some(text) = value.get() else { return };
-    let allowed = KINGDEE_SIGN_HEADERS.join(", ");
-    let mut report = |problem: String| {
+    let names: Vec<&str> = text.split(',').map(str::trim).collect();
+    let problem = if names.iter().any(|n| n.is_empty()) {
+        Some("has an empty entry".to_string())
+    } else if let Some(n) = names.iter().find(|n| {
+        !KINGDEE_SIGN_HEADERS
+            .iter()
+            .any(|h| h.eq_ignore_ascii_case(n))
+    }) {
+        Some(format!("names `{n}`, which the client cannot sign"))
+    } else {
+        names
+            .iter()
+            .enumerate()
+            .find(|(i, n)| names[..*i].iter().any(|m| m.eq_ignore_ascii_case(n)))
+            .map(|(_, n)| format!("names `{n}` twice"))
+    };
+    if let Some(problem) = problem {
         cx.error(
             value.span,
             DiagnosticKind::InvalidValue,
             format!(
-                "sign_headers `{text}` {problem}; list one or more of {allowed}, separated \
-                 by commas (`X-Api-TimeStamp,X-Api-Nonce`)"
+                "sign_headers `{text}` {problem}; list one or more of {}, separated by \
+                 commas (the pages send `X-Api-TimeStamp,X-Api-Nonce`)",
+                KINGDEE_SIGN_HEADERS.join(", ")
             ),
         );
-    };
-    if text.is_empty() {
-        report("names no header".to_string());
-        return;
-    }
-    let mut seen = HashSet::new();
-    for name in text.split(',') {
-        match KINGDEE_SIGN_HEADERS
-            .iter()
-            .find(|h| h.eq_ignore_ascii_case(name))
-        {
-            None => report(format!(
-                "names `{name}`, which the signature does not cover"
-            )),
-            Some(h) if !seen.insert(*h) => report(format!("names `{h}` twice")),
-            Some(_) => {}
-        }
     }
 }
 

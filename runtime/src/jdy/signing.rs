@@ -9,7 +9,14 @@ use hmac::{Hmac, Mac};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use sha2::Sha256;
 
+use std::fmt;
+
 use crate::descriptor::HttpMethod;
+
+pub use super::sign_headers::{
+    fresh_nonce_and_timestamp, gateway_headers, sign_header_names, SentHeaders, SignHeaders,
+    SignHeadersError, SignableHeader,
+};
 
 /// Everything except the RFC 3986 unreserved characters is escaped, `/` included.
 const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
@@ -89,43 +96,82 @@ fn hmac_hex_base64(key: &str, message: &str) -> String {
     BASE64.encode(crate::hex::encode(&digest, false))
 }
 
-/// The canonical string the gateway signs: method, encoded path, the query as Kingdee's
-/// Java SDK canonicalises it (encoded, then sorted as encoded `key=value` strings, then
-/// encoded again), nonce and timestamp, each line ending in `\n`. The body is not part
-/// of it.
+/// One request as the gateway signs it. Its [`Display`](fmt::Display) is the string to
+/// sign, every line ending in `\n`:
 ///
-/// `query` holds the decoded pairs as they travel on the URL; their order does not
-/// matter, and repeated keys are all signed.
-pub fn string_to_sign(
-    method: HttpMethod,
-    path: &str,
-    query: &[(&str, &str)],
-    nonce: &str,
-    timestamp: &str,
-) -> String {
-    format!(
-        "{}\n{}\n{}\nx-api-nonce:{}\nx-api-timestamp:{}\n",
-        method.as_str(),
-        encode_once(path),
-        query_line(query),
-        nonce,
-        timestamp
-    )
+/// 1. the method, upper case;
+/// 2. the path, percent-encoded once (`/` included);
+/// 3. the query as Kingdee's Java SDK canonicalises it (encoded, sorted as encoded
+///    `key=value` strings, encoded again), an empty line without a query;
+/// 4. one `name:value` line per signed header, the name lower-cased, sorted by that name.
+///
+/// The body is not part of it. Signed headers are sorted rather than kept in the order
+/// `X-Api-SignHeaders` names them because that is what the gateway SDKs do: the pages'
+/// `X-Api-TimeStamp,X-Api-Nonce` signs the nonce line first, and the Go SDK, which sends
+/// `X-Api-Nonce,X-Api-TimeStamp`, signs the same string.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CanonicalRequest<'a> {
+    /// HTTP method.
+    pub method: HttpMethod,
+    /// Path as sent, not yet encoded.
+    pub path: &'a str,
+    /// Decoded query pairs as they travel on the URL; their order does not matter, and
+    /// repeated keys are all signed.
+    pub query: &'a [(&'a str, &'a str)],
+    /// The signed headers as (name, value), in the order `sign_headers` lists them.
+    pub headers: Vec<(&'a str, &'a str)>,
 }
 
-/// `X-Api-Signature`: Base64(lower-hex(HMAC-SHA256(client_secret, string_to_sign))).
-pub fn gateway_signature(
-    method: HttpMethod,
-    path: &str,
-    query: &[(&str, &str)],
-    nonce: &str,
-    timestamp: &str,
-    client_secret: &str,
-) -> String {
-    hmac_hex_base64(
-        client_secret,
-        &string_to_sign(method, path, query, nonce, timestamp),
-    )
+impl<'a> CanonicalRequest<'a> {
+    /// The canonical form of a request that a client sends with `sent` headers, signing
+    /// those `sign_headers` lists.
+    pub fn for_client(
+        method: HttpMethod,
+        path: &'a str,
+        query: &'a [(&'a str, &'a str)],
+        sign_headers: &SignHeaders,
+        sent: &SentHeaders<'a>,
+    ) -> CanonicalRequest<'a> {
+        CanonicalRequest {
+            method,
+            path,
+            query,
+            headers: sign_headers
+                .headers()
+                .iter()
+                .map(|&header| (header.name(), sent.value(header)))
+                .collect(),
+        }
+    }
+
+    /// The signed header lines in signing order: lower-cased name and value, sorted by
+    /// name (stable, so equal names keep their listed order).
+    fn header_lines(&self) -> Vec<(String, &'a str)> {
+        let mut lines: Vec<(String, &str)> = self
+            .headers
+            .iter()
+            .map(|(name, value)| (name.to_ascii_lowercase(), *value))
+            .collect();
+        lines.sort_by(|a, b| a.0.cmp(&b.0));
+        lines
+    }
+}
+
+impl fmt::Display for CanonicalRequest<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "{}", self.method.as_str())?;
+        writeln!(f, "{}", encode_once(self.path))?;
+        writeln!(f, "{}", query_line(self.query))?;
+        for (name, value) in self.header_lines() {
+            writeln!(f, "{name}:{value}")?;
+        }
+        Ok(())
+    }
+}
+
+/// `X-Api-Signature`: Base64(lower-hex(HMAC-SHA256(client_secret, request.to_string()))).
+pub fn gateway_signature(request: &CanonicalRequest<'_>, client_secret: &str) -> String {
+    hmac_hex_base64(client_secret, &request.to_string())
 }
 
 /// `app_signature` query parameter of the token endpoint:
@@ -137,6 +183,54 @@ pub fn app_signature(app_key: &str, app_secret: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::jdy::headers;
+
+    /// The `sign_headers` of the vendor pages.
+    const PAGES_SIGN_HEADERS: &str = "X-Api-TimeStamp,X-Api-Nonce";
+
+    fn sent<'a>(nonce: &'a str, timestamp: &'a str) -> SentHeaders<'a> {
+        SentHeaders {
+            nonce,
+            timestamp,
+            client_id: "205022",
+            auth_version: "2.0",
+            router_addr: "https://tf.jdy.com",
+            content_type: headers::JSON,
+        }
+    }
+
+    /// A client's canonical request with the pages' `sign_headers`.
+    fn request<'a>(
+        method: HttpMethod,
+        path: &'a str,
+        query: &'a [(&'a str, &'a str)],
+        nonce: &'a str,
+        timestamp: &'a str,
+    ) -> CanonicalRequest<'a> {
+        let sign_headers = SignHeaders::parse(PAGES_SIGN_HEADERS).expect("the pages' list");
+        CanonicalRequest::for_client(method, path, query, &sign_headers, &sent(nonce, timestamp))
+    }
+
+    fn string_to_sign(
+        method: HttpMethod,
+        path: &str,
+        query: &[(&str, &str)],
+        nonce: &str,
+        timestamp: &str,
+    ) -> String {
+        request(method, path, query, nonce, timestamp).to_string()
+    }
+
+    fn signature(
+        method: HttpMethod,
+        path: &str,
+        query: &[(&str, &str)],
+        nonce: &str,
+        timestamp: &str,
+        secret: &str,
+    ) -> String {
+        gateway_signature(&request(method, path, query, nonce, timestamp), secret)
+    }
 
     // Vector 1: the vendor's own published example.
     #[test]
@@ -148,7 +242,7 @@ mod tests {
                 "MzZlYTk0ODk4MWZlNjdiODNmNWU4YzViNzYxNGM5MTFlOGJkN2NjMzk0MTJkZGNhZGM0NzZhN2YxZDJmOTlkZA==",
             ),
         ];
-        let sig = gateway_signature(
+        let sig = signature(
             HttpMethod::Get,
             "/jdyconnector/app_management/kingdee_auth_token",
             &query,
@@ -234,7 +328,7 @@ mod tests {
     fn query_vectors_of_the_java_sdk() {
         let path = "/jdy/v2/ls/recharge_record";
         let ts = "1655775240000";
-        for (query, line, signature) in QUERY_VECTORS {
+        for (query, line, expected) in QUERY_VECTORS {
             let s = string_to_sign(HttpMethod::Get, path, query, ts, ts);
             assert_eq!(
                 s,
@@ -242,8 +336,8 @@ mod tests {
                 "{query:?}"
             );
             assert_eq!(
-                gateway_signature(HttpMethod::Get, path, query, ts, ts, "abc123"),
-                *signature,
+                signature(HttpMethod::Get, path, query, ts, ts, "abc123"),
+                *expected,
                 "{query:?}"
             );
             // The order in which pairs arrive never changes the string.
@@ -257,6 +351,57 @@ mod tests {
         // `~` survives both passes in a key; `*` and space are escaped, then escaped again.
         let s = string_to_sign(HttpMethod::Get, "/p", &[("~k* y", "")], "1", "2");
         assert_eq!(s.lines().nth(2), Some("~k%252A%2By="));
+    }
+
+    fn with_sign_headers(list: &str) -> Result<String, SignHeadersError> {
+        let sign_headers = SignHeaders::parse(list)?;
+        let ts = "1655775240000";
+        let sent = sent("4427456950", ts);
+        let request = CanonicalRequest::for_client(
+            HttpMethod::Post,
+            "/jdy/v2/ls/mall_recharge",
+            &[],
+            &sign_headers,
+            &sent,
+        );
+        Ok(request.to_string())
+    }
+
+    #[test]
+    fn sign_headers_choose_the_signed_lines() {
+        let pages = "POST\n%2Fjdy%2Fv2%2Fls%2Fmall_recharge\n\nx-api-nonce:4427456950\nx-api-timestamp:1655775240000\n";
+        assert_eq!(with_sign_headers(PAGES_SIGN_HEADERS).as_deref(), Ok(pages));
+        // The Go SDK's order signs the same string: lines are sorted by lower-cased name.
+        assert_eq!(
+            with_sign_headers(" x-api-nonce , X-API-TIMESTAMP ").as_deref(),
+            Ok(pages)
+        );
+        // Another header in the list is another line, at its sorted place.
+        assert_eq!(
+            with_sign_headers("X-Api-TimeStamp,X-Api-Nonce,X-Api-ClientID").as_deref(),
+            Ok("POST\n%2Fjdy%2Fv2%2Fls%2Fmall_recharge\n\nx-api-clientid:205022\nx-api-nonce:4427456950\nx-api-timestamp:1655775240000\n")
+        );
+        // A shorter list leaves a line out.
+        assert_eq!(
+            with_sign_headers("X-Api-Nonce").as_deref(),
+            Ok("POST\n%2Fjdy%2Fv2%2Fls%2Fmall_recharge\n\nx-api-nonce:4427456950\n")
+        );
+    }
+
+    #[test]
+    fn canonical_request_keeps_the_listed_order() {
+        let sign_headers = SignHeaders::parse("X-Api-Nonce,Content-Type").expect("signable");
+        let sent = sent("1", "2");
+        let request =
+            CanonicalRequest::for_client(HttpMethod::Get, "/p", &[], &sign_headers, &sent);
+        assert_eq!(
+            request.headers,
+            vec![("X-Api-Nonce", "1"), ("Content-Type", "application/json")]
+        );
+        assert_eq!(
+            request.to_string(),
+            "GET\n%2Fp\n\ncontent-type:application/json\nx-api-nonce:1\n"
+        );
     }
 
     // Vector 2.
@@ -286,7 +431,7 @@ mod tests {
             ),
         ];
         for (path, expected) in cases {
-            let sig = gateway_signature(
+            let sig = signature(
                 HttpMethod::Post,
                 path,
                 &[],

@@ -3,6 +3,8 @@
 //! The vendor page does not state the algorithm; the scheme's parameters carry the
 //! documentation family's convention so a correction needs no code change.
 
+use std::fmt;
+
 use md5::{Digest, Md5};
 use serde_json::{Map, Value};
 use subtle::ConstantTimeEq;
@@ -43,40 +45,90 @@ fn sign_value(
     })
 }
 
-/// The string that is hashed: every body field except `scheme.field`, sorted by key
-/// (byte order, so case-sensitive ASCII order), joined as `k{kv_separator}v` with
-/// `pair_separator`, followed by `secret_suffix` with `{key}` replaced by the secret.
-/// Values are neither encoded nor trimmed.
-pub fn string_to_sign(
-    scheme: &Md5SignScheme,
-    body: &Map<String, Value>,
-    key: &str,
-) -> Result<String, UnsignableField> {
-    let mut pairs: Vec<(&str, String)> = Vec::with_capacity(body.len());
-    for (k, v) in body.iter().filter(|(k, _)| k.as_str() != scheme.field) {
-        if let Some(v) = sign_value(scheme, k, v)? {
-            pairs.push((k.as_str(), v));
-        }
-    }
-    // The map may preserve insertion order, so sort explicitly.
-    pairs.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    let mut out = pairs
-        .iter()
-        .map(|(k, v)| format!("{k}{}{v}", scheme.kv_separator))
-        .collect::<Vec<_>>()
-        .join(&scheme.pair_separator);
-    out.push_str(&scheme.secret_suffix.replace("{key}", key));
-    Ok(out)
+/// What a masked key renders as.
+const MASK: &str = "***";
+
+/// The text an MD5 `sign` covers, for one body: every body field except `scheme.field`,
+/// sorted by key (byte order, so case-sensitive ASCII order), joined as
+/// `k{kv_separator}v` with `pair_separator`, followed by `secret_suffix` with `{key}`
+/// replaced by the secret. Values are neither encoded nor trimmed.
+///
+/// The text holds the institution key, so it only ever renders masked
+/// ([`masked`](Self::masked), `Display`, `Debug`: `&key=***`); the exact text exists only
+/// while it is hashed.
+pub struct StringToSign<'a> {
+    scheme: &'a Md5SignScheme,
+    /// The joined pairs, without the secret suffix.
+    pairs: String,
+    key: &'a str,
 }
 
-/// The signature: MD5 of [`string_to_sign`] as 32 hex characters, case per the scheme.
+impl<'a> StringToSign<'a> {
+    /// The text `body` is signed over with `key`; arrays and objects cannot be signed.
+    pub fn new(
+        scheme: &'a Md5SignScheme,
+        body: &Map<String, Value>,
+        key: &'a str,
+    ) -> Result<StringToSign<'a>, UnsignableField> {
+        let mut pairs: Vec<(&str, String)> = Vec::with_capacity(body.len());
+        for (k, v) in body.iter().filter(|(k, _)| k.as_str() != scheme.field) {
+            if let Some(v) = sign_value(scheme, k, v)? {
+                pairs.push((k.as_str(), v));
+            }
+        }
+        // The map may preserve insertion order, so sort explicitly.
+        pairs.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        let pairs = pairs
+            .iter()
+            .map(|(k, v)| format!("{k}{}{v}", scheme.kv_separator))
+            .collect::<Vec<_>>()
+            .join(&scheme.pair_separator);
+        Ok(StringToSign { scheme, pairs, key })
+    }
+
+    /// The text with the key written as `***`, for showing what was signed.
+    pub fn masked(&self) -> String {
+        self.with_key(MASK)
+    }
+
+    /// The signature: MD5 of the exact text as 32 hex characters, case per the scheme.
+    pub fn sign(&self) -> String {
+        let digest = Md5::digest(self.exact().as_bytes());
+        crate::hex::encode(&digest, self.scheme.uppercase)
+    }
+
+    /// The exact text, key included.
+    fn exact(&self) -> String {
+        self.with_key(self.key)
+    }
+
+    fn with_key(&self, key: &str) -> String {
+        let mut out = self.pairs.clone();
+        out.push_str(&self.scheme.secret_suffix.replace("{key}", key));
+        out
+    }
+}
+
+impl fmt::Display for StringToSign<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.masked())
+    }
+}
+
+impl fmt::Debug for StringToSign<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("StringToSign").field(&self.masked()).finish()
+    }
+}
+
+/// The signature of `body`: MD5 of its [`StringToSign`] as 32 hex characters, case per
+/// the scheme.
 pub fn sign(
     scheme: &Md5SignScheme,
     body: &Map<String, Value>,
     key: &str,
 ) -> Result<String, UnsignableField> {
-    let digest = Md5::digest(string_to_sign(scheme, body, key)?.as_bytes());
-    Ok(crate::hex::encode(&digest, scheme.uppercase))
+    Ok(StringToSign::new(scheme, body, key)?.sign())
 }
 
 /// Whether `body[scheme.field]` is the correct signature of the rest of the body.
@@ -135,7 +187,15 @@ mod tests {
     }
 
     fn signed_string(body: &Map<String, Value>, key: &str) -> String {
-        string_to_sign(&SCHEME, body, key).expect("signable body")
+        exact(&SCHEME, body, key).expect("signable body")
+    }
+
+    fn exact(
+        scheme: &Md5SignScheme,
+        body: &Map<String, Value>,
+        key: &str,
+    ) -> Result<String, UnsignableField> {
+        StringToSign::new(scheme, body, key).map(|s| s.exact())
     }
 
     fn signature(scheme: &Md5SignScheme, body: &Map<String, Value>, key: &str) -> String {
@@ -156,6 +216,26 @@ mod tests {
         assert_eq!(
             signature(&SCHEME, &body, "TESTKEY"),
             "78ab35f49453f019e0ac126addf01165"
+        );
+    }
+
+    #[test]
+    fn the_key_only_ever_renders_masked() {
+        let body = example_body();
+        let text = StringToSign::new(&SCHEME, &body, "TESTKEY").expect("signable body");
+        let masked = "channel_type=1&coupon_code=1234567890&inst_no=900024&merchant_no=851811130002&shop_no=862010110001&ts=20240101120000&wf_trace_no=T0001&key=***";
+        assert_eq!(text.masked(), masked);
+        assert_eq!(text.to_string(), masked);
+        let debug = format!("{text:?}");
+        assert!(
+            debug.contains(masked) && !debug.contains("TESTKEY"),
+            "{debug}"
+        );
+        // The signature is still over the exact text.
+        assert_eq!(text.sign(), "78ab35f49453f019e0ac126addf01165");
+        assert_eq!(
+            sign(&SCHEME, &body, "TESTKEY").as_deref(),
+            Ok(text.sign().as_str())
         );
     }
 
@@ -239,10 +319,7 @@ mod tests {
             ..SCHEME
         };
         let body = object(json!({"a": null, "b": "", "c": "x"}));
-        assert_eq!(
-            string_to_sign(&scheme, &body, "S").as_deref(),
-            Ok("a:null|c:xS")
-        );
+        assert_eq!(exact(&scheme, &body, "S").as_deref(), Ok("a:null|c:xS"));
         let signature = signature(&scheme, &body, "S");
         assert_eq!(signature, signature.to_uppercase());
         assert_eq!(signature.len(), 32);

@@ -12,7 +12,11 @@ use axum::body::Bytes;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
-use retail_apis_runtime::jdy::signing as jdy_signing;
+use retail_apis_runtime::jdy::headers::{
+    APP_TOKEN, CONTENT_TYPE, JSON, X_API_AUTH_VERSION, X_API_CLIENT_ID, X_API_NONCE,
+    X_API_SIGNATURE, X_API_SIGN_HEADERS, X_API_TIMESTAMP, X_GW_ROUTER_ADDR,
+};
+use retail_apis_runtime::jdy::signing::{self as jdy_signing, CanonicalRequest};
 use retail_apis_runtime::shoubei::signing as sb_signing;
 use retail_apis_runtime::{
     AuthScheme, Code, EndpointDescriptor, EnvelopeDescriptor, ErrorAction, ErrorCodeInfo,
@@ -431,10 +435,10 @@ async fn handle(
         return gateway(4008);
     }
     if let Ok(mut nonces) = seen.nonces.lock() {
-        nonces.push(header(&headers, "X-Api-Nonce").to_owned());
+        nonces.push(header(&headers, X_API_NONCE).to_owned());
     }
     if path == TOKEN_PATH {
-        if !header(&headers, "app-token").is_empty() {
+        if !header(&headers, APP_TOKEN).is_empty() {
             seen.problem("token request carries an app-token".into());
         }
         let query = query_of(&uri);
@@ -448,7 +452,7 @@ async fn handle(
         tokio::time::sleep(Duration::from_millis(50)).await;
         return ok(json!({"app-token": format!("tok-{fetch}")}));
     }
-    let token = header(&headers, "app-token").to_owned();
+    let token = header(&headers, APP_TOKEN).to_owned();
     if token.is_empty() {
         return gateway(4009);
     }
@@ -516,11 +520,11 @@ async fn handle(
 /// Every gateway header present and the signature right; `None` when all is well.
 fn check_gateway_headers(method: &Method, uri: &Uri, headers: &HeaderMap) -> Option<String> {
     let expect = [
-        ("Content-Type", "application/json"),
-        ("X-Api-ClientID", CLIENT_ID),
-        ("X-Api-Auth-Version", "2.0"),
-        ("X-Api-SignHeaders", "X-Api-TimeStamp,X-Api-Nonce"),
-        ("X-GW-Router-Addr", DOMAIN),
+        (CONTENT_TYPE, JSON),
+        (X_API_CLIENT_ID, CLIENT_ID),
+        (X_API_AUTH_VERSION, "2.0"),
+        (X_API_SIGN_HEADERS, "X-Api-TimeStamp,X-Api-Nonce"),
+        (X_GW_ROUTER_ADDR, DOMAIN),
     ];
     for (name, value) in expect {
         let all: Vec<_> = headers.get_all(name).iter().collect();
@@ -528,11 +532,11 @@ fn check_gateway_headers(method: &Method, uri: &Uri, headers: &HeaderMap) -> Opt
             return Some(format!("header {name}: {all:?}"));
         }
     }
-    let nonce = header(headers, "X-Api-Nonce");
+    let nonce = header(headers, X_API_NONCE);
     if nonce.len() != 10 || !nonce.bytes().all(|b| b.is_ascii_digit()) {
         return Some(format!("nonce {nonce:?}"));
     }
-    let timestamp = header(headers, "X-Api-TimeStamp");
+    let timestamp = header(headers, X_API_TIMESTAMP);
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_millis())
@@ -551,15 +555,14 @@ fn check_gateway_headers(method: &Method, uri: &Uri, headers: &HeaderMap) -> Opt
     } else {
         HttpMethod::Post
     };
-    let expected = jdy_signing::gateway_signature(
-        http_method,
-        uri.path(),
-        &query,
-        nonce,
-        timestamp,
-        CLIENT_SECRET,
-    );
-    if header(headers, "X-Api-Signature") != expected {
+    let request = CanonicalRequest {
+        method: http_method,
+        path: uri.path(),
+        query: &query,
+        headers: vec![(X_API_TIMESTAMP, timestamp), (X_API_NONCE, nonce)],
+    };
+    let expected = jdy_signing::gateway_signature(&request, CLIENT_SECRET);
+    if header(headers, X_API_SIGNATURE) != expected {
         return Some("signature mismatch".into());
     }
     None

@@ -3,6 +3,11 @@
 //! tenant routing (4012). Codes come from the service's `errors` by name.
 
 use retail_apis_codegen::model::{KingdeeGatewayScheme, Service};
+use retail_apis_runtime::jdy::headers::{
+    APP_TOKEN, X_API_AUTH_VERSION, X_API_CLIENT_ID, X_API_NONCE, X_API_SIGNATURE,
+    X_API_SIGN_HEADERS, X_API_TIMESTAMP, X_GW_ROUTER_ADDR,
+};
+use retail_apis_runtime::jdy::signing::sign_header_names;
 use serde_json::{Map, Value};
 
 use crate::config::SandboxCredentials;
@@ -133,80 +138,108 @@ pub(crate) fn check_signed(
     let window = gateway.timestamp_window_ms;
 
     let timestamp = request
-        .header("x-api-timestamp")
-        .ok_or_else(|| reject(TIMESTAMP_INVALID, "X-Api-TimeStamp is missing"))?;
+        .header(X_API_TIMESTAMP)
+        .ok_or_else(|| reject(TIMESTAMP_INVALID, format!("{X_API_TIMESTAMP} is missing")))?;
     let millis: i64 = timestamp.parse().map_err(|_| {
         reject(
             TIMESTAMP_INVALID,
-            "X-Api-TimeStamp must be Unix time in milliseconds",
+            format!("{X_API_TIMESTAMP} must be Unix time in milliseconds"),
         )
     })?;
     if now_ms.abs_diff(millis) > window {
         return Err(reject(
             TIMESTAMP_INVALID,
-            format!("X-Api-TimeStamp is more than {window} ms away from the gateway clock"),
+            format!("{X_API_TIMESTAMP} is more than {window} ms away from the gateway clock"),
         ));
     }
 
-    match request.header("x-api-auth-version") {
+    match request.header(X_API_AUTH_VERSION) {
         Some(v) if v.trim() == gateway.auth_version => {}
         _ => {
             return Err(reject(
                 SIGN_HEADERS_INVALID,
-                format!("X-Api-Auth-Version must be {}", gateway.auth_version),
+                format!("{X_API_AUTH_VERSION} must be {}", gateway.auth_version),
             ))
         }
     }
-    match request.header("x-api-signheaders") {
+    match request.header(X_API_SIGN_HEADERS) {
         Some(v) if v.trim().eq_ignore_ascii_case(&gateway.sign_headers) => {}
         _ => {
             return Err(reject(
                 SIGN_HEADERS_INVALID,
-                format!("X-Api-SignHeaders must be {}", gateway.sign_headers),
+                format!("{X_API_SIGN_HEADERS} must be {}", gateway.sign_headers),
             ))
         }
     }
-    let nonce = match request.header("x-api-nonce") {
+    let nonce = match request.header(X_API_NONCE) {
         Some(n) if is_positive_integer(n) => n,
         _ => {
             return Err(reject(
                 SIGN_HEADERS_INVALID,
-                "X-Api-Nonce must be a positive integer",
+                format!("{X_API_NONCE} must be a positive integer"),
             ))
         }
     };
 
-    match request.header("x-api-clientid") {
-        None => return Err(reject(SIGNATURE_INVALID, "X-Api-ClientID is missing")),
+    match request.header(X_API_CLIENT_ID) {
+        None => {
+            return Err(reject(
+                SIGNATURE_INVALID,
+                format!("{X_API_CLIENT_ID} is missing"),
+            ))
+        }
         Some(id) if id != credentials.client_id => {
-            return Err(reject(SIGNATURE_INVALID, "X-Api-ClientID is not known"))
+            return Err(reject(
+                SIGNATURE_INVALID,
+                format!("{X_API_CLIENT_ID} is not known"),
+            ))
         }
         Some(_) => {}
     }
     let signature = request
-        .header("x-api-signature")
-        .ok_or_else(|| reject(SIGNATURE_INVALID, "X-Api-Signature is missing"))?;
+        .header(X_API_SIGNATURE)
+        .ok_or_else(|| reject(SIGNATURE_INVALID, format!("{X_API_SIGNATURE} is missing")))?;
     let expected = signing::gateway_signature(
         request.method,
         &request.path,
         &request.query,
-        nonce,
-        timestamp,
+        signed_headers(gateway, request)?,
         &credentials.client_secret,
     );
     if signature != expected {
         return Err(reject(
             SIGNATURE_INVALID,
-            "X-Api-Signature does not match the request",
+            format!("{X_API_SIGNATURE} does not match the request"),
         ));
     }
     if !state.remember_nonce(nonce, now_ms, window) {
         return Err(reject(
             SIGNATURE_INVALID,
-            "X-Api-Nonce was already used within the timestamp window (replay)",
+            format!("{X_API_NONCE} was already used within the timestamp window (replay)"),
         ));
     }
     Ok(())
+}
+
+/// The headers the spec's `sign_headers` lists, with the values this request carries, in
+/// listed order: the gateway signs what the scheme names, so a spec listing other headers
+/// is verified by those. A listed header the request lacks cannot be signed (4007).
+fn signed_headers<'r>(
+    gateway: &'r KingdeeGatewayScheme,
+    request: &'r Incoming,
+) -> Result<Vec<(&'r str, &'r str)>, Rejection> {
+    let names = sign_header_names(&gateway.sign_headers)
+        .map_err(|problem| reject(SIGN_HEADERS_INVALID, problem.to_string()))?;
+    names
+        .into_iter()
+        .map(|name| match request.header(name) {
+            Some(value) => Ok((name, value)),
+            None => Err(reject(
+                SIGN_HEADERS_INVALID,
+                format!("{name} is listed in {X_API_SIGN_HEADERS} but missing"),
+            )),
+        })
+        .collect()
 }
 
 /// Why an app-token was refused.
@@ -223,7 +256,7 @@ pub(crate) fn check_token(
     state: &State,
     now_ms: i64,
 ) -> Result<(), TokenProblem> {
-    let token = match request.header("app-token").map(str::trim) {
+    let token = match request.header(APP_TOKEN).map(str::trim) {
         None | Some("") => return Err(TokenProblem::Empty),
         Some(t) => t,
     };
@@ -241,12 +274,15 @@ pub(crate) fn check_router(
     request: &Incoming,
 ) -> Result<(), Rejection> {
     let expected = credentials.domain.trim_end_matches('/');
-    match request.header("x-gw-router-addr") {
+    match request.header(X_GW_ROUTER_ADDR) {
         Some(v) if v.trim().trim_end_matches('/') == expected => Ok(()),
         Some(_) => Err(reject(
             NO_PERMISSION,
-            "X-GW-Router-Addr does not match the tenant domain",
+            format!("{X_GW_ROUTER_ADDR} does not match the tenant domain"),
         )),
-        None => Err(reject(NO_PERMISSION, "X-GW-Router-Addr is missing")),
+        None => Err(reject(
+            NO_PERMISSION,
+            format!("{X_GW_ROUTER_ADDR} is missing"),
+        )),
     }
 }

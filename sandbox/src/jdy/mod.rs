@@ -6,6 +6,7 @@ pub(crate) mod gateway;
 pub(crate) mod token;
 
 use retail_apis_codegen::model::{Endpoint, HttpMethod, KingdeeGatewayScheme, Service};
+use retail_apis_runtime::jdy::headers::APP_TOKEN;
 use serde_json::{Map, Value};
 
 use crate::config::ExpiredTokenAnswer;
@@ -13,13 +14,56 @@ use crate::envelope::{self, BusinessError};
 use crate::incoming::Incoming;
 use crate::reply::Reply;
 use crate::routes::Target;
+use crate::schemes::{OwnRoute, SchemeServer};
 use crate::shared::Shared;
 use crate::state::State;
 use crate::validate;
 use gateway::TokenProblem;
 
+/// Operation name under which the token endpoint of a Kingdee gateway service is counted
+/// and targeted by faults (`jdy.app_token`).
+pub const TOKEN_OPERATION: &str = "app_token";
+
+/// The Kingdee gateway: signature, nonce, timestamp and token checks, the token
+/// endpoint, and the JDY envelope.
+pub(crate) struct GatewayServer {
+    scheme: KingdeeGatewayScheme,
+}
+
+impl GatewayServer {
+    pub fn new(scheme: &KingdeeGatewayScheme) -> GatewayServer {
+        GatewayServer {
+            scheme: scheme.clone(),
+        }
+    }
+}
+
+impl SchemeServer for GatewayServer {
+    fn own_route(&self) -> Option<OwnRoute> {
+        Some(OwnRoute {
+            method: self.scheme.token.method,
+            path: self.scheme.token.path.to_string(),
+            operation: TOKEN_OPERATION,
+        })
+    }
+
+    fn handle(
+        &self,
+        shared: &Shared,
+        service: &Service,
+        target: Target,
+        request: &Incoming,
+    ) -> Reply {
+        handle(shared, service, &self.scheme, target, request)
+    }
+
+    fn rejection(&self, service: &Service, code: &str) -> Reply {
+        gateway::rejection_reply(service, Some(&self.scheme), code, None)
+    }
+}
+
 /// Handles one request to a Kingdee gateway service.
-pub(crate) fn handle(
+fn handle(
     shared: &Shared,
     service: &Service,
     gw: &KingdeeGatewayScheme,
@@ -33,7 +77,7 @@ pub(crate) fn handle(
         return gateway::reply_for(service, gw, &rejection);
     }
     let endpoint = match target {
-        Target::Token { .. } => {
+        Target::Own { .. } => {
             let outcome = token::issue(credentials, service, gw, request, &mut state, now_ms);
             return token::reply(service, outcome);
         }
@@ -70,10 +114,10 @@ fn token_rejection(
 ) -> Option<Reply> {
     let problem = gateway::check_token(request, state, now_ms).err()?;
     let (which, detail) = match problem {
-        TokenProblem::Empty => (gateway::TOKEN_EMPTY, "app-token is missing"),
-        TokenProblem::Invalid => (gateway::TOKEN_INVALID, "app-token is not known"),
+        TokenProblem::Empty => (gateway::TOKEN_EMPTY, "is missing"),
+        TokenProblem::Invalid => (gateway::TOKEN_INVALID, "is not known"),
         TokenProblem::Expired => match state.expired_token_answer {
-            ExpiredTokenAnswer::Gateway => (gateway::TOKEN_EXPIRED, "app-token has expired"),
+            ExpiredTokenAnswer::Gateway => (gateway::TOKEN_EXPIRED, "has expired"),
             ExpiredTokenAnswer::Business => {
                 return Some(business_error(
                     service,
@@ -90,7 +134,7 @@ fn token_rejection(
     let rejection = gateway::Rejection {
         name: which.0,
         fallback_code: which.1,
-        detail: detail.to_owned(),
+        detail: format!("{APP_TOKEN} {detail}"),
     };
     Some(gateway::reply_for(service, gw, &rejection))
 }

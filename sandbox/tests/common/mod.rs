@@ -8,6 +8,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use retail_apis_codegen::model::SpecSet;
+use retail_apis_runtime::jdy::headers::{
+    APP_TOKEN, CONTENT_TYPE, JSON, X_API_AUTH_VERSION, X_API_CLIENT_ID, X_API_NONCE,
+    X_API_SIGNATURE, X_API_SIGN_HEADERS, X_API_TIMESTAMP, X_GW_ROUTER_ADDR,
+};
+use retail_apis_runtime::jdy::signing::CanonicalRequest;
 use retail_apis_runtime::{HttpMethod, Text};
 use retail_apis_sandbox::config::{APP_KEY, APP_SECRET, CLIENT_ID, CLIENT_SECRET, DOMAIN};
 use retail_apis_sandbox::{Sandbox, SandboxConfig, SandboxHandle};
@@ -83,6 +88,25 @@ pub fn nonce() -> String {
     (1_000_000_000 + base + NEXT.fetch_add(1, Ordering::Relaxed)).to_string()
 }
 
+/// The runtime's `X-Api-Signature` of a request signing the nonce and timestamp, as the
+/// pages' `X-Api-SignHeaders` asks.
+pub fn gateway_signature(
+    method: HttpMethod,
+    path: &str,
+    query: &[(&str, &str)],
+    nonce: &str,
+    timestamp: &str,
+    secret: &str,
+) -> String {
+    let request = CanonicalRequest {
+        method,
+        path,
+        query,
+        headers: vec![(X_API_TIMESTAMP, timestamp), (X_API_NONCE, nonce)],
+    };
+    retail_apis_runtime::jdy::signing::gateway_signature(&request, secret)
+}
+
 /// The gateway headers of a request, signed with the runtime's `gateway_signature`.
 #[derive(Clone, Debug)]
 pub struct GatewayHeaders {
@@ -112,7 +136,7 @@ impl GatewayHeaders {
             secret: CLIENT_SECRET.to_owned(),
             token: token.map(str::to_owned),
             router: Some(DOMAIN.to_owned()),
-            content_type: Some("application/json".to_owned()),
+            content_type: Some(JSON.to_owned()),
         }
     }
 }
@@ -152,7 +176,7 @@ impl Jdy {
         body: Option<String>,
     ) -> (u16, String) {
         let signature = headers.signature.clone().unwrap_or_else(|| {
-            retail_apis_runtime::jdy::signing::gateway_signature(
+            gateway_signature(
                 method,
                 path,
                 query,
@@ -167,16 +191,16 @@ impl Jdy {
             HttpMethod::Post => self.http.post(url),
         }
         .query(query)
-        .header("X-Api-Signature", signature);
+        .header(X_API_SIGNATURE, signature);
         let optional = [
-            ("Content-Type", &headers.content_type),
-            ("X-Api-ClientID", &headers.client_id),
-            ("X-Api-Auth-Version", &headers.auth_version),
-            ("X-Api-TimeStamp", &headers.timestamp),
-            ("X-Api-Nonce", &headers.nonce),
-            ("X-Api-SignHeaders", &headers.sign_headers),
-            ("app-token", &headers.token),
-            ("X-GW-Router-Addr", &headers.router),
+            (CONTENT_TYPE, &headers.content_type),
+            (X_API_CLIENT_ID, &headers.client_id),
+            (X_API_AUTH_VERSION, &headers.auth_version),
+            (X_API_TIMESTAMP, &headers.timestamp),
+            (X_API_NONCE, &headers.nonce),
+            (X_API_SIGN_HEADERS, &headers.sign_headers),
+            (APP_TOKEN, &headers.token),
+            (X_GW_ROUTER_ADDR, &headers.router),
         ];
         for (name, value) in optional {
             if let Some(value) = value {
@@ -261,7 +285,7 @@ pub fn shoubei_verifies(body: &Value, key: &str) -> bool {
 pub async fn post_json(base: &str, path: &str, body: &Value) -> (u16, Value) {
     let response = reqwest::Client::new()
         .post(format!("{base}{path}"))
-        .header("Content-Type", "application/json")
+        .header(CONTENT_TYPE, JSON)
         .body(body.to_string())
         .send()
         .await

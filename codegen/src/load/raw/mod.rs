@@ -21,6 +21,7 @@ pub(crate) fn noun(name: &str, entry: &str) -> String {
         "EndpointFile" => "the endpoint file",
         "KingdeeGatewayAuth" => "auth (kingdee_gateway)",
         "Md5BodySignAuth" => "auth (md5_body_sign)",
+        "StaticBearerAuth" => "auth (static_bearer)",
         "TokenEndpoint" => "auth token",
         "Header" => "a header",
         "Envelope" => "envelope",

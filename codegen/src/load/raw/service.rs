@@ -41,6 +41,9 @@ pub(crate) enum Auth {
     /// MD5 over the sorted body parameters, carried in a body field.
     #[serde(rename = "md5_body_sign")]
     Md5BodySign(Box<Md5BodySignAuth>),
+    /// A fixed token in one header; nothing is signed.
+    #[serde(rename = "static_bearer")]
+    StaticBearer(Box<StaticBearerAuth>),
 }
 
 /// Parameters of `scheme: kingdee_gateway`.
@@ -99,6 +102,17 @@ pub(crate) struct Md5BodySignAuth {
     pub uppercase: Checked<bool>,
     /// Verify the same signature on responses.
     pub verify_response: Checked<bool>,
+}
+
+/// Parameters of `scheme: static_bearer`. The token comes from the environment, never
+/// from the spec.
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct StaticBearerAuth {
+    /// Header carrying the credential (`Authorization`); an HTTP header name.
+    pub header: Checked<String>,
+    /// Text before the token in the header value (`"Bearer "`; default empty).
+    pub prefix: Opt<String>,
 }
 
 /// An HTTP method, upper case.

@@ -299,25 +299,34 @@ impl<'de> serde::Deserialize<'de> for Status {
     }
 }
 
-/// Typed client of Demo service (MD5 body signature). Cheap to clone; clones share connections.
+/// Typed client of Demo service (auth scheme `md5_body_sign`). Cheap to clone; clones share connections and the scheme's state (an app-token cache).
 #[derive(Clone, Debug)]
 pub struct Client {
-    inner: rt::shoubei::ShoubeiClient,
+    inner: rt::schemes::md5_body_sign::Client,
 }
 
 impl Client {
     /// Creates a client from explicit configuration.
-    pub fn new(config: rt::shoubei::ShoubeiConfig) -> Result<Self, rt::Error> {
-        rt::shoubei::ShoubeiClient::new(&SERVICE, config).map(|inner| Self { inner })
+    pub fn new(config: rt::schemes::md5_body_sign::Config) -> Result<Self, rt::Error> {
+        rt::schemes::md5_body_sign::Client::new(&SERVICE, config)
+            .map(|inner| Self { inner })
     }
 
     /// Creates a client configured from the environment (see the crate README).
     pub fn from_env() -> Result<Self, rt::Error> {
-        Self::new(rt::shoubei::ShoubeiConfig::from_env()?)
+        Self::new(<rt::schemes::md5_body_sign::Config as rt::ClientConfig>::from_env()?)
+    }
+
+    /// This client with `interceptor` added: it sees every request and response
+    /// (metrics, logging, request ids). Clones made before keep their interceptors.
+    pub fn with_interceptor(self, interceptor: impl rt::Interceptor) -> Self {
+        Self {
+            inner: self.inner.with_interceptor(interceptor),
+        }
     }
 
     /// The runtime client underneath, for untyped calls and diagnostics.
-    pub fn runtime(&self) -> &rt::shoubei::ShoubeiClient {
+    pub fn runtime(&self) -> &rt::schemes::md5_body_sign::Client {
         &self.inner
     }
 

@@ -1,0 +1,90 @@
+//! The static bearer scheme: a fixed token in one header, nothing signed. The simplest
+//! [`Scheme`]; services whose spec declares `scheme: static_bearer` use it.
+
+use std::fmt;
+
+use reqwest::header::HeaderName;
+
+use crate::client::{Client, ClientConfig, Link, Request, Scheme};
+use crate::descriptor::{AuthScheme, ServiceDescriptor};
+use crate::env;
+use crate::error::Error;
+use crate::secret::Secret;
+use crate::transport::TransportConfig;
+
+/// A client of a static-bearer service.
+pub type BearerClient = Client<StaticBearer>;
+
+/// Settings of a [`BearerClient`].
+#[derive(Clone, Debug)]
+pub struct BearerConfig {
+    /// API URL; `None` uses the service descriptor's `base_url`.
+    pub base_url: Option<String>,
+    /// The token; the header carries the spec's prefix followed by it.
+    pub token: Secret,
+    /// Timeouts, retries and limits.
+    pub transport: TransportConfig,
+}
+
+impl ClientConfig for BearerConfig {
+    fn base_url(&self) -> Option<&str> {
+        self.base_url.as_deref()
+    }
+
+    fn transport(&self) -> &TransportConfig {
+        &self.transport
+    }
+
+    /// Reads `BEARER_BASE_URL` (optional; http or https) and `BEARER_TOKEN`, with the
+    /// default transport.
+    fn from_env() -> Result<BearerConfig, Error> {
+        Ok(BearerConfig {
+            base_url: env::optional_base_url("BEARER_BASE_URL")?,
+            token: env::required_secret("BEARER_TOKEN")?,
+            transport: TransportConfig::default(),
+        })
+    }
+}
+
+/// The header and its whole value, checked once when the client is made.
+pub struct StaticBearer {
+    header: HeaderName,
+    value: Secret,
+}
+
+impl fmt::Debug for StaticBearer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StaticBearer")
+            .field("header", &self.header.as_str())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Scheme for StaticBearer {
+    type Config = BearerConfig;
+    type Credential = ();
+
+    fn new(service: &'static ServiceDescriptor, config: BearerConfig) -> Result<Self, Error> {
+        let AuthScheme::StaticBearer(scheme) = &service.auth else {
+            return Err(Error::config(format!(
+                "service `{}` does not use the static bearer scheme",
+                service.name
+            )));
+        };
+        let header = HeaderName::from_bytes(scheme.header.as_bytes()).map_err(|_| {
+            Error::config(format!("`{}` is not an HTTP header name", scheme.header))
+        })?;
+        let value = Secret::new(format!("{}{}", scheme.prefix, config.token.expose()));
+        // Checked here, so that signing cannot fail later.
+        Request::new(crate::HttpMethod::Get, "/").insert(header.clone(), value.expose(), true)?;
+        Ok(StaticBearer { header, value })
+    }
+
+    async fn credential(&self, _link: Link<'_, Self>) -> Result<(), Error> {
+        Ok(())
+    }
+
+    fn sign(&self, request: &mut Request, _credential: &()) -> Result<(), Error> {
+        request.insert(self.header.clone(), self.value.expose(), true)
+    }
+}
