@@ -14,6 +14,8 @@
 //! Shoubei `inst_no` must be the sandbox institution, and `coupon_code` must name a coupon the
 //! sandbox holds (the harness seeds enough unused ones).
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::OnceLock;
@@ -32,6 +34,8 @@ use retail_apis_sandbox::config::{
 };
 use retail_apis_sandbox::{Sandbox, SandboxConfig, SandboxHandle, SeedCoupon};
 use serde_json::{Map, Value};
+
+use common::{md5_scheme, real_specs};
 
 /// Request body limit of the harness sandbox, so that arbitrary bodies also reach 413.
 const MAX_BODY: usize = 4096;
@@ -57,11 +61,7 @@ fn harness() -> &'static Harness {
             .enable_all()
             .build()
             .expect("tokio runtime");
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec");
-        let specs = match retail_apis_codegen::load(&root) {
-            Ok(specs) => specs,
-            Err(diagnostics) => panic!("spec/ does not load:\n{diagnostics}"),
-        };
+        let specs = real_specs();
         let mut config = SandboxConfig {
             max_body_bytes: MAX_BODY,
             ..SandboxConfig::default()
@@ -192,25 +192,6 @@ async fn fetch_token(http: &reqwest::Client, base: &str, specs: &SpecSet) -> Str
         .as_str()
         .unwrap_or_else(|| panic!("no token in {body}"))
         .to_owned()
-}
-
-/// The runtime's form of a spec's MD5 scheme. The runtime takes `&'static str`s; leaking a
-/// handful of short strings once per case is fine in a test.
-fn md5_scheme(service: &Service) -> Option<Md5SignScheme> {
-    let Auth::Md5BodySign(s) = &service.auth else {
-        return None;
-    };
-    let leak = |text: &str| -> &'static str { Box::leak(text.to_owned().into_boxed_str()) };
-    Some(Md5SignScheme {
-        field: leak(&s.field),
-        skip_null: s.skip_null,
-        skip_empty: s.skip_empty,
-        pair_separator: leak(&s.pair_separator),
-        kv_separator: leak(&s.kv_separator),
-        secret_suffix: leak(&s.secret_suffix),
-        uppercase: s.uppercase,
-        verify_response: s.verify_response,
-    })
 }
 
 /// Adds the correct `sign` to an object body of an MD5 service.

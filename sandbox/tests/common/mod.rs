@@ -5,10 +5,11 @@
 
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::OnceLock;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use retail_apis_codegen::model::SpecSet;
-use retail_apis_runtime::HttpMethod;
+use retail_apis_codegen::model::{Auth, Service, SpecSet};
+use retail_apis_runtime::{HttpMethod, Md5SignScheme};
 use retail_apis_sandbox::config::{APP_KEY, APP_SECRET, CLIENT_ID, CLIENT_SECRET, DOMAIN};
 use retail_apis_sandbox::{Sandbox, SandboxConfig, SandboxHandle};
 use serde_json::Value;
@@ -228,26 +229,46 @@ impl Jdy {
     }
 }
 
-/// The Shoubei scheme of spec/shoubei/service.yaml, as the runtime's signing takes it.
-pub const SHOUBEI_SCHEME: retail_apis_runtime::Md5SignScheme = retail_apis_runtime::Md5SignScheme {
-    field: "sign",
-    skip_null: true,
-    skip_empty: false,
-    pair_separator: "&",
-    kv_separator: "=",
-    secret_suffix: "&key={key}",
-    uppercase: false,
-    verify_response: true,
-};
+/// The runtime's form of a spec's MD5 scheme; `None` for other schemes. The runtime takes
+/// `&'static str`s; leaking a handful of short strings per call is fine in a test.
+pub fn md5_scheme(service: &Service) -> Option<Md5SignScheme> {
+    let Auth::Md5BodySign(s) = &service.auth else {
+        return None;
+    };
+    let leak = |text: &str| -> &'static str { Box::leak(text.to_owned().into_boxed_str()) };
+    Some(Md5SignScheme {
+        field: leak(&s.field),
+        skip_null: s.skip_null,
+        skip_empty: s.skip_empty,
+        pair_separator: leak(&s.pair_separator),
+        kv_separator: leak(&s.kv_separator),
+        secret_suffix: leak(&s.secret_suffix),
+        uppercase: s.uppercase,
+        verify_response: s.verify_response,
+    })
+}
+
+/// The Shoubei scheme of the real spec, as the runtime's signing takes it.
+pub fn shoubei_scheme() -> &'static Md5SignScheme {
+    static SCHEME: OnceLock<Md5SignScheme> = OnceLock::new();
+    SCHEME.get_or_init(|| {
+        let specs = real_specs();
+        let service = specs
+            .service("shoubei")
+            .expect("spec has a shoubei service");
+        md5_scheme(service).expect("shoubei signs with the MD5 body scheme")
+    })
+}
 
 /// Adds the `sign` computed by the runtime with `key`.
 pub fn shoubei_signed(body: Value, key: &str) -> Value {
     let Value::Object(mut map) = body else {
         panic!("object body")
     };
-    let sign = retail_apis_runtime::shoubei::signing::sign(&SHOUBEI_SCHEME, &map, key)
+    let scheme = shoubei_scheme();
+    let sign = retail_apis_runtime::shoubei::signing::sign(scheme, &map, key)
         .expect("a signable fixture body");
-    map.insert("sign".to_owned(), Value::from(sign));
+    map.insert(scheme.field.to_owned(), Value::from(sign));
     Value::Object(map)
 }
 
@@ -255,7 +276,7 @@ pub fn shoubei_verifies(body: &Value, key: &str) -> bool {
     let Some(map) = body.as_object() else {
         return false;
     };
-    retail_apis_runtime::shoubei::signing::verify(&SHOUBEI_SCHEME, map, key) == Ok(true)
+    retail_apis_runtime::shoubei::signing::verify(shoubei_scheme(), map, key) == Ok(true)
 }
 
 pub async fn post_json(base: &str, path: &str, body: &Value) -> (u16, Value) {
