@@ -46,8 +46,8 @@ use retail_apis::runtime::jdy::signing::{app_signature, gateway_signature};
 use retail_apis::runtime::shoubei::ShoubeiConfig;
 use retail_apis::runtime::{HttpMethod, TransportConfig};
 use retail_apis::{jdy, shoubei};
+use retail_apis_codegen::load_sources;
 use retail_apis_codegen::model::Auth;
-use retail_apis_codegen::{load_sources, SourceFile};
 use retail_apis_sandbox::{config as creds, SandboxConfig, SandboxHandle, SeedCoupon};
 use serde_json::Value;
 
@@ -194,14 +194,8 @@ struct TokenEndpoint {
 
 /// The JDY token endpoint, read from the specs the clients were generated from.
 fn token_endpoint() -> Result<TokenEndpoint, BoxError> {
-    let sources: Vec<SourceFile> = retail_apis::SPEC_FILES
-        .iter()
-        .map(|(path, text)| SourceFile {
-            path: (*path).to_owned(),
-            text: (*text).to_owned(),
-        })
-        .collect();
-    let specs = load_sources(&sources).map_err(|d| format!("the embedded specs:\n{d}"))?;
+    let specs = load_sources(&common::embedded_sources())
+        .map_err(|d| format!("the embedded specs:\n{d}"))?;
     let service = specs
         .service(jdy::SERVICE.name)
         .ok_or("spec has no jdy service")?;

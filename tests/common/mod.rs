@@ -12,6 +12,7 @@ use retail_apis::runtime::jdy::JdyConfig;
 use retail_apis::runtime::shoubei::ShoubeiConfig;
 use retail_apis::runtime::{Secret, TransportConfig};
 use retail_apis::{jdy, shoubei};
+use retail_apis_codegen::SourceFile;
 use retail_apis_sandbox::{config as creds, Sandbox, SandboxConfig, SandboxHandle};
 
 /// Upper bound for one test; far above what a passing test needs on a loaded machine,
@@ -24,6 +25,17 @@ pub async fn bounded<T>(body: impl Future<Output = T>) -> T {
         Ok(value) => value,
         Err(_) => panic!("test did not finish within {TEST_LIMIT:?}"),
     }
+}
+
+/// The spec files the clients were generated from, as the loader reads them.
+pub fn embedded_sources() -> Vec<SourceFile> {
+    retail_apis::SPEC_FILES
+        .iter()
+        .map(|(path, text)| SourceFile {
+            path: (*path).to_owned(),
+            text: (*text).to_owned(),
+        })
+        .collect()
 }
 
 /// Starts a sandbox serving exactly the specs the clients were generated from.
