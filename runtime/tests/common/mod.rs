@@ -15,7 +15,7 @@ use axum::Router;
 use retail_apis_runtime::jdy::signing as jdy_signing;
 use retail_apis_runtime::shoubei::signing as sb_signing;
 use retail_apis_runtime::{
-    AuthScheme, Code, EndpointDescriptor, EnvelopeDescriptor, ErrorAction, ErrorCodeInfo,
+    AuthScheme, Code, EndpointDescriptor, EnvelopeDescriptor, Error, ErrorAction, ErrorCodeInfo,
     HttpMethod, KingdeeGatewayScheme, Md5SignScheme, Processed, ResultCheck, ServiceDescriptor,
     TransportConfig,
 };
@@ -238,6 +238,26 @@ pub fn fast_transport() -> TransportConfig {
         timeout: Duration::from_secs(5),
         ..TransportConfig::default()
     }
+}
+
+/// Asserts that `error` leaves the outcome of a write unknown, and that the failure
+/// underneath it is the expected one.
+#[track_caller]
+pub fn assert_unknown_outcome(error: Option<&Error>, underlying: impl Fn(&Error) -> bool) {
+    let Some(error) = error else {
+        panic!("expected an error with an unknown outcome, got success");
+    };
+    assert!(error.outcome_unknown(), "{error:?}");
+    assert!(underlying(error.underlying()), "{error:?}");
+}
+
+/// A loopback port nothing listens on: bound once, then released.
+pub fn closed_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
+    listener
+        .local_addr()
+        .map(|a| a.port())
+        .unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// What the server saw.
