@@ -7,21 +7,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::*;
-use retail_apis_runtime::jdy::{JdyClient, JdyConfig};
-use retail_apis_runtime::{Error, ErrorAction, Secret, TransportConfig, SNIPPET_LIMIT};
+use retail_apis_runtime::jdy::JdyClient;
+use retail_apis_runtime::{Error, ErrorAction, TransportConfig, SNIPPET_LIMIT};
 use serde_json::{json, Value};
-
-fn config(base_url: &str, transport: TransportConfig) -> JdyConfig {
-    JdyConfig {
-        base_url: Some(base_url.to_owned()),
-        client_id: CLIENT_ID.into(),
-        client_secret: Secret::new(CLIENT_SECRET),
-        app_key: APP_KEY.into(),
-        app_secret: Secret::new(APP_SECRET),
-        domain: DOMAIN.into(),
-        transport,
-    }
-}
 
 async fn client() -> (JdyClient, Arc<Seen>) {
     client_with(fast_transport()).await
@@ -29,7 +17,7 @@ async fn client() -> (JdyClient, Arc<Seen>) {
 
 async fn client_with(transport: TransportConfig) -> (JdyClient, Arc<Seen>) {
     let (url, seen) = start().await;
-    match JdyClient::new(&JDY, config(&url, transport)) {
+    match JdyClient::new(&JDY, jdy_config(&url, transport)) {
         Ok(client) => (client, seen),
         Err(e) => panic!("client: {e}"),
     }
@@ -326,7 +314,7 @@ async fn connection_refused_is_retried_and_counted() {
     let port = closed_port();
     let client = JdyClient::new(
         &JDY,
-        config(&format!("http://127.0.0.1:{port}"), fast_transport()),
+        jdy_config(&format!("http://127.0.0.1:{port}"), fast_transport()),
     )
     .unwrap_or_else(|e| panic!("{e}"));
     match client.call_value(&OK, json!({})).await {
@@ -356,7 +344,7 @@ async fn secrets_never_show_in_debug_or_errors() {
     ];
     texts.push(format!(
         "{:?}",
-        config("http://x", TransportConfig::default())
+        jdy_config("http://x", TransportConfig::default())
     ));
     for endpoint in [&REJECTED, &HTML, &EXPIRE_ALWAYS, &UNAVAILABLE] {
         if let Err(e) = client.call_value(endpoint, json!({})).await {
@@ -373,17 +361,17 @@ async fn secrets_never_show_in_debug_or_errors() {
 
 #[tokio::test]
 async fn wrong_scheme_and_bad_urls_are_config_errors() {
-    let wrong = JdyClient::new(&SHOUBEI, config("http://x", TransportConfig::default()));
+    let wrong = JdyClient::new(&SHOUBEI, jdy_config("http://x", TransportConfig::default()));
     assert!(matches!(wrong, Err(Error::Config { .. })));
-    let bad_url = JdyClient::new(&JDY, config("not a url", TransportConfig::default()));
+    let bad_url = JdyClient::new(&JDY, jdy_config("not a url", TransportConfig::default()));
     assert!(matches!(bad_url, Err(Error::Config { .. })));
-    let mut bad_domain = config("http://x", TransportConfig::default());
+    let mut bad_domain = jdy_config("http://x", TransportConfig::default());
     bad_domain.domain = "a\nb".into();
     assert!(matches!(
         JdyClient::new(&JDY, bad_domain),
         Err(Error::Config { .. })
     ));
-    let mut default_url = config("http://x", TransportConfig::default());
+    let mut default_url = jdy_config("http://x", TransportConfig::default());
     default_url.base_url = None;
     let client = JdyClient::new(&JDY, default_url).unwrap_or_else(|e| panic!("{e}"));
     assert!(format!("{client:?}").contains("https://api.kingdee.com"));

@@ -13,11 +13,13 @@ use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use retail_apis_runtime::jdy::signing as jdy_signing;
+use retail_apis_runtime::jdy::JdyConfig;
 use retail_apis_runtime::shoubei::signing as sb_signing;
+use retail_apis_runtime::shoubei::ShoubeiConfig;
 use retail_apis_runtime::{
     AuthScheme, Code, EndpointDescriptor, EnvelopeDescriptor, Error, ErrorAction, ErrorCodeInfo,
-    HttpMethod, KingdeeGatewayScheme, Md5SignScheme, Processed, ResultCheck, ServiceDescriptor,
-    TransportConfig,
+    HttpMethod, KingdeeGatewayScheme, Md5SignScheme, Processed, ResultCheck, Secret,
+    ServiceDescriptor, TransportConfig,
 };
 use serde_json::{json, Map, Value};
 
@@ -237,6 +239,28 @@ pub fn fast_transport() -> TransportConfig {
         backoff_max: Duration::from_millis(5),
         timeout: Duration::from_secs(5),
         ..TransportConfig::default()
+    }
+}
+
+/// A JDY configuration for `base_url` with the test credentials.
+pub fn jdy_config(base_url: &str, transport: TransportConfig) -> JdyConfig {
+    JdyConfig {
+        base_url: Some(base_url.to_owned()),
+        client_id: CLIENT_ID.into(),
+        client_secret: Secret::new(CLIENT_SECRET),
+        app_key: APP_KEY.into(),
+        app_secret: Secret::new(APP_SECRET),
+        domain: DOMAIN.into(),
+        transport,
+    }
+}
+
+/// A Shoubei configuration for `base_url` with the test key and fast retries.
+pub fn shoubei_config(base_url: &str) -> ShoubeiConfig {
+    ShoubeiConfig {
+        base_url: Some(base_url.to_owned()),
+        key: Secret::new(SB_KEY),
+        transport: fast_transport(),
     }
 }
 
