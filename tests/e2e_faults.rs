@@ -9,12 +9,11 @@ mod common;
 use std::time::Duration;
 
 use common::{
-    bounded, fast_transport, jdy_client, jdy_client_with, recharge, shoubei_client, shoubei_config,
-    start_sandbox, write_off, COUPON_A,
+    bounded, fast_transport, jdy_client, jdy_client_with, recharge, shoubei_client,
+    shoubei_client_adjusted, start_sandbox, write_off, COUPON_A,
 };
 use retail_apis::jdy;
 use retail_apis::runtime::{Error, Processed, TransportConfig, SNIPPET_LIMIT};
-use retail_apis::shoubei;
 use retail_apis_sandbox::{CouponState, Fault};
 
 const RECHARGE: &str = "jdy.mall_recharge";
@@ -156,11 +155,8 @@ async fn a_timeout_on_an_idempotent_call_is_retried_and_applied_once() {
 async fn a_timeout_on_a_write_off_is_not_retried() {
     bounded(async {
         let sandbox = start_sandbox().await;
-        let client = shoubei::Client::new(retail_apis::runtime::shoubei::ShoubeiConfig {
-            transport: short_timeout(2),
-            ..shoubei_config(&sandbox.base_url())
-        })
-        .expect("config");
+        let client =
+            shoubei_client_adjusted(&sandbox.base_url(), |c| c.transport = short_timeout(2));
         sandbox
             .faults()
             .inject(WRITE_OFF, Fault::Delay(SLOW))

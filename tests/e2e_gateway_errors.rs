@@ -6,12 +6,14 @@ mod common;
 
 use std::time::Duration;
 
-use common::{bounded, jdy_client, jdy_config, recharge, shoubei_config, start_sandbox, write_off};
+use common::{
+    bounded, jdy_client, jdy_client_adjusted, recharge, shoubei_client_adjusted, start_sandbox,
+    write_off,
+};
 use retail_apis::jdy;
 use retail_apis::runtime::jdy::signing;
 use retail_apis::runtime::Error;
 use retail_apis::runtime::{ErrorAction, HttpMethod, Secret};
-use retail_apis::shoubei;
 use retail_apis_sandbox::{config as creds, CouponState, ExpiredTokenAnswer};
 use serde_json::{json, Value};
 
@@ -38,11 +40,9 @@ const MINUTE_MS: i64 = 60 * 1000;
 async fn a_wrong_client_secret_is_rejected_with_4008() {
     bounded(async {
         let sandbox = start_sandbox().await;
-        let client = jdy::Client::new(retail_apis::runtime::jdy::JdyConfig {
-            client_secret: Secret::new("not-the-secret"),
-            ..jdy_config(&sandbox.base_url())
-        })
-        .expect("config");
+        let client = jdy_client_adjusted(&sandbox.base_url(), |c| {
+            c.client_secret = Secret::new("not-the-secret")
+        });
 
         let result = client.mall_recharge(&recharge("1.00", "M-1", "B-1")).await;
         let (operation, status, code, message, name) = gateway(result);
@@ -65,11 +65,9 @@ async fn a_wrong_client_secret_is_rejected_with_4008() {
 async fn a_wrong_app_secret_is_a_reauthorize_business_error() {
     bounded(async {
         let sandbox = start_sandbox().await;
-        let client = jdy::Client::new(retail_apis::runtime::jdy::JdyConfig {
-            app_secret: Secret::new("not-the-app-secret"),
-            ..jdy_config(&sandbox.base_url())
-        })
-        .expect("config");
+        let client = jdy_client_adjusted(&sandbox.base_url(), |c| {
+            c.app_secret = Secret::new("not-the-app-secret")
+        });
 
         let error = client
             .mall_recharge(&recharge("1.00", "M-1", "B-1"))
@@ -96,11 +94,9 @@ async fn a_wrong_app_secret_is_a_reauthorize_business_error() {
 async fn a_wrong_tenant_domain_is_rejected_with_4012() {
     bounded(async {
         let sandbox = start_sandbox().await;
-        let client = jdy::Client::new(retail_apis::runtime::jdy::JdyConfig {
-            domain: "https://other.jdy.com".to_owned(),
-            ..jdy_config(&sandbox.base_url())
-        })
-        .expect("config");
+        let client = jdy_client_adjusted(&sandbox.base_url(), |c| {
+            c.domain = "https://other.jdy.com".to_owned()
+        });
 
         let result = client.mall_recharge(&recharge("1.00", "M-1", "B-1")).await;
         let (operation, status, code, _, name) = gateway(result);
@@ -361,11 +357,8 @@ async fn concurrent_calls_with_an_expired_token_share_one_refresh() {
 async fn a_wrong_shoubei_key_is_a_signature_mismatch() {
     bounded(async {
         let sandbox = start_sandbox().await;
-        let client = shoubei::Client::new(retail_apis::runtime::shoubei::ShoubeiConfig {
-            key: Secret::new("not-the-key"),
-            ..shoubei_config(&sandbox.base_url())
-        })
-        .expect("config");
+        let client =
+            shoubei_client_adjusted(&sandbox.base_url(), |c| c.key = Secret::new("not-the-key"));
 
         let result = client.coupon_write_off(&write_off(common::COUPON_A)).await;
         // The sandbox refuses the request sign and signs its refusal with the real key,

@@ -86,11 +86,15 @@ pub fn jdy_client(base_url: &str) -> jdy::Client {
 
 /// A JDY client with custom transport settings.
 pub fn jdy_client_with(base_url: &str, transport: TransportConfig) -> jdy::Client {
-    jdy::Client::new(JdyConfig {
-        transport,
-        ..jdy_config(base_url)
-    })
-    .expect("valid JDY configuration")
+    jdy_client_adjusted(base_url, |config| config.transport = transport)
+}
+
+/// A JDY client for the sandbox at `base_url` whose configuration `adjust` changed (a
+/// wrong secret, another tenant domain).
+pub fn jdy_client_adjusted(base_url: &str, adjust: impl FnOnce(&mut JdyConfig)) -> jdy::Client {
+    let mut config = jdy_config(base_url);
+    adjust(&mut config);
+    jdy::Client::new(config).expect("valid JDY configuration")
 }
 
 /// The Shoubei configuration the sandbox accepts.
@@ -104,7 +108,18 @@ pub fn shoubei_config(base_url: &str) -> ShoubeiConfig {
 
 /// A Shoubei client for the sandbox at `base_url`.
 pub fn shoubei_client(base_url: &str) -> shoubei::Client {
-    shoubei::Client::new(shoubei_config(base_url)).expect("valid Shoubei configuration")
+    shoubei_client_adjusted(base_url, |_| {})
+}
+
+/// A Shoubei client for the sandbox at `base_url` whose configuration `adjust` changed (a
+/// wrong key, other transport settings).
+pub fn shoubei_client_adjusted(
+    base_url: &str,
+    adjust: impl FnOnce(&mut ShoubeiConfig),
+) -> shoubei::Client {
+    let mut config = shoubei_config(base_url);
+    adjust(&mut config);
+    shoubei::Client::new(config).expect("valid Shoubei configuration")
 }
 
 /// A recharge by an ISV of `amount` for `member`, identified by `src_bill_id`.
