@@ -13,7 +13,7 @@ use retail_apis::runtime::shoubei::ShoubeiConfig;
 use retail_apis::runtime::{Secret, TransportConfig};
 use retail_apis::{jdy, shoubei};
 use retail_apis_codegen::SourceFile;
-use retail_apis_sandbox::{config as creds, Sandbox, SandboxConfig, SandboxHandle};
+use retail_apis_sandbox::{config as creds, Fault, Sandbox, SandboxConfig, SandboxHandle};
 
 /// Upper bound for one test; far above what a passing test needs on a loaded machine,
 /// so that a hang fails instead of blocking the suite.
@@ -51,6 +51,14 @@ pub async fn start_sandbox_with(config: SandboxConfig) -> SandboxHandle {
         .start(SocketAddr::from(([127, 0, 0, 1], 0)))
         .await
         .expect("the sandbox binds a free loopback port")
+}
+
+/// Queues `fault` for the next `times` requests to `operation` (`jdy.mall_recharge`).
+pub fn inject(sandbox: &SandboxHandle, operation: &str, times: usize, fault: Fault) {
+    sandbox
+        .faults()
+        .inject_times(operation, times, fault)
+        .unwrap_or_else(|e| panic!("no operation {operation}: {e}"));
 }
 
 /// Transport settings for tests: a few retries with 5 ms backoff, and a per-attempt
