@@ -264,17 +264,7 @@ async fn token_request(
 }
 
 fn refund(n: usize) -> jdy::RefundSaveRequest {
-    jdy::RefundSaveRequest::new(
-        None,
-        "pay.refund",
-        "M1001",
-        format!("BENCH-R{n}"),
-        None,
-        "1",
-        "127.0.0.1",
-        "0002",
-    )
-    .refund_amount("1.00")
+    common::refund(&format!("BENCH-R{n}"), "1.00")
 }
 
 fn coupon_code(n: usize) -> String {

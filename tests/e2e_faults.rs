@@ -9,7 +9,7 @@ mod common;
 use std::time::Duration;
 
 use common::{
-    bounded, fast_transport, inject, jdy_client, jdy_client_with, recharge, shoubei_client,
+    bounded, fast_transport, inject, jdy_client, jdy_client_with, recharge, refund, shoubei_client,
     shoubei_client_adjusted, start_sandbox, write_off, COUPON_A,
 };
 use retail_apis::jdy;
@@ -27,21 +27,6 @@ fn cancel(member: &str, src_bill_id: &str, amount: &str) -> jdy::MallPreWriteOff
     jdy::MallPreWriteOffCancelRequest::new(member, src_bill_id).member_deals(
         jdy::MemberDeals::new().recharge_consume(jdy::RechargeConsume::new().amt(amount)),
     )
-}
-
-/// A refund identified by `refund_no`.
-fn refund(refund_no: &str) -> jdy::RefundSaveRequest {
-    jdy::RefundSaveRequest::new(
-        None,
-        "pay.refund",
-        "M1001",
-        refund_no,
-        None,
-        "1",
-        "127.0.0.1",
-        "0002",
-    )
-    .refund_amount("100")
 }
 
 /// The error of a write that may have been applied: outcome unknown, naming the key.
@@ -510,7 +495,7 @@ async fn a_lost_refund_answer_is_not_retried_and_the_outcome_is_unknown() {
         // The refund is applied, then its answer is lost. No page says a repeated
         // refund_no is ignored, so a retry could refund twice: exactly one call is made.
         let error = client
-            .refund_save(&refund("R-9"))
+            .refund_save(&refund("R-9", "100"))
             .await
             .expect_err("the answer was lost");
         assert!(error.outcome_unknown(), "{error:?}");

@@ -137,6 +137,22 @@ pub fn recharge(amount: &str, member: &str, src_bill_id: &str) -> jdy::MallRecha
         .settle_entries(vec![jdy::SettleEntries::new(jdy::PayType::Wechat, amount)])
 }
 
+/// A refund of `amount` identified by `refund_no`, with the other values of the page's
+/// example (which sends the required `channel_order_no` and `service_group_name` as null).
+pub fn refund(refund_no: &str, amount: &str) -> jdy::RefundSaveRequest {
+    jdy::RefundSaveRequest::new(
+        None,
+        "pay.refund",
+        "M1001",
+        refund_no,
+        None,
+        "1",
+        "127.0.0.1",
+        "0002",
+    )
+    .refund_amount(amount)
+}
+
 /// A write-off of `coupon_code` by the sandbox institution.
 pub fn write_off(coupon_code: &str) -> shoubei::CouponWriteOffRequest {
     shoubei::CouponWriteOffRequest::new(
