@@ -45,7 +45,7 @@ async fn hand_written(
     token: &str,
     body: &jdy::RefundSaveRequest,
 ) -> jdy::RefundSaveResponse {
-    let path = jdy::endpoints::REFUND_SAVE.path;
+    let path: &str = &jdy::endpoints::REFUND_SAVE.path;
     // A sequence, not fresh randomness: random 10-digit nonces collide within the
     // gateway's replay window at benchmark volumes.
     let nonce = (NONCE_START + NONCE.fetch_add(1, Ordering::Relaxed)).to_string();

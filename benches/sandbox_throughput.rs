@@ -44,10 +44,8 @@ use std::time::{Duration, Instant};
 
 use retail_apis::runtime::jdy::signing::{app_signature, gateway_signature};
 use retail_apis::runtime::shoubei::ShoubeiConfig;
-use retail_apis::runtime::{HttpMethod, TransportConfig};
+use retail_apis::runtime::{AuthScheme, HttpMethod, ServiceDescriptor, TransportConfig};
 use retail_apis::{jdy, shoubei};
-use retail_apis_codegen::load_sources;
-use retail_apis_codegen::model::Auth;
 use retail_apis_sandbox::{config as creds, SandboxConfig, SandboxHandle, SeedCoupon};
 use serde_json::Value;
 
@@ -192,21 +190,17 @@ struct TokenEndpoint {
     token_field: String,
 }
 
-/// The JDY token endpoint, read from the specs the clients were generated from.
+/// The JDY token endpoint, read from the descriptor the client was generated with.
 fn token_endpoint() -> Result<TokenEndpoint, BoxError> {
-    let specs = load_sources(&common::embedded_sources())
-        .map_err(|d| format!("the embedded specs:\n{d}"))?;
-    let service = specs
-        .service(jdy::SERVICE.name)
-        .ok_or("spec has no jdy service")?;
-    let Auth::KingdeeGateway(gateway) = &service.auth else {
+    let service: &'static ServiceDescriptor = &jdy::SERVICE;
+    let AuthScheme::KingdeeGateway(gateway) = &service.auth else {
         return Err("jdy does not use the Kingdee gateway".into());
     };
     Ok(TokenEndpoint {
-        path: gateway.token.path.clone(),
-        auth_version: gateway.auth_version.clone(),
-        sign_headers: gateway.sign_headers.clone(),
-        token_field: gateway.token.token_field.clone(),
+        path: gateway.token.path.to_string(),
+        auth_version: gateway.auth_version.to_string(),
+        sign_headers: gateway.sign_headers.to_string(),
+        token_field: gateway.token.token_field.to_string(),
     })
 }
 

@@ -23,201 +23,205 @@ use retail_apis_runtime as rt;
 
 /// Everything the runtime needs to know about this service, from its spec.
 pub const SERVICE: rt::ServiceDescriptor = rt::ServiceDescriptor {
-    name: "jdy",
-    base_url: "https://api.kingdee.com",
+    name: rt::Text::Borrowed("jdy"),
+    base_url: rt::Text::Borrowed("https://api.kingdee.com"),
     auth: rt::AuthScheme::KingdeeGateway(rt::KingdeeGatewayScheme {
-        auth_version: "2.0",
-        sign_headers: "X-Api-TimeStamp,X-Api-Nonce",
+        auth_version: rt::Text::Borrowed("2.0"),
+        sign_headers: rt::Text::Borrowed("X-Api-TimeStamp,X-Api-Nonce"),
         timestamp_window_ms: 300000,
-        token_method: rt::HttpMethod::Get,
-        token_path: "/jdyconnector/app_management/kingdee_auth_token",
-        token_field: "app-token",
-        token_ttl_secs: 86400,
+        token: rt::TokenEndpoint {
+            method: rt::HttpMethod::Get,
+            path: rt::Text::Borrowed("/jdyconnector/app_management/kingdee_auth_token"),
+            token_field: rt::Text::Borrowed("app-token"),
+            ttl_secs: 86400,
+        },
         gateway_status: 519,
-        gateway_code_field: "errcode",
-        gateway_message_field: "description",
-        gateway_message_cn_field: "descriptionCn",
+        gateway_code_field: rt::Text::Borrowed("errcode"),
+        gateway_message_field: rt::Text::Borrowed("description"),
+        gateway_message_cn_field: rt::Text::Borrowed("descriptionCn"),
     }),
     envelope: rt::EnvelopeDescriptor {
-        code_field: "errcode",
+        code_field: rt::Text::Borrowed("errcode"),
         success_code: rt::Code::Int(0),
-        message_field: "description",
-        data_field: Some("data"),
+        message_field: rt::Text::Borrowed("description"),
+        data_field: Some(rt::Text::Borrowed("data")),
         result: None,
     },
-    errors: ERRORS,
-    endpoints: ENDPOINTS,
+    errors: rt::List::Borrowed(ERRORS),
+    endpoints: rt::List::Borrowed(ENDPOINTS),
 };
 
 /// Error codes the spec documents for this service.
 pub const ERRORS: &[rt::ErrorCodeInfo] = &[
     rt::ErrorCodeInfo {
-        code: "2000002000",
+        code: rt::Text::Borrowed("2000002000"),
         http_status: None,
-        name: "system_error",
-        description: "系统错误,请到开发者社区提单反馈",
+        name: rt::Text::Borrowed("system_error"),
+        description: rt::Text::Borrowed(
+            "系统错误,请到开发者社区提单反馈",
+        ),
         action: rt::ErrorAction::None,
         retryable: false,
         processed: rt::Processed::Maybe,
     },
     rt::ErrorCodeInfo {
-        code: "1000202001",
+        code: rt::Text::Borrowed("1000202001"),
         http_status: None,
-        name: "jwt_token_expired",
-        description: "JWT token has expired",
+        name: rt::Text::Borrowed("jwt_token_expired"),
+        description: rt::Text::Borrowed("JWT token has expired"),
         action: rt::ErrorAction::RefreshToken,
         retryable: false,
         processed: rt::Processed::Never,
     },
     rt::ErrorCodeInfo {
-        code: "1030002006",
+        code: rt::Text::Borrowed("1030002006"),
         http_status: None,
-        name: "authorization_secret_invalid",
-        description: "授权密钥校验失败",
+        name: rt::Text::Borrowed("authorization_secret_invalid"),
+        description: rt::Text::Borrowed("授权密钥校验失败"),
         action: rt::ErrorAction::Reauthorize,
         retryable: false,
         processed: rt::Processed::Never,
     },
     rt::ErrorCodeInfo {
-        code: "1000000400",
+        code: rt::Text::Borrowed("1000000400"),
         http_status: None,
-        name: "invalid_parameter",
-        description: "参数错误",
+        name: rt::Text::Borrowed("invalid_parameter"),
+        description: rt::Text::Borrowed("参数错误"),
         action: rt::ErrorAction::None,
         retryable: false,
         processed: rt::Processed::Never,
     },
     rt::ErrorCodeInfo {
-        code: "4006",
+        code: rt::Text::Borrowed("4006"),
         http_status: Some(519),
-        name: "timestamp_invalid",
-        description: "timestamp invalid",
+        name: rt::Text::Borrowed("timestamp_invalid"),
+        description: rt::Text::Borrowed("timestamp invalid"),
         action: rt::ErrorAction::None,
         retryable: false,
         processed: rt::Processed::Never,
     },
     rt::ErrorCodeInfo {
-        code: "4007",
+        code: rt::Text::Borrowed("4007"),
         http_status: Some(519),
-        name: "sign_headers_invalid",
-        description: "SignHeaders invalid",
+        name: rt::Text::Borrowed("sign_headers_invalid"),
+        description: rt::Text::Borrowed("SignHeaders invalid"),
         action: rt::ErrorAction::None,
         retryable: false,
         processed: rt::Processed::Never,
     },
     rt::ErrorCodeInfo {
-        code: "4008",
+        code: rt::Text::Borrowed("4008"),
         http_status: Some(519),
-        name: "signature_invalid",
-        description: "signature invalid",
+        name: rt::Text::Borrowed("signature_invalid"),
+        description: rt::Text::Borrowed("signature invalid"),
         action: rt::ErrorAction::None,
         retryable: false,
         processed: rt::Processed::Never,
     },
     rt::ErrorCodeInfo {
-        code: "4009",
+        code: rt::Text::Borrowed("4009"),
         http_status: Some(519),
-        name: "token_empty",
-        description: "token empty",
+        name: rt::Text::Borrowed("token_empty"),
+        description: rt::Text::Borrowed("token empty"),
         action: rt::ErrorAction::None,
         retryable: false,
         processed: rt::Processed::Never,
     },
     rt::ErrorCodeInfo {
-        code: "4010",
+        code: rt::Text::Borrowed("4010"),
         http_status: Some(519),
-        name: "token_invalid",
-        description: "token invalid",
+        name: rt::Text::Borrowed("token_invalid"),
+        description: rt::Text::Borrowed("token invalid"),
         action: rt::ErrorAction::RefreshToken,
         retryable: false,
         processed: rt::Processed::Never,
     },
     rt::ErrorCodeInfo {
-        code: "4011",
+        code: rt::Text::Borrowed("4011"),
         http_status: Some(519),
-        name: "token_expired",
-        description: "token expired",
+        name: rt::Text::Borrowed("token_expired"),
+        description: rt::Text::Borrowed("token expired"),
         action: rt::ErrorAction::RefreshToken,
         retryable: false,
         processed: rt::Processed::Never,
     },
     rt::ErrorCodeInfo {
-        code: "4012",
+        code: rt::Text::Borrowed("4012"),
         http_status: Some(519),
-        name: "no_permission",
-        description: "no permission",
+        name: rt::Text::Borrowed("no_permission"),
+        description: rt::Text::Borrowed("no permission"),
         action: rt::ErrorAction::None,
         retryable: false,
         processed: rt::Processed::Never,
     },
     rt::ErrorCodeInfo {
-        code: "5000",
+        code: rt::Text::Borrowed("5000"),
         http_status: Some(519),
-        name: "gateway_internal_error",
-        description: "gateway internal error",
+        name: rt::Text::Borrowed("gateway_internal_error"),
+        description: rt::Text::Borrowed("gateway internal error"),
         action: rt::ErrorAction::None,
         retryable: true,
         processed: rt::Processed::Maybe,
     },
     rt::ErrorCodeInfo {
-        code: "5001",
+        code: rt::Text::Borrowed("5001"),
         http_status: Some(519),
-        name: "gateway_not_found",
-        description: "gateway not found",
+        name: rt::Text::Borrowed("gateway_not_found"),
+        description: rt::Text::Borrowed("gateway not found"),
         action: rt::ErrorAction::None,
         retryable: false,
         processed: rt::Processed::Never,
     },
     rt::ErrorCodeInfo {
-        code: "5002",
+        code: rt::Text::Borrowed("5002"),
         http_status: Some(519),
-        name: "gateway_method_not_allowed",
-        description: "gateway method not allowed",
+        name: rt::Text::Borrowed("gateway_method_not_allowed"),
+        description: rt::Text::Borrowed("gateway method not allowed"),
         action: rt::ErrorAction::None,
         retryable: false,
         processed: rt::Processed::Never,
     },
     rt::ErrorCodeInfo {
-        code: "5003",
+        code: rt::Text::Borrowed("5003"),
         http_status: Some(519),
-        name: "gateway_service_unavailable",
-        description: "gateway service unavailable",
+        name: rt::Text::Borrowed("gateway_service_unavailable"),
+        description: rt::Text::Borrowed("gateway service unavailable"),
         action: rt::ErrorAction::None,
         retryable: true,
         processed: rt::Processed::Maybe,
     },
     rt::ErrorCodeInfo {
-        code: "5004",
+        code: rt::Text::Borrowed("5004"),
         http_status: Some(519),
-        name: "gateway_timeout",
-        description: "gateway timeout",
+        name: rt::Text::Borrowed("gateway_timeout"),
+        description: rt::Text::Borrowed("gateway timeout"),
         action: rt::ErrorAction::None,
         retryable: true,
         processed: rt::Processed::Maybe,
     },
     rt::ErrorCodeInfo {
-        code: "5005",
+        code: rt::Text::Borrowed("5005"),
         http_status: Some(519),
-        name: "gateway_request_cancelled",
-        description: "gateway request cancelled",
+        name: rt::Text::Borrowed("gateway_request_cancelled"),
+        description: rt::Text::Borrowed("gateway request cancelled"),
         action: rt::ErrorAction::None,
         retryable: false,
         processed: rt::Processed::Maybe,
     },
     rt::ErrorCodeInfo {
-        code: "5006",
+        code: rt::Text::Borrowed("5006"),
         http_status: Some(519),
-        name: "gateway_circuit_open",
-        description: "gateway circuit breaker open",
+        name: rt::Text::Borrowed("gateway_circuit_open"),
+        description: rt::Text::Borrowed("gateway circuit breaker open"),
         action: rt::ErrorAction::None,
         retryable: true,
         processed: rt::Processed::Never,
     },
     rt::ErrorCodeInfo {
-        code: "5007",
+        code: rt::Text::Borrowed("5007"),
         http_status: Some(519),
-        name: "gateway_overloaded",
-        description: "gateway overloaded",
+        name: rt::Text::Borrowed("gateway_overloaded"),
+        description: rt::Text::Borrowed("gateway overloaded"),
         action: rt::ErrorAction::None,
         retryable: true,
         processed: rt::Processed::Never,
@@ -237,33 +241,33 @@ pub mod endpoints {
 
     /// `POST /jdy/v2/ls/mall_pre_write_off_cancel`: 反预核销
     pub const MALL_PRE_WRITE_OFF_CANCEL: rt::EndpointDescriptor = rt::EndpointDescriptor {
-        service: "jdy",
-        operation: "mall_pre_write_off_cancel",
+        service: rt::Text::Borrowed("jdy"),
+        operation: rt::Text::Borrowed("mall_pre_write_off_cancel"),
         method: rt::HttpMethod::Post,
-        path: "/jdy/v2/ls/mall_pre_write_off_cancel",
-        idempotency_key: Some("src_bill_id"),
-        idempotency_evidence: Some("000_02ae261432214172.txt"),
+        path: rt::Text::Borrowed("/jdy/v2/ls/mall_pre_write_off_cancel"),
+        idempotency_key: Some(rt::Text::Borrowed("src_bill_id")),
+        idempotency_evidence: Some(rt::Text::Borrowed("000_02ae261432214172.txt")),
         safe: false,
     };
 
     /// `POST /jdy/v2/ls/mall_recharge`: 会员充值
     pub const MALL_RECHARGE: rt::EndpointDescriptor = rt::EndpointDescriptor {
-        service: "jdy",
-        operation: "mall_recharge",
+        service: rt::Text::Borrowed("jdy"),
+        operation: rt::Text::Borrowed("mall_recharge"),
         method: rt::HttpMethod::Post,
-        path: "/jdy/v2/ls/mall_recharge",
-        idempotency_key: Some("src_bill_id"),
+        path: rt::Text::Borrowed("/jdy/v2/ls/mall_recharge"),
+        idempotency_key: Some(rt::Text::Borrowed("src_bill_id")),
         idempotency_evidence: None,
         safe: false,
     };
 
     /// `POST /jdy/v2/ls/refundSave`: 零售退款保存
     pub const REFUND_SAVE: rt::EndpointDescriptor = rt::EndpointDescriptor {
-        service: "jdy",
-        operation: "refund_save",
+        service: rt::Text::Borrowed("jdy"),
+        operation: rt::Text::Borrowed("refund_save"),
         method: rt::HttpMethod::Post,
-        path: "/jdy/v2/ls/refundSave",
-        idempotency_key: Some("refund_no"),
+        path: rt::Text::Borrowed("/jdy/v2/ls/refundSave"),
+        idempotency_key: Some(rt::Text::Borrowed("refund_no")),
         idempotency_evidence: None,
         safe: false,
     };
@@ -1359,25 +1363,34 @@ impl WriteOffCoupons {
     }
 }
 
-/// Typed client of 金蝶精斗云 零售云开放接口 (Kingdee gateway signature and app-token). Cheap to clone; clones share connections and the app-token cache.
+/// Typed client of 金蝶精斗云 零售云开放接口 (auth scheme `kingdee_gateway`). Cheap to clone; clones share connections and the scheme's state (an app-token cache).
 #[derive(Clone, Debug)]
 pub struct Client {
-    inner: rt::jdy::JdyClient,
+    inner: rt::schemes::kingdee_gateway::Client,
 }
 
 impl Client {
     /// Creates a client from explicit configuration.
-    pub fn new(config: rt::jdy::JdyConfig) -> Result<Self, rt::Error> {
-        rt::jdy::JdyClient::new(&SERVICE, config).map(|inner| Self { inner })
+    pub fn new(config: rt::schemes::kingdee_gateway::Config) -> Result<Self, rt::Error> {
+        rt::schemes::kingdee_gateway::Client::new(&SERVICE, config)
+            .map(|inner| Self { inner })
     }
 
     /// Creates a client configured from the environment (see the crate README).
     pub fn from_env() -> Result<Self, rt::Error> {
-        Self::new(rt::jdy::JdyConfig::from_env()?)
+        Self::new(rt::schemes::kingdee_gateway::Config::from_env()?)
+    }
+
+    /// This client with `interceptor` added: it sees every request and response
+    /// (metrics, logging, request ids). Clones made before keep their interceptors.
+    pub fn with_interceptor(self, interceptor: impl rt::Interceptor) -> Self {
+        Self {
+            inner: self.inner.with_interceptor(interceptor),
+        }
     }
 
     /// The runtime client underneath, for untyped calls and diagnostics.
-    pub fn runtime(&self) -> &rt::jdy::JdyClient {
+    pub fn runtime(&self) -> &rt::schemes::kingdee_gateway::Client {
         &self.inner
     }
 

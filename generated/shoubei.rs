@@ -18,57 +18,57 @@ use retail_apis_runtime as rt;
 
 /// Everything the runtime needs to know about this service, from its spec.
 pub const SERVICE: rt::ServiceDescriptor = rt::ServiceDescriptor {
-    name: "shoubei",
-    base_url: "https://open.51shoubei.com",
+    name: rt::Text::Borrowed("shoubei"),
+    base_url: rt::Text::Borrowed("https://open.51shoubei.com"),
     auth: rt::AuthScheme::Md5BodySign(rt::Md5SignScheme {
-        field: "sign",
+        field: rt::Text::Borrowed("sign"),
         skip_null: true,
         skip_empty: false,
-        pair_separator: "&",
-        kv_separator: "=",
-        secret_suffix: "&key={key}",
+        pair_separator: rt::Text::Borrowed("&"),
+        kv_separator: rt::Text::Borrowed("="),
+        secret_suffix: rt::Text::Borrowed("&key={key}"),
         uppercase: false,
         verify_response: true,
     }),
     envelope: rt::EnvelopeDescriptor {
-        code_field: "return_code",
-        success_code: rt::Code::Str("SUCCESS"),
-        message_field: "return_msg",
+        code_field: rt::Text::Borrowed("return_code"),
+        success_code: rt::Code::Str(rt::Text::Borrowed("SUCCESS")),
+        message_field: rt::Text::Borrowed("return_msg"),
         data_field: None,
         result: Some(rt::ResultCheck {
-            field: "result_code",
-            success: "SUCCESS",
+            field: rt::Text::Borrowed("result_code"),
+            success: rt::Text::Borrowed("SUCCESS"),
         }),
     },
-    errors: ERRORS,
-    endpoints: ENDPOINTS,
+    errors: rt::List::Borrowed(ERRORS),
+    endpoints: rt::List::Borrowed(ENDPOINTS),
 };
 
 /// Error codes the spec documents for this service.
 pub const ERRORS: &[rt::ErrorCodeInfo] = &[
     rt::ErrorCodeInfo {
-        code: "0205",
+        code: rt::Text::Borrowed("0205"),
         http_status: None,
-        name: "coupon_refunded",
-        description: "券码已退款",
+        name: rt::Text::Borrowed("coupon_refunded"),
+        description: rt::Text::Borrowed("券码已退款"),
         action: rt::ErrorAction::None,
         retryable: false,
         processed: rt::Processed::Never,
     },
     rt::ErrorCodeInfo {
-        code: "0203",
+        code: rt::Text::Borrowed("0203"),
         http_status: None,
-        name: "coupon_already_written_off",
-        description: "券码已核销",
+        name: rt::Text::Borrowed("coupon_already_written_off"),
+        description: rt::Text::Borrowed("券码已核销"),
         action: rt::ErrorAction::None,
         retryable: false,
         processed: rt::Processed::Never,
     },
     rt::ErrorCodeInfo {
-        code: "0001",
+        code: rt::Text::Borrowed("0001"),
         http_status: None,
-        name: "invalid_parameter",
-        description: "参数不合法",
+        name: rt::Text::Borrowed("invalid_parameter"),
+        description: rt::Text::Borrowed("参数不合法"),
         action: rt::ErrorAction::None,
         retryable: false,
         processed: rt::Processed::Never,
@@ -84,10 +84,10 @@ pub mod endpoints {
 
     /// `POST /openpay/coupon/wf`: 核销接口
     pub const COUPON_WRITE_OFF: rt::EndpointDescriptor = rt::EndpointDescriptor {
-        service: "shoubei",
-        operation: "coupon_write_off",
+        service: rt::Text::Borrowed("shoubei"),
+        operation: rt::Text::Borrowed("coupon_write_off"),
         method: rt::HttpMethod::Post,
-        path: "/openpay/coupon/wf",
+        path: rt::Text::Borrowed("/openpay/coupon/wf"),
         idempotency_key: None,
         idempotency_evidence: None,
         safe: false,
@@ -603,25 +603,34 @@ impl<'de> serde::Deserialize<'de> for ReturnCode {
     }
 }
 
-/// Typed client of 收呗 开放接口 (MD5 body signature). Cheap to clone; clones share connections.
+/// Typed client of 收呗 开放接口 (auth scheme `md5_body_sign`). Cheap to clone; clones share connections and the scheme's state (an app-token cache).
 #[derive(Clone, Debug)]
 pub struct Client {
-    inner: rt::shoubei::ShoubeiClient,
+    inner: rt::schemes::md5_body_sign::Client,
 }
 
 impl Client {
     /// Creates a client from explicit configuration.
-    pub fn new(config: rt::shoubei::ShoubeiConfig) -> Result<Self, rt::Error> {
-        rt::shoubei::ShoubeiClient::new(&SERVICE, config).map(|inner| Self { inner })
+    pub fn new(config: rt::schemes::md5_body_sign::Config) -> Result<Self, rt::Error> {
+        rt::schemes::md5_body_sign::Client::new(&SERVICE, config)
+            .map(|inner| Self { inner })
     }
 
     /// Creates a client configured from the environment (see the crate README).
     pub fn from_env() -> Result<Self, rt::Error> {
-        Self::new(rt::shoubei::ShoubeiConfig::from_env()?)
+        Self::new(rt::schemes::md5_body_sign::Config::from_env()?)
+    }
+
+    /// This client with `interceptor` added: it sees every request and response
+    /// (metrics, logging, request ids). Clones made before keep their interceptors.
+    pub fn with_interceptor(self, interceptor: impl rt::Interceptor) -> Self {
+        Self {
+            inner: self.inner.with_interceptor(interceptor),
+        }
     }
 
     /// The runtime client underneath, for untyped calls and diagnostics.
-    pub fn runtime(&self) -> &rt::shoubei::ShoubeiClient {
+    pub fn runtime(&self) -> &rt::schemes::md5_body_sign::Client {
         &self.inner
     }
 

@@ -366,7 +366,7 @@ async fn a_gateway_5003_on_an_idempotent_call_is_retried() {
         assert_eq!(cause.code(), Some("5003"));
         assert!(cause.is_retryable());
         assert_eq!(
-            cause.known().map(|k| k.name),
+            cause.known().map(|k| k.name.as_ref()),
             Some("gateway_service_unavailable")
         );
         assert_eq!(sandbox.request_count(CANCEL), 5);
@@ -403,7 +403,7 @@ async fn gateway_codes_retry_a_recharge_only_when_the_spec_says_never_processed(
                 }
                 Processed::Maybe => {
                     let cause = unknown_outcome(result, Some("src_bill_id"));
-                    assert_eq!(cause.code(), Some(info.code));
+                    assert_eq!(cause.code(), Some(info.code.as_ref()));
                     assert_eq!(requests, 1, "{code}");
                 }
             }

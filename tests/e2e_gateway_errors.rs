@@ -29,7 +29,13 @@ fn gateway<T: std::fmt::Debug>(
             message,
             known,
             ..
-        }) => (operation, status, code, message, known.map(|k| k.name)),
+        }) => (
+            operation,
+            status,
+            code,
+            message,
+            known.map(|k| k.name.as_ref()),
+        ),
         other => panic!("expected a gateway rejection, got {other:?}"),
     }
 }
@@ -156,7 +162,7 @@ async fn send_signed(
     timestamp: &str,
     body: &Value,
 ) -> (u16, Value) {
-    let path = jdy::endpoints::MALL_RECHARGE.path;
+    let path: &str = &jdy::endpoints::MALL_RECHARGE.path;
     let signature = signing::gateway_signature(
         HttpMethod::Post,
         path,

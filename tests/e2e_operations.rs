@@ -26,7 +26,7 @@ fn business<T: std::fmt::Debug>(
             message,
             known,
             ..
-        }) => (code, message, known.map(|k| k.name)),
+        }) => (code, message, known.map(|k| k.name.as_ref())),
         other => panic!("expected a business error, got {other:?}"),
     }
 }

@@ -53,10 +53,10 @@ fn records() -> &'static (Vec<(String, String)>, EndpointDescriptor) {
             RECORDS_YAML.replace("{n}", &n.to_string()),
         ));
         let descriptor = EndpointDescriptor {
-            service: retail_apis::jdy::SERVICE.name,
-            operation: Box::leak(operation.into_boxed_str()),
+            service: retail_apis::jdy::SERVICE.name.clone(),
+            operation: operation.into(),
             method: HttpMethod::Get,
-            path: RECORDS_PATH,
+            path: RECORDS_PATH.into(),
             idempotency_key: None,
             idempotency_evidence: None,
             safe: true,

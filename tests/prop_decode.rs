@@ -35,7 +35,7 @@ use retail_apis::runtime::jdy::JdyConfig;
 use retail_apis::runtime::shoubei::{signing, ShoubeiConfig};
 use retail_apis::runtime::{
     AuthScheme, Code, EndpointDescriptor, Error, HttpMethod, KingdeeGatewayScheme, Md5SignScheme,
-    Secret, TransportConfig, SNIPPET_LIMIT,
+    Secret, ServiceDescriptor, Text, TransportConfig, SNIPPET_LIMIT,
 };
 use retail_apis::{jdy, shoubei};
 use serde::Deserialize;
@@ -48,27 +48,38 @@ const SB_KEY: &str = "prop-shoubei-key";
 /// Response limit of the clients; arbitrary bodies go beyond it, to reach `TooLarge`.
 const MAX_BODY: usize = 1536;
 
+fn jdy_service() -> &'static ServiceDescriptor {
+    &jdy::SERVICE
+}
+
+fn shoubei_service() -> &'static ServiceDescriptor {
+    &shoubei::SERVICE
+}
+
 /// A safe GET query on the JDY service: its request travels in the URL and a failure is
 /// never "outcome unknown", unlike the spec's POST operations.
-static JDY_QUERY: EndpointDescriptor = EndpointDescriptor {
-    service: jdy::SERVICE.name,
-    operation: "query",
-    method: HttpMethod::Get,
-    path: "/jdy/query",
-    idempotency_key: None,
-    idempotency_evidence: None,
-    safe: true,
-};
+fn jdy_query() -> &'static EndpointDescriptor {
+    static QUERY: OnceLock<EndpointDescriptor> = OnceLock::new();
+    QUERY.get_or_init(|| EndpointDescriptor {
+        service: jdy_service().name.clone(),
+        operation: Text::Borrowed("query"),
+        method: HttpMethod::Get,
+        path: Text::Borrowed("/jdy/query"),
+        idempotency_key: None,
+        idempotency_evidence: None,
+        safe: true,
+    })
+}
 
 fn gateway() -> &'static KingdeeGatewayScheme {
-    match &jdy::SERVICE.auth {
+    match &jdy_service().auth {
         AuthScheme::KingdeeGateway(gateway) => gateway,
         AuthScheme::Md5BodySign(_) => panic!("the JDY spec uses the Kingdee gateway"),
     }
 }
 
 fn md5_scheme() -> &'static Md5SignScheme {
-    match &shoubei::SERVICE.auth {
+    match &shoubei_service().auth {
         AuthScheme::Md5BodySign(scheme) => scheme,
         AuthScheme::KingdeeGateway(_) => panic!("the Shoubei spec uses the MD5 body sign"),
     }
@@ -113,13 +124,13 @@ struct Harness {
 }
 
 async fn token() -> impl IntoResponse {
-    let envelope = &jdy::SERVICE.envelope;
+    let envelope = &jdy_service().envelope;
     let mut body = Map::new();
-    body.insert(envelope.code_field.to_owned(), json!(0));
-    body.insert(envelope.message_field.to_owned(), json!("success"));
+    body.insert(envelope.code_field.to_string(), json!(0));
+    body.insert(envelope.message_field.to_string(), json!("success"));
     body.insert(
-        envelope.data_field.unwrap_or("data").to_owned(),
-        json!({ gateway().token_field: TOKEN }),
+        envelope.data_field.as_deref().unwrap_or("data").to_owned(),
+        json!({ gateway().token.token_field.as_ref(): TOKEN }),
     );
     (
         [("content-type", "application/json")],
@@ -148,7 +159,7 @@ fn harness() -> &'static Harness {
             .expect("tokio runtime");
         let answer: Answer = Arc::new(Mutex::new((200, Vec::new())));
         let app = Router::new()
-            .route(gateway().token_path, get(token))
+            .route(&gateway().token.path, get(token))
             .fallback(canned)
             .with_state(Arc::clone(&answer));
         let listener = rt
@@ -257,7 +268,7 @@ fn run_case(status: u16, body: Vec<u8>) -> Result<Outcomes, TestCaseError> {
     *h.answer
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner()) = (status, body);
-    let (jdy_name, shoubei_name) = (jdy::SERVICE.name, shoubei::SERVICE.name);
+    let (jdy_name, shoubei_name) = (&*jdy_service().name, &*shoubei_service().name);
 
     let recharge = jdy::MallRechargeRequest::new("1.00", "M1", jdy::RechargeSource::Isv, "B1");
     let recharge = h.rt.block_on(h.jdy.mall_recharge(&recharge));
@@ -276,7 +287,7 @@ fn run_case(status: u16, body: Vec<u8>) -> Result<Outcomes, TestCaseError> {
     let request = json!({"bill_no": "B1", "amount": "1.00"});
     let jdy_value = h.rt.block_on(jdy.call_value(jdy_op, request.clone()));
     check(jdy_name, &jdy_value)?;
-    let jdy_query = h.rt.block_on(jdy.call_value(&JDY_QUERY, request.clone()));
+    let jdy_query = h.rt.block_on(jdy.call_value(jdy_query(), request.clone()));
     check(jdy_name, &jdy_query)?;
     check(
         jdy_name,
@@ -310,22 +321,22 @@ fn run_case(status: u16, body: Vec<u8>) -> Result<Outcomes, TestCaseError> {
 
 /// Keys that the envelopes, the signature and the response types look at, plus random ones.
 fn key() -> impl Strategy<Value = String> {
-    let (jdy, sb) = (&jdy::SERVICE.envelope, &shoubei::SERVICE.envelope);
+    let (jdy, sb) = (&jdy_service().envelope, &shoubei_service().envelope);
     let mut known = vec![
-        jdy.code_field,
-        jdy.message_field,
-        gateway().gateway_message_cn_field,
-        sb.code_field,
-        sb.message_field,
-        md5_scheme().field,
+        jdy.code_field.as_ref(),
+        jdy.message_field.as_ref(),
+        gateway().gateway_message_cn_field.as_ref(),
+        sb.code_field.as_ref(),
+        sb.message_field.as_ref(),
+        md5_scheme().field.as_ref(),
         "bill_no",
         "count",
         "items",
         "code",
         "amt",
     ];
-    known.extend(jdy.data_field);
-    known.extend(sb.result.as_ref().map(|r| r.field));
+    known.extend(jdy.data_field.as_deref());
+    known.extend(sb.result.as_ref().map(|r| r.field.as_ref()));
     let known: Vec<String> = known.into_iter().map(str::to_owned).collect();
     prop_oneof![prop::sample::select(known), "[a-z_]{1,8}"]
 }
@@ -379,14 +390,14 @@ fn status() -> impl Strategy<Value = u16> {
 }
 
 /// The codes a service's spec documents.
-fn documented(service: &retail_apis::runtime::ServiceDescriptor) -> Vec<&'static str> {
-    service.errors.iter().map(|e| e.code).collect()
+fn documented(service: &'static ServiceDescriptor) -> Vec<&'static str> {
+    service.errors.iter().map(|e| e.code.as_ref()).collect()
 }
 
 /// A JDY code: success, one the spec documents (some change the client's behaviour: token
 /// refresh, reauthorisation, retry classification), anything else, or not an integer.
 fn jdy_code() -> impl Strategy<Value = Value> {
-    let codes: Vec<Value> = documented(&jdy::SERVICE)
+    let codes: Vec<Value> = documented(jdy_service())
         .into_iter()
         .map(|code| code.parse::<i64>().map_or(json!(code), Value::from))
         .collect();
@@ -401,11 +412,11 @@ fn jdy_code() -> impl Strategy<Value = Value> {
 
 /// A Shoubei status: success, a plain failure, a code the spec documents, or any JSON.
 fn shoubei_code() -> impl Strategy<Value = Value> {
-    let success = match shoubei::SERVICE.envelope.success_code {
-        Code::Str(text) => json!(text),
+    let success = match &shoubei_service().envelope.success_code {
+        Code::Str(text) => json!(text.as_ref()),
         Code::Int(n) => json!(n),
     };
-    let codes: Vec<Value> = documented(&shoubei::SERVICE)
+    let codes: Vec<Value> = documented(shoubei_service())
         .into_iter()
         .map(Value::from)
         .collect();
@@ -420,7 +431,7 @@ fn shoubei_code() -> impl Strategy<Value = Value> {
 /// Whether the JDY envelope reads `code` as its (integer) success code: a number, or text
 /// that reads as that integer.
 fn jdy_success(code: &Value) -> bool {
-    let Code::Int(success) = jdy::SERVICE.envelope.success_code else {
+    let Code::Int(success) = jdy_service().envelope.success_code else {
         panic!("the JDY envelope's success code is an integer");
     };
     let text = match code {
@@ -433,12 +444,12 @@ fn jdy_success(code: &Value) -> bool {
 
 /// A JDY envelope with this code, message and (when present) data.
 fn jdy_envelope(code: Value, message: Value, data: Option<Value>) -> Value {
-    let envelope = &jdy::SERVICE.envelope;
+    let envelope = &jdy_service().envelope;
     let mut body = Map::new();
-    body.insert(envelope.code_field.to_owned(), code);
-    body.insert(envelope.message_field.to_owned(), message);
-    if let (Some(field), Some(data)) = (envelope.data_field, data) {
-        body.insert(field.to_owned(), data);
+    body.insert(envelope.code_field.to_string(), code);
+    body.insert(envelope.message_field.to_string(), message);
+    if let (Some(field), Some(data)) = (&envelope.data_field, data) {
+        body.insert(field.to_string(), data);
     }
     Value::Object(body)
 }
@@ -502,24 +513,24 @@ proptest! {
         return_code in shoubei_code(),
         result_code in proptest::option::of(shoubei_code()),
     ) {
-        let envelope = &shoubei::SERVICE.envelope;
+        let envelope = &shoubei_service().envelope;
         let result = envelope.result.as_ref().expect("the Shoubei envelope has a result field");
         let scheme = md5_scheme();
         let mut body: Map<String, Value> = fields.into_iter().collect();
-        body.insert(envelope.code_field.to_owned(), return_code.clone());
+        body.insert(envelope.code_field.to_string(), return_code.clone());
         match &result_code {
-            Some(code) => body.insert(result.field.to_owned(), code.clone()),
-            None => body.remove(result.field),
+            Some(code) => body.insert(result.field.to_string(), code.clone()),
+            None => body.remove(result.field.as_ref()),
         };
         // Arrays and objects have no agreed signature: such an answer cannot be verified,
         // whatever `sign` it carries.
         let signable = match signing::sign(scheme, &body, SB_KEY) {
             Ok(sign) => {
-                body.insert(scheme.field.to_owned(), Value::from(sign));
+                body.insert(scheme.field.to_string(), Value::from(sign));
                 true
             }
             Err(_) => {
-                body.insert(scheme.field.to_owned(), Value::from("0".repeat(32)));
+                body.insert(scheme.field.to_string(), Value::from("0".repeat(32)));
                 false
             }
         };
@@ -537,12 +548,12 @@ proptest! {
         // The result field counts only as text or a number; otherwise it is as if absent,
         // which the envelope accepts (vendors send it only alongside a success code).
         let result_ok = match &result_code {
-            Some(Value::String(s)) => s == result.success,
+            Some(Value::String(s)) => *s == *result.success,
             Some(Value::Number(_)) => false,
             _ => true,
         };
-        let success = match envelope.success_code {
-            Code::Str(text) => return_code == json!(text),
+        let success = match &envelope.success_code {
+            Code::Str(text) => return_code == json!(text.as_ref()),
             Code::Int(n) => return_code == json!(n),
         };
         if success && result_ok {

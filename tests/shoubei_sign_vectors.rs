@@ -60,7 +60,7 @@ fn the_declared_scheme_reproduces_the_published_vectors() {
             Ok(text)
         );
         assert_eq!(signing::sign(&scheme, &body, key).as_deref(), Ok(signature));
-        body.insert(scheme.field.to_owned(), Value::from(signature));
+        body.insert(scheme.field.to_string(), Value::from(signature));
         assert_eq!(signing::verify(&scheme, &body, key), Ok(true));
     }
 }

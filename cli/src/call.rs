@@ -5,9 +5,8 @@ use std::io::Read;
 use std::path::Path;
 use std::process::ExitCode;
 
-use retail_apis_runtime::jdy::{JdyClient, JdyConfig};
-use retail_apis_runtime::shoubei::{ShoubeiClient, ShoubeiConfig};
-use retail_apis_runtime::{AuthScheme, ServiceDescriptor};
+use retail_apis_runtime::schemes::AnyClient;
+use retail_apis_runtime::ServiceDescriptor;
 
 /// Exit code of a call whose outcome is unknown: the request may have been applied, so a
 /// script must query its state before repeating it (exit 1 means it was not applied).
@@ -26,29 +25,19 @@ pub async fn run(target: &str, body_path: &Path) -> Result<ExitCode, String> {
         .ok_or_else(|| {
             format!(
                 "unknown service `{service_name}` (known: {})",
-                names(retail_apis::SERVICES.iter().map(|s| s.name))
+                names(retail_apis::SERVICES.iter().map(|s| s.name.as_ref()))
             )
         })?;
     let endpoint = service.endpoint(operation).ok_or_else(|| {
         format!(
             "unknown operation `{operation}` of `{service_name}` (known: {})",
-            names(service.endpoints.iter().map(|e| e.operation))
+            names(service.endpoints.iter().map(|e| e.operation.as_ref()))
         )
     })?;
     let body = read_body(body_path)?;
 
-    let response = match service.auth {
-        AuthScheme::KingdeeGateway(_) => {
-            let config = JdyConfig::from_env().map_err(|e| e.to_string())?;
-            let client = JdyClient::new(service, config).map_err(|e| e.to_string())?;
-            client.call_value(endpoint, body).await
-        }
-        AuthScheme::Md5BodySign(_) => {
-            let config = ShoubeiConfig::from_env().map_err(|e| e.to_string())?;
-            let client = ShoubeiClient::new(service, config).map_err(|e| e.to_string())?;
-            client.call_value(endpoint, body).await
-        }
-    };
+    let client = AnyClient::from_env(service).map_err(|e| e.to_string())?;
+    let response = client.call_value(endpoint, body).await;
     match response {
         Ok(value) => {
             let text = serde_json::to_string_pretty(&value)

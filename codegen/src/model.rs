@@ -4,6 +4,17 @@
 //! Ordering is part of the contract, because generated output must be deterministic:
 //! services are sorted by name, endpoints by operation, named types by name, and fields
 //! keep the order in which the spec lists them.
+//!
+//! What the runtime needs of a service (auth scheme, envelope, error codes, HTTP
+//! methods) is held as the descriptor types of `retail-apis-descriptor`, the same types
+//! the runtime and the sandbox read; [`Service::descriptor`] is the one conversion from
+//! this model to a [`ServiceDescriptor`].
+
+pub use retail_apis_descriptor::{
+    AuthScheme, Code, EndpointDescriptor, EnvelopeDescriptor, ErrorAction, ErrorCodeInfo,
+    HttpMethod, KingdeeGatewayScheme, Md5SignScheme, Processed, ResultCheck, ServiceDescriptor,
+    TokenEndpoint,
+};
 
 /// Where a spec item was declared (1-based line and column).
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
@@ -37,13 +48,13 @@ pub struct Service {
     /// Production base URL, without a trailing slash (`https://api.kingdee.com`).
     pub base_url: String,
     /// Authentication and signing scheme.
-    pub auth: Auth,
+    pub auth: AuthScheme,
     /// Headers every call carries, as documented (informational; the runtime sets them).
     pub headers: Vec<HeaderSpec>,
     /// How responses are wrapped and how success is recognised.
-    pub envelope: Envelope,
+    pub envelope: EnvelopeDescriptor,
     /// Known error codes.
-    pub errors: Vec<ErrorCodeSpec>,
+    pub errors: Vec<ErrorCodeInfo>,
     /// Every named type of the service (service-level and endpoint-level), sorted by name.
     pub types: Vec<NamedType>,
     /// Endpoints sorted by operation name.
@@ -52,80 +63,6 @@ pub struct Service {
     pub quirks: Vec<String>,
     /// Where the service file declared the service.
     pub origin: SourceRef,
-}
-
-/// Authentication and signing scheme of a service.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Auth {
-    /// Kingdee API gateway: HMAC-SHA256 header signature plus an app-token.
-    KingdeeGateway(KingdeeGateway),
-    /// MD5 over the sorted body parameters, carried in a body field (Shoubei).
-    Md5BodySign(Md5SignScheme),
-}
-
-/// Parameters of the Kingdee gateway scheme.
-#[derive(Clone, Debug, PartialEq)]
-pub struct KingdeeGateway {
-    /// Value of `X-Api-Auth-Version` (`2.0`).
-    pub auth_version: String,
-    /// Value of `X-Api-SignHeaders` (`X-Api-TimeStamp,X-Api-Nonce`).
-    pub sign_headers: String,
-    /// How far a request timestamp may be from the gateway clock, in milliseconds.
-    pub timestamp_window_ms: u64,
-    /// How the app-token is obtained.
-    pub token: TokenEndpoint,
-    /// HTTP status the gateway uses for its own rejections (519).
-    pub gateway_status: u16,
-    /// Field names in a gateway rejection body.
-    pub gateway_code_field: String,
-    /// Message field of a gateway rejection.
-    pub gateway_message_field: String,
-    /// Chinese message field of a gateway rejection.
-    pub gateway_message_cn_field: String,
-}
-
-/// The endpoint that issues app-tokens.
-#[derive(Clone, Debug, PartialEq)]
-pub struct TokenEndpoint {
-    /// HTTP method (GET).
-    pub method: HttpMethod,
-    /// Path (`/jdyconnector/app_management/kingdee_auth_token`).
-    pub path: String,
-    /// Field of the response `data` holding the token (`app-token`).
-    pub token_field: String,
-    /// Token lifetime in seconds (86400).
-    pub ttl_secs: u64,
-}
-
-/// Parameters of an MD5 body signature. Declared in the spec so that a user can correct
-/// the (vendor-unstated) convention without touching Rust.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Md5SignScheme {
-    /// Body field that carries the signature (`sign`); excluded from the signed string.
-    pub field: String,
-    /// Drop parameters whose value is JSON null.
-    pub skip_null: bool,
-    /// Drop parameters whose value is the empty string.
-    pub skip_empty: bool,
-    /// Separator between `k=v` pairs (`&`).
-    pub pair_separator: String,
-    /// Separator between key and value (`=`).
-    pub kv_separator: String,
-    /// Appended to the joined pairs; `{key}` is replaced by the secret (`&key={key}`).
-    pub secret_suffix: String,
-    /// Upper-case hex digest instead of lower-case.
-    pub uppercase: bool,
-    /// Verify the same signature on responses.
-    pub verify_response: bool,
-}
-
-/// HTTP method of an endpoint.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum HttpMethod {
-    /// GET
-    Get,
-    /// POST
-    Post,
 }
 
 /// A documented request header.
@@ -139,80 +76,6 @@ pub struct HeaderSpec {
     pub required: bool,
     /// Description from the page.
     pub description: Option<String>,
-}
-
-/// A code value: JDY uses integers, Shoubei strings.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum CodeValue {
-    /// Integer code (`0`).
-    Int(i64),
-    /// String code (`SUCCESS`).
-    Str(String),
-}
-
-/// Response envelope.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Envelope {
-    /// Field holding the status code (`errcode`, `return_code`).
-    pub code_field: String,
-    /// Value of the status code that means success.
-    pub success_code: CodeValue,
-    /// Field holding the message (`description`, `return_msg`).
-    pub message_field: String,
-    /// Field holding the payload; `None` when the whole body is the payload (Shoubei).
-    pub data_field: Option<String>,
-    /// Second-level business result field and its success value (`result_code` = `SUCCESS`).
-    pub result: Option<ResultCheck>,
-}
-
-/// A second status field checked after the envelope code.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ResultCheck {
-    /// Field name (`result_code`).
-    pub field: String,
-    /// Success value (`SUCCESS`).
-    pub success: String,
-}
-
-/// What the client should do when it sees an error code.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ErrorAction {
-    /// Nothing: report the error.
-    None,
-    /// Fetch a fresh app-token and retry once.
-    RefreshToken,
-    /// Re-authorize the app (rotated app secret) and retry once.
-    Reauthorize,
-}
-
-/// Whether a request may have taken effect when an error code comes back.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Processed {
-    /// Answered before the request could take effect (gateway checks, token rejections) or
-    /// a definite refusal: a repeat cannot apply it twice.
-    Never,
-    /// The request may have been applied (timeouts and internal errors after forwarding).
-    Maybe,
-}
-
-/// A known error code.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ErrorCodeSpec {
-    /// Code as text (`2000002000`, `4008`, `0205`).
-    pub code: String,
-    /// HTTP status the code comes with, when it is not 200 (519 for gateway rejections).
-    pub http_status: Option<u16>,
-    /// snake_case name (`signature_invalid`).
-    pub name: String,
-    /// Description from the vendor.
-    pub description: String,
-    /// Client reaction.
-    pub action: ErrorAction,
-    /// Whether the failure is transient (a repeat may succeed).
-    pub retryable: bool,
-    /// Whether the request may have been applied when this code comes back (default
-    /// [`Processed::Maybe`]).
-    pub processed: Processed,
 }
 
 /// One API operation.
@@ -406,5 +269,40 @@ impl Service {
     /// Looks up an endpoint by operation name.
     pub fn endpoint(&self, operation: &str) -> Option<&Endpoint> {
         self.endpoints.iter().find(|e| e.operation == operation)
+    }
+
+    /// What the runtime needs of this service, as the descriptor that generated code
+    /// declares and the sandbox serves.
+    pub fn descriptor(&self) -> ServiceDescriptor {
+        ServiceDescriptor {
+            name: self.name.clone().into(),
+            base_url: self.base_url.clone().into(),
+            auth: self.auth.clone(),
+            envelope: self.envelope.clone(),
+            errors: self.errors.clone().into(),
+            endpoints: self
+                .endpoints
+                .iter()
+                .map(|endpoint| endpoint.descriptor(&self.name))
+                .collect(),
+        }
+    }
+}
+
+impl Endpoint {
+    /// What the runtime needs of this endpoint of `service`.
+    pub fn descriptor(&self, service: &str) -> EndpointDescriptor {
+        EndpointDescriptor {
+            service: service.to_owned().into(),
+            operation: self.operation.clone().into(),
+            method: self.method,
+            path: self.path.clone().into(),
+            idempotency_key: self.idempotency_key.clone().map(Into::into),
+            idempotency_evidence: self
+                .idempotency_evidence
+                .as_ref()
+                .map(|evidence| evidence.page.clone().into()),
+            safe: self.safe,
+        }
     }
 }

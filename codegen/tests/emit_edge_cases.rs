@@ -8,8 +8,9 @@ use std::fs;
 
 use common::compiles_cleanly;
 use retail_apis_codegen::model::{
-    Auth, CodeValue, Endpoint, EnumRepr, EnumType, EnumVariant, Envelope, Field, HttpMethod,
-    Md5SignScheme, NamedType, Service, SourceRef, SpecSet, StructType, TypeExpr, TypeKind,
+    AuthScheme, Code, Endpoint, EnumRepr, EnumType, EnumVariant, EnvelopeDescriptor, Field,
+    HttpMethod, Md5SignScheme, NamedType, Service, SourceRef, SpecSet, StructType, TypeExpr,
+    TypeKind,
 };
 use retail_apis_codegen::{generate, write_changed, EmitError};
 
@@ -143,22 +144,22 @@ fn edge_spec() -> SpecSet {
         description: Some("```\nfn not_a_doctest() {}\n```".to_owned()),
         files: vec!["edge/service.yaml".to_owned()],
         base_url: "https://edge.example.com".to_owned(),
-        auth: Auth::Md5BodySign(Md5SignScheme {
-            field: "sign".to_owned(),
+        auth: AuthScheme::Md5BodySign(Md5SignScheme {
+            field: "sign".into(),
             skip_null: true,
             skip_empty: true,
-            pair_separator: "&".to_owned(),
-            kv_separator: "=".to_owned(),
-            secret_suffix: "&key={key}".to_owned(),
+            pair_separator: "&".into(),
+            kv_separator: "=".into(),
+            secret_suffix: "&key={key}".into(),
             uppercase: true,
             verify_response: false,
         }),
         headers: Vec::new(),
-        envelope: Envelope {
-            code_field: "code".to_owned(),
-            success_code: CodeValue::Str("OK".to_owned()),
-            message_field: "msg".to_owned(),
-            data_field: Some("data".to_owned()),
+        envelope: EnvelopeDescriptor {
+            code_field: "code".into(),
+            success_code: Code::Str("OK".into()),
+            message_field: "msg".into(),
+            data_field: Some("data".into()),
             result: None,
         },
         errors: Vec::new(),

@@ -112,7 +112,7 @@ fn one_yaml_file_adds_a_typed_method() {
         format!("request: &MemberQueryProbe{n}Request,"),
         format!(") -> Result<MemberQueryProbe{n}Response, rt::Error>"),
         format!("pub const MEMBER_QUERY_PROBE{n}: rt::EndpointDescriptor"),
-        format!("path: \"/jdy/v2/ls/member_query_probe{n}\""),
+        format!("path: rt::Text::Borrowed(\"/jdy/v2/ls/member_query_probe{n}\")"),
         format!("pub struct MemberInfoProbe{n} {{"),
         format!("pub cards: Option<Vec<MemberCardProbe{n}>>,"),
         format!("pub enum MemberLevelProbe{n} {{"),

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use retail_apis_codegen::model::{
-    Auth, CodeValue, EnumRepr, ErrorAction, Field, HttpMethod, Processed, Service, SpecSet,
+    AuthScheme, Code, EnumRepr, ErrorAction, Field, HttpMethod, Processed, Service, SpecSet,
     TypeExpr, TypeKind,
 };
 
@@ -204,7 +204,7 @@ fn enums() {
 fn auth_envelopes_and_errors() {
     let set = load();
     let jdy = set.service("jdy").unwrap();
-    let Auth::KingdeeGateway(gw) = &jdy.auth else {
+    let AuthScheme::KingdeeGateway(gw) = &jdy.auth else {
         panic!("jdy auth")
     };
     assert_eq!(gw.auth_version, "2.0");
@@ -219,7 +219,7 @@ fn auth_envelopes_and_errors() {
     assert_eq!(gw.token.ttl_secs, 86_400);
     assert_eq!(gw.gateway_status, 519);
     assert_eq!(gw.gateway_message_cn_field, "descriptionCn");
-    assert_eq!(jdy.envelope.success_code, CodeValue::Int(0));
+    assert_eq!(jdy.envelope.success_code, Code::Int(0));
     assert_eq!(jdy.envelope.data_field.as_deref(), Some("data"));
     assert_eq!(jdy.headers.len(), 9);
 
@@ -234,7 +234,7 @@ fn auth_envelopes_and_errors() {
         .errors
         .iter()
         .filter(|e| e.retryable)
-        .map(|e| e.code.as_str())
+        .map(|e| e.code.as_ref())
         .collect();
     assert_eq!(retryable, ["5000", "5003", "5004", "5006", "5007"]);
     // Gateway codes answered before forwarding never leave a request processed; timeouts
@@ -243,7 +243,7 @@ fn auth_envelopes_and_errors() {
         .errors
         .iter()
         .filter(|e| e.http_status == Some(519) && e.processed == Processed::Never)
-        .map(|e| e.code.as_str())
+        .map(|e| e.code.as_ref())
         .collect();
     assert_eq!(
         never,
@@ -254,26 +254,23 @@ fn auth_envelopes_and_errors() {
     assert!(jdy.errors.iter().any(|e| e.name == "invalid_parameter"));
 
     let shoubei = set.service("shoubei").unwrap();
-    let Auth::Md5BodySign(md5) = &shoubei.auth else {
+    let AuthScheme::Md5BodySign(md5) = &shoubei.auth else {
         panic!("shoubei auth")
     };
     assert_eq!(md5.field, "sign");
     assert!(md5.skip_null && !md5.skip_empty && !md5.uppercase && md5.verify_response);
     assert_eq!(
-        (md5.pair_separator.as_str(), md5.kv_separator.as_str()),
+        (md5.pair_separator.as_ref(), md5.kv_separator.as_ref()),
         ("&", "=")
     );
     assert_eq!(md5.secret_suffix, "&key={key}");
-    assert_eq!(
-        shoubei.envelope.success_code,
-        CodeValue::Str("SUCCESS".into())
-    );
+    assert_eq!(shoubei.envelope.success_code, Code::Str("SUCCESS".into()));
     assert_eq!(shoubei.envelope.data_field, None);
     assert_eq!(
         shoubei.envelope.result.as_ref().unwrap().field,
         "result_code"
     );
-    let codes: Vec<_> = shoubei.errors.iter().map(|e| e.code.as_str()).collect();
+    let codes: Vec<_> = shoubei.errors.iter().map(|e| e.code.as_ref()).collect();
     assert!(codes.contains(&"0205") && codes.contains(&"0203"));
     assert!(shoubei.errors.iter().any(|e| e.name == "invalid_parameter"));
 }

@@ -16,16 +16,16 @@ use hmac::{Hmac, Mac};
 use md5::{Digest, Md5};
 use retail_apis_runtime::jdy::signing::{app_signature, gateway_signature, string_to_sign};
 use retail_apis_runtime::shoubei::signing;
-use retail_apis_runtime::{HttpMethod, Md5SignScheme};
+use retail_apis_runtime::{HttpMethod, Md5SignScheme, Text};
 use sha2::Sha256;
 
 const SCHEME: Md5SignScheme = Md5SignScheme {
-    field: "sign",
+    field: Text::Borrowed("sign"),
     skip_null: true,
     skip_empty: false,
-    pair_separator: "&",
-    kv_separator: "=",
-    secret_suffix: "&key={key}",
+    pair_separator: Text::Borrowed("&"),
+    kv_separator: Text::Borrowed("="),
+    secret_suffix: Text::Borrowed("&key={key}"),
     uppercase: false,
     verify_response: true,
 };

@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 
 use crate::descriptor::{Code, EnvelopeDescriptor, ErrorCodeInfo, ServiceDescriptor};
 use crate::error::{snippet, Error};
-use crate::transport::{CallInfo, RawResponse};
+use crate::transport::{CallInfo, Response};
 
 /// A code value as text: strings as they are, numbers as JSON text.
 pub(crate) fn code_text(value: &Value) -> Option<String> {
@@ -20,7 +20,7 @@ pub(crate) fn code_text(value: &Value) -> Option<String> {
 /// The descriptor entry of `code` as received with HTTP `status`: an entry declared
 /// for that status (no status meaning 200) wins over one declared for another status.
 pub(crate) fn known_error(
-    service: &ServiceDescriptor,
+    service: &'static ServiceDescriptor,
     code: &str,
     status: u16,
 ) -> Option<&'static ErrorCodeInfo> {
@@ -32,11 +32,11 @@ pub(crate) fn known_error(
         .or_else(|| service.error(code, None))
 }
 
-fn code_matches(expected: Code, actual: &str) -> bool {
+fn code_matches(expected: &Code, actual: &str) -> bool {
     match expected {
         // Compare as numbers so `0` and `"0"` both count as success.
-        Code::Int(n) => actual.trim().parse::<i64>() == Ok(n),
-        Code::Str(s) => actual == s,
+        Code::Int(n) => actual.trim().parse::<i64>() == Ok(*n),
+        Code::Str(s) => actual == s.as_ref(),
     }
 }
 
@@ -72,26 +72,26 @@ pub(crate) fn decode_error(call: &CallInfo, message: &str, body: &[u8]) -> Error
 /// result field's value when only the result check failed. A missing result field is
 /// accepted, as the vendor sends it only alongside a successful status code.
 pub(crate) fn check(
-    service: &ServiceDescriptor,
+    service: &'static ServiceDescriptor,
     call: &CallInfo,
     body: &Map<String, Value>,
     raw: &[u8],
 ) -> Result<(), Error> {
     let envelope = &service.envelope;
-    let Some(code) = body.get(envelope.code_field).and_then(code_text) else {
+    let Some(code) = body.get(envelope.code_field.as_ref()).and_then(code_text) else {
         return Err(decode_error(
             call,
             &format!("missing status field `{}`", envelope.code_field),
             raw,
         ));
     };
-    let failed_code = if !code_matches(envelope.success_code, &code) {
+    let failed_code = if !code_matches(&envelope.success_code, &code) {
         Some(code)
     } else {
-        envelope.result.and_then(|check| {
-            body.get(check.field)
+        envelope.result.as_ref().and_then(|check| {
+            body.get(check.field.as_ref())
                 .and_then(code_text)
-                .filter(|value| value != check.success)
+                .filter(|value| value.as_str() != check.success)
         })
     };
     match failed_code {
@@ -100,7 +100,7 @@ pub(crate) fn check(
             service: call.service,
             operation: call.operation,
             known: known_error(service, &code, 200),
-            message: text_field(body, envelope.message_field),
+            message: text_field(body, &envelope.message_field),
             code,
         }),
     }
@@ -109,8 +109,8 @@ pub(crate) fn check(
 /// The payload of a successful body: the data field (null when absent), or the whole
 /// body for flat envelopes.
 pub(crate) fn payload(envelope: &EnvelopeDescriptor, body: Map<String, Value>) -> Value {
-    match envelope.data_field {
-        Some(field) => body.get(field).cloned().unwrap_or(Value::Null),
+    match &envelope.data_field {
+        Some(field) => body.get(field.as_ref()).cloned().unwrap_or(Value::Null),
         None => Value::Object(body),
     }
 }
@@ -119,18 +119,18 @@ pub(crate) fn payload(envelope: &EnvelopeDescriptor, body: Map<String, Value>) -
 /// the body is an envelope whose code the descriptor lists with this status, otherwise
 /// [`Error::HttpStatus`] with a snippet.
 pub(crate) fn status_error(
-    service: &ServiceDescriptor,
+    service: &'static ServiceDescriptor,
     call: &CallInfo,
-    raw: &RawResponse,
+    raw: &Response,
 ) -> Error {
     let envelope = &service.envelope;
     if let Ok(Value::Object(body)) = serde_json::from_slice::<Value>(&raw.body) {
-        if let Some(code) = body.get(envelope.code_field).and_then(code_text) {
+        if let Some(code) = body.get(envelope.code_field.as_ref()).and_then(code_text) {
             if let Some(known) = service.error(&code, Some(raw.status)) {
                 return Error::Business {
                     service: call.service,
                     operation: call.operation,
-                    message: text_field(&body, envelope.message_field),
+                    message: text_field(&body, &envelope.message_field),
                     code,
                     known: Some(known),
                 };
@@ -191,6 +191,7 @@ mod tests {
     use crate::descriptor::{
         AuthScheme, ErrorAction, ErrorCodeInfo, Md5SignScheme, Processed, ResultCheck,
     };
+    use crate::descriptor::{List, Text};
     use serde_json::json;
 
     const INFO: CallInfo = CallInfo {
@@ -203,19 +204,19 @@ mod tests {
 
     const ERRORS: &[ErrorCodeInfo] = &[
         ErrorCodeInfo {
-            code: "1000202001",
+            code: Text::Borrowed("1000202001"),
             http_status: None,
-            name: "jwt_token_expired",
-            description: "JWT token has expired",
+            name: Text::Borrowed("jwt_token_expired"),
+            description: Text::Borrowed("JWT token has expired"),
             action: ErrorAction::RefreshToken,
             retryable: false,
             processed: Processed::Never,
         },
         ErrorCodeInfo {
-            code: "40101",
+            code: Text::Borrowed("40101"),
             http_status: Some(401),
-            name: "unauthorized",
-            description: "",
+            name: Text::Borrowed("unauthorized"),
+            description: Text::Borrowed(""),
             action: ErrorAction::None,
             retryable: false,
             processed: Processed::Never,
@@ -223,43 +224,47 @@ mod tests {
     ];
 
     const SCHEME: Md5SignScheme = Md5SignScheme {
-        field: "sign",
+        field: Text::Borrowed("sign"),
         skip_null: true,
         skip_empty: false,
-        pair_separator: "&",
-        kv_separator: "=",
-        secret_suffix: "&key={key}",
+        pair_separator: Text::Borrowed("&"),
+        kv_separator: Text::Borrowed("="),
+        secret_suffix: Text::Borrowed("&key={key}"),
         uppercase: false,
         verify_response: true,
     };
 
     const WRAPPED: ServiceDescriptor = ServiceDescriptor {
-        name: "svc",
-        base_url: "http://localhost",
+        name: Text::Borrowed("svc"),
+        base_url: Text::Borrowed("http://localhost"),
         auth: AuthScheme::Md5BodySign(SCHEME),
         envelope: EnvelopeDescriptor {
-            code_field: "errcode",
+            code_field: Text::Borrowed("errcode"),
             success_code: Code::Int(0),
-            message_field: "description",
-            data_field: Some("data"),
+            message_field: Text::Borrowed("description"),
+            data_field: Some(Text::Borrowed("data")),
             result: None,
         },
-        errors: ERRORS,
-        endpoints: &[],
+        errors: List::Borrowed(ERRORS),
+        endpoints: List::Borrowed(&[]),
     };
 
     const FLAT: ServiceDescriptor = ServiceDescriptor {
         envelope: EnvelopeDescriptor {
-            code_field: "return_code",
-            success_code: Code::Str("SUCCESS"),
-            message_field: "return_msg",
+            code_field: Text::Borrowed("return_code"),
+            success_code: Code::Str(Text::Borrowed("SUCCESS")),
+            message_field: Text::Borrowed("return_msg"),
             data_field: None,
             result: Some(ResultCheck {
-                field: "result_code",
-                success: "SUCCESS",
+                field: Text::Borrowed("result_code"),
+                success: Text::Borrowed("SUCCESS"),
             }),
         },
-        ..WRAPPED
+        name: Text::Borrowed("svc"),
+        base_url: Text::Borrowed("http://localhost"),
+        auth: AuthScheme::Md5BodySign(SCHEME),
+        errors: List::Borrowed(ERRORS),
+        endpoints: List::Borrowed(&[]),
     };
 
     fn obj(value: Value) -> Map<String, Value> {
@@ -392,16 +397,18 @@ mod tests {
 
     #[test]
     fn non_2xx_bodies() {
-        let raw = RawResponse {
+        let raw = Response {
             status: 401,
+            headers: Default::default(),
             body: br#"{"errcode": 40101, "description": "nope"}"#.to_vec(),
         };
         assert!(matches!(
             status_error(&WRAPPED, &INFO, &raw),
             Error::Business { .. }
         ));
-        let html = RawResponse {
+        let html = Response {
             status: 502,
+            headers: Default::default(),
             body: b"<html>bad gateway</html>".to_vec(),
         };
         match status_error(&WRAPPED, &INFO, &html) {
@@ -419,29 +426,33 @@ mod tests {
     fn known_error_prefers_the_status_it_arrived_with() {
         const SAME_CODE: &[ErrorCodeInfo] = &[
             ErrorCodeInfo {
-                code: "4008",
+                code: Text::Borrowed("4008"),
                 http_status: Some(519),
-                name: "gateway_signature_invalid",
-                description: "",
+                name: Text::Borrowed("gateway_signature_invalid"),
+                description: Text::Borrowed(""),
                 action: ErrorAction::None,
                 retryable: false,
                 processed: Processed::Never,
             },
             ErrorCodeInfo {
-                code: "4008",
+                code: Text::Borrowed("4008"),
                 http_status: None,
-                name: "business_4008",
-                description: "",
+                name: Text::Borrowed("business_4008"),
+                description: Text::Borrowed(""),
                 action: ErrorAction::None,
                 retryable: false,
                 processed: Processed::Never,
             },
         ];
-        const SERVICE: ServiceDescriptor = ServiceDescriptor {
-            errors: SAME_CODE,
-            ..WRAPPED
+        static SERVICE: ServiceDescriptor = ServiceDescriptor {
+            name: Text::Borrowed("svc"),
+            base_url: Text::Borrowed("http://localhost"),
+            auth: AuthScheme::Md5BodySign(SCHEME),
+            envelope: WRAPPED.envelope,
+            errors: List::Borrowed(SAME_CODE),
+            endpoints: List::Borrowed(&[]),
         };
-        let name = |status| known_error(&SERVICE, "4008", status).map(|k| k.name);
+        let name = |status| known_error(&SERVICE, "4008", status).map(|k| k.name.as_ref());
         assert_eq!(name(519), Some("gateway_signature_invalid"));
         assert_eq!(name(200), Some("business_4008"));
         assert_eq!(known_error(&SERVICE, "9999", 200), None);

@@ -314,6 +314,7 @@ pub fn snippet(body: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::descriptor::Text;
 
     #[test]
     fn snippet_is_bounded_and_char_safe() {
@@ -343,10 +344,10 @@ mod tests {
         assert!(http(503).is_retryable());
         assert!(!http(404).is_retryable());
         const KNOWN: ErrorCodeInfo = ErrorCodeInfo {
-            code: "5003",
+            code: Text::Borrowed("5003"),
             http_status: Some(519),
-            name: "unavailable",
-            description: "",
+            name: Text::Borrowed("unavailable"),
+            description: Text::Borrowed(""),
             action: ErrorAction::None,
             retryable: true,
             processed: Processed::Maybe,
@@ -363,7 +364,7 @@ mod tests {
             service: "s",
             operation: "o",
             status: 519,
-            code: "5003".into(),
+            code: Text::Borrowed("5003").into(),
             message: String::new(),
             message_cn: String::new(),
             known,
@@ -373,10 +374,10 @@ mod tests {
     #[test]
     fn which_failures_leave_the_outcome_open() {
         const NEVER: ErrorCodeInfo = ErrorCodeInfo {
-            code: "5007",
+            code: Text::Borrowed("5007"),
             http_status: Some(519),
-            name: "overloaded",
-            description: "",
+            name: Text::Borrowed("overloaded"),
+            description: Text::Borrowed(""),
             action: ErrorAction::None,
             retryable: true,
             processed: Processed::Never,
@@ -407,7 +408,7 @@ mod tests {
         let business = |known| Error::Business {
             service: "s",
             operation: "o",
-            code: "1".into(),
+            code: Text::Borrowed("1").into(),
             message: String::new(),
             known,
         };

@@ -4,11 +4,14 @@
 //! - [`shoubei`]: Shoubei MD5 body signature, [`shoubei::ShoubeiClient`].
 //! - [`Error`]: the one error type; [`Secret`]: credentials that never print.
 //! - [`TransportConfig`]: timeouts, retries and limits.
+//! - [`Client`]: the one client skeleton (transport, retries, envelope, interceptors),
+//!   generic over a [`Scheme`]; [`schemes`] lists the schemes by their spec names.
 //!
 //! Everything service-specific (envelopes, error codes, signing parameters) comes from
 //! the static [`ServiceDescriptor`]s that generated code declares.
 
 mod base_url;
+pub mod client;
 pub mod codec;
 pub mod descriptor;
 mod env;
@@ -20,6 +23,11 @@ mod secret;
 pub mod shoubei;
 mod transport;
 
+pub mod schemes;
+
+pub use client::{
+    CallInfo, Client, ClientConfig, Interceptor, Recovery, Request, Response, Scheme,
+};
 pub use descriptor::*;
 pub use error::{snippet, Error, SNIPPET_LIMIT};
 pub use secret::Secret;

@@ -223,7 +223,7 @@ async fn gateway_rejection_maps_to_gateway_error() {
             assert_eq!(code, "4008");
             assert_eq!(message, "gateway 4008");
             assert_eq!(message_cn, "网关拒绝");
-            assert_eq!(known.map(|k| k.code), Some("4008"));
+            assert_eq!(known.map(|k| k.code.as_ref()), Some("4008"));
         }
         other => panic!("unexpected {other:?}"),
     }

@@ -53,7 +53,7 @@ async fn logs_name_the_call_and_never_a_secret() {
     assert!(logs.contains("operation=\"expire_once\""), "{logs}");
     assert!(logs.contains("attempt=3"), "{logs}");
     assert!(logs.contains("retrying"), "{logs}");
-    assert!(logs.contains("app-token rejected"), "{logs}");
+    assert!(logs.contains("credential rejected"), "{logs}");
     let app_signature = retail_apis_runtime::jdy::signing::app_signature(APP_KEY, APP_SECRET);
     for secret in [
         CLIENT_SECRET,

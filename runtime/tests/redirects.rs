@@ -11,7 +11,7 @@ use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use common::{fast_transport, jdy_config, shoubei_config, APP_SECRET, CLIENT_SECRET, SB_KEY};
-use common::{GATEWAY, JDY, OK, QUERY, SB_OK, SHOUBEI};
+use common::{JDY, OK, QUERY, SB_OK, SHOUBEI, TOKEN_PATH};
 use retail_apis_runtime::jdy::JdyClient;
 use retail_apis_runtime::shoubei::ShoubeiClient;
 use retail_apis_runtime::Error;
@@ -68,7 +68,7 @@ async fn redirector(
         let target_host = target_host.clone();
         async move {
             seen.fetch_add(1, Ordering::SeqCst);
-            if uri.path() == GATEWAY.token_path && !redirect_token {
+            if uri.path() == TOKEN_PATH && !redirect_token {
                 let body =
                     json!({"errcode": 0, "description": "ok", "data": {"app-token": "tok-1"}});
                 return (
@@ -152,7 +152,7 @@ async fn jdy_call_redirect_sends_nothing_to_the_target() {
         let result = client
             .call_value(&OK, json!({"bill_no": "B1", "amount": 100}))
             .await;
-        assert_redirect(result, status, &target_host, OK.operation);
+        assert_redirect(result, status, &target_host, &OK.operation);
         assert_eq!(target_hits.load(Ordering::SeqCst), 0, "HTTP {status}");
         // One token request, one call: the redirect is not retried.
         assert_eq!(hits.load(Ordering::SeqCst), 2, "HTTP {status}");
@@ -164,7 +164,7 @@ async fn jdy_get_call_redirect_sends_nothing_to_the_target() {
     let (target_host, target_hits) = target().await;
     let (host, _) = redirector(302, &target_host, false).await;
     let result = jdy(&host).call_value(&QUERY, json!({"page": 1})).await;
-    assert_redirect(result, 302, &target_host, QUERY.operation);
+    assert_redirect(result, 302, &target_host, &QUERY.operation);
     assert_eq!(target_hits.load(Ordering::SeqCst), 0);
 }
 
@@ -190,7 +190,7 @@ async fn shoubei_redirect_sends_nothing_to_the_target() {
         let result = shoubei(&host)
             .call_value(&SB_OK, json!({"coupon_code": "C1", "inst_no": "900024"}))
             .await;
-        assert_redirect(result, status, &target_host, SB_OK.operation);
+        assert_redirect(result, status, &target_host, &SB_OK.operation);
         assert_eq!(target_hits.load(Ordering::SeqCst), 0, "HTTP {status}");
         assert_eq!(hits.load(Ordering::SeqCst), 1, "HTTP {status}");
     }

@@ -67,7 +67,7 @@ async fn failure_envelope_is_a_business_error() {
         }) => {
             assert_eq!(code, "0205");
             assert_eq!(message, "券码已退款");
-            assert_eq!(known.map(|k| k.name), Some("coupon_refunded"));
+            assert_eq!(known.map(|k| k.name.as_ref()), Some("coupon_refunded"));
         }
         other => panic!("unexpected {other:?}"),
     }

@@ -28,17 +28,20 @@
 //! # Module dependencies
 //!
 //! Each module uses only modules on the lines below its own, so the configuration and the
-//! plain data types can be read (and changed) without the state or the server.
+//! plain data types can be read (and changed) without the state or the server. The one
+//! exception is the scheme dispatch: the scheme servers take the shared state and a route
+//! target, while the shared state and the route table hold the scheme servers.
 //!
 //! ```text
 //! server          accept loop, routing, applying faults
-//! jdy, shoubei    each scheme's checks and business logic
 //! control         SandboxControl and Faults: inspecting and steering a running sandbox
-//! shared          specs, routes, config, signers and the locked state
+//! schemes, jdy, shoubei, shared, routes
+//!                 scheme dispatch (one circle): each scheme's checks and business logic,
+//!                 the specs, config, route table and locked state they share
 //! state           the mutable world: clock, tokens, nonces, balances, bills, queued faults
 //! connections     (config, memory, write_deadline)
 //! config          SandboxConfig, credentials, seed coupons (amount, coupon_state)
-//! routes (error), synth (envelope), content_type (reply)
+//! synth (envelope), content_type (reply)
 //! leaves: amount, coupon_state, faults, error, envelope, incoming, reply, signing,
 //!         validate, memory, write_deadline
 //! ```
@@ -57,6 +60,7 @@ mod jdy;
 mod memory;
 mod reply;
 mod routes;
+mod schemes;
 mod server;
 mod shared;
 mod shoubei;
@@ -72,7 +76,7 @@ pub use control::{Faults, SandboxControl};
 pub use coupon_state::CouponState;
 pub use error::SandboxError;
 pub use faults::Fault;
-pub use routes::TOKEN_OPERATION;
+pub use jdy::TOKEN_OPERATION;
 pub use server::{serve, Sandbox, SandboxHandle};
 
 // `server` prints the banner as `crate::banner`.

@@ -1,30 +1,28 @@
 //! The route table, built from the spec model: every endpoint of every service plus the
-//! token endpoint of each Kingdee gateway service. Nothing here knows any operation by
-//! name, so a new endpoint file is served without code changes.
+//! route each service's scheme serves itself (the Kingdee token endpoint). Nothing here
+//! knows any operation or scheme by name, so a new endpoint file is served without code
+//! changes.
 
 use std::collections::HashMap;
 
-use retail_apis_codegen::model::{Auth, HttpMethod, SpecSet};
+use retail_apis_codegen::model::{HttpMethod, SpecSet};
 
 use crate::error::SandboxError;
-
-/// Operation name under which the token endpoint of a Kingdee gateway service is counted
-/// and targeted by faults (`jdy.app_token`).
-pub const TOKEN_OPERATION: &str = "app_token";
+use crate::schemes::SchemeServer;
 
 /// What a route leads to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Target {
     /// `services[service].endpoints[endpoint]`.
     Endpoint { service: usize, endpoint: usize },
-    /// The token endpoint of `services[service]`.
-    Token { service: usize },
+    /// The route the scheme of `services[service]` serves itself.
+    Own { service: usize },
 }
 
 impl Target {
     pub fn service(self) -> usize {
         match self {
-            Target::Endpoint { service, .. } | Target::Token { service } => service,
+            Target::Endpoint { service, .. } | Target::Own { service } => service,
         }
     }
 }
@@ -54,16 +52,17 @@ pub(crate) struct RouteTable {
 }
 
 impl RouteTable {
-    pub fn build(specs: &SpecSet) -> RouteTable {
+    /// Routes of `specs`, whose services have the scheme servers `servers` (by index).
+    pub fn build(specs: &SpecSet, servers: &[Box<dyn SchemeServer>]) -> RouteTable {
         let mut table = RouteTable::default();
         for (si, service) in specs.services.iter().enumerate() {
-            if let Auth::KingdeeGateway(gw) = &service.auth {
+            if let Some(own) = servers.get(si).and_then(|server| server.own_route()) {
                 table.add(
-                    &gw.token.path,
+                    &own.path,
                     Route {
-                        method: gw.token.method,
-                        target: Target::Token { service: si },
-                        operation_id: format!("{}.{TOKEN_OPERATION}", service.name),
+                        method: own.method,
+                        target: Target::Own { service: si },
+                        operation_id: format!("{}.{}", service.name, own.operation),
                     },
                 );
             }

@@ -9,7 +9,7 @@ use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, Method};
 use axum::response::Response;
 use axum::Router;
-use retail_apis_codegen::model::{Auth, HttpMethod, SpecSet};
+use retail_apis_codegen::model::{HttpMethod, SpecSet};
 use serde_json::{Map, Value};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -22,11 +22,9 @@ use crate::envelope;
 use crate::error::SandboxError;
 use crate::faults::Fault;
 use crate::incoming::{parse_query, Incoming};
-use crate::jdy;
 use crate::reply::Reply;
 use crate::routes::{Lookup, Route, Target};
 use crate::shared::Shared;
-use crate::shoubei;
 use crate::synth;
 
 /// A sandbox built from a spec set, not yet listening.
@@ -280,14 +278,11 @@ async fn answer(shared: &Shared, route: &Route, request: &Incoming, fault: Optio
             Reply::text(status, content_type, body)
         }
         Fault::Gateway { code } => {
-            let Some(service) = shared.specs.services.get(route.target.service()) else {
-                return Reply::sandbox_error(500, "route points to no service");
-            };
-            let gateway = match &service.auth {
-                Auth::KingdeeGateway(gw) => Some(gw),
-                Auth::Md5BodySign(_) => None,
-            };
-            jdy::gateway::rejection_reply(service, gateway, &code.to_string(), None)
+            let index = route.target.service();
+            match (shared.specs.services.get(index), shared.servers.get(index)) {
+                (Some(service), Some(server)) => server.rejection(service, &code.to_string()),
+                _ => Reply::sandbox_error(500, "route points to no service"),
+            }
         }
         Fault::TooManyRequests => {
             Reply::text(429, "text/plain; charset=utf-8", "Too Many Requests")
@@ -296,12 +291,8 @@ async fn answer(shared: &Shared, route: &Route, request: &Incoming, fault: Optio
         Fault::Html { status } => Reply::text(status, "text/html; charset=utf-8", HTML_ERROR_PAGE),
         Fault::WrongSign => {
             let mut reply = handle(shared, route, request);
-            if let Some(signer) = shared
-                .signers
-                .get(route.target.service())
-                .and_then(Option::as_ref)
-            {
-                shoubei::spoil_sign(signer, &mut reply);
+            if let Some(server) = shared.servers.get(route.target.service()) {
+                server.spoil(&mut reply);
             }
             reply
         }
@@ -326,24 +317,9 @@ const HTML_ERROR_PAGE: &str = "<!DOCTYPE html>\n<html><head><title>502 Bad Gatew
 /// Handles a request with the scheme of its service.
 fn handle(shared: &Shared, route: &Route, request: &Incoming) -> Reply {
     let index = route.target.service();
-    let Some(service) = shared.specs.services.get(index) else {
-        return Reply::sandbox_error(500, "route points to no service");
-    };
-    match &service.auth {
-        Auth::KingdeeGateway(gw) => jdy::handle(shared, service, gw, route.target, request),
-        Auth::Md5BodySign(_) => {
-            let signer = shared.signers.get(index).and_then(Option::as_ref);
-            let endpoint = match route.target {
-                Target::Endpoint { endpoint, .. } => service.endpoints.get(endpoint),
-                Target::Token { .. } => None,
-            };
-            match (signer, endpoint) {
-                (Some(signer), Some(endpoint)) => {
-                    shoubei::handle(shared, service, signer, endpoint, request)
-                }
-                _ => Reply::sandbox_error(500, "route does not match its service"),
-            }
-        }
+    match (shared.specs.services.get(index), shared.servers.get(index)) {
+        (Some(service), Some(server)) => server.handle(shared, service, route.target, request),
+        _ => Reply::sandbox_error(500, "route points to no service"),
     }
 }
 
@@ -357,7 +333,7 @@ fn truncated(shared: &Shared, route: &Route) -> Reply {
             .endpoints
             .get(endpoint)
             .map_or(Value::Null, |e| synth::payload(service, e)),
-        Target::Token { .. } => Value::Object(Map::new()),
+        Target::Own { .. } => Value::Object(Map::new()),
     };
     let full = envelope::success_body(&service.envelope, "success", payload).to_string();
     let half: String = full.chars().take(full.chars().count() / 2).collect();

@@ -2,39 +2,33 @@
 
 use std::sync::{Mutex, MutexGuard};
 
-use retail_apis_codegen::model::{Auth, SpecSet};
+use retail_apis_codegen::model::SpecSet;
 
 use crate::config::SandboxConfig;
 use crate::routes::RouteTable;
-use crate::signing::Md5Signer;
+use crate::schemes::{self, SchemeServer};
 use crate::state::State;
 
 pub(crate) struct Shared {
     pub specs: SpecSet,
     pub routes: RouteTable,
     pub config: SandboxConfig,
-    /// MD5 signer of each service (by index), `None` for other schemes.
-    pub signers: Vec<Option<Md5Signer>>,
+    /// The scheme server of each service, by index.
+    pub servers: Vec<Box<dyn SchemeServer>>,
     state: Mutex<State>,
 }
 
 impl Shared {
     pub fn new(specs: SpecSet, config: SandboxConfig) -> Shared {
-        let routes = RouteTable::build(&specs);
-        let signers = specs
-            .services
-            .iter()
-            .map(|s| match &s.auth {
-                Auth::Md5BodySign(scheme) => Some(Md5Signer::new(scheme)),
-                Auth::KingdeeGateway(_) => None,
-            })
-            .collect();
+        let servers: Vec<Box<dyn SchemeServer>> =
+            specs.services.iter().map(schemes::server_for).collect();
+        let routes = RouteTable::build(&specs, &servers);
         let state = Mutex::new(State::new(&config));
         Shared {
             specs,
             routes,
             config,
-            signers,
+            servers,
             state,
         }
     }

@@ -25,7 +25,7 @@ use proptest::prelude::*;
 use proptest::strategy::{Union, ValueTree};
 use reqwest::header::{HeaderName, HeaderValue};
 use retail_apis_codegen::model::{
-    Auth, CodeValue, EnumRepr, HttpMethod, Service, SpecSet, TypeExpr, TypeKind,
+    AuthScheme, Code, EnumRepr, HttpMethod, Service, SpecSet, TypeExpr, TypeKind,
 };
 use retail_apis_runtime::shoubei::signing as md5;
 use retail_apis_runtime::Md5SignScheme;
@@ -161,8 +161,8 @@ fn signed_headers(method: HttpMethod, path: &str, query: &[(&str, &str)]) -> Vec
 
 fn token_path(service: &Service) -> Option<&str> {
     match &service.auth {
-        Auth::KingdeeGateway(gw) => Some(gw.token.path.as_str()),
-        Auth::Md5BodySign(_) => None,
+        AuthScheme::KingdeeGateway(gw) => Some(gw.token.path.as_ref()),
+        AuthScheme::Md5BodySign(_) => None,
     }
 }
 
@@ -196,10 +196,10 @@ async fn fetch_token(http: &reqwest::Client, base: &str, specs: &SpecSet) -> Str
 
 /// Adds the correct `sign` to an object body of an MD5 service.
 fn sign_body(scheme: &Md5SignScheme, body: &mut Map<String, Value>) {
-    body.remove(scheme.field);
+    body.remove(scheme.field.as_ref());
     // Bodies with lists or objects have no signature: they go out unsigned.
     if let Ok(sign) = md5::sign(scheme, body, SHOUBEI_KEY) {
-        body.insert(scheme.field.to_owned(), Value::from(sign));
+        body.insert(scheme.field.to_string(), Value::from(sign));
     }
 }
 
@@ -480,7 +480,7 @@ fn check_arbitrary(request: ArbitraryRequest) -> Result<(), TestCaseError> {
             let service = service.ok_or_else(|| TestCaseError::fail("200 for no route"))?;
             let code_field = &service.envelope.code_field;
             prop_assert!(
-                answer.body.get(code_field).is_some(),
+                answer.body.get(code_field.as_ref()).is_some(),
                 "no {code_field} in {}",
                 answer.body
             );
@@ -716,7 +716,7 @@ fn check_valid(s: usize, e: usize, mut body: Map<String, Value>) -> Result<(), T
             (format!("{}?{encoded}", endpoint.path), Vec::new(), pairs)
         }
     };
-    if matches!(service.auth, Auth::KingdeeGateway(_)) {
+    if matches!(service.auth, AuthScheme::KingdeeGateway(_)) {
         let query: Vec<(&str, &str)> = query
             .iter()
             .map(|(k, v)| (k.as_str(), v.as_str()))
@@ -742,12 +742,16 @@ fn check_valid(s: usize, e: usize, mut body: Map<String, Value>) -> Result<(), T
         body
     );
     let envelope = &service.envelope;
-    let code = answer.body.get(&envelope.code_field);
+    let code = answer.body.get(envelope.code_field.as_ref());
     let success = match &envelope.success_code {
-        CodeValue::Int(n) => code.and_then(Value::as_i64) == Some(*n),
-        CodeValue::Str(s) => code.and_then(Value::as_str) == Some(s.as_str()),
+        Code::Int(n) => code.and_then(Value::as_i64) == Some(*n),
+        Code::Str(s) => code.and_then(Value::as_str) == Some(s.as_ref()),
     } && envelope.result.as_ref().is_none_or(|check| {
-        answer.body.get(&check.field).and_then(Value::as_str) == Some(check.success.as_str())
+        answer
+            .body
+            .get(check.field.as_ref())
+            .and_then(Value::as_str)
+            == Some(check.success.as_ref())
     });
     prop_assert!(success, "{}: {} for {:?}", operation, answer.body, body);
     if let (Some(scheme), Some(answer)) = (&scheme, answer.body.as_object()) {

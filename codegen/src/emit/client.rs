@@ -10,10 +10,7 @@ use super::idents::{const_ident, ident, member_ident};
 use super::rust_types::rust_type;
 use super::types::named_type;
 use super::EmitError;
-use crate::model::{
-    Auth, CodeValue, Endpoint, Envelope, ErrorAction, ErrorCodeSpec, HttpMethod, NamedType,
-    Processed, Service, TypeExpr, TypeKind,
-};
+use crate::model::{Endpoint, NamedType, Service, TypeExpr, TypeKind};
 
 /// Named types per formatting chunk; small enough to spread a large service over threads,
 /// large enough that thread start-up is negligible.
@@ -190,53 +187,22 @@ fn module_doc(service: &Service) -> Doc {
     doc
 }
 
-fn method(m: HttpMethod) -> TokenStream {
-    match m {
-        HttpMethod::Get => quote!(rt::HttpMethod::Get),
-        HttpMethod::Post => quote!(rt::HttpMethod::Post),
-    }
-}
-
-fn opt_str(value: Option<&str>) -> TokenStream {
-    match value {
-        Some(v) => quote!(Some(#v)),
-        None => quote!(None),
-    }
-}
-
 fn descriptors(service: &Service) -> Result<TokenStream, EmitError> {
-    let name = service.name.as_str();
-    let base_url = service.base_url.as_str();
-    let auth = auth(&service.auth);
-    let envelope = envelope(&service.envelope);
-    let errors = service.errors.iter().map(error_info);
+    let descriptor = service.descriptor();
+    let errors = descriptor.errors.iter();
     let mut endpoint_consts = Vec::with_capacity(service.endpoints.len());
     let mut endpoint_refs = Vec::with_capacity(service.endpoints.len());
-    for ep in &service.endpoints {
+    for (ep, endpoint) in service.endpoints.iter().zip(descriptor.endpoints.iter()) {
         let cname = const_ident(&ep.operation)?;
-        let op = ep.operation.as_str();
-        let path = ep.path.as_str();
-        let m = method(ep.method);
-        let key = opt_str(ep.idempotency_key.as_deref());
-        let evidence = opt_str(ep.idempotency_evidence.as_ref().map(|e| e.page.as_str()));
-        let safe = ep.safe;
         let doc = Doc::prose(&format!(
             "{}: {}",
-            code(&format!("{} {}", method_name(ep.method), ep.path)),
+            code(&format!("{} {}", ep.method.as_str(), ep.path)),
             ep.summary
         ))
         .tokens();
         endpoint_consts.push(quote! {
             #doc
-            pub const #cname: rt::EndpointDescriptor = rt::EndpointDescriptor {
-                service: #name,
-                operation: #op,
-                method: #m,
-                path: #path,
-                idempotency_key: #key,
-                idempotency_evidence: #evidence,
-                safe: #safe,
-            };
+            pub const #cname: rt::EndpointDescriptor = #endpoint;
         });
         endpoint_refs.push(quote!(endpoints::#cname));
     }
@@ -250,14 +216,7 @@ fn descriptors(service: &Service) -> Result<TokenStream, EmitError> {
     };
     Ok(quote! {
         /// Everything the runtime needs to know about this service, from its spec.
-        pub const SERVICE: rt::ServiceDescriptor = rt::ServiceDescriptor {
-            name: #name,
-            base_url: #base_url,
-            auth: #auth,
-            envelope: #envelope,
-            errors: ERRORS,
-            endpoints: ENDPOINTS,
-        };
+        pub const SERVICE: rt::ServiceDescriptor = #descriptor;
 
         /// Error codes the spec documents for this service.
         pub const ERRORS: &[rt::ErrorCodeInfo] = &[#(#errors),*];
@@ -273,153 +232,18 @@ fn descriptors(service: &Service) -> Result<TokenStream, EmitError> {
     })
 }
 
-fn method_name(m: HttpMethod) -> &'static str {
-    match m {
-        HttpMethod::Get => "GET",
-        HttpMethod::Post => "POST",
-    }
-}
-
-fn auth(auth: &Auth) -> TokenStream {
-    match auth {
-        Auth::KingdeeGateway(g) => {
-            let auth_version = g.auth_version.as_str();
-            let sign_headers = g.sign_headers.as_str();
-            let window = proc_macro2::Literal::u64_unsuffixed(g.timestamp_window_ms);
-            let token_method = method(g.token.method);
-            let token_path = g.token.path.as_str();
-            let token_field = g.token.token_field.as_str();
-            let ttl = proc_macro2::Literal::u64_unsuffixed(g.token.ttl_secs);
-            let status = proc_macro2::Literal::u16_unsuffixed(g.gateway_status);
-            let code = g.gateway_code_field.as_str();
-            let message = g.gateway_message_field.as_str();
-            let message_cn = g.gateway_message_cn_field.as_str();
-            quote! {
-                rt::AuthScheme::KingdeeGateway(rt::KingdeeGatewayScheme {
-                    auth_version: #auth_version,
-                    sign_headers: #sign_headers,
-                    timestamp_window_ms: #window,
-                    token_method: #token_method,
-                    token_path: #token_path,
-                    token_field: #token_field,
-                    token_ttl_secs: #ttl,
-                    gateway_status: #status,
-                    gateway_code_field: #code,
-                    gateway_message_field: #message,
-                    gateway_message_cn_field: #message_cn,
-                })
-            }
-        }
-        Auth::Md5BodySign(s) => {
-            let field = s.field.as_str();
-            let skip_null = s.skip_null;
-            let skip_empty = s.skip_empty;
-            let pair = s.pair_separator.as_str();
-            let kv = s.kv_separator.as_str();
-            let suffix = s.secret_suffix.as_str();
-            let uppercase = s.uppercase;
-            let verify = s.verify_response;
-            quote! {
-                rt::AuthScheme::Md5BodySign(rt::Md5SignScheme {
-                    field: #field,
-                    skip_null: #skip_null,
-                    skip_empty: #skip_empty,
-                    pair_separator: #pair,
-                    kv_separator: #kv,
-                    secret_suffix: #suffix,
-                    uppercase: #uppercase,
-                    verify_response: #verify,
-                })
-            }
-        }
-    }
-}
-
-fn envelope(e: &Envelope) -> TokenStream {
-    let code_field = e.code_field.as_str();
-    let success = match &e.success_code {
-        CodeValue::Int(v) => {
-            let v = proc_macro2::Literal::i64_unsuffixed(*v);
-            quote!(rt::Code::Int(#v))
-        }
-        CodeValue::Str(s) => quote!(rt::Code::Str(#s)),
-    };
-    let message_field = e.message_field.as_str();
-    let data_field = opt_str(e.data_field.as_deref());
-    let result = match &e.result {
-        Some(r) => {
-            let field = r.field.as_str();
-            let success = r.success.as_str();
-            quote!(Some(rt::ResultCheck { field: #field, success: #success }))
-        }
-        None => quote!(None),
-    };
-    quote! {
-        rt::EnvelopeDescriptor {
-            code_field: #code_field,
-            success_code: #success,
-            message_field: #message_field,
-            data_field: #data_field,
-            result: #result,
-        }
-    }
-}
-
-fn error_info(e: &ErrorCodeSpec) -> TokenStream {
-    let code = e.code.as_str();
-    let status = match e.http_status {
-        Some(s) => {
-            let s = proc_macro2::Literal::u16_unsuffixed(s);
-            quote!(Some(#s))
-        }
-        None => quote!(None),
-    };
-    let name = e.name.as_str();
-    let description = e.description.as_str();
-    let action = match e.action {
-        ErrorAction::None => quote!(rt::ErrorAction::None),
-        ErrorAction::RefreshToken => quote!(rt::ErrorAction::RefreshToken),
-        ErrorAction::Reauthorize => quote!(rt::ErrorAction::Reauthorize),
-    };
-    let retryable = e.retryable;
-    let processed = match e.processed {
-        Processed::Never => quote!(rt::Processed::Never),
-        Processed::Maybe => quote!(rt::Processed::Maybe),
-    };
-    quote! {
-        rt::ErrorCodeInfo {
-            code: #code,
-            http_status: #status,
-            name: #name,
-            description: #description,
-            action: #action,
-            retryable: #retryable,
-            processed: #processed,
-        }
-    }
-}
-
 fn client(service: &Service) -> Result<TokenStream, EmitError> {
-    let (inner, config, label) = match service.auth {
-        Auth::KingdeeGateway(_) => (
-            quote!(rt::jdy::JdyClient),
-            quote!(rt::jdy::JdyConfig),
-            "Kingdee gateway signature and app-token",
-        ),
-        Auth::Md5BodySign(_) => (
-            quote!(rt::shoubei::ShoubeiClient),
-            quote!(rt::shoubei::ShoubeiConfig),
-            "MD5 body signature",
-        ),
-    };
+    // The runtime names each scheme's client after the spec's `auth.scheme`, so the
+    // emitter needs no knowledge of any scheme.
+    let scheme_name = service.auth.name();
+    let scheme = ident(scheme_name, "auth scheme")?;
+    let inner = quote!(rt::schemes::#scheme::Client);
+    let config = quote!(rt::schemes::#scheme::Config);
     let doc = Doc::prose(&format!(
-        "Typed client of {} ({label}). Cheap to clone; clones share connections{}.",
+        "Typed client of {} (auth scheme {}). Cheap to clone; clones share connections \
+         and the scheme's state (an app-token cache).",
         service.title,
-        if matches!(service.auth, Auth::KingdeeGateway(_)) {
-            " and the app-token cache"
-        } else {
-            ""
-        }
+        code(scheme_name),
     ))
     .tokens();
     let methods = service
@@ -445,6 +269,14 @@ fn client(service: &Service) -> Result<TokenStream, EmitError> {
                 Self::new(#config::from_env()?)
             }
 
+            /// This client with `interceptor` added: it sees every request and response
+            /// (metrics, logging, request ids). Clones made before keep their interceptors.
+            pub fn with_interceptor(self, interceptor: impl rt::Interceptor) -> Self {
+                Self {
+                    inner: self.inner.with_interceptor(interceptor),
+                }
+            }
+
             /// The runtime client underneath, for untyped calls and diagnostics.
             pub fn runtime(&self) -> &#inner {
                 &self.inner
@@ -463,7 +295,7 @@ fn endpoint_method(ep: &Endpoint) -> Result<TokenStream, EmitError> {
     let response = rust_type(&ep.response)?;
     let mut doc = Doc::prose(&ep.summary);
     doc.maybe_prose(ep.description.as_deref());
-    doc.paragraph(code(&format!("{} {}", method_name(ep.method), ep.path)));
+    doc.paragraph(code(&format!("{} {}", ep.method.as_str(), ep.path)));
     if let Some(page) = &ep.source_page {
         doc.paragraph(format!("Transcribed from {}.", code(page)));
     }

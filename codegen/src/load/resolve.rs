@@ -10,7 +10,7 @@ use super::service_file::ServiceHead;
 use super::signed_fields::check_signed_fields;
 use super::type_expr::named_ref;
 use super::yaml::Cx;
-use crate::model::{Auth, Endpoint, NamedType, Service, SourceRef, TypeKind};
+use crate::model::{AuthScheme, Endpoint, NamedType, Service, SourceRef, TypeKind};
 
 /// Everything collected for one service directory.
 #[derive(Default)]
@@ -124,7 +124,7 @@ pub(crate) fn resolve(cx: &mut Cx<'_>, name: &str, draft: ServiceDraft) -> Optio
     }
     check_containment(cx, &types, &index);
 
-    if let Some((Auth::Md5BodySign(scheme), envelope)) =
+    if let Some((AuthScheme::Md5BodySign(scheme), envelope)) =
         head.as_ref().map(|h| (&h.auth, &h.envelope))
     {
         check_signed_fields(
@@ -140,7 +140,7 @@ pub(crate) fn resolve(cx: &mut Cx<'_>, name: &str, draft: ServiceDraft) -> Optio
 
     // The signature field is filled in by the runtime after the caller builds the request,
     // so the generated builder must not ask for it.
-    if let Some(Auth::Md5BodySign(scheme)) = head.as_ref().map(|h| &h.auth) {
+    if let Some(AuthScheme::Md5BodySign(scheme)) = head.as_ref().map(|h| &h.auth) {
         for e in &endpoints {
             if let Some(t) = index.get(&e.request).and_then(|&i| types.get_mut(i)) {
                 if let TypeKind::Struct(s) = &mut t.kind {

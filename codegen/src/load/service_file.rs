@@ -10,8 +10,9 @@ use super::named_types::{parse_types_section, TypeRef};
 use super::paths::{check_http_path, parse_method};
 use super::yaml::{Cx, Obj};
 use crate::model::{
-    Auth, CodeValue, Envelope, ErrorAction, ErrorCodeSpec, HeaderSpec, KingdeeGateway,
-    Md5SignScheme, NamedType, Processed, ResultCheck, SourceRef, TokenEndpoint,
+    AuthScheme, Code, EnvelopeDescriptor, ErrorAction, ErrorCodeInfo, HeaderSpec,
+    KingdeeGatewayScheme, Md5SignScheme, NamedType, Processed, ResultCheck, SourceRef,
+    TokenEndpoint,
 };
 
 const SERVICE_KEYS: &[&str] = &[
@@ -76,10 +77,10 @@ pub(crate) struct ServiceHead {
     pub title: String,
     pub description: Option<String>,
     pub base_url: String,
-    pub auth: Auth,
+    pub auth: AuthScheme,
     pub headers: Vec<HeaderSpec>,
-    pub envelope: Envelope,
-    pub errors: Vec<ErrorCodeSpec>,
+    pub envelope: EnvelopeDescriptor,
+    pub errors: Vec<ErrorCodeInfo>,
     pub quirks: Vec<String>,
     pub origin: SourceRef,
 }
@@ -136,7 +137,7 @@ pub(crate) fn parse_service(
     })
 }
 
-fn parse_auth(cx: &mut Cx<'_>, node: &Node) -> Option<Auth> {
+fn parse_auth(cx: &mut Cx<'_>, node: &Node) -> Option<AuthScheme> {
     let scheme = node
         .as_mapping()
         .and_then(|m| m.get_scalar("scheme"))
@@ -152,15 +153,15 @@ fn parse_auth(cx: &mut Cx<'_>, node: &Node) -> Option<Auth> {
             let code = cx.req_str(&obj, "gateway_code_field").map(|s| s.text);
             let msg = cx.req_str(&obj, "gateway_message_field").map(|s| s.text);
             let msg_cn = cx.req_str(&obj, "gateway_message_cn_field").map(|s| s.text);
-            Some(Auth::KingdeeGateway(KingdeeGateway {
-                auth_version: auth_version?,
-                sign_headers: sign_headers?,
+            Some(AuthScheme::KingdeeGateway(KingdeeGatewayScheme {
+                auth_version: auth_version?.into(),
+                sign_headers: sign_headers?.into(),
                 timestamp_window_ms: window?,
                 token: token?,
                 gateway_status: status?,
-                gateway_code_field: code?,
-                gateway_message_field: msg?,
-                gateway_message_cn_field: msg_cn?,
+                gateway_code_field: code?.into(),
+                gateway_message_field: msg?.into(),
+                gateway_message_cn_field: msg_cn?.into(),
             }))
         }
         Some("md5_body_sign") => {
@@ -187,13 +188,13 @@ fn parse_auth(cx: &mut Cx<'_>, node: &Node) -> Option<Auth> {
             });
             let uppercase = cx.bool_or(&obj, "uppercase", false);
             let verify_response = cx.bool_or(&obj, "verify_response", false);
-            Some(Auth::Md5BodySign(Md5SignScheme {
-                field: field?,
+            Some(AuthScheme::Md5BodySign(Md5SignScheme {
+                field: field?.into(),
                 skip_null,
                 skip_empty,
-                pair_separator: pair?,
-                kv_separator: kv?,
-                secret_suffix: suffix?,
+                pair_separator: pair?.into(),
+                kv_separator: kv?.into(),
+                secret_suffix: suffix?.into(),
                 uppercase,
                 verify_response,
             }))
@@ -245,8 +246,8 @@ fn parse_token(cx: &mut Cx<'_>, node: &Node) -> Option<TokenEndpoint> {
     let ttl = cx.opt_uint::<u64>(&obj, "ttl_secs");
     Some(TokenEndpoint {
         method: method?,
-        path: path?,
-        token_field: token_field?,
+        path: path?.into(),
+        token_field: token_field?.into(),
         ttl_secs: ttl?,
     })
 }
@@ -281,7 +282,7 @@ fn parse_headers(cx: &mut Cx<'_>, obj: &Obj<'_>) -> Vec<HeaderSpec> {
     out
 }
 
-fn parse_envelope(cx: &mut Cx<'_>, node: &Node) -> Option<Envelope> {
+fn parse_envelope(cx: &mut Cx<'_>, node: &Node) -> Option<EnvelopeDescriptor> {
     let obj = cx.object(node, "envelope", ENVELOPE_KEYS, ENVELOPE_REQUIRED)?;
     let code_field = cx.req_str(&obj, "code_field").map(|s| s.text);
     // A plain integer is an integer code (JDY `errcode: 0`); anything else, including a
@@ -289,8 +290,8 @@ fn parse_envelope(cx: &mut Cx<'_>, node: &Node) -> Option<Envelope> {
     let success_code = cx
         .req_str(&obj, "success_code")
         .map(|s| match s.text.parse::<i64>() {
-            Ok(n) if s.plain => CodeValue::Int(n),
-            _ => CodeValue::Str(s.text),
+            Ok(n) if s.plain => Code::Int(n),
+            _ => Code::Str(s.text.into()),
         });
     let message_field = cx.req_str(&obj, "message_field").map(|s| s.text);
     let data_field = cx.opt_str(&obj, "data_field").map(|s| s.text);
@@ -301,22 +302,22 @@ fn parse_envelope(cx: &mut Cx<'_>, node: &Node) -> Option<Envelope> {
                 let field = cx.req_str(&ro, "field").map(|s| s.text);
                 let success = cx.req_str(&ro, "success").map(|s| s.text);
                 Some(ResultCheck {
-                    field: field?,
-                    success: success?,
+                    field: field?.into(),
+                    success: success?.into(),
                 })
             }),
         None => None,
     };
-    Some(Envelope {
-        code_field: code_field?,
+    Some(EnvelopeDescriptor {
+        code_field: code_field?.into(),
         success_code: success_code?,
-        message_field: message_field?,
-        data_field,
+        message_field: message_field?.into(),
+        data_field: data_field.map(Into::into),
         result,
     })
 }
 
-fn parse_errors(cx: &mut Cx<'_>, obj: &Obj<'_>) -> Vec<ErrorCodeSpec> {
+fn parse_errors(cx: &mut Cx<'_>, obj: &Obj<'_>) -> Vec<ErrorCodeInfo> {
     let mut out = Vec::new();
     let Some(seq) = cx.opt_seq(obj, "errors") else {
         return out;
@@ -394,11 +395,11 @@ fn parse_errors(cx: &mut Cx<'_>, obj: &Obj<'_>) -> Vec<ErrorCodeSpec> {
                 format!("error code `{}` is listed twice", code.text),
             );
         }
-        out.push(ErrorCodeSpec {
-            code: code.text,
+        out.push(ErrorCodeInfo {
+            code: code.text.into(),
             http_status,
-            name: name.text,
-            description,
+            name: name.text.into(),
+            description: description.into(),
             action,
             retryable,
             processed,

@@ -10,7 +10,9 @@ use std::collections::{HashMap, HashSet};
 
 use super::diagnostic::DiagnosticKind;
 use super::yaml::Cx;
-use crate::model::{Endpoint, Envelope, Md5SignScheme, NamedType, SourceRef, TypeExpr, TypeKind};
+use crate::model::{
+    Endpoint, EnvelopeDescriptor, Md5SignScheme, NamedType, SourceRef, TypeExpr, TypeKind,
+};
 
 /// Which body a struct is signed in, for messages.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
@@ -51,7 +53,7 @@ impl Side {
 pub(crate) fn check_signed_fields(
     cx: &mut Cx<'_>,
     scheme: &Md5SignScheme,
-    envelope: &Envelope,
+    envelope: &EnvelopeDescriptor,
     endpoints: &[Endpoint],
     types: &[NamedType],
     index: &HashMap<String, usize>,

@@ -40,3 +40,17 @@ impl JdyConfig {
         })
     }
 }
+
+impl crate::client::ClientConfig for JdyConfig {
+    fn base_url(&self) -> Option<&str> {
+        self.base_url.as_deref()
+    }
+
+    fn transport(&self) -> &TransportConfig {
+        &self.transport
+    }
+
+    fn from_env() -> Result<Self, Error> {
+        JdyConfig::from_env()
+    }
+}

@@ -1,9 +1,11 @@
-//! Kingdee JDY retail cloud: gateway signing, app-token lifecycle and the client.
+//! Kingdee JDY retail cloud: gateway signing, app-token lifecycle, and the
+//! [`KingdeeGateway`] scheme of [`JdyClient`].
 
-mod client;
 mod config;
+mod gateway;
 pub mod signing;
 mod token;
 
-pub use client::JdyClient;
 pub use config::JdyConfig;
+pub use gateway::{JdyClient, KingdeeGateway};
+pub use token::Lease;

@@ -15,11 +15,12 @@ const REFRESH_EARLY: Duration = Duration::from_secs(5 * 60);
 
 const MAX_TTL: Duration = Duration::from_secs(365 * 24 * 60 * 60);
 
-/// A token handed to a call, with the generation that identifies it for invalidation.
+/// An app-token handed to a call, with the generation that identifies it when the
+/// service rejects it.
 #[derive(Clone, Debug)]
-pub(crate) struct Lease {
-    pub token: Secret,
-    pub generation: u64,
+pub struct Lease {
+    pub(crate) token: Secret,
+    pub(crate) generation: u64,
 }
 
 #[derive(Debug)]

@@ -27,3 +27,17 @@ impl ShoubeiConfig {
         })
     }
 }
+
+impl crate::client::ClientConfig for ShoubeiConfig {
+    fn base_url(&self) -> Option<&str> {
+        self.base_url.as_deref()
+    }
+
+    fn transport(&self) -> &TransportConfig {
+        &self.transport
+    }
+
+    fn from_env() -> Result<Self, Error> {
+        ShoubeiConfig::from_env()
+    }
+}

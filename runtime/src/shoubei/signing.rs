@@ -64,7 +64,7 @@ pub fn string_to_sign(
         .iter()
         .map(|(k, v)| format!("{k}{}{v}", scheme.kv_separator))
         .collect::<Vec<_>>()
-        .join(scheme.pair_separator);
+        .join(&scheme.pair_separator);
     out.push_str(&scheme.secret_suffix.replace("{key}", key));
     Ok(out)
 }
@@ -88,7 +88,7 @@ pub fn verify(
     body: &Map<String, Value>,
     key: &str,
 ) -> Result<bool, UnsignableField> {
-    let Some(Value::String(given)) = body.get(scheme.field) else {
+    let Some(Value::String(given)) = body.get(scheme.field.as_ref()) else {
         return Ok(false);
     };
     let expected = sign(scheme, body, key)?;
@@ -98,16 +98,17 @@ pub fn verify(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::descriptor::Text;
     use proptest::prelude::*;
     use serde_json::json;
 
     const SCHEME: Md5SignScheme = Md5SignScheme {
-        field: "sign",
+        field: Text::Borrowed("sign"),
         skip_null: true,
         skip_empty: false,
-        pair_separator: "&",
-        kv_separator: "=",
-        secret_suffix: "&key={key}",
+        pair_separator: Text::Borrowed("&"),
+        kv_separator: Text::Borrowed("="),
+        secret_suffix: Text::Borrowed("&key={key}"),
         uppercase: false,
         verify_response: true,
     };
@@ -209,7 +210,7 @@ mod tests {
         assert_eq!(
             error,
             Some(UnsignableField {
-                field: "goods".into(),
+                field: Text::Borrowed("goods").into(),
                 kind: "an array"
             })
         );
@@ -232,9 +233,9 @@ mod tests {
             skip_null: false,
             skip_empty: true,
             uppercase: true,
-            pair_separator: "|",
-            kv_separator: ":",
-            secret_suffix: "{key}",
+            pair_separator: Text::Borrowed("|"),
+            kv_separator: Text::Borrowed(":"),
+            secret_suffix: Text::Borrowed("{key}"),
             ..SCHEME
         };
         let body = object(json!({"a": null, "b": "", "c": "x"}));

@@ -9,24 +9,64 @@ use tracing::Instrument as _;
 
 pub use config::TransportConfig;
 
+use crate::descriptor::{EndpointDescriptor, ServiceDescriptor};
 use crate::error::Error;
 
-/// Which call an attempt belongs to; names errors and log events.
+/// Which call an attempt belongs to, and how the client may repeat it; names errors and
+/// log events, and tells interceptors what they are looking at.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct CallInfo {
-    pub service: &'static str,
-    pub operation: &'static str,
+pub struct CallInfo {
+    pub(crate) service: &'static str,
+    pub(crate) operation: &'static str,
     /// Repeating the request after it may have been processed is harmless: the vendor
     /// documents that it ignores repeats (or the request only reads).
-    pub idempotent: bool,
+    pub(crate) idempotent: bool,
     /// The request changes vendor state: a failure that leaves open whether it was
     /// applied is reported as [`Error::OutcomeUnknown`].
-    pub write: bool,
+    pub(crate) write: bool,
     /// Request field the caller keeps when repeating the call, named in that error.
-    pub key: Option<&'static str>,
+    pub(crate) key: Option<&'static str>,
 }
 
 impl CallInfo {
+    /// The call of `endpoint` of `service`. Endpoints are writes unless the spec marks
+    /// them safe; only a vendor statement that repeats are ignored makes a repeat of a
+    /// write safe after it may have taken effect.
+    pub(crate) fn endpoint(
+        service: &'static ServiceDescriptor,
+        endpoint: &'static EndpointDescriptor,
+    ) -> CallInfo {
+        CallInfo {
+            service: &service.name,
+            operation: &endpoint.operation,
+            idempotent: endpoint.safe || endpoint.idempotency_evidence.is_some(),
+            write: !endpoint.safe,
+            key: endpoint.idempotency_key.as_deref(),
+        }
+    }
+
+    /// A request that only reads or issues credentials, made by the client itself
+    /// (`operation` such as `app_token`): repeated after any transient failure.
+    pub fn internal(service: &'static str, operation: &'static str) -> CallInfo {
+        CallInfo {
+            service,
+            operation,
+            idempotent: true,
+            write: false,
+            key: None,
+        }
+    }
+
+    /// Service name (`jdy`).
+    pub fn service(&self) -> &'static str {
+        self.service
+    }
+
+    /// Operation name (`mall_recharge`, or `app_token` for the token request).
+    pub fn operation(&self) -> &'static str {
+        self.operation
+    }
+
     /// `cause` as the failure of this call: behind [`Error::OutcomeUnknown`] for writes,
     /// whose effect the caller must check before repeating them.
     pub fn outcome_unknown(&self, cause: Error) -> Error {
@@ -42,11 +82,29 @@ impl CallInfo {
     }
 }
 
-/// A complete response: status and body, read up to the size limit.
+/// A complete response: status, headers and body, read up to the size limit.
 #[derive(Debug)]
-pub(crate) struct RawResponse {
-    pub status: u16,
-    pub body: Vec<u8>,
+pub struct Response {
+    pub(crate) status: u16,
+    pub(crate) headers: reqwest::header::HeaderMap,
+    pub(crate) body: Vec<u8>,
+}
+
+impl Response {
+    /// HTTP status.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// Response headers.
+    pub fn headers(&self) -> &reqwest::header::HeaderMap {
+        &self.headers
+    }
+
+    /// The whole body.
+    pub fn body(&self) -> &[u8] {
+        &self.body
+    }
 }
 
 /// A shared HTTP client plus the policy of [`TransportConfig`].
@@ -81,7 +139,7 @@ impl Transport {
         &self,
         call: &CallInfo,
         request: reqwest::RequestBuilder,
-    ) -> Result<RawResponse, Error> {
+    ) -> Result<Response, Error> {
         let request = request.build().map_err(|e| Error::Encode {
             service: call.service,
             operation: call.operation,
@@ -96,12 +154,13 @@ impl Transport {
                 .await
                 .map_err(|e| transport_error(call, self.config.timeout, e))?;
             let status = response.status().as_u16();
+            let headers = std::mem::take(response.headers_mut());
             if response.status().is_redirection() {
                 return Err(Error::Redirect {
                     service: call.service,
                     operation: call.operation,
                     status,
-                    location_host: location_host(&response),
+                    location_host: location_host(&headers, response.url()),
                 });
             }
             let too_large = || Error::TooLarge {
@@ -127,7 +186,11 @@ impl Transport {
                 body.extend_from_slice(&chunk);
             }
             tracing::debug!(status, bytes = body.len(), "response received");
-            Ok(RawResponse { status, body })
+            Ok(Response {
+                status,
+                headers,
+                body,
+            })
         };
         match tokio::time::timeout(self.config.timeout, exchange).await {
             Ok(result) => result,
@@ -208,13 +271,9 @@ fn error_text(error: reqwest::Error) -> String {
 /// The host (and explicit port) a redirect points at, resolved against the request URL.
 /// Only the host: the rest of the target can repeat the query, which may hold
 /// `app_signature`.
-fn location_host(response: &reqwest::Response) -> Option<String> {
-    let location = response
-        .headers()
-        .get(reqwest::header::LOCATION)?
-        .to_str()
-        .ok()?;
-    let target = response.url().join(location).ok()?;
+fn location_host(headers: &reqwest::header::HeaderMap, url: &reqwest::Url) -> Option<String> {
+    let location = headers.get(reqwest::header::LOCATION)?.to_str().ok()?;
+    let target = url.join(location).ok()?;
     // `Host`'s Display keeps the brackets of an IPv6 address, so a port stays readable.
     let host = target.host()?.to_string();
     Some(match target.port() {

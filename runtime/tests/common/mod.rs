@@ -18,8 +18,8 @@ use retail_apis_runtime::shoubei::signing as sb_signing;
 use retail_apis_runtime::shoubei::ShoubeiConfig;
 use retail_apis_runtime::{
     AuthScheme, Code, EndpointDescriptor, EnvelopeDescriptor, Error, ErrorAction, ErrorCodeInfo,
-    HttpMethod, KingdeeGatewayScheme, Md5SignScheme, Processed, ResultCheck, Secret,
-    ServiceDescriptor, TransportConfig,
+    HttpMethod, KingdeeGatewayScheme, List, Md5SignScheme, Processed, ResultCheck, Secret,
+    ServiceDescriptor, Text, TokenEndpoint, TransportConfig,
 };
 use serde_json::{json, Map, Value};
 
@@ -30,18 +30,23 @@ pub const APP_SECRET: &str = "app-secret-value";
 pub const DOMAIN: &str = "tenant.example";
 pub const SB_KEY: &str = "shoubei-key-value";
 
+/// Path of the token endpoint.
+pub const TOKEN_PATH: &str = "/auth/token";
+
 pub const GATEWAY: KingdeeGatewayScheme = KingdeeGatewayScheme {
-    auth_version: "2.0",
-    sign_headers: "X-Api-TimeStamp,X-Api-Nonce",
+    auth_version: Text::Borrowed("2.0"),
+    sign_headers: Text::Borrowed("X-Api-TimeStamp,X-Api-Nonce"),
     timestamp_window_ms: 300_000,
-    token_method: HttpMethod::Get,
-    token_path: "/auth/token",
-    token_field: "app-token",
-    token_ttl_secs: 86_400,
+    token: TokenEndpoint {
+        method: HttpMethod::Get,
+        path: Text::Borrowed(TOKEN_PATH),
+        token_field: Text::Borrowed("app-token"),
+        ttl_secs: 86_400,
+    },
     gateway_status: 519,
-    gateway_code_field: "errcode",
-    gateway_message_field: "description",
-    gateway_message_cn_field: "descriptionCn",
+    gateway_code_field: Text::Borrowed("errcode"),
+    gateway_message_field: Text::Borrowed("description"),
+    gateway_message_cn_field: Text::Borrowed("descriptionCn"),
 };
 
 const fn gw(
@@ -51,10 +56,10 @@ const fn gw(
     processed: Processed,
 ) -> ErrorCodeInfo {
     ErrorCodeInfo {
-        code,
+        code: Text::Borrowed(code),
         http_status: Some(519),
-        name: "gateway",
-        description: "",
+        name: Text::Borrowed("gateway"),
+        description: Text::Borrowed(""),
         action,
         retryable,
         processed,
@@ -63,19 +68,19 @@ const fn gw(
 
 pub const JDY_ERRORS: &[ErrorCodeInfo] = &[
     ErrorCodeInfo {
-        code: "1000202001",
+        code: Text::Borrowed("1000202001"),
         http_status: None,
-        name: "jwt_token_expired",
-        description: "JWT token has expired",
+        name: Text::Borrowed("jwt_token_expired"),
+        description: Text::Borrowed("JWT token has expired"),
         action: ErrorAction::RefreshToken,
         retryable: false,
         processed: Processed::Never,
     },
     ErrorCodeInfo {
-        code: "1030002006",
+        code: Text::Borrowed("1030002006"),
         http_status: None,
-        name: "authorization_secret_invalid",
-        description: "",
+        name: Text::Borrowed("authorization_secret_invalid"),
+        description: Text::Borrowed(""),
         action: ErrorAction::Reauthorize,
         retryable: false,
         processed: Processed::Never,
@@ -86,6 +91,34 @@ pub const JDY_ERRORS: &[ErrorCodeInfo] = &[
     gw("5007", ErrorAction::None, true, Processed::Never),
 ];
 
+/// A JDY endpoint; `key` names its idempotency key, `evidence` says whether a vendor page
+/// backs it.
+const fn jdy(
+    operation: &'static str,
+    path: &'static str,
+    method: HttpMethod,
+    key: Option<&'static str>,
+    evidence: bool,
+    safe: bool,
+) -> EndpointDescriptor {
+    EndpointDescriptor {
+        service: Text::Borrowed("jdy"),
+        operation: Text::Borrowed(operation),
+        method,
+        path: Text::Borrowed(path),
+        idempotency_key: match key {
+            Some(key) => Some(Text::Borrowed(key)),
+            None => None,
+        },
+        idempotency_evidence: if evidence {
+            Some(Text::Borrowed("page.txt"))
+        } else {
+            None
+        },
+        safe,
+    }
+}
+
 /// `idempotent`: keyed by `bill_no` with vendor evidence, so any transient failure may be
 /// repeated.
 const fn jdy_endpoint(
@@ -93,143 +126,155 @@ const fn jdy_endpoint(
     path: &'static str,
     idempotent: bool,
 ) -> EndpointDescriptor {
-    EndpointDescriptor {
-        service: "jdy",
-        operation,
-        method: HttpMethod::Post,
-        path,
-        idempotency_key: if idempotent { Some("bill_no") } else { None },
-        idempotency_evidence: if idempotent { Some("page.txt") } else { None },
-        safe: false,
-    }
+    let key = if idempotent { Some("bill_no") } else { None };
+    jdy(operation, path, HttpMethod::Post, key, idempotent, false)
 }
 
 /// Keyed by `bill_no` without evidence: the key is documentation only.
 const fn keyed_endpoint(operation: &'static str, path: &'static str) -> EndpointDescriptor {
-    EndpointDescriptor {
-        idempotency_key: Some("bill_no"),
-        ..jdy_endpoint(operation, path, false)
-    }
+    jdy(
+        operation,
+        path,
+        HttpMethod::Post,
+        Some("bill_no"),
+        false,
+        false,
+    )
 }
 
-pub const OK: EndpointDescriptor = jdy_endpoint("ok", "/jdy/ok", false);
-pub const NULL_DATA: EndpointDescriptor = jdy_endpoint("null_data", "/jdy/null", false);
-pub const EXPIRE_ONCE: EndpointDescriptor = jdy_endpoint("expire_once", "/jdy/expire-once", false);
-pub const EXPIRE_ALWAYS: EndpointDescriptor =
+pub static OK: EndpointDescriptor = jdy_endpoint("ok", "/jdy/ok", false);
+pub static NULL_DATA: EndpointDescriptor = jdy_endpoint("null_data", "/jdy/null", false);
+pub static EXPIRE_ONCE: EndpointDescriptor = jdy_endpoint("expire_once", "/jdy/expire-once", false);
+pub static EXPIRE_ALWAYS: EndpointDescriptor =
     jdy_endpoint("expire_always", "/jdy/expire-always", false);
-pub const GATEWAY_EXPIRE_ONCE: EndpointDescriptor =
+pub static GATEWAY_EXPIRE_ONCE: EndpointDescriptor =
     jdy_endpoint("gateway_expire_once", "/jdy/gw-expire-once", false);
-pub const REAUTHORIZE: EndpointDescriptor = jdy_endpoint("reauthorize", "/jdy/reauthorize", true);
-pub const SLOW: EndpointDescriptor = jdy_endpoint("slow", "/jdy/slow", false);
-pub const HTML: EndpointDescriptor = jdy_endpoint("html", "/jdy/html", false);
-pub const TRUNCATED: EndpointDescriptor = jdy_endpoint("truncated", "/jdy/truncated", false);
-pub const REJECTED: EndpointDescriptor = jdy_endpoint("rejected", "/jdy/gw-4008", true);
-pub const UNAVAILABLE: EndpointDescriptor = jdy_endpoint("unavailable", "/jdy/503", false);
-pub const UNAVAILABLE_IDEMPOTENT: EndpointDescriptor =
+pub static REAUTHORIZE: EndpointDescriptor = jdy_endpoint("reauthorize", "/jdy/reauthorize", true);
+pub static SLOW: EndpointDescriptor = jdy_endpoint("slow", "/jdy/slow", false);
+pub static HTML: EndpointDescriptor = jdy_endpoint("html", "/jdy/html", false);
+pub static TRUNCATED: EndpointDescriptor = jdy_endpoint("truncated", "/jdy/truncated", false);
+pub static REJECTED: EndpointDescriptor = jdy_endpoint("rejected", "/jdy/gw-4008", true);
+pub static UNAVAILABLE: EndpointDescriptor = jdy_endpoint("unavailable", "/jdy/503", false);
+pub static UNAVAILABLE_IDEMPOTENT: EndpointDescriptor =
     jdy_endpoint("unavailable_idempotent", "/jdy/503-idem", true);
-pub const GATEWAY_BUSY: EndpointDescriptor = jdy_endpoint("gateway_busy", "/jdy/gw-5003", true);
-pub const GATEWAY_BUSY_ONCE: EndpointDescriptor =
+pub static GATEWAY_BUSY: EndpointDescriptor = jdy_endpoint("gateway_busy", "/jdy/gw-5003", true);
+pub static GATEWAY_BUSY_ONCE: EndpointDescriptor =
     jdy_endpoint("gateway_busy_once", "/jdy/gw-5003-once", true);
-pub const KEYED_UNAVAILABLE: EndpointDescriptor = keyed_endpoint("keyed_unavailable", "/jdy/503");
-pub const KEYED_SLOW: EndpointDescriptor = keyed_endpoint("keyed_slow", "/jdy/slow");
-pub const KEYED_GATEWAY_BUSY: EndpointDescriptor =
+pub static KEYED_UNAVAILABLE: EndpointDescriptor = keyed_endpoint("keyed_unavailable", "/jdy/503");
+pub static KEYED_SLOW: EndpointDescriptor = keyed_endpoint("keyed_slow", "/jdy/slow");
+pub static KEYED_GATEWAY_BUSY: EndpointDescriptor =
     keyed_endpoint("keyed_gateway_busy", "/jdy/gw-5003-once");
-pub const KEYED_OVERLOADED_ONCE: EndpointDescriptor =
+pub static KEYED_OVERLOADED_ONCE: EndpointDescriptor =
     keyed_endpoint("keyed_overloaded_once", "/jdy/gw-5007-once");
-pub const KEYED_RATE_LIMITED_ONCE: EndpointDescriptor =
+pub static KEYED_RATE_LIMITED_ONCE: EndpointDescriptor =
     keyed_endpoint("keyed_rate_limited_once", "/jdy/429-once");
-pub const KEYED_REJECTED: EndpointDescriptor = keyed_endpoint("keyed_rejected", "/jdy/gw-4008");
-pub const UNAVAILABLE_ONCE: EndpointDescriptor =
+pub static KEYED_REJECTED: EndpointDescriptor = keyed_endpoint("keyed_rejected", "/jdy/gw-4008");
+pub static UNAVAILABLE_ONCE: EndpointDescriptor =
     jdy_endpoint("unavailable_once", "/jdy/503-once", true);
-pub const UNAVAILABLE_THEN_REJECTED: EndpointDescriptor =
+pub static UNAVAILABLE_THEN_REJECTED: EndpointDescriptor =
     jdy_endpoint("unavailable_then_rejected", "/jdy/503-then-4008", true);
-pub const UNAVAILABLE_THEN_TOKEN_EXPIRED: EndpointDescriptor =
+pub static UNAVAILABLE_THEN_TOKEN_EXPIRED: EndpointDescriptor =
     jdy_endpoint("unavailable_then_token_expired", "/jdy/503-then-4011", true);
-pub const HUGE: EndpointDescriptor = jdy_endpoint("huge", "/jdy/huge", false);
-pub const NOT_FOUND: EndpointDescriptor = jdy_endpoint("not_found", "/jdy/404", false);
-pub const QUERY: EndpointDescriptor = EndpointDescriptor {
-    method: HttpMethod::Get,
-    safe: true,
-    ..jdy_endpoint("query", "/jdy/query", true)
-};
+pub static HUGE: EndpointDescriptor = jdy_endpoint("huge", "/jdy/huge", false);
+pub static NOT_FOUND: EndpointDescriptor = jdy_endpoint("not_found", "/jdy/404", false);
+pub static QUERY: EndpointDescriptor = jdy(
+    "query",
+    "/jdy/query",
+    HttpMethod::Get,
+    Some("bill_no"),
+    true,
+    true,
+);
 /// Read-only endpoints: repeated after any transient failure, never an unknown outcome.
-pub const SAFE_UNAVAILABLE: EndpointDescriptor = EndpointDescriptor {
-    safe: true,
-    ..jdy_endpoint("safe_unavailable", "/jdy/503", false)
-};
-pub const SAFE_UNAVAILABLE_ONCE: EndpointDescriptor = EndpointDescriptor {
-    safe: true,
-    ..jdy_endpoint("safe_unavailable_once", "/jdy/503-once", false)
-};
+pub static SAFE_UNAVAILABLE: EndpointDescriptor = jdy(
+    "safe_unavailable",
+    "/jdy/503",
+    HttpMethod::Post,
+    None,
+    false,
+    true,
+);
+pub static SAFE_UNAVAILABLE_ONCE: EndpointDescriptor = jdy(
+    "safe_unavailable_once",
+    "/jdy/503-once",
+    HttpMethod::Post,
+    None,
+    false,
+    true,
+);
+
+const JDY_ENDPOINTS: &[EndpointDescriptor] = &[jdy_endpoint("ok", "/jdy/ok", false)];
 
 pub static JDY: ServiceDescriptor = ServiceDescriptor {
-    name: "jdy",
-    base_url: "https://api.kingdee.com",
+    name: Text::Borrowed("jdy"),
+    base_url: Text::Borrowed("https://api.kingdee.com"),
     auth: AuthScheme::KingdeeGateway(GATEWAY),
     envelope: EnvelopeDescriptor {
-        code_field: "errcode",
+        code_field: Text::Borrowed("errcode"),
         success_code: Code::Int(0),
-        message_field: "description",
-        data_field: Some("data"),
+        message_field: Text::Borrowed("description"),
+        data_field: Some(Text::Borrowed("data")),
         result: None,
     },
-    errors: JDY_ERRORS,
-    endpoints: &[OK],
+    errors: List::Borrowed(JDY_ERRORS),
+    endpoints: List::Borrowed(JDY_ENDPOINTS),
 };
 
 pub const MD5: Md5SignScheme = Md5SignScheme {
-    field: "sign",
+    field: Text::Borrowed("sign"),
     skip_null: true,
     skip_empty: false,
-    pair_separator: "&",
-    kv_separator: "=",
-    secret_suffix: "&key={key}",
+    pair_separator: Text::Borrowed("&"),
+    kv_separator: Text::Borrowed("="),
+    secret_suffix: Text::Borrowed("&key={key}"),
     uppercase: false,
     verify_response: true,
 };
 
 const fn sb_endpoint(operation: &'static str, path: &'static str) -> EndpointDescriptor {
     EndpointDescriptor {
-        service: "shoubei",
-        operation,
+        service: Text::Borrowed("shoubei"),
+        operation: Text::Borrowed(operation),
         method: HttpMethod::Post,
-        path,
+        path: Text::Borrowed(path),
         idempotency_key: None,
         idempotency_evidence: None,
         safe: false,
     }
 }
 
-pub const SB_OK: EndpointDescriptor = sb_endpoint("write_off", "/sb/ok");
-pub const SB_FAIL: EndpointDescriptor = sb_endpoint("write_off_fail", "/sb/fail");
-pub const SB_UNSIGNED: EndpointDescriptor = sb_endpoint("unsigned", "/sb/unsigned");
-pub const SB_BAD_SIGN: EndpointDescriptor = sb_endpoint("bad_sign", "/sb/bad-sign");
-pub const SB_NESTED: EndpointDescriptor = sb_endpoint("nested", "/sb/nested");
+pub static SB_OK: EndpointDescriptor = sb_endpoint("write_off", "/sb/ok");
+pub static SB_FAIL: EndpointDescriptor = sb_endpoint("write_off_fail", "/sb/fail");
+pub static SB_UNSIGNED: EndpointDescriptor = sb_endpoint("unsigned", "/sb/unsigned");
+pub static SB_BAD_SIGN: EndpointDescriptor = sb_endpoint("bad_sign", "/sb/bad-sign");
+pub static SB_NESTED: EndpointDescriptor = sb_endpoint("nested", "/sb/nested");
+
+const SB_ENDPOINTS: &[EndpointDescriptor] = &[sb_endpoint("write_off", "/sb/ok")];
 
 pub static SHOUBEI: ServiceDescriptor = ServiceDescriptor {
-    name: "shoubei",
-    base_url: "https://open.51shoubei.com",
+    name: Text::Borrowed("shoubei"),
+    base_url: Text::Borrowed("https://open.51shoubei.com"),
     auth: AuthScheme::Md5BodySign(MD5),
     envelope: EnvelopeDescriptor {
-        code_field: "return_code",
-        success_code: Code::Str("SUCCESS"),
-        message_field: "return_msg",
+        code_field: Text::Borrowed("return_code"),
+        success_code: Code::Str(Text::Borrowed("SUCCESS")),
+        message_field: Text::Borrowed("return_msg"),
         data_field: None,
         result: Some(ResultCheck {
-            field: "result_code",
-            success: "SUCCESS",
+            field: Text::Borrowed("result_code"),
+            success: Text::Borrowed("SUCCESS"),
         }),
     },
-    errors: &[ErrorCodeInfo {
-        code: "0205",
+    errors: List::Borrowed(&[ErrorCodeInfo {
+        code: Text::Borrowed("0205"),
         http_status: None,
-        name: "coupon_refunded",
-        description: "券码已退款",
+        name: Text::Borrowed("coupon_refunded"),
+        description: Text::Borrowed("券码已退款"),
         action: ErrorAction::None,
         retryable: false,
         processed: Processed::Never,
-    }],
-    endpoints: &[SB_OK],
+    }]),
+    endpoints: List::Borrowed(SB_ENDPOINTS),
 };
 
 /// Fast retries so the tests do not wait on backoff.
@@ -432,7 +477,7 @@ async fn handle(
     if let Ok(mut nonces) = seen.nonces.lock() {
         nonces.push(header(&headers, "X-Api-Nonce").to_owned());
     }
-    if path == GATEWAY.token_path {
+    if path == TOKEN_PATH {
         if !header(&headers, "app-token").is_empty() {
             seen.problem("token request carries an app-token".into());
         }

@@ -2,7 +2,7 @@
 //! (4007), client and signature (4008), nonce replay (4008), app-token (4009/4010/4011),
 //! tenant routing (4012). Codes come from the service's `errors` by name.
 
-use retail_apis_codegen::model::{KingdeeGateway, Service};
+use retail_apis_codegen::model::{KingdeeGatewayScheme, Service};
 use serde_json::{Map, Value};
 
 use crate::config::SandboxCredentials;
@@ -62,7 +62,7 @@ fn description_cn(code: &str) -> &'static str {
 /// `errcode`/`description`/`descriptionCn`.
 pub(crate) fn rejection_reply(
     service: &Service,
-    gateway: Option<&KingdeeGateway>,
+    gateway: Option<&KingdeeGatewayScheme>,
     code: &str,
     detail: Option<&str>,
 ) -> Reply {
@@ -70,7 +70,7 @@ pub(crate) fn rejection_reply(
         .errors
         .iter()
         .find(|e| e.code == code && e.http_status.is_some())
-        .map_or("gateway rejection", |e| e.description.as_str());
+        .map_or("gateway rejection", |e| e.description.as_ref());
     let description = match detail {
         Some(detail) => format!("{description}: {detail}"),
         None => description.to_owned(),
@@ -78,9 +78,9 @@ pub(crate) fn rejection_reply(
     let (status, code_field, message_field, cn_field) = match gateway {
         Some(gw) => (
             gw.gateway_status,
-            gw.gateway_code_field.as_str(),
-            gw.gateway_message_field.as_str(),
-            gw.gateway_message_cn_field.as_str(),
+            gw.gateway_code_field.as_ref(),
+            gw.gateway_message_field.as_ref(),
+            gw.gateway_message_cn_field.as_ref(),
         ),
         None => (519, "errcode", "description", "descriptionCn"),
     };
@@ -99,14 +99,17 @@ pub(crate) fn rejection_reply(
 /// The reply for a [`Rejection`], with the code the spec gives its name.
 pub(crate) fn reply_for(
     service: &Service,
-    gateway: &KingdeeGateway,
+    gateway: &KingdeeGatewayScheme,
     rejection: &Rejection,
 ) -> Reply {
     let code = service
         .errors
         .iter()
         .find(|e| e.name == rejection.name)
-        .map_or_else(|| rejection.fallback_code.to_string(), |e| e.code.clone());
+        .map_or_else(
+            || rejection.fallback_code.to_string(),
+            |e| e.code.to_string(),
+        );
     rejection_reply(service, Some(gateway), &code, Some(&rejection.detail))
 }
 
@@ -122,7 +125,7 @@ fn is_positive_integer(text: &str) -> bool {
 /// burn nonces of legitimate clients.
 pub(crate) fn check_signed(
     credentials: &SandboxCredentials,
-    gateway: &KingdeeGateway,
+    gateway: &KingdeeGatewayScheme,
     request: &Incoming,
     state: &mut State,
     now_ms: i64,

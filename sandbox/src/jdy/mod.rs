@@ -5,7 +5,7 @@ mod business;
 pub(crate) mod gateway;
 pub(crate) mod token;
 
-use retail_apis_codegen::model::{Endpoint, HttpMethod, KingdeeGateway, Service};
+use retail_apis_codegen::model::{Endpoint, HttpMethod, KingdeeGatewayScheme, Service};
 use serde_json::{Map, Value};
 
 use crate::config::ExpiredTokenAnswer;
@@ -13,16 +13,59 @@ use crate::envelope::{self, BusinessError};
 use crate::incoming::Incoming;
 use crate::reply::Reply;
 use crate::routes::Target;
+use crate::schemes::{OwnRoute, SchemeServer};
 use crate::shared::Shared;
 use crate::state::State;
 use crate::validate;
 use gateway::TokenProblem;
 
+/// Operation name under which the token endpoint of a Kingdee gateway service is counted
+/// and targeted by faults (`jdy.app_token`).
+pub const TOKEN_OPERATION: &str = "app_token";
+
+/// The Kingdee gateway: signature, nonce, timestamp and token checks, the token
+/// endpoint, and the JDY envelope.
+pub(crate) struct GatewayServer {
+    scheme: KingdeeGatewayScheme,
+}
+
+impl GatewayServer {
+    pub fn new(scheme: &KingdeeGatewayScheme) -> GatewayServer {
+        GatewayServer {
+            scheme: scheme.clone(),
+        }
+    }
+}
+
+impl SchemeServer for GatewayServer {
+    fn own_route(&self) -> Option<OwnRoute> {
+        Some(OwnRoute {
+            method: self.scheme.token.method,
+            path: self.scheme.token.path.to_string(),
+            operation: TOKEN_OPERATION,
+        })
+    }
+
+    fn handle(
+        &self,
+        shared: &Shared,
+        service: &Service,
+        target: Target,
+        request: &Incoming,
+    ) -> Reply {
+        handle(shared, service, &self.scheme, target, request)
+    }
+
+    fn rejection(&self, service: &Service, code: &str) -> Reply {
+        gateway::rejection_reply(service, Some(&self.scheme), code, None)
+    }
+}
+
 /// Handles one request to a Kingdee gateway service.
-pub(crate) fn handle(
+fn handle(
     shared: &Shared,
     service: &Service,
-    gw: &KingdeeGateway,
+    gw: &KingdeeGatewayScheme,
     target: Target,
     request: &Incoming,
 ) -> Reply {
@@ -33,7 +76,7 @@ pub(crate) fn handle(
         return gateway::reply_for(service, gw, &rejection);
     }
     let endpoint = match target {
-        Target::Token { .. } => {
+        Target::Own { .. } => {
             let outcome = token::issue(credentials, service, gw, request, &mut state, now_ms);
             return token::reply(service, outcome);
         }
@@ -63,7 +106,7 @@ fn business_error(service: &Service, error: &BusinessError) -> Reply {
 
 fn token_rejection(
     service: &Service,
-    gw: &KingdeeGateway,
+    gw: &KingdeeGatewayScheme,
     request: &Incoming,
     state: &State,
     now_ms: i64,

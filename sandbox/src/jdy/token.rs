@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use rand::Rng;
-use retail_apis_codegen::model::{KingdeeGateway, Service};
+use retail_apis_codegen::model::{KingdeeGatewayScheme, Service};
 use serde_json::{Map, Value};
 
 use crate::config::SandboxCredentials;
@@ -37,7 +37,7 @@ fn param(request: &Incoming, body: &Map<String, Value>, name: &str) -> Option<St
 pub(crate) fn issue(
     credentials: &SandboxCredentials,
     service: &Service,
-    gateway: &KingdeeGateway,
+    gateway: &KingdeeGatewayScheme,
     request: &Incoming,
     state: &mut State,
     now_ms: i64,
@@ -79,7 +79,7 @@ pub(crate) fn issue(
     tracing::debug!(token = %token_hint(&token), ttl_secs = ttl.as_secs(), "issued app-token");
 
     let mut data = Map::new();
-    data.insert(gateway.token.token_field.clone(), Value::from(token));
+    data.insert(gateway.token.token_field.to_string(), Value::from(token));
     data.insert("expires_in".to_owned(), Value::from(ttl.as_secs()));
     Ok(envelope::success_body(
         &service.envelope,

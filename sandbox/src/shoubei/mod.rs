@@ -3,13 +3,15 @@
 
 mod coupon;
 
-use retail_apis_codegen::model::{Endpoint, Service};
+use retail_apis_codegen::model::{Endpoint, Md5SignScheme, Service};
 use serde_json::{Map, Value};
 
 use crate::config::SandboxCredentials;
 use crate::envelope::{self, BusinessError};
 use crate::incoming::Incoming;
 use crate::reply::Reply;
+use crate::routes::Target;
+use crate::schemes::SchemeServer;
 use crate::shared::Shared;
 use crate::signing::Md5Signer;
 use crate::state::State;
@@ -18,9 +20,45 @@ use crate::{synth, validate};
 /// The page's own example of a success message (“操作成功”).
 const SUCCESS_MESSAGE: &str = "操作成功";
 
+/// MD5-signed services: the body `sign` check, flat envelope, signed answers.
+pub(crate) struct Md5Server {
+    signer: Md5Signer,
+}
+
+impl Md5Server {
+    pub fn new(scheme: &Md5SignScheme) -> Md5Server {
+        Md5Server {
+            signer: Md5Signer::new(scheme),
+        }
+    }
+}
+
+impl SchemeServer for Md5Server {
+    fn handle(
+        &self,
+        shared: &Shared,
+        service: &Service,
+        target: Target,
+        request: &Incoming,
+    ) -> Reply {
+        let endpoint = match target {
+            Target::Endpoint { endpoint, .. } => service.endpoints.get(endpoint),
+            Target::Own { .. } => None,
+        };
+        match endpoint {
+            Some(endpoint) => handle(shared, service, &self.signer, endpoint, request),
+            None => Reply::sandbox_error(500, "route does not match its service"),
+        }
+    }
+
+    fn spoil(&self, reply: &mut Reply) {
+        spoil_sign(&self.signer, reply);
+    }
+}
+
 /// Handles one request to an MD5-signed service. Every answer, failures included, is
 /// signed with the same scheme and key.
-pub(crate) fn handle(
+fn handle(
     shared: &Shared,
     service: &Service,
     signer: &Md5Signer,
@@ -61,7 +99,7 @@ pub(crate) fn handle(
 }
 
 /// Replaces the answer's signature with one made with the wrong key.
-pub(crate) fn spoil_sign(signer: &Md5Signer, reply: &mut Reply) {
+fn spoil_sign(signer: &Md5Signer, reply: &mut Reply) {
     if let crate::reply::ReplyBody::Json(Value::Object(body)) = &mut reply.body {
         let mut unsigned = body.clone();
         unsigned.remove(signer.field());

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::OnceLock;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use retail_apis_codegen::model::{Auth, Service, SpecSet};
+use retail_apis_codegen::model::{AuthScheme, Service, SpecSet};
 use retail_apis_runtime::{HttpMethod, Md5SignScheme};
 use retail_apis_sandbox::config::{APP_KEY, APP_SECRET, CLIENT_ID, CLIENT_SECRET, DOMAIN};
 use retail_apis_sandbox::{Sandbox, SandboxConfig, SandboxHandle};
@@ -229,26 +229,15 @@ impl Jdy {
     }
 }
 
-/// The runtime's form of a spec's MD5 scheme; `None` for other schemes. The runtime takes
-/// `&'static str`s; leaking a handful of short strings per call is fine in a test.
+/// The MD5 scheme of a spec's service, if it uses one.
 pub fn md5_scheme(service: &Service) -> Option<Md5SignScheme> {
-    let Auth::Md5BodySign(s) = &service.auth else {
-        return None;
-    };
-    let leak = |text: &str| -> &'static str { Box::leak(text.to_owned().into_boxed_str()) };
-    Some(Md5SignScheme {
-        field: leak(&s.field),
-        skip_null: s.skip_null,
-        skip_empty: s.skip_empty,
-        pair_separator: leak(&s.pair_separator),
-        kv_separator: leak(&s.kv_separator),
-        secret_suffix: leak(&s.secret_suffix),
-        uppercase: s.uppercase,
-        verify_response: s.verify_response,
-    })
+    match &service.auth {
+        AuthScheme::Md5BodySign(scheme) => Some(scheme.clone()),
+        AuthScheme::KingdeeGateway(_) => None,
+    }
 }
 
-/// The Shoubei scheme of the real spec, as the runtime's signing takes it.
+/// The Shoubei scheme of the real spec.
 pub fn shoubei_scheme() -> &'static Md5SignScheme {
     static SCHEME: OnceLock<Md5SignScheme> = OnceLock::new();
     SCHEME.get_or_init(|| {
@@ -268,7 +257,7 @@ pub fn shoubei_signed(body: Value, key: &str) -> Value {
     let scheme = shoubei_scheme();
     let sign = retail_apis_runtime::shoubei::signing::sign(scheme, &map, key)
         .expect("a signable fixture body");
-    map.insert(scheme.field.to_owned(), Value::from(sign));
+    map.insert(scheme.field.to_string(), Value::from(sign));
     Value::Object(map)
 }
 

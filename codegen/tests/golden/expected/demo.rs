@@ -17,36 +17,36 @@ use retail_apis_runtime as rt;
 
 /// Everything the runtime needs to know about this service, from its spec.
 pub const SERVICE: rt::ServiceDescriptor = rt::ServiceDescriptor {
-    name: "demo",
-    base_url: "https://demo.example.com",
+    name: rt::Text::Borrowed("demo"),
+    base_url: rt::Text::Borrowed("https://demo.example.com"),
     auth: rt::AuthScheme::Md5BodySign(rt::Md5SignScheme {
-        field: "sign",
+        field: rt::Text::Borrowed("sign"),
         skip_null: true,
         skip_empty: false,
-        pair_separator: "&",
-        kv_separator: "=",
-        secret_suffix: "&key={key}",
+        pair_separator: rt::Text::Borrowed("&"),
+        kv_separator: rt::Text::Borrowed("="),
+        secret_suffix: rt::Text::Borrowed("&key={key}"),
         uppercase: false,
         verify_response: true,
     }),
     envelope: rt::EnvelopeDescriptor {
-        code_field: "return_code",
-        success_code: rt::Code::Str("SUCCESS"),
-        message_field: "return_msg",
+        code_field: rt::Text::Borrowed("return_code"),
+        success_code: rt::Code::Str(rt::Text::Borrowed("SUCCESS")),
+        message_field: rt::Text::Borrowed("return_msg"),
         data_field: None,
         result: None,
     },
-    errors: ERRORS,
-    endpoints: ENDPOINTS,
+    errors: rt::List::Borrowed(ERRORS),
+    endpoints: rt::List::Borrowed(ENDPOINTS),
 };
 
 /// Error codes the spec documents for this service.
 pub const ERRORS: &[rt::ErrorCodeInfo] = &[
     rt::ErrorCodeInfo {
-        code: "0001",
+        code: rt::Text::Borrowed("0001"),
         http_status: None,
-        name: "invalid_parameter",
-        description: "参数不合法",
+        name: rt::Text::Borrowed("invalid_parameter"),
+        description: rt::Text::Borrowed("参数不合法"),
         action: rt::ErrorAction::None,
         retryable: false,
         processed: rt::Processed::Never,
@@ -62,12 +62,12 @@ pub mod endpoints {
 
     /// `POST /demo/order`: 下单
     pub const PLACE_ORDER: rt::EndpointDescriptor = rt::EndpointDescriptor {
-        service: "demo",
-        operation: "place_order",
+        service: rt::Text::Borrowed("demo"),
+        operation: rt::Text::Borrowed("place_order"),
         method: rt::HttpMethod::Post,
-        path: "/demo/order",
-        idempotency_key: Some("order_no"),
-        idempotency_evidence: Some("demo.txt"),
+        path: rt::Text::Borrowed("/demo/order"),
+        idempotency_key: Some(rt::Text::Borrowed("order_no")),
+        idempotency_evidence: Some(rt::Text::Borrowed("demo.txt")),
         safe: false,
     };
 }
@@ -299,25 +299,34 @@ impl<'de> serde::Deserialize<'de> for Status {
     }
 }
 
-/// Typed client of Demo service (MD5 body signature). Cheap to clone; clones share connections.
+/// Typed client of Demo service (auth scheme `md5_body_sign`). Cheap to clone; clones share connections and the scheme's state (an app-token cache).
 #[derive(Clone, Debug)]
 pub struct Client {
-    inner: rt::shoubei::ShoubeiClient,
+    inner: rt::schemes::md5_body_sign::Client,
 }
 
 impl Client {
     /// Creates a client from explicit configuration.
-    pub fn new(config: rt::shoubei::ShoubeiConfig) -> Result<Self, rt::Error> {
-        rt::shoubei::ShoubeiClient::new(&SERVICE, config).map(|inner| Self { inner })
+    pub fn new(config: rt::schemes::md5_body_sign::Config) -> Result<Self, rt::Error> {
+        rt::schemes::md5_body_sign::Client::new(&SERVICE, config)
+            .map(|inner| Self { inner })
     }
 
     /// Creates a client configured from the environment (see the crate README).
     pub fn from_env() -> Result<Self, rt::Error> {
-        Self::new(rt::shoubei::ShoubeiConfig::from_env()?)
+        Self::new(rt::schemes::md5_body_sign::Config::from_env()?)
+    }
+
+    /// This client with `interceptor` added: it sees every request and response
+    /// (metrics, logging, request ids). Clones made before keep their interceptors.
+    pub fn with_interceptor(self, interceptor: impl rt::Interceptor) -> Self {
+        Self {
+            inner: self.inner.with_interceptor(interceptor),
+        }
     }
 
     /// The runtime client underneath, for untyped calls and diagnostics.
-    pub fn runtime(&self) -> &rt::shoubei::ShoubeiClient {
+    pub fn runtime(&self) -> &rt::schemes::md5_body_sign::Client {
         &self.inner
     }
 

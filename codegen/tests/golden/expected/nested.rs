@@ -13,30 +13,32 @@ use retail_apis_runtime as rt;
 
 /// Everything the runtime needs to know about this service, from its spec.
 pub const SERVICE: rt::ServiceDescriptor = rt::ServiceDescriptor {
-    name: "nested",
-    base_url: "https://nested.example.com",
+    name: rt::Text::Borrowed("nested"),
+    base_url: rt::Text::Borrowed("https://nested.example.com"),
     auth: rt::AuthScheme::KingdeeGateway(rt::KingdeeGatewayScheme {
-        auth_version: "2.0",
-        sign_headers: "X-Api-TimeStamp,X-Api-Nonce",
+        auth_version: rt::Text::Borrowed("2.0"),
+        sign_headers: rt::Text::Borrowed("X-Api-TimeStamp,X-Api-Nonce"),
         timestamp_window_ms: 300000,
-        token_method: rt::HttpMethod::Get,
-        token_path: "/auth/token",
-        token_field: "app-token",
-        token_ttl_secs: 86400,
+        token: rt::TokenEndpoint {
+            method: rt::HttpMethod::Get,
+            path: rt::Text::Borrowed("/auth/token"),
+            token_field: rt::Text::Borrowed("app-token"),
+            ttl_secs: 86400,
+        },
         gateway_status: 519,
-        gateway_code_field: "errcode",
-        gateway_message_field: "description",
-        gateway_message_cn_field: "descriptionCn",
+        gateway_code_field: rt::Text::Borrowed("errcode"),
+        gateway_message_field: rt::Text::Borrowed("description"),
+        gateway_message_cn_field: rt::Text::Borrowed("descriptionCn"),
     }),
     envelope: rt::EnvelopeDescriptor {
-        code_field: "errcode",
+        code_field: rt::Text::Borrowed("errcode"),
         success_code: rt::Code::Int(0),
-        message_field: "description",
-        data_field: Some("data"),
+        message_field: rt::Text::Borrowed("description"),
+        data_field: Some(rt::Text::Borrowed("data")),
         result: None,
     },
-    errors: ERRORS,
-    endpoints: ENDPOINTS,
+    errors: rt::List::Borrowed(ERRORS),
+    endpoints: rt::List::Borrowed(ENDPOINTS),
 };
 
 /// Error codes the spec documents for this service.
@@ -51,10 +53,10 @@ pub mod endpoints {
 
     /// `POST /nested/items`: 查询明细
     pub const QUERY_ITEMS: rt::EndpointDescriptor = rt::EndpointDescriptor {
-        service: "nested",
-        operation: "query_items",
+        service: rt::Text::Borrowed("nested"),
+        operation: rt::Text::Borrowed("query_items"),
         method: rt::HttpMethod::Post,
-        path: "/nested/items",
+        path: rt::Text::Borrowed("/nested/items"),
         idempotency_key: None,
         idempotency_evidence: None,
         safe: true,
@@ -191,25 +193,34 @@ pub struct QueryItemsResponse {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// Typed client of Nested gateway service (Kingdee gateway signature and app-token). Cheap to clone; clones share connections and the app-token cache.
+/// Typed client of Nested gateway service (auth scheme `kingdee_gateway`). Cheap to clone; clones share connections and the scheme's state (an app-token cache).
 #[derive(Clone, Debug)]
 pub struct Client {
-    inner: rt::jdy::JdyClient,
+    inner: rt::schemes::kingdee_gateway::Client,
 }
 
 impl Client {
     /// Creates a client from explicit configuration.
-    pub fn new(config: rt::jdy::JdyConfig) -> Result<Self, rt::Error> {
-        rt::jdy::JdyClient::new(&SERVICE, config).map(|inner| Self { inner })
+    pub fn new(config: rt::schemes::kingdee_gateway::Config) -> Result<Self, rt::Error> {
+        rt::schemes::kingdee_gateway::Client::new(&SERVICE, config)
+            .map(|inner| Self { inner })
     }
 
     /// Creates a client configured from the environment (see the crate README).
     pub fn from_env() -> Result<Self, rt::Error> {
-        Self::new(rt::jdy::JdyConfig::from_env()?)
+        Self::new(rt::schemes::kingdee_gateway::Config::from_env()?)
+    }
+
+    /// This client with `interceptor` added: it sees every request and response
+    /// (metrics, logging, request ids). Clones made before keep their interceptors.
+    pub fn with_interceptor(self, interceptor: impl rt::Interceptor) -> Self {
+        Self {
+            inner: self.inner.with_interceptor(interceptor),
+        }
     }
 
     /// The runtime client underneath, for untyped calls and diagnostics.
-    pub fn runtime(&self) -> &rt::jdy::JdyClient {
+    pub fn runtime(&self) -> &rt::schemes::kingdee_gateway::Client {
         &self.inner
     }
 

@@ -1,0 +1,86 @@
+//! Authentication schemes and their parameters, as a spec's `auth` block declares them.
+//!
+//! A scheme's runtime behaviour lives in the runtime module named after it
+//! (`retail_apis_runtime::schemes::<name>`); this module holds only its parameters.
+
+use crate::{HttpMethod, Text};
+
+descriptor_struct! {
+    /// The endpoint that issues app-tokens.
+    pub struct TokenEndpoint {
+        /// HTTP method (GET).
+        pub method: HttpMethod,
+        /// Path (`/jdyconnector/app_management/kingdee_auth_token`).
+        pub path: Text,
+        /// Field of the response payload holding the token (`app-token`).
+        pub token_field: Text,
+        /// Token lifetime in seconds (86400).
+        pub ttl_secs: u64,
+    }
+}
+
+descriptor_struct! {
+    /// Parameters of the Kingdee gateway scheme: HMAC-SHA256 header signature plus an
+    /// app-token.
+    pub struct KingdeeGatewayScheme {
+        /// Value of `X-Api-Auth-Version` (`2.0`).
+        pub auth_version: Text,
+        /// Value of `X-Api-SignHeaders` (`X-Api-TimeStamp,X-Api-Nonce`).
+        pub sign_headers: Text,
+        /// How far a request timestamp may be from the gateway clock, in milliseconds.
+        pub timestamp_window_ms: u64,
+        /// How the app-token is obtained.
+        pub token: TokenEndpoint,
+        /// HTTP status the gateway uses for its own rejections (519).
+        pub gateway_status: u16,
+        /// Code field of a gateway rejection body.
+        pub gateway_code_field: Text,
+        /// Message field of a gateway rejection body.
+        pub gateway_message_field: Text,
+        /// Chinese message field of a gateway rejection body.
+        pub gateway_message_cn_field: Text,
+    }
+}
+
+descriptor_struct! {
+    /// Parameters of an MD5 body signature. Declared in the spec so that a user can
+    /// correct the (vendor-unstated) convention without touching Rust.
+    pub struct Md5SignScheme {
+        /// Body field that carries the signature (`sign`); excluded from the signed string.
+        pub field: Text,
+        /// Drop parameters whose value is JSON null.
+        pub skip_null: bool,
+        /// Drop parameters whose value is the empty string.
+        pub skip_empty: bool,
+        /// Separator between `k=v` pairs (`&`).
+        pub pair_separator: Text,
+        /// Separator between key and value (`=`).
+        pub kv_separator: Text,
+        /// Appended to the joined pairs; `{key}` is replaced by the secret (`&key={key}`).
+        pub secret_suffix: Text,
+        /// Upper-case hex digest instead of lower-case.
+        pub uppercase: bool,
+        /// Verify the same signature on responses.
+        pub verify_response: bool,
+    }
+}
+
+/// Authentication and signing scheme of a service.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AuthScheme {
+    /// Kingdee API gateway: HMAC-SHA256 header signature plus an app-token.
+    KingdeeGateway(KingdeeGatewayScheme),
+    /// MD5 over the sorted body parameters, carried in a body field (Shoubei).
+    Md5BodySign(Md5SignScheme),
+}
+
+impl AuthScheme {
+    /// The scheme's name as a spec's `auth.scheme` writes it; also the name of the
+    /// runtime module that implements it.
+    pub const fn name(&self) -> &'static str {
+        match self {
+            AuthScheme::KingdeeGateway(_) => "kingdee_gateway",
+            AuthScheme::Md5BodySign(_) => "md5_body_sign",
+        }
+    }
+}

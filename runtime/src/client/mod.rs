@@ -1,0 +1,258 @@
+//! The one client skeleton: transport, retries, envelope decoding, interceptors and
+//! tracing, for every auth scheme. A scheme ([`Scheme`]) contributes only signing,
+//! response verification and error classification.
+
+mod interceptor;
+mod request;
+mod scheme;
+
+use std::fmt;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value;
+use tracing::Instrument as _;
+
+pub use interceptor::Interceptor;
+pub use request::Request;
+pub use scheme::{ClientConfig, Recovery, Scheme};
+
+use crate::descriptor::{EndpointDescriptor, ServiceDescriptor};
+use crate::envelope;
+use crate::error::Error;
+use crate::transport::Transport;
+pub use crate::transport::{CallInfo, Response};
+
+/// A client of one service, signing with the scheme `S`. Cheap to clone; clones share the
+/// connection pool and the scheme's state (an app-token cache).
+pub struct Client<S: Scheme> {
+    inner: Arc<Inner<S>>,
+    interceptors: Arc<[Arc<dyn Interceptor>]>,
+}
+
+struct Inner<S> {
+    service: &'static ServiceDescriptor,
+    base_url: String,
+    scheme: S,
+    transport: Transport,
+}
+
+impl<S: Scheme> Clone for Client<S> {
+    fn clone(&self) -> Self {
+        Client {
+            inner: Arc::clone(&self.inner),
+            interceptors: Arc::clone(&self.interceptors),
+        }
+    }
+}
+
+impl<S: Scheme> fmt::Debug for Client<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("service", &&*self.inner.service.name)
+            .field("base_url", &self.inner.base_url)
+            .field("scheme", &self.inner.scheme)
+            .field("interceptors", &self.interceptors.len())
+            .finish()
+    }
+}
+
+impl<S: Scheme> Client<S> {
+    /// A client for `service`, whose descriptor must declare the scheme `S`. The base URL
+    /// defaults to the descriptor's and must be http or https.
+    pub fn new(service: &'static ServiceDescriptor, config: S::Config) -> Result<Self, Error> {
+        let base_url = config
+            .base_url()
+            .map_or_else(|| service.base_url.to_string(), str::to_owned);
+        crate::base_url::check(&base_url)
+            .map_err(|problem| Error::config(format!("the base URL {problem}")))?;
+        let transport = Transport::new(config.transport().clone())?;
+        let scheme = S::new(service, config)?;
+        Ok(Client {
+            inner: Arc::new(Inner {
+                service,
+                base_url,
+                scheme,
+                transport,
+            }),
+            interceptors: Arc::from(Vec::new()),
+        })
+    }
+
+    /// This client with `interceptor` added after the ones it has. Clones made before
+    /// keep their interceptors; the connection pool and scheme state stay shared.
+    pub fn with_interceptor(mut self, interceptor: impl Interceptor) -> Self {
+        let mut all: Vec<Arc<dyn Interceptor>> = self.interceptors.to_vec();
+        all.push(Arc::new(interceptor));
+        self.interceptors = Arc::from(all);
+        self
+    }
+
+    /// The service this client calls.
+    pub fn service(&self) -> &'static ServiceDescriptor {
+        self.inner.service
+    }
+
+    /// The auth scheme, for scheme-specific state (an app-token).
+    pub fn scheme(&self) -> &S {
+        &self.inner.scheme
+    }
+
+    /// Calls `endpoint` with `request` (the JSON body of a POST, the query of a GET) and
+    /// decodes the payload into `Resp`: the envelope's data field, or the whole body for
+    /// services without one.
+    ///
+    /// A rejected credential ([`Recovery::Refresh`]) is replaced once and the call
+    /// repeated once; other errors are returned.
+    pub async fn call<Req, Resp>(
+        &self,
+        endpoint: &'static EndpointDescriptor,
+        request: &Req,
+    ) -> Result<Resp, Error>
+    where
+        Req: Serialize + ?Sized,
+        Resp: DeserializeOwned,
+    {
+        let call = CallInfo::endpoint(self.inner.service, endpoint);
+        let value = envelope::encode_request(&call, request)?;
+        let payload = self.execute(endpoint, &call, value).await?;
+        envelope::decode_payload(&call, payload)
+    }
+
+    /// [`call`](Self::call) with untyped JSON in and out; the result is the payload.
+    pub async fn call_value(
+        &self,
+        endpoint: &'static EndpointDescriptor,
+        request: Value,
+    ) -> Result<Value, Error> {
+        let call = CallInfo::endpoint(self.inner.service, endpoint);
+        self.execute(endpoint, &call, request).await
+    }
+
+    async fn execute(
+        &self,
+        endpoint: &'static EndpointDescriptor,
+        call: &CallInfo,
+        value: Value,
+    ) -> Result<Value, Error> {
+        let service = self.inner.service;
+        if endpoint.service != service.name {
+            return Err(Error::config(format!(
+                "endpoint `{}.{}` does not belong to service `{}`",
+                endpoint.service, endpoint.operation, service.name
+            )));
+        }
+        let span = tracing::info_span!(
+            "retail_api_call",
+            service = call.service,
+            operation = call.operation
+        );
+        let started = Instant::now();
+        let result = self
+            .execute_in_span(endpoint, call, value)
+            .instrument(span)
+            .await;
+        for interceptor in self.interceptors.iter() {
+            interceptor.on_complete(call, result.as_ref().map(|_| ()), started.elapsed());
+        }
+        result
+    }
+
+    async fn execute_in_span(
+        &self,
+        endpoint: &'static EndpointDescriptor,
+        call: &CallInfo,
+        value: Value,
+    ) -> Result<Value, Error> {
+        let scheme = &self.inner.scheme;
+        let value = scheme.prepare(call, value)?;
+        let request = Request::for_call(call, endpoint.method, &endpoint.path, &value)?;
+        let credential = scheme.credential(self.link()).await?;
+        let sign = |request: &mut Request| scheme.sign(request, &credential);
+        match self.link().send(call, &request, sign).await {
+            // A rejected credential means the request was not processed; behind an
+            // unknown outcome an earlier attempt may have been, so no repeat then.
+            Err(error)
+                if !error.outcome_unknown() && scheme.recovery(&error) == Recovery::Refresh =>
+            {
+                tracing::info!(code = error.code(), "credential rejected, refreshing once");
+                scheme.invalidate(&credential).await;
+                let credential = scheme.credential(self.link()).await?;
+                let sign = |request: &mut Request| scheme.sign(request, &credential);
+                self.link().send(call, &request, sign).await
+            }
+            result => result,
+        }
+    }
+
+    pub(crate) fn link(&self) -> Link<'_, S> {
+        Link { client: self }
+    }
+}
+
+/// What a scheme may use of its client to obtain a credential: sending a request of its
+/// own through the same transport, retries, interceptors and response checks.
+pub struct Link<'a, S: Scheme> {
+    client: &'a Client<S>,
+}
+
+impl<S: Scheme> fmt::Debug for Link<'_, S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Link").finish_non_exhaustive()
+    }
+}
+
+impl<S: Scheme> Link<'_, S> {
+    /// The service the client calls.
+    pub fn service(&self) -> &'static ServiceDescriptor {
+        self.client.inner.service
+    }
+
+    /// Sends `request`, signed anew by `sign` for each attempt, repeating it as the
+    /// retry policy allows, and returns the payload of a successful answer.
+    pub async fn send<F>(&self, call: &CallInfo, request: &Request, sign: F) -> Result<Value, Error>
+    where
+        F: Fn(&mut Request) -> Result<(), Error>,
+    {
+        let inner = &self.client.inner;
+        let interceptors = &self.client.interceptors;
+        let attempt = AtomicU32::new(0);
+        inner
+            .transport
+            .with_retries(call, || async {
+                let number = attempt.fetch_add(1, Ordering::Relaxed) + 1;
+                let mut request = request.clone();
+                sign(&mut request)?;
+                for interceptor in interceptors.iter() {
+                    interceptor.before_send(call, number, &mut request);
+                }
+                let builder = request.build(inner.transport.http(), &inner.base_url);
+                let response = inner.transport.send(call, builder).await?;
+                for interceptor in interceptors.iter() {
+                    interceptor.after_receive(call, number, &response);
+                }
+                self.decode(call, &response)
+            })
+            .await
+    }
+
+    /// Maps a response to the payload or an error: the scheme's own rejections, other
+    /// non-2xx statuses, the scheme's check of the body, then the envelope.
+    fn decode(&self, call: &CallInfo, response: &Response) -> Result<Value, Error> {
+        let inner = &self.client.inner;
+        let service = inner.service;
+        if let Some(rejection) = inner.scheme.reject(call, response) {
+            return Err(rejection);
+        }
+        if !(200..300).contains(&response.status) {
+            return Err(envelope::status_error(service, call, response));
+        }
+        let body = envelope::parse_object(call, &response.body)?;
+        inner.scheme.verify(call, response, &body)?;
+        envelope::check(service, call, &body, &response.body)?;
+        Ok(envelope::payload(&service.envelope, body))
+    }
+}

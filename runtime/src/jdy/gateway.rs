@@ -1,0 +1,221 @@
+//! The Kingdee gateway scheme: HMAC-SHA256 header signature plus an app-token, as the
+//! [`Scheme`] of a [`Client`].
+
+use std::fmt;
+use std::time::Duration;
+
+use reqwest::header::{HeaderName, CONTENT_TYPE};
+use serde_json::Value;
+
+use super::config::JdyConfig;
+use super::signing;
+use super::token::{Lease, TokenCache};
+use crate::client::{CallInfo, Client, Link, Request, Response, Scheme};
+use crate::descriptor::{AuthScheme, KingdeeGatewayScheme, ServiceDescriptor};
+use crate::envelope;
+use crate::error::Error;
+use crate::secret::Secret;
+use crate::transport;
+
+/// Operation name used in errors and logs for the token request.
+const TOKEN_OPERATION: &str = "app_token";
+
+/// A client of a Kingdee JDY service.
+pub type JdyClient = Client<KingdeeGateway>;
+
+/// The Kingdee gateway scheme with one tenant's credentials, and its app-token cache.
+pub struct KingdeeGateway {
+    service: &'static ServiceDescriptor,
+    scheme: &'static KingdeeGatewayScheme,
+    client_id: String,
+    client_secret: Secret,
+    app_key: String,
+    app_secret: Secret,
+    domain: String,
+    token: TokenCache,
+}
+
+impl fmt::Debug for KingdeeGateway {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("KingdeeGateway")
+            .field("client_id", &self.client_id)
+            .field("app_key", &self.app_key)
+            .field("domain", &self.domain)
+            .field("token_fetches", &self.token.fetches())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Scheme for KingdeeGateway {
+    type Config = JdyConfig;
+    type Credential = Lease;
+
+    fn new(service: &'static ServiceDescriptor, config: JdyConfig) -> Result<Self, Error> {
+        let AuthScheme::KingdeeGateway(scheme) = &service.auth else {
+            return Err(Error::config(format!(
+                "service `{}` does not use the Kingdee gateway scheme",
+                service.name
+            )));
+        };
+        // Checked once here, so that signing cannot fail on them later.
+        for (name, value) in [("client_id", &config.client_id), ("domain", &config.domain)] {
+            if reqwest::header::HeaderValue::from_str(value).is_err() {
+                return Err(Error::config(format!(
+                    "{name} is not a valid HTTP header value"
+                )));
+            }
+        }
+        Ok(KingdeeGateway {
+            service,
+            scheme,
+            client_id: config.client_id,
+            client_secret: config.client_secret,
+            app_key: config.app_key,
+            app_secret: config.app_secret,
+            domain: config.domain,
+            token: TokenCache::default(),
+        })
+    }
+
+    async fn credential(&self, link: Link<'_, Self>) -> Result<Lease, Error> {
+        self.token.get(|| self.fetch_token(&link)).await
+    }
+
+    fn sign(&self, request: &mut Request, lease: &Lease) -> Result<(), Error> {
+        self.sign_gateway(request)?;
+        request.set_sensitive_header(HeaderName::from_static("app-token"), lease.token.expose())
+    }
+
+    fn reject(&self, call: &CallInfo, response: &Response) -> Option<Error> {
+        (response.status() == self.scheme.gateway_status)
+            .then(|| gateway_error(self.service, self.scheme, call, response))
+    }
+
+    async fn invalidate(&self, lease: &Lease) {
+        self.token.invalidate(lease.generation).await;
+    }
+}
+
+impl KingdeeGateway {
+    /// Every gateway header except `app-token`, with a fresh nonce and timestamp.
+    fn sign_gateway(&self, request: &mut Request) -> Result<(), Error> {
+        let nonce = transport::nonce();
+        let timestamp = transport::timestamp_ms();
+        let query: Vec<(&str, &str)> = request
+            .query()
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let signature = signing::gateway_signature(
+            request.method(),
+            request.path(),
+            &query,
+            &nonce,
+            &timestamp,
+            self.client_secret.expose(),
+        );
+        let header = HeaderName::from_static;
+        request.set_header(CONTENT_TYPE, "application/json")?;
+        request.set_header(header("x-api-clientid"), &self.client_id)?;
+        request.set_header(header("x-api-auth-version"), &self.scheme.auth_version)?;
+        request.set_header(header("x-api-timestamp"), &timestamp)?;
+        request.set_header(header("x-api-nonce"), &nonce)?;
+        request.set_header(header("x-api-signheaders"), &self.scheme.sign_headers)?;
+        request.set_sensitive_header(header("x-api-signature"), &signature)?;
+        request.set_header(header("x-gw-router-addr"), &self.domain)
+    }
+
+    /// Requests a new app-token. The query is part of the signature; the request has
+    /// no `app-token` header.
+    async fn fetch_token(&self, link: &Link<'_, Self>) -> Result<(Secret, Duration), Error> {
+        let scheme = self.scheme;
+        // Issuing a token changes nothing a repeat could duplicate.
+        let call = CallInfo::internal(&self.service.name, TOKEN_OPERATION);
+        let app_signature = signing::app_signature(&self.app_key, self.app_secret.expose());
+        let mut request = Request::new(scheme.token.method, &scheme.token.path);
+        request.push_query("app_key", self.app_key.as_str());
+        request.push_query("app_signature", app_signature);
+        let payload = link
+            .send(&call, &request, |request| self.sign_gateway(request))
+            .await
+            .map_err(redact_token_body)?;
+        match payload.get(scheme.token.token_field.as_ref()) {
+            Some(Value::String(token)) if !token.is_empty() => Ok((
+                Secret::new(token.as_str()),
+                Duration::from_secs(scheme.token.ttl_secs),
+            )),
+            _ => Err(Error::Decode {
+                service: call.service(),
+                operation: call.operation(),
+                message: format!(
+                    "token response has no `{}` string",
+                    scheme.token.token_field
+                ),
+                snippet: String::new(),
+            }),
+        }
+    }
+}
+
+impl Client<KingdeeGateway> {
+    /// The current app-token, fetched when there is none or it is due for refresh.
+    pub async fn app_token(&self) -> Result<Secret, Error> {
+        self.scheme()
+            .credential(self.link())
+            .await
+            .map(|lease| lease.token)
+    }
+
+    /// How many token fetches this client (and its clones) started.
+    pub fn token_fetches(&self) -> u64 {
+        self.scheme().token.fetches()
+    }
+}
+
+/// Token responses may hold a token even when they fail to decode, so their body is
+/// not quoted.
+fn redact_token_body(error: Error) -> Error {
+    match error {
+        Error::Decode {
+            service,
+            operation,
+            message,
+            ..
+        } => Error::Decode {
+            service,
+            operation,
+            message,
+            snippet: String::from("<token response omitted>"),
+        },
+        other => other,
+    }
+}
+
+fn gateway_error(
+    service: &'static ServiceDescriptor,
+    scheme: &KingdeeGatewayScheme,
+    call: &CallInfo,
+    response: &Response,
+) -> Error {
+    let body = match serde_json::from_slice::<Value>(response.body()) {
+        Ok(Value::Object(body)) => body,
+        // Without a readable body there is no gateway code to act on.
+        _ => return envelope::status_error(service, call, response),
+    };
+    let text = |field: &str| match body.get(field) {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Null) | None => String::new(),
+        Some(other) => other.to_string(),
+    };
+    let code = text(&scheme.gateway_code_field);
+    let known = envelope::known_error(service, &code, response.status());
+    Error::Gateway {
+        service: call.service(),
+        operation: call.operation(),
+        status: response.status(),
+        message: text(&scheme.gateway_message_field),
+        message_cn: text(&scheme.gateway_message_cn_field),
+        code,
+        known,
+    }
+}
