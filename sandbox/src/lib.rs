@@ -28,21 +28,23 @@
 //! # Module dependencies
 //!
 //! Each module uses only modules on the lines below its own, so the configuration and the
-//! plain data types can be read (and changed) without the state or the server. The one
-//! exception is the scheme dispatch: the scheme servers take the shared state and a route
-//! target, while the shared state and the route table hold the scheme servers.
+//! plain data types can be read (and changed) without the state or the server; a test fails
+//! on any import circle.
 //!
 //! ```text
 //! server          accept loop, routing, applying faults
 //! control         SandboxControl and Faults: inspecting and steering a running sandbox
-//! schemes, jdy, shoubei, shared, routes
-//!                 scheme dispatch (one circle): each scheme's checks and business logic,
-//!                 the specs, config, route table and locked state they share
+//! shared          the specs, config, route table, scheme servers and locked state
+//! routes          the route table (scheme_server, target)
+//! schemes         the one choice of a scheme server per service
+//! jdy, shoubei, bearer
+//!                 each scheme's checks and business logic, given a scheme_server::Context
+//! scheme_server   the SchemeServer trait and its Context (config, state)
 //! state           the mutable world: clock, tokens, nonces, balances, bills, queued faults
 //! connections     (config, memory, write_deadline)
 //! config          SandboxConfig, credentials, seed coupons (amount, coupon_state)
 //! synth (envelope), content_type (reply)
-//! leaves: amount, coupon_state, faults, error, envelope, incoming, reply, signing,
+//! leaves: amount, coupon_state, faults, error, envelope, incoming, reply, signing, target,
 //!         validate, memory, write_deadline
 //! ```
 
@@ -61,6 +63,7 @@ mod jdy;
 mod memory;
 mod reply;
 mod routes;
+mod scheme_server;
 mod schemes;
 mod server;
 mod shared;
@@ -68,6 +71,7 @@ mod shoubei;
 mod signing;
 mod state;
 mod synth;
+mod target;
 mod validate;
 mod write_deadline;
 

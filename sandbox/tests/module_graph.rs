@@ -90,19 +90,11 @@ fn modules_in_circles(graph: &BTreeMap<String, BTreeSet<String>>) -> BTreeSet<St
         .collect()
 }
 
-/// The scheme servers take the shared state and the route target; the shared state and
-/// the route table hold the scheme servers. That one circle stays inside these modules
-/// until the route target and the servers' context get modules of their own.
-const SCHEME_DISPATCH: [&str; 6] = ["bearer", "jdy", "routes", "schemes", "shared", "shoubei"];
-
 #[test]
-fn no_module_outside_the_scheme_dispatch_is_in_a_circle() {
+fn no_module_is_in_a_circle() {
     let graph = graph();
     assert!(graph.contains_key("config") && graph.contains_key("state"));
-    let outside: Vec<String> = modules_in_circles(&graph)
-        .into_iter()
-        .filter(|m| !SCHEME_DISPATCH.contains(&m.as_str()))
-        .collect();
+    let outside: Vec<String> = modules_in_circles(&graph).into_iter().collect();
     assert!(
         outside.is_empty(),
         "these modules import themselves through others: {outside:?} ({graph:?})"
