@@ -10,7 +10,6 @@ use std::sync::OnceLock;
 
 use common::{bounded, fast_transport};
 use retail_apis::runtime::bearer::{BearerClient, BearerConfig};
-use retail_apis::runtime::schemes::AnyClient;
 use retail_apis::runtime::{EndpointDescriptor, Error, Secret, ServiceDescriptor};
 use retail_apis_codegen::model::SpecSet;
 use retail_apis_sandbox::{config as creds, Sandbox, SandboxConfig, SandboxHandle};
@@ -118,26 +117,6 @@ async fn a_wrong_token_is_refused_and_never_printed() {
         }
         let shown = format!("{refused:?} {client:?}");
         assert!(!shown.contains(wrong), "the token appears in {shown}");
-    })
-    .await;
-}
-
-/// `retail-apis call` builds its client with `AnyClient::from_env`: the scheme comes from
-/// the descriptor, the credentials from the scheme's variables.
-#[tokio::test]
-async fn any_client_picks_the_scheme_from_the_descriptor() {
-    bounded(async {
-        let sandbox = start().await;
-        // This binary's only test that touches the environment.
-        std::env::set_var("BEARER_BASE_URL", sandbox.base_url());
-        std::env::set_var("BEARER_TOKEN", creds::BEARER_TOKEN);
-        let client = AnyClient::from_env(service()).unwrap_or_else(|e| panic!("{e}"));
-        assert!(matches!(client, AnyClient::StaticBearer(_)), "{client:?}");
-        let answer = client
-            .call_value(endpoint("stock_query"), json!({"sku": "B2"}))
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        assert!(answer.get("quantity").is_some(), "{answer}");
     })
     .await;
 }
