@@ -247,8 +247,8 @@ impl<'n> de::SeqAccess<'n> for Items<'n, '_> {
     }
 }
 
-/// A value with its position, for [`super::Checked`]: `at` and `key_at` (packed
-/// positions), then `value`.
+/// A value with its position, for [`super::Checked`]: where it starts and where its key
+/// is (packed positions), then the value.
 pub(super) struct CheckedAccess<'n, 'p> {
     de: De<'n, 'p>,
     step: u8,
@@ -269,29 +269,28 @@ impl<'n, 'p> CheckedAccess<'n, 'p> {
     }
 }
 
-impl<'n> de::MapAccess<'n> for CheckedAccess<'n, '_> {
+impl<'n> de::SeqAccess<'n> for CheckedAccess<'n, '_> {
     type Error = Error;
 
-    fn next_key_seed<K: DeserializeSeed<'n>>(
+    fn next_element_seed<T: DeserializeSeed<'n>>(
         &mut self,
-        seed: K,
-    ) -> Result<Option<K::Value>, Error> {
-        let key = match self.step {
-            0 => "at",
-            1 => "key_at",
-            2 => "value",
-            _ => return Ok(None),
-        };
-        seed.deserialize(Key::new(key)).map(Some)
-    }
-
-    fn next_value_seed<V: DeserializeSeed<'n>>(&mut self, seed: V) -> Result<V::Value, Error> {
+        seed: T,
+    ) -> Result<Option<T::Value>, Error> {
         self.step += 1;
         match self.step {
-            1 => seed.deserialize(self.at.packed().into_deserializer()),
-            2 => seed.deserialize(self.key_at.packed().into_deserializer()),
-            _ => seed.deserialize(self.de),
+            1 => seed
+                .deserialize(self.at.packed().into_deserializer())
+                .map(Some),
+            2 => seed
+                .deserialize(self.key_at.packed().into_deserializer())
+                .map(Some),
+            3 => seed.deserialize(self.de).map(Some),
+            _ => Ok(None),
         }
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(3usize.saturating_sub(usize::from(self.step)))
     }
 }
 

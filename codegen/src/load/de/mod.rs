@@ -35,7 +35,7 @@ pub(crate) use wrappers::{Checked, Code, Entries, OneOrMany, Opt};
 pub(crate) const BY_SHAPE: &str = "$by_shape";
 /// Prefix of an enum name whose variant is chosen by the value of a key of the mapping.
 pub(crate) const TAG_PREFIX: &str = "$tag:";
-/// Struct name [`Checked`] asks for: the value together with its position.
+/// Tuple struct name [`Checked`] asks for: the value together with its position.
 const CHECKED: &str = "$checked";
 /// Struct name [`OneOrMany`] asks for: a string or a list of strings.
 const ONE_OR_MANY: &str = "$one_or_many";
@@ -488,10 +488,13 @@ impl<'n> de::Deserializer<'n> for De<'n, '_> {
 
     fn deserialize_tuple_struct<V: Visitor<'n>>(
         self,
-        _name: &'static str,
+        name: &'static str,
         _len: usize,
         visitor: V,
     ) -> Result<V::Value, Error> {
+        if name == CHECKED {
+            return visitor.visit_seq(CheckedAccess::new(self));
+        }
         self.deserialize_seq(visitor)
     }
 
@@ -511,7 +514,6 @@ impl<'n> de::Deserializer<'n> for De<'n, '_> {
     ) -> Result<V::Value, Error> {
         let at = self.at();
         match (name, self.view()) {
-            (CHECKED, _) => visitor.visit_map(CheckedAccess::new(self)),
             (ONE_OR_MANY, View::Scalar(_)) => self.settle(at, visitor.visit_seq(Items::one(self))),
             (ONE_OR_MANY, View::Seq(s)) => self.settle(at, visitor.visit_seq(Items::new(self, s))),
             (ONE_OR_MANY, _) => Err(self.wrong_shape("a string or a list of strings")),

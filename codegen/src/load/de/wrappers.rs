@@ -56,16 +56,13 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Checked<T> {
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a value with its position")
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Checked<T>, A::Error> {
-                let (mut at, mut key_at, mut value) = (Pos::default(), Pos::default(), None);
-                while let Some(key) = map.next_key::<&str>()? {
-                    match key {
-                        "at" => at = Pos::unpack(map.next_value()?),
-                        "key_at" => key_at = Pos::unpack(map.next_value()?),
-                        // The problem is recorded where it was found; here it becomes a hole.
-                        _ => value = map.next_value::<T>().ok(),
-                    }
-                }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Checked<T>, A::Error> {
+                let at = seq
+                    .next_element::<u64>()?
+                    .map_or_else(Pos::default, Pos::unpack);
+                let key_at = seq.next_element::<u64>()?.map_or(at, Pos::unpack);
+                // The problem is recorded where it was found; here it becomes a hole.
+                let value = seq.next_element::<T>().ok().flatten();
                 Ok(Checked {
                     span: at,
                     key_span: key_at,
@@ -73,8 +70,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Checked<T> {
                 })
             }
         }
-        let fields = &["at", "key_at", "value"];
-        d.deserialize_struct(CHECKED, fields, V(PhantomData))
+        d.deserialize_tuple_struct(CHECKED, 3, V(PhantomData))
     }
 }
 
