@@ -10,8 +10,11 @@ use std::sync::OnceLock;
 
 use common::{bounded, fast_transport};
 use retail_apis::runtime::bearer::{BearerClient, BearerConfig};
+use retail_apis::runtime::client::{ExplainError, Explained, Reproduce};
 use retail_apis::runtime::schemes::AnyClient;
-use retail_apis::runtime::{EndpointDescriptor, Error, Secret, ServiceDescriptor};
+use retail_apis::runtime::{
+    AuthScheme, BearerScheme, EndpointDescriptor, Error, HttpMethod, Secret, ServiceDescriptor,
+};
 use retail_apis_codegen::model::SpecSet;
 use retail_apis_sandbox::{config as creds, Sandbox, SandboxConfig, SandboxHandle};
 use serde::Deserialize;
@@ -140,4 +143,85 @@ async fn any_client_picks_the_scheme_from_the_descriptor() {
         assert!(answer.get("quantity").is_some(), "{answer}");
     })
     .await;
+}
+
+/// `retail-apis sign --explain` goes through `AnyClient::explain`: the bearer scheme
+/// explains itself (the header with its token masked, nothing signed), and the request as
+/// shown, with the real token in place of the mask, is what the sandbox accepts.
+#[tokio::test]
+async fn a_bearer_explanation_masks_the_token_and_shows_what_is_sent() {
+    bounded(async {
+        let sandbox = start().await;
+        let AuthScheme::StaticBearer(scheme) = &service().auth else {
+            panic!("the fixture's bearer service uses static_bearer");
+        };
+        let token = creds::BEARER_TOKEN;
+        let client = AnyClient::StaticBearer(client(&sandbox.base_url(), token));
+        let masked = format!("{}<secret: {} bytes>", scheme.prefix, token.len());
+        for (operation, value) in [
+            ("stock_query", json!({"sku": "A1"})),
+            ("stock_adjust", json!({"sku": "A1", "delta": 3})),
+        ] {
+            let endpoint = endpoint(operation);
+            let explained = client
+                .explain(endpoint, value, Reproduce::default())
+                .unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(explained.explanation().signed, None);
+            let headers = explained.headers();
+            let shown: Vec<&str> = headers
+                .iter()
+                .filter(|(name, _)| name.eq_ignore_ascii_case(&scheme.header))
+                .map(|(_, value)| value.as_str())
+                .collect();
+            assert_eq!(shown, [masked.as_str()], "{headers:?}");
+            let printed = format!("{headers:?} {explained:?}");
+            assert!(!printed.contains(token), "the token appears in {printed}");
+
+            let answer = send_as_shown(&explained, endpoint, scheme, token).await;
+            assert_eq!(answer["code"], 0, "{answer}");
+            assert_eq!(sandbox.request_count(&format!("bearer.{operation}")), 1);
+        }
+
+        // A bearer request has no nonce or timestamp to reproduce.
+        let refused = client.explain(
+            endpoint("stock_query"),
+            json!({"sku": "A1"}),
+            Reproduce {
+                nonce: Some(String::from("1655775240000")),
+                timestamp: None,
+            },
+        );
+        assert!(
+            matches!(refused, Err(ExplainError::NotSigned { value: "nonce", .. })),
+            "{refused:?}"
+        );
+    })
+    .await;
+}
+
+/// Sends the explained request as shown: its method, URL, headers and body, with the
+/// real token in the credential header.
+async fn send_as_shown(
+    explained: &Explained,
+    endpoint: &EndpointDescriptor,
+    scheme: &BearerScheme,
+    token: &str,
+) -> Value {
+    let http = reqwest::Client::new();
+    let mut request = match endpoint.method {
+        HttpMethod::Get => http.get(explained.url()),
+        HttpMethod::Post => http.post(explained.url()),
+    };
+    for (name, value) in explained.headers() {
+        if !name.eq_ignore_ascii_case(&scheme.header) {
+            request = request.header(name, value);
+        }
+    }
+    request = request.header(scheme.header.as_ref(), format!("{}{token}", scheme.prefix));
+    if let Some(body) = explained.request().body() {
+        request = request.body(body.to_vec());
+    }
+    let response = request.send().await.expect("loopback");
+    assert_eq!(response.status().as_u16(), 200);
+    response.json().await.expect("a JSON answer")
 }
