@@ -9,12 +9,11 @@ mod common;
 use std::time::Duration;
 
 use common::{
-    bounded, fast_transport, jdy_client, jdy_client_with, recharge, shoubei_client, shoubei_config,
-    start_sandbox, write_off, COUPON_A,
+    bounded, fast_transport, inject, jdy_client, jdy_client_with, recharge, refund, shoubei_client,
+    shoubei_client_adjusted, start_sandbox, write_off, COUPON_A,
 };
 use retail_apis::jdy;
 use retail_apis::runtime::{Error, Processed, TransportConfig, SNIPPET_LIMIT};
-use retail_apis::shoubei;
 use retail_apis_sandbox::{CouponState, Fault};
 
 const RECHARGE: &str = "jdy.mall_recharge";
@@ -28,21 +27,6 @@ fn cancel(member: &str, src_bill_id: &str, amount: &str) -> jdy::MallPreWriteOff
     jdy::MallPreWriteOffCancelRequest::new(member, src_bill_id).member_deals(
         jdy::MemberDeals::new().recharge_consume(jdy::RechargeConsume::new().amt(amount)),
     )
-}
-
-/// A refund identified by `refund_no`.
-fn refund(refund_no: &str) -> jdy::RefundSaveRequest {
-    jdy::RefundSaveRequest::new(
-        None,
-        "pay.refund",
-        "M1001",
-        refund_no,
-        None,
-        "1",
-        "127.0.0.1",
-        "0002",
-    )
-    .refund_amount("100")
 }
 
 /// The error of a write that may have been applied: outcome unknown, naming the key.
@@ -82,10 +66,7 @@ async fn a_slow_server_is_a_timeout() {
         let client = jdy_client_with(&sandbox.base_url(), short_timeout(0));
         // Fetch the token first so that only the business call meets the delay.
         client.runtime().app_token().await.expect("token");
-        sandbox
-            .faults()
-            .inject(RECHARGE, Fault::Delay(SLOW))
-            .expect("fault");
+        inject(&sandbox, RECHARGE, 1, Fault::Delay(SLOW));
 
         let result = client.mall_recharge(&recharge("1.00", "M-T", "T-1")).await;
         match unknown_outcome(result, Some("src_bill_id")) {
@@ -112,10 +93,7 @@ async fn a_timeout_on_a_recharge_is_not_retried() {
         let sandbox = start_sandbox().await;
         let client = jdy_client_with(&sandbox.base_url(), short_timeout(2));
         client.runtime().app_token().await.expect("token");
-        sandbox
-            .faults()
-            .inject(RECHARGE, Fault::Delay(SLOW))
-            .expect("fault");
+        inject(&sandbox, RECHARGE, 1, Fault::Delay(SLOW));
 
         // No page says a repeated src_bill_id is ignored by the recharge: the delayed
         // request may still be applied, so a repeat could recharge twice.
@@ -135,10 +113,7 @@ async fn a_timeout_on_an_idempotent_call_is_retried_and_applied_once() {
     bounded(async {
         let sandbox = start_sandbox().await;
         let client = jdy_client_with(&sandbox.base_url(), short_timeout(2));
-        sandbox
-            .faults()
-            .inject(CANCEL, Fault::Delay(SLOW))
-            .expect("fault");
+        inject(&sandbox, CANCEL, 1, Fault::Delay(SLOW));
 
         client
             .mall_pre_write_off_cancel(&cancel("M-T", "T-3", "7.00"))
@@ -156,15 +131,9 @@ async fn a_timeout_on_an_idempotent_call_is_retried_and_applied_once() {
 async fn a_timeout_on_a_write_off_is_not_retried() {
     bounded(async {
         let sandbox = start_sandbox().await;
-        let client = shoubei::Client::new(retail_apis::runtime::shoubei::ShoubeiConfig {
-            transport: short_timeout(2),
-            ..shoubei_config(&sandbox.base_url())
-        })
-        .expect("config");
-        sandbox
-            .faults()
-            .inject(WRITE_OFF, Fault::Delay(SLOW))
-            .expect("fault");
+        let client =
+            shoubei_client_adjusted(&sandbox.base_url(), |c| c.transport = short_timeout(2));
+        inject(&sandbox, WRITE_OFF, 1, Fault::Delay(SLOW));
 
         // The request reached the server and may be processed: a repeat could write the
         // coupon off twice, so the caller learns that the outcome is unknown.
@@ -183,10 +152,7 @@ async fn an_html_page_is_a_decode_error_with_a_bounded_snippet() {
     bounded(async {
         let sandbox = start_sandbox().await;
         let client = jdy_client(&sandbox.base_url());
-        sandbox
-            .faults()
-            .inject(RECHARGE, Fault::Html { status: 200 })
-            .expect("fault");
+        inject(&sandbox, RECHARGE, 1, Fault::Html { status: 200 });
 
         // An unreadable 200 says nothing about whether the recharge was applied.
         let result = client.mall_recharge(&recharge("1.00", "M-H", "H-1")).await;
@@ -211,10 +177,7 @@ async fn a_large_undecodable_body_yields_a_snippet_within_the_limit() {
         let client = jdy_client(&sandbox.base_url());
         // Multi-byte characters, so a cut must also respect character boundaries.
         let body = "网关错误".repeat(4096);
-        sandbox
-            .faults()
-            .inject(RECHARGE, Fault::Status { status: 200, body })
-            .expect("fault");
+        inject(&sandbox, RECHARGE, 1, Fault::Status { status: 200, body });
 
         let result = client.mall_recharge(&recharge("1.00", "M-H", "H-2")).await;
         match unknown_outcome(result, Some("src_bill_id")) {
@@ -233,10 +196,7 @@ async fn an_html_error_status_is_retried_until_the_retries_run_out() {
     bounded(async {
         let sandbox = start_sandbox().await;
         let client = jdy_client(&sandbox.base_url());
-        sandbox
-            .faults()
-            .inject_times(CANCEL, 3, Fault::Html { status: 502 })
-            .expect("fault");
+        inject(&sandbox, CANCEL, 3, Fault::Html { status: 502 });
 
         let result = client
             .mall_pre_write_off_cancel(&cancel("M-H", "H-3", "1.00"))
@@ -263,10 +223,7 @@ async fn an_html_error_status_on_a_recharge_is_not_retried() {
     bounded(async {
         let sandbox = start_sandbox().await;
         let client = jdy_client(&sandbox.base_url());
-        sandbox
-            .faults()
-            .inject_times(RECHARGE, 3, Fault::Html { status: 502 })
-            .expect("fault");
+        inject(&sandbox, RECHARGE, 3, Fault::Html { status: 502 });
 
         let result = client.mall_recharge(&recharge("1.00", "M-H", "H-4")).await;
         let cause = unknown_outcome(result, Some("src_bill_id"));
@@ -284,10 +241,7 @@ async fn truncated_json_is_a_decode_error() {
     bounded(async {
         let sandbox = start_sandbox().await;
         let client = jdy_client(&sandbox.base_url());
-        sandbox
-            .faults()
-            .inject(RECHARGE, Fault::TruncatedJson)
-            .expect("fault");
+        inject(&sandbox, RECHARGE, 1, Fault::TruncatedJson);
 
         let result = client.mall_recharge(&recharge("1.00", "M-J", "J-1")).await;
         match unknown_outcome(result, Some("src_bill_id")) {
@@ -319,10 +273,7 @@ async fn a_503_on_an_idempotent_call_is_retried() {
     bounded(async {
         let sandbox = start_sandbox().await;
         let client = jdy_client(&sandbox.base_url());
-        sandbox
-            .faults()
-            .inject_times(CANCEL, 2, Fault::service_unavailable())
-            .expect("fault");
+        inject(&sandbox, CANCEL, 2, Fault::service_unavailable());
 
         client
             .mall_pre_write_off_cancel(&cancel("M-U", "U-1", "2.50"))
@@ -333,10 +284,7 @@ async fn a_503_on_an_idempotent_call_is_retried() {
         assert_eq!(sandbox.member_balance("M-U").cents(), 250);
 
         // The same answer on the recharge, whose key has no evidence, is not repeated.
-        sandbox
-            .faults()
-            .inject(RECHARGE, Fault::service_unavailable())
-            .expect("fault");
+        inject(&sandbox, RECHARGE, 1, Fault::service_unavailable());
         let result = client.mall_recharge(&recharge("2.50", "M-U", "U-2")).await;
         unknown_outcome(result, Some("src_bill_id"));
         assert_eq!(sandbox.request_count(RECHARGE), 1);
@@ -349,10 +297,7 @@ async fn a_503_on_the_token_endpoint_is_retried() {
     bounded(async {
         let sandbox = start_sandbox().await;
         let client = jdy_client(&sandbox.base_url());
-        sandbox
-            .faults()
-            .inject("jdy.app_token", Fault::service_unavailable())
-            .expect("fault");
+        inject(&sandbox, "jdy.app_token", 1, Fault::service_unavailable());
 
         client
             .mall_recharge(&recharge("1.00", "M-U", "U-2"))
@@ -371,10 +316,7 @@ async fn a_503_on_a_write_off_is_not_retried() {
     bounded(async {
         let sandbox = start_sandbox().await;
         let client = shoubei_client(&sandbox.base_url());
-        sandbox
-            .faults()
-            .inject(WRITE_OFF, Fault::service_unavailable())
-            .expect("fault");
+        inject(&sandbox, WRITE_OFF, 1, Fault::service_unavailable());
 
         let result = client.coupon_write_off(&write_off(COUPON_A)).await;
         match unknown_outcome(result, None) {
@@ -405,10 +347,7 @@ async fn a_gateway_5003_on_an_idempotent_call_is_retried() {
     bounded(async {
         let sandbox = start_sandbox().await;
         let client = jdy_client(&sandbox.base_url());
-        sandbox
-            .faults()
-            .inject(CANCEL, Fault::Gateway { code: 5003 })
-            .expect("fault");
+        inject(&sandbox, CANCEL, 1, Fault::Gateway { code: 5003 });
 
         client
             .mall_pre_write_off_cancel(&cancel("M-G", "G-1", "1.00"))
@@ -419,10 +358,7 @@ async fn a_gateway_5003_on_an_idempotent_call_is_retried() {
 
         // When the rejections outlast the retries, the caller sees the gateway code behind
         // an unknown outcome (5003 may come after forwarding).
-        sandbox
-            .faults()
-            .inject_times(CANCEL, 3, Fault::Gateway { code: 5003 })
-            .expect("fault");
+        inject(&sandbox, CANCEL, 3, Fault::Gateway { code: 5003 });
         let result = client
             .mall_pre_write_off_cancel(&cancel("M-G", "G-2", "1.00"))
             .await;
@@ -455,10 +391,7 @@ async fn gateway_codes_retry_a_recharge_only_when_the_spec_says_never_processed(
         for (i, info) in retryable.into_iter().enumerate() {
             let code: u32 = info.code.parse().expect("numeric gateway code");
             let before = sandbox.request_count(RECHARGE);
-            sandbox
-                .faults()
-                .inject(RECHARGE, Fault::Gateway { code })
-                .expect("fault");
+            inject(&sandbox, RECHARGE, 1, Fault::Gateway { code });
             let result = client
                 .mall_recharge(&recharge("1.00", "M-G", &format!("GC-{i}")))
                 .await;
@@ -485,10 +418,7 @@ async fn a_non_retryable_gateway_code_is_not_retried() {
         let sandbox = start_sandbox().await;
         let client = jdy_client(&sandbox.base_url());
         // 5001 (gateway_not_found) is not marked retryable in the spec.
-        sandbox
-            .faults()
-            .inject(RECHARGE, Fault::Gateway { code: 5001 })
-            .expect("fault");
+        inject(&sandbox, RECHARGE, 1, Fault::Gateway { code: 5001 });
         let error = client
             .mall_recharge(&recharge("1.00", "M-G", "G-3"))
             .await
@@ -504,10 +434,7 @@ async fn a_429_is_retried_on_any_endpoint() {
     bounded(async {
         let sandbox = start_sandbox().await;
         let client = jdy_client(&sandbox.base_url());
-        sandbox
-            .faults()
-            .inject(RECHARGE, Fault::TooManyRequests)
-            .expect("fault");
+        inject(&sandbox, RECHARGE, 1, Fault::TooManyRequests);
 
         client
             .mall_recharge(&recharge("1.00", "M-Q", "Q-1"))
@@ -518,10 +445,7 @@ async fn a_429_is_retried_on_any_endpoint() {
 
         // A rate limit answers before any work, so even the write-off, which has no
         // idempotency key, is repeated, and the coupon is written off once.
-        sandbox
-            .faults()
-            .inject(WRITE_OFF, Fault::TooManyRequests)
-            .expect("fault");
+        inject(&sandbox, WRITE_OFF, 1, Fault::TooManyRequests);
         shoubei_client(&sandbox.base_url())
             .coupon_write_off(&write_off(COUPON_A))
             .await
@@ -537,10 +461,7 @@ async fn a_wrong_response_sign_is_a_signature_mismatch() {
     bounded(async {
         let sandbox = start_sandbox().await;
         let client = shoubei_client(&sandbox.base_url());
-        sandbox
-            .faults()
-            .inject(WRITE_OFF, Fault::WrongSign)
-            .expect("fault");
+        inject(&sandbox, WRITE_OFF, 1, Fault::WrongSign);
 
         // An answer that cannot be trusted says nothing about the outcome.
         let result = client.coupon_write_off(&write_off(COUPON_A)).await;
@@ -569,15 +490,12 @@ async fn a_lost_refund_answer_is_not_retried_and_the_outcome_is_unknown() {
     bounded(async {
         let sandbox = start_sandbox().await;
         let client = jdy_client(&sandbox.base_url());
-        sandbox
-            .faults()
-            .inject(REFUND, Fault::ApplyThenFail { status: 500 })
-            .expect("fault");
+        inject(&sandbox, REFUND, 1, Fault::ApplyThenFail { status: 500 });
 
         // The refund is applied, then its answer is lost. No page says a repeated
         // refund_no is ignored, so a retry could refund twice: exactly one call is made.
         let error = client
-            .refund_save(&refund("R-9"))
+            .refund_save(&refund("R-9", "100"))
             .await
             .expect_err("the answer was lost");
         assert!(error.outcome_unknown(), "{error:?}");
@@ -600,10 +518,7 @@ async fn a_lost_recharge_answer_is_not_retried() {
     bounded(async {
         let sandbox = start_sandbox().await;
         let client = jdy_client(&sandbox.base_url());
-        sandbox
-            .faults()
-            .inject(RECHARGE, Fault::ApplyThenFail { status: 503 })
-            .expect("fault");
+        inject(&sandbox, RECHARGE, 1, Fault::ApplyThenFail { status: 503 });
 
         let result = client.mall_recharge(&recharge("88.80", "M-A", "A-1")).await;
         unknown_outcome(result, Some("src_bill_id"));
@@ -619,10 +534,7 @@ async fn a_lost_cancel_answer_is_retried_and_applied_exactly_once() {
     bounded(async {
         let sandbox = start_sandbox().await;
         let client = jdy_client(&sandbox.base_url());
-        sandbox
-            .faults()
-            .inject(CANCEL, Fault::ApplyThenFail { status: 502 })
-            .expect("fault");
+        inject(&sandbox, CANCEL, 1, Fault::ApplyThenFail { status: 502 });
 
         client
             .mall_pre_write_off_cancel(&cancel("M-B", "PRE-1", "12.34"))
@@ -641,10 +553,7 @@ async fn lost_answers_that_outlast_the_retries_still_apply_once() {
         let sandbox = start_sandbox().await;
         let client = jdy_client(&sandbox.base_url());
         // Every attempt, retries included, does the work and loses the answer.
-        sandbox
-            .faults()
-            .inject_times(CANCEL, 3, Fault::ApplyThenFail { status: 504 })
-            .expect("fault");
+        inject(&sandbox, CANCEL, 3, Fault::ApplyThenFail { status: 504 });
 
         let result = client
             .mall_pre_write_off_cancel(&cancel("M-A", "A-2", "10.00"))
@@ -675,10 +584,7 @@ async fn a_lost_write_off_answer_is_not_retried() {
     bounded(async {
         let sandbox = start_sandbox().await;
         let client = shoubei_client(&sandbox.base_url());
-        sandbox
-            .faults()
-            .inject(WRITE_OFF, Fault::ApplyThenFail { status: 503 })
-            .expect("fault");
+        inject(&sandbox, WRITE_OFF, 1, Fault::ApplyThenFail { status: 503 });
 
         let result = client.coupon_write_off(&write_off(COUPON_A)).await;
         let cause = unknown_outcome(result, None);

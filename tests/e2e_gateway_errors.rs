@@ -6,7 +6,10 @@ mod common;
 
 use std::time::Duration;
 
-use common::{bounded, jdy_client, jdy_config, recharge, shoubei_config, start_sandbox, write_off};
+use common::{
+    bounded, jdy_client, jdy_client_adjusted, recharge, shoubei_client_adjusted, start_sandbox,
+    write_off,
+};
 use retail_apis::jdy;
 use retail_apis::runtime::jdy::headers::{
     APP_TOKEN, X_API_AUTH_VERSION, X_API_CLIENT_ID, X_API_NONCE, X_API_SIGNATURE,
@@ -15,7 +18,6 @@ use retail_apis::runtime::jdy::headers::{
 use retail_apis::runtime::jdy::signing::{self, CanonicalRequest};
 use retail_apis::runtime::Error;
 use retail_apis::runtime::{ErrorAction, HttpMethod, Secret};
-use retail_apis::shoubei;
 use retail_apis_sandbox::{config as creds, CouponState, ExpiredTokenAnswer};
 use serde_json::{json, Value};
 
@@ -48,11 +50,9 @@ const MINUTE_MS: i64 = 60 * 1000;
 async fn a_wrong_client_secret_is_rejected_with_4008() {
     bounded(async {
         let sandbox = start_sandbox().await;
-        let client = jdy::Client::new(retail_apis::runtime::jdy::JdyConfig {
-            client_secret: Secret::new("not-the-secret"),
-            ..jdy_config(&sandbox.base_url())
-        })
-        .expect("config");
+        let client = jdy_client_adjusted(&sandbox.base_url(), |c| {
+            c.client_secret = Secret::new("not-the-secret")
+        });
 
         let result = client.mall_recharge(&recharge("1.00", "M-1", "B-1")).await;
         let (operation, status, code, message, name) = gateway(result);
@@ -75,11 +75,9 @@ async fn a_wrong_client_secret_is_rejected_with_4008() {
 async fn a_wrong_app_secret_is_a_reauthorize_business_error() {
     bounded(async {
         let sandbox = start_sandbox().await;
-        let client = jdy::Client::new(retail_apis::runtime::jdy::JdyConfig {
-            app_secret: Secret::new("not-the-app-secret"),
-            ..jdy_config(&sandbox.base_url())
-        })
-        .expect("config");
+        let client = jdy_client_adjusted(&sandbox.base_url(), |c| {
+            c.app_secret = Secret::new("not-the-app-secret")
+        });
 
         let error = client
             .mall_recharge(&recharge("1.00", "M-1", "B-1"))
@@ -106,11 +104,9 @@ async fn a_wrong_app_secret_is_a_reauthorize_business_error() {
 async fn a_wrong_tenant_domain_is_rejected_with_4012() {
     bounded(async {
         let sandbox = start_sandbox().await;
-        let client = jdy::Client::new(retail_apis::runtime::jdy::JdyConfig {
-            domain: "https://other.jdy.com".to_owned(),
-            ..jdy_config(&sandbox.base_url())
-        })
-        .expect("config");
+        let client = jdy_client_adjusted(&sandbox.base_url(), |c| {
+            c.domain = "https://other.jdy.com".to_owned()
+        });
 
         let result = client.mall_recharge(&recharge("1.00", "M-1", "B-1")).await;
         let (operation, status, code, _, name) = gateway(result);
@@ -372,11 +368,8 @@ async fn concurrent_calls_with_an_expired_token_share_one_refresh() {
 async fn a_wrong_shoubei_key_is_a_signature_mismatch() {
     bounded(async {
         let sandbox = start_sandbox().await;
-        let client = shoubei::Client::new(retail_apis::runtime::shoubei::ShoubeiConfig {
-            key: Secret::new("not-the-key"),
-            ..shoubei_config(&sandbox.base_url())
-        })
-        .expect("config");
+        let client =
+            shoubei_client_adjusted(&sandbox.base_url(), |c| c.key = Secret::new("not-the-key"));
 
         let result = client.coupon_write_off(&write_off(common::COUPON_A)).await;
         // The sandbox refuses the request sign and signs its refusal with the real key,

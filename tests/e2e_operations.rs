@@ -6,7 +6,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{bounded, jdy_client, recharge, shoubei_client, start_sandbox, write_off};
+use common::{bounded, jdy_client, recharge, refund, shoubei_client, start_sandbox, write_off};
 use retail_apis::runtime::Error;
 use retail_apis::{jdy, shoubei};
 use retail_apis_sandbox::{Amount, CouponState};
@@ -133,20 +133,9 @@ async fn refund_save_records_the_refund_idempotently() {
     bounded(async {
         let sandbox = start_sandbox().await;
         let client = jdy_client(&sandbox.base_url());
-        // The page marks channel_order_no and service_group_name required but sends null.
-        let request = jdy::RefundSaveRequest::new(
-            None,
-            "pay.refund",
-            "M1001",
-            "R-0001",
-            None,
-            "1",
-            "127.0.0.1",
-            "0002",
-        )
-        .refund_amount("5000")
-        .shop_id("S0002")
-        .refund_desc("客户退货。发起部分退款。");
+        let request = refund("R-0001", "5000")
+            .shop_id("S0002")
+            .refund_desc("客户退货。发起部分退款。");
 
         let refund = client.refund_save(&request).await.expect("refund saved");
         assert_eq!(refund.refund_status.as_deref(), Some("SUCCESS"));

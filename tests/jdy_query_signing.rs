@@ -10,8 +10,8 @@ use std::sync::OnceLock;
 use proptest::prelude::*;
 use retail_apis::runtime::jdy::{JdyClient, JdyConfig};
 use retail_apis::runtime::{EndpointDescriptor, HttpMethod};
+use retail_apis_codegen::load_sources;
 use retail_apis_codegen::model::HttpMethod as ModelMethod;
-use retail_apis_codegen::{load_sources, SourceFile};
 use retail_apis_sandbox::{Sandbox, SandboxConfig, SandboxCredentials, SandboxHandle};
 use serde_json::{Map, Value};
 
@@ -29,13 +29,7 @@ const RECORDS_PATH: &str = "/jdy/v2/ls/recharge_record";
 fn records() -> &'static (Vec<(String, String)>, EndpointDescriptor) {
     static RECORDS: OnceLock<(Vec<(String, String)>, EndpointDescriptor)> = OnceLock::new();
     RECORDS.get_or_init(|| {
-        let sources: Vec<SourceFile> = retail_apis::SPEC_FILES
-            .iter()
-            .map(|(path, text)| SourceFile {
-                path: (*path).to_owned(),
-                text: (*text).to_owned(),
-            })
-            .collect();
+        let sources = common::embedded_sources();
         let set = load_sources(&sources).unwrap_or_else(|d| panic!("{d}"));
         let replaced: Vec<&str> = set
             .services

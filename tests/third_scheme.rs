@@ -125,26 +125,6 @@ async fn a_wrong_token_is_refused_and_never_printed() {
     .await;
 }
 
-/// `retail-apis call` builds its client with `AnyClient::from_env`: the scheme comes from
-/// the descriptor, the credentials from the scheme's variables.
-#[tokio::test]
-async fn any_client_picks_the_scheme_from_the_descriptor() {
-    bounded(async {
-        let sandbox = start().await;
-        // This binary's only test that touches the environment.
-        std::env::set_var("BEARER_BASE_URL", sandbox.base_url());
-        std::env::set_var("BEARER_TOKEN", creds::BEARER_TOKEN);
-        let client = AnyClient::from_env(service()).unwrap_or_else(|e| panic!("{e}"));
-        assert!(matches!(client, AnyClient::StaticBearer(_)), "{client:?}");
-        let answer = client
-            .call_value(endpoint("stock_query"), json!({"sku": "B2"}))
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        assert!(answer.get("quantity").is_some(), "{answer}");
-    })
-    .await;
-}
-
 /// `retail-apis sign --explain` goes through `AnyClient::explain`: the bearer scheme
 /// explains itself (the header with its token masked, nothing signed), and the request as
 /// shown, with the real token in place of the mask, is what the sandbox accepts.

@@ -7,26 +7,17 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::*;
-use retail_apis_runtime::jdy::{JdyClient, JdyConfig};
-use retail_apis_runtime::{Error, ErrorAction, Secret, TransportConfig, SNIPPET_LIMIT};
+use retail_apis_runtime::jdy::JdyClient;
+use retail_apis_runtime::{Error, ErrorAction, TransportConfig, SNIPPET_LIMIT};
 use serde_json::{json, Value};
 
-fn config(base_url: &str, transport: TransportConfig) -> JdyConfig {
-    JdyConfig {
-        base_url: Some(base_url.to_owned()),
-        client_id: CLIENT_ID.into(),
-        client_secret: Secret::new(CLIENT_SECRET),
-        app_key: APP_KEY.into(),
-        app_secret: Secret::new(APP_SECRET),
-        domain: DOMAIN.into(),
-        transport,
-    }
+async fn client() -> (JdyClient, Arc<Seen>) {
+    client_with(fast_transport()).await
 }
 
-async fn client() -> (JdyClient, Arc<Seen>) {
+async fn client_with(transport: TransportConfig) -> (JdyClient, Arc<Seen>) {
     let (url, seen) = start().await;
-    let client = JdyClient::new(&JDY, config(&url, fast_transport()));
-    match client {
+    match JdyClient::new(&JDY, jdy_config(&url, transport)) {
         Ok(client) => (client, seen),
         Err(e) => panic!("client: {e}"),
     }
@@ -175,26 +166,17 @@ async fn reauthorize_code_is_returned_without_retry() {
 
 #[tokio::test]
 async fn slow_handler_times_out() {
-    let (url, _) = start().await;
-    let transport = TransportConfig {
+    let (client, _) = client_with(TransportConfig {
         timeout: Duration::from_millis(300),
         ..fast_transport()
-    };
-    let client = JdyClient::new(&JDY, config(&url, transport)).unwrap_or_else(|e| panic!("{e}"));
+    })
+    .await;
     let started = Instant::now();
     let error = client.call_value(&SLOW, json!({})).await.err();
     // The request was sent and may still be applied: a write's outcome is unknown.
-    assert!(
-        error.as_ref().is_some_and(Error::outcome_unknown),
-        "{error:?}"
-    );
-    assert!(
-        matches!(
-            error.as_ref().map(Error::underlying),
-            Some(Error::Timeout { attempts: 1, .. })
-        ),
-        "{error:?}"
-    );
+    assert_unknown_outcome(error.as_ref(), |e| {
+        matches!(e, Error::Timeout { attempts: 1, .. })
+    });
     assert!(started.elapsed() < Duration::from_secs(2));
 }
 
@@ -222,17 +204,7 @@ async fn html_body_is_a_decode_error_with_bounded_snippet() {
 async fn truncated_json_is_a_decode_error() {
     let (client, _) = client().await;
     let error = client.call_value(&TRUNCATED, json!({})).await.err();
-    assert!(
-        error.as_ref().is_some_and(Error::outcome_unknown),
-        "{error:?}"
-    );
-    assert!(
-        matches!(
-            error.as_ref().map(Error::underlying),
-            Some(Error::Decode { .. })
-        ),
-        "{error:?}"
-    );
+    assert_unknown_outcome(error.as_ref(), |e| matches!(e, Error::Decode { .. }));
 }
 
 #[tokio::test]
@@ -263,17 +235,9 @@ async fn gateway_rejection_maps_to_gateway_error() {
 async fn unavailable_is_not_retried_for_non_idempotent_endpoints() {
     let (client, seen) = client().await;
     let error = client.call_value(&UNAVAILABLE, json!({})).await.err();
-    assert!(
-        error.as_ref().is_some_and(Error::outcome_unknown),
-        "{error:?}"
-    );
-    assert!(
-        matches!(
-            error.as_ref().map(Error::underlying),
-            Some(Error::HttpStatus { status: 503, .. })
-        ),
-        "{error:?}"
-    );
+    assert_unknown_outcome(error.as_ref(), |e| {
+        matches!(e, Error::HttpStatus { status: 503, .. })
+    });
     assert_eq!(seen.hits("/jdy/503"), 1);
 }
 
@@ -285,17 +249,9 @@ async fn unavailable_is_retried_for_idempotent_endpoints_with_fresh_nonces() {
         .await
         .err();
     // Every attempt may have been applied; the key makes the caller's repeat safe.
-    assert!(
-        error.as_ref().is_some_and(Error::outcome_unknown),
-        "{error:?}"
-    );
-    assert!(
-        matches!(
-            error.as_ref().map(Error::underlying),
-            Some(Error::HttpStatus { status: 503, .. })
-        ),
-        "{error:?}"
-    );
+    assert_unknown_outcome(error.as_ref(), |e| {
+        matches!(e, Error::HttpStatus { status: 503, .. })
+    });
     assert_eq!(seen.hits("/jdy/503-idem"), 3);
     let mut nonces = seen.nonces();
     nonces.sort();
@@ -324,12 +280,11 @@ async fn retryable_gateway_codes_are_retried_for_idempotent_endpoints() {
 
 #[tokio::test]
 async fn oversized_body_is_too_large() {
-    let (url, _) = start().await;
-    let transport = TransportConfig {
+    let (client, _) = client_with(TransportConfig {
         max_body_bytes: 4096,
         ..fast_transport()
-    };
-    let client = JdyClient::new(&JDY, config(&url, transport)).unwrap_or_else(|e| panic!("{e}"));
+    })
+    .await;
     let error = client.call_value(&HUGE, json!({})).await.err();
     assert!(
         matches!(
@@ -356,16 +311,10 @@ async fn unknown_status_is_http_status_with_snippet() {
 
 #[tokio::test]
 async fn connection_refused_is_retried_and_counted() {
-    let port = {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
-        listener
-            .local_addr()
-            .map(|a| a.port())
-            .unwrap_or_else(|e| panic!("{e}"))
-    };
+    let port = closed_port();
     let client = JdyClient::new(
         &JDY,
-        config(&format!("http://127.0.0.1:{port}"), fast_transport()),
+        jdy_config(&format!("http://127.0.0.1:{port}"), fast_transport()),
     )
     .unwrap_or_else(|e| panic!("{e}"));
     match client.call_value(&OK, json!({})).await {
@@ -395,7 +344,7 @@ async fn secrets_never_show_in_debug_or_errors() {
     ];
     texts.push(format!(
         "{:?}",
-        config("http://x", TransportConfig::default())
+        jdy_config("http://x", TransportConfig::default())
     ));
     for endpoint in [&REJECTED, &HTML, &EXPIRE_ALWAYS, &UNAVAILABLE] {
         if let Err(e) = client.call_value(endpoint, json!({})).await {
@@ -412,17 +361,17 @@ async fn secrets_never_show_in_debug_or_errors() {
 
 #[tokio::test]
 async fn wrong_scheme_and_bad_urls_are_config_errors() {
-    let wrong = JdyClient::new(&SHOUBEI, config("http://x", TransportConfig::default()));
+    let wrong = JdyClient::new(&SHOUBEI, jdy_config("http://x", TransportConfig::default()));
     assert!(matches!(wrong, Err(Error::Config { .. })));
-    let bad_url = JdyClient::new(&JDY, config("not a url", TransportConfig::default()));
+    let bad_url = JdyClient::new(&JDY, jdy_config("not a url", TransportConfig::default()));
     assert!(matches!(bad_url, Err(Error::Config { .. })));
-    let mut bad_domain = config("http://x", TransportConfig::default());
+    let mut bad_domain = jdy_config("http://x", TransportConfig::default());
     bad_domain.domain = "a\nb".into();
     assert!(matches!(
         JdyClient::new(&JDY, bad_domain),
         Err(Error::Config { .. })
     ));
-    let mut default_url = config("http://x", TransportConfig::default());
+    let mut default_url = jdy_config("http://x", TransportConfig::default());
     default_url.base_url = None;
     let client = JdyClient::new(&JDY, default_url).unwrap_or_else(|e| panic!("{e}"));
     assert!(format!("{client:?}").contains("https://api.kingdee.com"));
@@ -467,12 +416,11 @@ async fn a_5xx_on_a_key_without_evidence_is_not_retried_and_outcome_unknown() {
 
 #[tokio::test]
 async fn a_timeout_on_a_key_without_evidence_is_not_retried() {
-    let (url, seen) = start().await;
-    let transport = TransportConfig {
+    let (client, seen) = client_with(TransportConfig {
         timeout: Duration::from_millis(300),
         ..fast_transport()
-    };
-    let client = JdyClient::new(&JDY, config(&url, transport)).unwrap_or_else(|e| panic!("{e}"));
+    })
+    .await;
     let error = client
         .call_value(&KEYED_SLOW, json!({"bill_no": "B1"}))
         .await

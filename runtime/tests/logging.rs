@@ -7,8 +7,7 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 
 use common::*;
-use retail_apis_runtime::jdy::{JdyClient, JdyConfig};
-use retail_apis_runtime::Secret;
+use retail_apis_runtime::jdy::JdyClient;
 use serde_json::json;
 
 #[derive(Clone, Default)]
@@ -39,16 +38,8 @@ async fn logs_name_the_call_and_never_a_secret() {
     let _guard = tracing::subscriber::set_default(subscriber);
 
     let (url, _) = start().await;
-    let config = JdyConfig {
-        base_url: Some(url),
-        client_id: CLIENT_ID.into(),
-        client_secret: Secret::new(CLIENT_SECRET),
-        app_key: APP_KEY.into(),
-        app_secret: Secret::new(APP_SECRET),
-        domain: DOMAIN.into(),
-        transport: fast_transport(),
-    };
-    let client = JdyClient::new(&JDY, config).unwrap_or_else(|e| panic!("{e}"));
+    let client =
+        JdyClient::new(&JDY, jdy_config(&url, fast_transport())).unwrap_or_else(|e| panic!("{e}"));
     let refreshed = client.call_value(&EXPIRE_ONCE, json!({})).await;
     assert!(refreshed.is_ok(), "{refreshed:?}");
     let retried = client.call_value(&UNAVAILABLE_IDEMPOTENT, json!({})).await;

@@ -10,11 +10,11 @@ use std::sync::Arc;
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
-use common::{fast_transport, APP_KEY, APP_SECRET, CLIENT_ID, CLIENT_SECRET, DOMAIN, SB_KEY};
+use common::{fast_transport, jdy_config, shoubei_config, APP_SECRET, CLIENT_SECRET, SB_KEY};
 use common::{JDY, OK, QUERY, SB_OK, SHOUBEI, TOKEN_PATH};
-use retail_apis_runtime::jdy::{JdyClient, JdyConfig};
-use retail_apis_runtime::shoubei::{ShoubeiClient, ShoubeiConfig};
-use retail_apis_runtime::{Error, Secret};
+use retail_apis_runtime::jdy::JdyClient;
+use retail_apis_runtime::shoubei::ShoubeiClient;
+use retail_apis_runtime::Error;
 use serde_json::json;
 
 /// Binds a loopback port and serves `app` on it; returns `host:port`.
@@ -96,29 +96,14 @@ fn redirect(status: u16, location: &str) -> Response {
 fn jdy(host: &str) -> JdyClient {
     JdyClient::new(
         &JDY,
-        JdyConfig {
-            base_url: Some(format!("http://{host}")),
-            client_id: CLIENT_ID.into(),
-            client_secret: Secret::new(CLIENT_SECRET),
-            app_key: APP_KEY.into(),
-            app_secret: Secret::new(APP_SECRET),
-            domain: DOMAIN.into(),
-            transport: fast_transport(),
-        },
+        jdy_config(&format!("http://{host}"), fast_transport()),
     )
     .unwrap_or_else(|e| panic!("client: {e}"))
 }
 
 fn shoubei(host: &str) -> ShoubeiClient {
-    ShoubeiClient::new(
-        &SHOUBEI,
-        ShoubeiConfig {
-            base_url: Some(format!("http://{host}")),
-            key: Secret::new(SB_KEY),
-            transport: fast_transport(),
-        },
-    )
-    .unwrap_or_else(|e| panic!("client: {e}"))
+    ShoubeiClient::new(&SHOUBEI, shoubei_config(&format!("http://{host}")))
+        .unwrap_or_else(|e| panic!("client: {e}"))
 }
 
 /// Asserts a redirect error with `status` naming `host`, whose text holds no credential.
@@ -232,26 +217,8 @@ fn non_http_base_urls_are_refused_when_the_client_is_built() {
         "file:///tmp/socket",
         "ws://h",
     ] {
-        let jdy = JdyClient::new(
-            &JDY,
-            JdyConfig {
-                base_url: Some(bad.into()),
-                client_id: CLIENT_ID.into(),
-                client_secret: Secret::new(CLIENT_SECRET),
-                app_key: APP_KEY.into(),
-                app_secret: Secret::new(APP_SECRET),
-                domain: DOMAIN.into(),
-                transport: fast_transport(),
-            },
-        );
-        let shoubei = ShoubeiClient::new(
-            &SHOUBEI,
-            ShoubeiConfig {
-                base_url: Some(bad.into()),
-                key: Secret::new(SB_KEY),
-                transport: fast_transport(),
-            },
-        );
+        let jdy = JdyClient::new(&JDY, jdy_config(bad, fast_transport()));
+        let shoubei = ShoubeiClient::new(&SHOUBEI, shoubei_config(bad));
         for message in [
             jdy.err().map(|e| e.to_string()),
             shoubei.err().map(|e| e.to_string()),

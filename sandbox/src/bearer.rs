@@ -8,9 +8,8 @@ use serde_json::Value;
 use crate::envelope::{self, BusinessError};
 use crate::incoming::Incoming;
 use crate::reply::Reply;
-use crate::routes::Target;
-use crate::schemes::SchemeServer;
-use crate::shared::Shared;
+use crate::scheme_server::{Context, SchemeServer};
+use crate::target::Target;
 use crate::{synth, validate};
 
 /// Checks the one credential header of a static bearer service.
@@ -29,7 +28,7 @@ impl BearerServer {
 impl SchemeServer for BearerServer {
     fn handle(
         &self,
-        shared: &Shared,
+        context: &Context<'_>,
         service: &Service,
         target: Target,
         request: &Incoming,
@@ -43,7 +42,7 @@ impl SchemeServer for BearerServer {
         };
         let expected = format!(
             "{}{}",
-            self.scheme.prefix, shared.config.credentials.bearer_token
+            self.scheme.prefix, context.config.credentials.bearer_token
         );
         let given = request
             .headers

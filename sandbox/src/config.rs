@@ -1,9 +1,10 @@
-//! Sandbox configuration and the fixed, documented sandbox credentials.
+//! Sandbox configuration, the fixed, documented sandbox credentials and the banner that
+//! prints them.
 
 use std::time::Duration;
 
 use crate::amount::Amount;
-use crate::state::CouponState;
+use crate::coupon_state::CouponState;
 
 /// `X-Api-ClientID` the sandbox accepts (the page examples use the same id).
 pub const CLIENT_ID: &str = "205022";
@@ -163,5 +164,50 @@ impl Default for SandboxConfig {
             write_timeout: DEFAULT_WRITE_TIMEOUT,
             max_connections: DEFAULT_MAX_CONNECTIONS,
         }
+    }
+}
+
+/// What `serve` prints: the credentials to configure a client with. `{base_url}` is
+/// replaced by the listening address.
+pub(crate) fn banner(config: &SandboxConfig) -> String {
+    let c = &config.credentials;
+    format!(
+        "Sandbox credentials (fixed, not secrets):\n\
+         \x20 JDY_BASE_URL={{base_url}}\n\
+         \x20 JDY_CLIENT_ID={}\n\
+         \x20 JDY_CLIENT_SECRET={}\n\
+         \x20 JDY_APP_KEY={}\n\
+         \x20 JDY_APP_SECRET={}\n\
+         \x20 JDY_DOMAIN={}\n\
+         \x20 SHOUBEI_BASE_URL={{base_url}}\n\
+         \x20 SHOUBEI_INST_NO={}\n\
+         \x20 SHOUBEI_KEY={}",
+        c.client_id,
+        c.client_secret,
+        c.app_key,
+        c.app_secret,
+        c.domain,
+        c.shoubei_inst_no,
+        c.shoubei_key
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_banner_names_every_credential() {
+        let banner = super::banner(&super::SandboxConfig::default());
+        for value in [
+            super::CLIENT_ID,
+            super::CLIENT_SECRET,
+            super::APP_KEY,
+            super::APP_SECRET,
+            super::DOMAIN,
+            super::SHOUBEI_INST_NO,
+            super::SHOUBEI_KEY,
+        ] {
+            assert!(banner.contains(value), "{value} missing from {banner}");
+        }
+        assert!(banner.contains("JDY_BASE_URL={base_url}"));
     }
 }

@@ -1,4 +1,7 @@
-//! State inspection and test controls of a running (or embedded) sandbox.
+//! State inspection and test controls of a running (or embedded) sandbox, including
+//! fault injection: queued, per operation. `faults().inject_times("jdy.mall_recharge", 2, f)`
+//! makes the next two requests to that operation meet fault `f`. A request that meets a
+//! fault still counts as a request.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -7,9 +10,10 @@ use serde_json::Value;
 
 use crate::amount::Amount;
 use crate::config::ExpiredTokenAnswer;
-use crate::faults::Faults;
+use crate::coupon_state::CouponState;
+use crate::error::SandboxError;
+use crate::faults::Fault;
 use crate::shared::Shared;
-use crate::state::CouponState;
 
 /// Reads the sandbox's state and steers it. Cloning is cheap; all clones act on the
 /// same sandbox.
@@ -124,5 +128,46 @@ impl SandboxControl {
     /// The sandbox clock, Unix milliseconds (what clients must sign as `X-Api-TimeStamp`).
     pub fn now_ms(&self) -> i64 {
         self.shared.lock().now_ms()
+    }
+}
+
+/// Queues faults. Cloning is cheap; all clones act on the same sandbox.
+#[derive(Clone)]
+pub struct Faults {
+    pub(crate) shared: Arc<Shared>,
+}
+
+impl Faults {
+    /// The next request to `operation` meets `fault`.
+    ///
+    /// `operation` is `<service>.<operation>` (`jdy.mall_recharge`, `jdy.app_token` for the
+    /// token endpoint) or a bare operation name that only one service has.
+    pub fn inject(&self, operation: &str, fault: Fault) -> Result<(), SandboxError> {
+        self.inject_times(operation, 1, fault)
+    }
+
+    /// The next `times` requests to `operation` meet `fault`, after any already queued.
+    pub fn inject_times(
+        &self,
+        operation: &str,
+        times: usize,
+        fault: Fault,
+    ) -> Result<(), SandboxError> {
+        let id = self.shared.routes.resolve(operation)?;
+        let mut state = self.shared.lock();
+        let queue = state.faults.entry(id).or_default();
+        queue.extend(std::iter::repeat_n(fault, times));
+        Ok(())
+    }
+
+    /// How many faults are still queued for `operation`.
+    pub fn pending(&self, operation: &str) -> Result<usize, SandboxError> {
+        let id = self.shared.routes.resolve(operation)?;
+        Ok(self.shared.lock().faults.get(&id).map_or(0, |q| q.len()))
+    }
+
+    /// Drops every queued fault.
+    pub fn clear(&self) {
+        self.shared.lock().faults.clear();
     }
 }

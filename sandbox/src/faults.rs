@@ -1,12 +1,7 @@
-//! Fault injection: queued, per operation. `faults().inject_times("jdy.mall_recharge", 2, f)`
-//! makes the next two requests to that operation meet fault `f`. A request that meets a
-//! fault still counts as a request.
+//! What can go wrong with one request. Plain data with no crate imports: the state
+//! queues these, the control handle injects them and the server applies them.
 
-use std::sync::Arc;
 use std::time::Duration;
-
-use crate::error::SandboxError;
-use crate::shared::Shared;
 
 /// What goes wrong with one request.
 ///
@@ -59,46 +54,5 @@ impl Fault {
             status: 503,
             body: r#"{"error":"service unavailable"}"#.to_owned(),
         }
-    }
-}
-
-/// Queues faults. Cloning is cheap; all clones act on the same sandbox.
-#[derive(Clone)]
-pub struct Faults {
-    pub(crate) shared: Arc<Shared>,
-}
-
-impl Faults {
-    /// The next request to `operation` meets `fault`.
-    ///
-    /// `operation` is `<service>.<operation>` (`jdy.mall_recharge`, `jdy.app_token` for the
-    /// token endpoint) or a bare operation name that only one service has.
-    pub fn inject(&self, operation: &str, fault: Fault) -> Result<(), SandboxError> {
-        self.inject_times(operation, 1, fault)
-    }
-
-    /// The next `times` requests to `operation` meet `fault`, after any already queued.
-    pub fn inject_times(
-        &self,
-        operation: &str,
-        times: usize,
-        fault: Fault,
-    ) -> Result<(), SandboxError> {
-        let id = self.shared.routes.resolve(operation)?;
-        let mut state = self.shared.lock();
-        let queue = state.faults.entry(id).or_default();
-        queue.extend(std::iter::repeat_n(fault, times));
-        Ok(())
-    }
-
-    /// How many faults are still queued for `operation`.
-    pub fn pending(&self, operation: &str) -> Result<usize, SandboxError> {
-        let id = self.shared.routes.resolve(operation)?;
-        Ok(self.shared.lock().faults.get(&id).map_or(0, |q| q.len()))
-    }
-
-    /// Drops every queued fault.
-    pub fn clear(&self) {
-        self.shared.lock().faults.clear();
     }
 }

@@ -24,6 +24,29 @@
 //! ```
 //!
 //! See the crate's README for the checks, the state rules and the codes it answers.
+//!
+//! # Module dependencies
+//!
+//! Each module uses only modules on the lines below its own, so the configuration and the
+//! plain data types can be read (and changed) without the state or the server; a test fails
+//! on any import circle.
+//!
+//! ```text
+//! server          accept loop, routing, applying faults
+//! control         SandboxControl and Faults: inspecting and steering a running sandbox
+//! shared          the specs, config, route table, scheme servers and locked state
+//! routes          the route table (scheme_server, target)
+//! schemes         the one choice of a scheme server per service
+//! jdy, shoubei, bearer
+//!                 each scheme's checks and business logic, given a scheme_server::Context
+//! scheme_server   the SchemeServer trait and its Context (config, state)
+//! state           the mutable world: clock, tokens, nonces, balances, bills, queued faults
+//! connections     (config, memory, write_deadline)
+//! config          SandboxConfig, credentials, seed coupons (amount, coupon_state)
+//! synth (envelope), content_type (reply)
+//! leaves: amount, coupon_state, faults, error, envelope, incoming, reply, signing, target,
+//!         validate, memory, write_deadline
+//! ```
 
 mod amount;
 mod bearer;
@@ -31,6 +54,7 @@ pub mod config;
 mod connections;
 mod content_type;
 mod control;
+mod coupon_state;
 mod envelope;
 mod error;
 mod faults;
@@ -39,6 +63,7 @@ mod jdy;
 mod memory;
 mod reply;
 mod routes;
+mod scheme_server;
 mod schemes;
 mod server;
 mod shared;
@@ -46,61 +71,18 @@ mod shoubei;
 mod signing;
 mod state;
 mod synth;
+mod target;
 mod validate;
 mod write_deadline;
 
 pub use amount::Amount;
 pub use config::{ExpiredTokenAnswer, SandboxConfig, SandboxCredentials, SeedCoupon};
-pub use control::SandboxControl;
+pub use control::{Faults, SandboxControl};
+pub use coupon_state::CouponState;
 pub use error::SandboxError;
-pub use faults::{Fault, Faults};
+pub use faults::Fault;
 pub use jdy::TOKEN_OPERATION;
 pub use server::{serve, Sandbox, SandboxHandle};
-pub use state::CouponState;
 
-/// What `serve` prints: the credentials to configure a client with. `{base_url}` is
-/// replaced by the listening address.
-fn banner(config: &SandboxConfig) -> String {
-    let c = &config.credentials;
-    format!(
-        "Sandbox credentials (fixed, not secrets):\n\
-         \x20 JDY_BASE_URL={{base_url}}\n\
-         \x20 JDY_CLIENT_ID={}\n\
-         \x20 JDY_CLIENT_SECRET={}\n\
-         \x20 JDY_APP_KEY={}\n\
-         \x20 JDY_APP_SECRET={}\n\
-         \x20 JDY_DOMAIN={}\n\
-         \x20 SHOUBEI_BASE_URL={{base_url}}\n\
-         \x20 SHOUBEI_INST_NO={}\n\
-         \x20 SHOUBEI_KEY={}",
-        c.client_id,
-        c.client_secret,
-        c.app_key,
-        c.app_secret,
-        c.domain,
-        c.shoubei_inst_no,
-        c.shoubei_key
-    )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::config;
-
-    #[test]
-    fn the_banner_names_every_credential() {
-        let banner = super::banner(&super::SandboxConfig::default());
-        for value in [
-            config::CLIENT_ID,
-            config::CLIENT_SECRET,
-            config::APP_KEY,
-            config::APP_SECRET,
-            config::DOMAIN,
-            config::SHOUBEI_INST_NO,
-            config::SHOUBEI_KEY,
-        ] {
-            assert!(banner.contains(value), "{value} missing from {banner}");
-        }
-        assert!(banner.contains("JDY_BASE_URL={base_url}"));
-    }
-}
+// `server` prints the banner as `crate::banner`.
+use config::banner;

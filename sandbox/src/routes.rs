@@ -8,24 +8,8 @@ use std::collections::HashMap;
 use retail_apis_codegen::model::{HttpMethod, SpecSet};
 
 use crate::error::SandboxError;
-use crate::schemes::SchemeServer;
-
-/// What a route leads to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Target {
-    /// `services[service].endpoints[endpoint]`.
-    Endpoint { service: usize, endpoint: usize },
-    /// The route the scheme of `services[service]` serves itself.
-    Own { service: usize },
-}
-
-impl Target {
-    pub fn service(self) -> usize {
-        match self {
-            Target::Endpoint { service, .. } | Target::Own { service } => service,
-        }
-    }
-}
+use crate::scheme_server::SchemeServer;
+pub(crate) use crate::target::Target;
 
 /// One served (method, path).
 #[derive(Clone, Debug)]

@@ -280,7 +280,12 @@ async fn answer(shared: &Shared, route: &Route, request: &Incoming, fault: Optio
         Fault::Gateway { code } => {
             let index = route.target.service();
             match (shared.specs.services.get(index), shared.servers.get(index)) {
-                (Some(service), Some(server)) => server.rejection(service, &code.to_string()),
+                (Some(service), Some(server)) => {
+                    let code = code.to_string();
+                    server.rejection(service, &code).unwrap_or_else(|| {
+                        crate::jdy::gateway::rejection_reply(service, None, &code, None)
+                    })
+                }
                 _ => Reply::sandbox_error(500, "route points to no service"),
             }
         }
@@ -318,7 +323,9 @@ const HTML_ERROR_PAGE: &str = "<!DOCTYPE html>\n<html><head><title>502 Bad Gatew
 fn handle(shared: &Shared, route: &Route, request: &Incoming) -> Reply {
     let index = route.target.service();
     match (shared.specs.services.get(index), shared.servers.get(index)) {
-        (Some(service), Some(server)) => server.handle(shared, service, route.target, request),
+        (Some(service), Some(server)) => {
+            server.handle(&shared.context(), service, route.target, request)
+        }
         _ => Reply::sandbox_error(500, "route points to no service"),
     }
 }

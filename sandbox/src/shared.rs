@@ -6,7 +6,8 @@ use retail_apis_codegen::model::SpecSet;
 
 use crate::config::SandboxConfig;
 use crate::routes::RouteTable;
-use crate::schemes::{self, SchemeServer};
+use crate::scheme_server::{Context, SchemeServer};
+use crate::schemes;
 use crate::state::State;
 
 pub(crate) struct Shared {
@@ -33,12 +34,15 @@ impl Shared {
         }
     }
 
+    /// What a scheme server gets to answer a request.
+    pub fn context(&self) -> Context<'_> {
+        Context::new(&self.config, &self.state)
+    }
+
     /// Locks the state. A panic while the lock was held cannot leave the state half
     /// updated in a way that matters more than stopping the sandbox would, so a poisoned
     /// lock is taken over instead of propagating the panic to every later request.
     pub fn lock(&self) -> MutexGuard<'_, State> {
-        self.state
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.context().lock()
     }
 }

@@ -9,21 +9,8 @@ use serde_json::Value;
 
 use crate::amount::Amount;
 use crate::config::{ExpiredTokenAnswer, SandboxConfig};
+use crate::coupon_state::CouponState;
 use crate::faults::Fault;
-
-/// State of a Shoubei coupon.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum CouponState {
-    /// Can be written off.
-    Available,
-    /// Written off once; `order_no` is the write-off record number that was answered.
-    WrittenOff {
-        /// Write-off record number (`order_no`).
-        order_no: String,
-    },
-    /// Refunded by the channel; a write-off fails with the spec's `coupon_refunded` code.
-    Refunded,
-}
 
 /// A coupon and its amounts.
 #[derive(Clone, Debug)]
@@ -197,6 +184,7 @@ fn civil_from_days(days: i64) -> (i64, i64, i64) {
 #[cfg(test)]
 mod tests {
     use super::format_cst;
+    use crate::config::SandboxConfig;
 
     #[test]
     fn formats_china_time() {
@@ -207,7 +195,7 @@ mod tests {
 
     #[test]
     fn nonces_expire_in_arrival_order() {
-        let mut state = super::State::new(&crate::SandboxConfig::default());
+        let mut state = super::State::new(&SandboxConfig::default());
         assert!(state.remember_nonce("1", 1_000, 100));
         assert!(
             !state.remember_nonce("1", 1_100, 100),
@@ -226,7 +214,7 @@ mod tests {
 
     #[test]
     fn a_clock_moved_back_does_not_keep_expired_nonces_alive() {
-        let mut state = super::State::new(&crate::SandboxConfig::default());
+        let mut state = super::State::new(&SandboxConfig::default());
         assert!(state.remember_nonce("a", 5_000, 100));
         // The clock goes back: "b" is queued behind "a" although it is older.
         assert!(state.remember_nonce("b", 1_000, 100));

@@ -14,6 +14,8 @@
 //! Shoubei `inst_no` must be the sandbox institution, and `coupon_code` must name a coupon the
 //! sandbox holds (the harness seeds enough unused ones).
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::OnceLock;
@@ -37,6 +39,8 @@ use retail_apis_sandbox::config::{
 };
 use retail_apis_sandbox::{Sandbox, SandboxConfig, SandboxHandle, SeedCoupon};
 use serde_json::{Map, Value};
+
+use common::{md5_scheme, real_specs};
 
 /// Request body limit of the harness sandbox, so that arbitrary bodies also reach 413.
 const MAX_BODY: usize = 4096;
@@ -62,11 +66,7 @@ fn harness() -> &'static Harness {
             .enable_all()
             .build()
             .expect("tokio runtime");
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec");
-        let specs = match retail_apis_codegen::load(&root) {
-            Ok(specs) => specs,
-            Err(diagnostics) => panic!("spec/ does not load:\n{diagnostics}"),
-        };
+        let specs = real_specs();
         let mut config = SandboxConfig {
             max_body_bytes: MAX_BODY,
             ..SandboxConfig::default()
@@ -196,14 +196,6 @@ async fn fetch_token(http: &reqwest::Client, base: &str, specs: &SpecSet) -> Str
         .as_str()
         .unwrap_or_else(|| panic!("no token in {body}"))
         .to_owned()
-}
-
-/// The MD5 scheme of a spec's service, if it uses one.
-fn md5_scheme(service: &Service) -> Option<Md5SignScheme> {
-    match &service.auth {
-        AuthScheme::Md5BodySign(scheme) => Some(scheme.clone()),
-        _ => None,
-    }
 }
 
 /// Adds the correct `sign` to an object body of an MD5 service.

@@ -96,6 +96,20 @@ fn headers_now(
     }
 }
 
+/// The vectors' own timestamp, nonce and `signature`, with `token`.
+fn vector_headers(
+    sandbox: &retail_apis_sandbox::SandboxHandle,
+    token: &str,
+    signature: &str,
+) -> GatewayHeaders {
+    GatewayHeaders {
+        timestamp: Some(STAMP.to_owned()),
+        nonce: Some(STAMP.to_owned()),
+        signature: Some(signature.to_owned()),
+        ..headers_now(sandbox, Some(token))
+    }
+}
+
 async fn token(sandbox: &retail_apis_sandbox::SandboxHandle, jdy: &Jdy) -> String {
     let signature = retail_apis_runtime::jdy::signing::app_signature(
         retail_apis_sandbox::config::APP_KEY,
@@ -128,12 +142,7 @@ async fn published_query_vectors_pass_the_gateway() {
         let sandbox = vector_sandbox().await;
         let jdy = Jdy::new(&sandbox);
         let token = token(&sandbox, &jdy).await;
-        let headers = GatewayHeaders {
-            timestamp: Some(STAMP.to_owned()),
-            nonce: Some(STAMP.to_owned()),
-            signature: Some((*signature).to_owned()),
-            ..headers_now(&sandbox, Some(&token))
-        };
+        let headers = vector_headers(&sandbox, &token, signature);
         let (status, body) = jdy.send(HttpMethod::Get, PATH, query, &headers, None).await;
         assert_eq!(status, 200, "{query:?}: {body}");
         assert_eq!(body["errcode"], Value::from(0), "{query:?}: {body}");
@@ -147,12 +156,7 @@ async fn a_signature_over_another_query_is_refused() {
     let sandbox = vector_sandbox().await;
     let jdy = Jdy::new(&sandbox);
     let token = token(&sandbox, &jdy).await;
-    let headers = GatewayHeaders {
-        timestamp: Some(STAMP.to_owned()),
-        nonce: Some(STAMP.to_owned()),
-        signature: Some(VECTORS[0].1.to_owned()),
-        ..headers_now(&sandbox, Some(&token))
-    };
+    let headers = vector_headers(&sandbox, &token, VECTORS[0].1);
     let (status, body) = jdy
         .send(HttpMethod::Get, PATH, VECTORS[1].0, &headers, None)
         .await;

@@ -12,7 +12,8 @@ use retail_apis::runtime::jdy::JdyConfig;
 use retail_apis::runtime::shoubei::ShoubeiConfig;
 use retail_apis::runtime::{Secret, TransportConfig};
 use retail_apis::{jdy, shoubei};
-use retail_apis_sandbox::{config as creds, Sandbox, SandboxConfig, SandboxHandle};
+use retail_apis_codegen::SourceFile;
+use retail_apis_sandbox::{config as creds, Fault, Sandbox, SandboxConfig, SandboxHandle};
 
 /// Upper bound for one test; far above what a passing test needs on a loaded machine,
 /// so that a hang fails instead of blocking the suite.
@@ -24,6 +25,17 @@ pub async fn bounded<T>(body: impl Future<Output = T>) -> T {
         Ok(value) => value,
         Err(_) => panic!("test did not finish within {TEST_LIMIT:?}"),
     }
+}
+
+/// The spec files the clients were generated from, as the loader reads them.
+pub fn embedded_sources() -> Vec<SourceFile> {
+    retail_apis::SPEC_FILES
+        .iter()
+        .map(|(path, text)| SourceFile {
+            path: (*path).to_owned(),
+            text: (*text).to_owned(),
+        })
+        .collect()
 }
 
 /// Starts a sandbox serving exactly the specs the clients were generated from.
@@ -39,6 +51,14 @@ pub async fn start_sandbox_with(config: SandboxConfig) -> SandboxHandle {
         .start(SocketAddr::from(([127, 0, 0, 1], 0)))
         .await
         .expect("the sandbox binds a free loopback port")
+}
+
+/// Queues `fault` for the next `times` requests to `operation` (`jdy.mall_recharge`).
+pub fn inject(sandbox: &SandboxHandle, operation: &str, times: usize, fault: Fault) {
+    sandbox
+        .faults()
+        .inject_times(operation, times, fault)
+        .unwrap_or_else(|e| panic!("no operation {operation}: {e}"));
 }
 
 /// Transport settings for tests: a few retries with 5 ms backoff, and a per-attempt
@@ -74,11 +94,15 @@ pub fn jdy_client(base_url: &str) -> jdy::Client {
 
 /// A JDY client with custom transport settings.
 pub fn jdy_client_with(base_url: &str, transport: TransportConfig) -> jdy::Client {
-    jdy::Client::new(JdyConfig {
-        transport,
-        ..jdy_config(base_url)
-    })
-    .expect("valid JDY configuration")
+    jdy_client_adjusted(base_url, |config| config.transport = transport)
+}
+
+/// A JDY client for the sandbox at `base_url` whose configuration `adjust` changed (a
+/// wrong secret, another tenant domain).
+pub fn jdy_client_adjusted(base_url: &str, adjust: impl FnOnce(&mut JdyConfig)) -> jdy::Client {
+    let mut config = jdy_config(base_url);
+    adjust(&mut config);
+    jdy::Client::new(config).expect("valid JDY configuration")
 }
 
 /// The Shoubei configuration the sandbox accepts.
@@ -92,7 +116,18 @@ pub fn shoubei_config(base_url: &str) -> ShoubeiConfig {
 
 /// A Shoubei client for the sandbox at `base_url`.
 pub fn shoubei_client(base_url: &str) -> shoubei::Client {
-    shoubei::Client::new(shoubei_config(base_url)).expect("valid Shoubei configuration")
+    shoubei_client_adjusted(base_url, |_| {})
+}
+
+/// A Shoubei client for the sandbox at `base_url` whose configuration `adjust` changed (a
+/// wrong key, other transport settings).
+pub fn shoubei_client_adjusted(
+    base_url: &str,
+    adjust: impl FnOnce(&mut ShoubeiConfig),
+) -> shoubei::Client {
+    let mut config = shoubei_config(base_url);
+    adjust(&mut config);
+    shoubei::Client::new(config).expect("valid Shoubei configuration")
 }
 
 /// A recharge by an ISV of `amount` for `member`, identified by `src_bill_id`.
@@ -100,6 +135,22 @@ pub fn recharge(amount: &str, member: &str, src_bill_id: &str) -> jdy::MallRecha
     jdy::MallRechargeRequest::new(amount, member, jdy::RechargeSource::Isv, src_bill_id)
         .store_id("850693217107061760")
         .settle_entries(vec![jdy::SettleEntries::new(jdy::PayType::Wechat, amount)])
+}
+
+/// A refund of `amount` identified by `refund_no`, with the other values of the page's
+/// example (which sends the required `channel_order_no` and `service_group_name` as null).
+pub fn refund(refund_no: &str, amount: &str) -> jdy::RefundSaveRequest {
+    jdy::RefundSaveRequest::new(
+        None,
+        "pay.refund",
+        "M1001",
+        refund_no,
+        None,
+        "1",
+        "127.0.0.1",
+        "0002",
+    )
+    .refund_amount(amount)
 }
 
 /// A write-off of `coupon_code` by the sandbox institution.

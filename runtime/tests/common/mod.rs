@@ -17,10 +17,12 @@ use retail_apis_runtime::jdy::headers::{
     X_API_SIGNATURE, X_API_SIGN_HEADERS, X_API_TIMESTAMP, X_GW_ROUTER_ADDR,
 };
 use retail_apis_runtime::jdy::signing::{self as jdy_signing, CanonicalRequest};
+use retail_apis_runtime::jdy::JdyConfig;
 use retail_apis_runtime::shoubei::signing as sb_signing;
+use retail_apis_runtime::shoubei::ShoubeiConfig;
 use retail_apis_runtime::{
-    AuthScheme, Code, EndpointDescriptor, EnvelopeDescriptor, ErrorAction, ErrorCodeInfo,
-    HttpMethod, KingdeeGatewayScheme, List, Md5SignScheme, Processed, ResultCheck,
+    AuthScheme, Code, EndpointDescriptor, EnvelopeDescriptor, Error, ErrorAction, ErrorCodeInfo,
+    HttpMethod, KingdeeGatewayScheme, List, Md5SignScheme, Processed, ResultCheck, Secret,
     ServiceDescriptor, Text, TokenEndpoint, TransportConfig,
 };
 use serde_json::{json, Map, Value};
@@ -287,6 +289,48 @@ pub fn fast_transport() -> TransportConfig {
         timeout: Duration::from_secs(5),
         ..TransportConfig::default()
     }
+}
+
+/// A JDY configuration for `base_url` with the test credentials.
+pub fn jdy_config(base_url: &str, transport: TransportConfig) -> JdyConfig {
+    JdyConfig {
+        base_url: Some(base_url.to_owned()),
+        client_id: CLIENT_ID.into(),
+        client_secret: Secret::new(CLIENT_SECRET),
+        app_key: APP_KEY.into(),
+        app_secret: Secret::new(APP_SECRET),
+        domain: DOMAIN.into(),
+        transport,
+    }
+}
+
+/// A Shoubei configuration for `base_url` with the test key and fast retries.
+pub fn shoubei_config(base_url: &str) -> ShoubeiConfig {
+    ShoubeiConfig {
+        base_url: Some(base_url.to_owned()),
+        key: Secret::new(SB_KEY),
+        transport: fast_transport(),
+    }
+}
+
+/// Asserts that `error` leaves the outcome of a write unknown, and that the failure
+/// underneath it is the expected one.
+#[track_caller]
+pub fn assert_unknown_outcome(error: Option<&Error>, underlying: impl Fn(&Error) -> bool) {
+    let Some(error) = error else {
+        panic!("expected an error with an unknown outcome, got success");
+    };
+    assert!(error.outcome_unknown(), "{error:?}");
+    assert!(underlying(error.underlying()), "{error:?}");
+}
+
+/// A loopback port nothing listens on: bound once, then released.
+pub fn closed_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
+    listener
+        .local_addr()
+        .map(|a| a.port())
+        .unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// What the server saw.

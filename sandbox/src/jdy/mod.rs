@@ -13,10 +13,9 @@ use crate::config::ExpiredTokenAnswer;
 use crate::envelope::{self, BusinessError};
 use crate::incoming::Incoming;
 use crate::reply::Reply;
-use crate::routes::Target;
-use crate::schemes::{OwnRoute, SchemeServer};
-use crate::shared::Shared;
+use crate::scheme_server::{Context, OwnRoute, SchemeServer};
 use crate::state::State;
+use crate::target::Target;
 use crate::validate;
 use gateway::TokenProblem;
 
@@ -49,29 +48,34 @@ impl SchemeServer for GatewayServer {
 
     fn handle(
         &self,
-        shared: &Shared,
+        context: &Context<'_>,
         service: &Service,
         target: Target,
         request: &Incoming,
     ) -> Reply {
-        handle(shared, service, &self.scheme, target, request)
+        handle(context, service, &self.scheme, target, request)
     }
 
-    fn rejection(&self, service: &Service, code: &str) -> Reply {
-        gateway::rejection_reply(service, Some(&self.scheme), code, None)
+    fn rejection(&self, service: &Service, code: &str) -> Option<Reply> {
+        Some(gateway::rejection_reply(
+            service,
+            Some(&self.scheme),
+            code,
+            None,
+        ))
     }
 }
 
 /// Handles one request to a Kingdee gateway service.
 fn handle(
-    shared: &Shared,
+    context: &Context<'_>,
     service: &Service,
     gw: &KingdeeGatewayScheme,
     target: Target,
     request: &Incoming,
 ) -> Reply {
-    let credentials = &shared.config.credentials;
-    let mut state = shared.lock();
+    let credentials = &context.config.credentials;
+    let mut state = context.lock();
     let now_ms = state.now_ms();
     if let Err(rejection) = gateway::check_signed(credentials, gw, request, &mut state, now_ms) {
         return gateway::reply_for(service, gw, &rejection);

@@ -6,8 +6,9 @@ use retail_apis_codegen::model::{Endpoint, Service, TypeKind};
 use serde_json::{Map, Value};
 
 use super::{failure, success, Body};
+use crate::coupon_state::CouponState;
 use crate::envelope::BusinessError;
-use crate::state::{CouponState, State};
+use crate::state::State;
 use crate::validate;
 
 /// The coupon code, under its wire name or an alias the spec declares (`couponCode`).

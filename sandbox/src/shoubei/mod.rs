@@ -10,11 +10,10 @@ use crate::config::SandboxCredentials;
 use crate::envelope::{self, BusinessError};
 use crate::incoming::Incoming;
 use crate::reply::Reply;
-use crate::routes::Target;
-use crate::schemes::SchemeServer;
-use crate::shared::Shared;
+use crate::scheme_server::{Context, SchemeServer};
 use crate::signing::Md5Signer;
 use crate::state::State;
+use crate::target::Target;
 use crate::{synth, validate};
 
 /// The page's own example of a success message (“操作成功”).
@@ -36,7 +35,7 @@ impl Md5Server {
 impl SchemeServer for Md5Server {
     fn handle(
         &self,
-        shared: &Shared,
+        context: &Context<'_>,
         service: &Service,
         target: Target,
         request: &Incoming,
@@ -46,7 +45,7 @@ impl SchemeServer for Md5Server {
             Target::Own { .. } => None,
         };
         match endpoint {
-            Some(endpoint) => handle(shared, service, &self.signer, endpoint, request),
+            Some(endpoint) => handle(context, service, &self.signer, endpoint, request),
             None => Reply::sandbox_error(500, "route does not match its service"),
         }
     }
@@ -59,15 +58,15 @@ impl SchemeServer for Md5Server {
 /// Handles one request to an MD5-signed service. Every answer, failures included, is
 /// signed with the same scheme and key.
 fn handle(
-    shared: &Shared,
+    context: &Context<'_>,
     service: &Service,
     signer: &Md5Signer,
     endpoint: &Endpoint,
     request: &Incoming,
 ) -> Reply {
-    let credentials = &shared.config.credentials;
+    let credentials = &context.config.credentials;
     let outcome = {
-        let mut state = shared.lock();
+        let mut state = context.lock();
         let now_ms = state.now_ms();
         process(
             service,

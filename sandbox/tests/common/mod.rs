@@ -5,15 +5,16 @@
 
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::OnceLock;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use retail_apis_codegen::model::SpecSet;
+use retail_apis_codegen::model::{AuthScheme, Service, SpecSet};
 use retail_apis_runtime::jdy::headers::{
     APP_TOKEN, CONTENT_TYPE, JSON, X_API_AUTH_VERSION, X_API_CLIENT_ID, X_API_NONCE,
     X_API_SIGNATURE, X_API_SIGN_HEADERS, X_API_TIMESTAMP, X_GW_ROUTER_ADDR,
 };
 use retail_apis_runtime::jdy::signing::CanonicalRequest;
-use retail_apis_runtime::{HttpMethod, Text};
+use retail_apis_runtime::{HttpMethod, Md5SignScheme};
 use retail_apis_sandbox::config::{APP_KEY, APP_SECRET, CLIENT_ID, CLIENT_SECRET, DOMAIN};
 use retail_apis_sandbox::{Sandbox, SandboxConfig, SandboxHandle};
 use serde_json::Value;
@@ -252,26 +253,35 @@ impl Jdy {
     }
 }
 
-/// The Shoubei scheme of spec/shoubei/service.yaml, as the runtime's signing takes it.
-pub const SHOUBEI_SCHEME: retail_apis_runtime::Md5SignScheme = retail_apis_runtime::Md5SignScheme {
-    field: Text::Borrowed("sign"),
-    skip_null: true,
-    skip_empty: false,
-    pair_separator: Text::Borrowed("&"),
-    kv_separator: Text::Borrowed("="),
-    secret_suffix: Text::Borrowed("&key={key}"),
-    uppercase: false,
-    verify_response: true,
-};
+/// The MD5 scheme of a spec's service, if it uses one.
+pub fn md5_scheme(service: &Service) -> Option<Md5SignScheme> {
+    match &service.auth {
+        AuthScheme::Md5BodySign(scheme) => Some(scheme.clone()),
+        _ => None,
+    }
+}
+
+/// The Shoubei scheme of the real spec.
+pub fn shoubei_scheme() -> &'static Md5SignScheme {
+    static SCHEME: OnceLock<Md5SignScheme> = OnceLock::new();
+    SCHEME.get_or_init(|| {
+        let specs = real_specs();
+        let service = specs
+            .service("shoubei")
+            .expect("spec has a shoubei service");
+        md5_scheme(service).expect("shoubei signs with the MD5 body scheme")
+    })
+}
 
 /// Adds the `sign` computed by the runtime with `key`.
 pub fn shoubei_signed(body: Value, key: &str) -> Value {
     let Value::Object(mut map) = body else {
         panic!("object body")
     };
-    let sign = retail_apis_runtime::shoubei::signing::sign(&SHOUBEI_SCHEME, &map, key)
+    let scheme = shoubei_scheme();
+    let sign = retail_apis_runtime::shoubei::signing::sign(scheme, &map, key)
         .expect("a signable fixture body");
-    map.insert("sign".to_owned(), Value::from(sign));
+    map.insert(scheme.field.to_string(), Value::from(sign));
     Value::Object(map)
 }
 
@@ -279,7 +289,7 @@ pub fn shoubei_verifies(body: &Value, key: &str) -> bool {
     let Some(map) = body.as_object() else {
         return false;
     };
-    retail_apis_runtime::shoubei::signing::verify(&SHOUBEI_SCHEME, map, key) == Ok(true)
+    retail_apis_runtime::shoubei::signing::verify(shoubei_scheme(), map, key) == Ok(true)
 }
 
 pub async fn post_json(base: &str, path: &str, body: &Value) -> (u16, Value) {
