@@ -5,46 +5,25 @@
 
 mod common;
 
-use std::path::Path;
-use std::sync::OnceLock;
-
-use common::{bounded, fast_transport};
+use common::{bearer_service, bounded, fast_transport, fixture_specs};
 use retail_apis::runtime::bearer::{BearerClient, BearerConfig};
 use retail_apis::runtime::client::{ExplainError, Explained, Reproduce};
 use retail_apis::runtime::schemes::AnyClient;
 use retail_apis::runtime::{
-    AuthScheme, BearerScheme, EndpointDescriptor, Error, HttpMethod, Secret, ServiceDescriptor,
+    AuthScheme, BearerScheme, EndpointDescriptor, Error, HttpMethod, Secret,
 };
-use retail_apis_codegen::model::SpecSet;
 use retail_apis_sandbox::{config as creds, Sandbox, SandboxConfig, SandboxHandle};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-fn specs() -> SpecSet {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("codegen/tests/golden/spec");
-    retail_apis_codegen::load(&root).unwrap_or_else(|d| panic!("the fixture does not load:\n{d}"))
-}
-
-/// The runtime's descriptor of the fixture's bearer service, built once from the spec
-/// the way generated code would declare it.
-fn service() -> &'static ServiceDescriptor {
-    static SERVICE: OnceLock<ServiceDescriptor> = OnceLock::new();
-    SERVICE.get_or_init(|| {
-        specs()
-            .service("bearer")
-            .map(|s| s.descriptor())
-            .expect("the fixture has a bearer service")
-    })
-}
-
 fn endpoint(operation: &str) -> &'static EndpointDescriptor {
-    service()
+    bearer_service()
         .endpoint(operation)
         .unwrap_or_else(|| panic!("the fixture has no {operation}"))
 }
 
 async fn start() -> SandboxHandle {
-    Sandbox::new(specs(), SandboxConfig::default())
+    Sandbox::new(fixture_specs(), SandboxConfig::default())
         .start(std::net::SocketAddr::from(([127, 0, 0, 1], 0)))
         .await
         .expect("the sandbox binds a free loopback port")
@@ -52,7 +31,7 @@ async fn start() -> SandboxHandle {
 
 fn client(base_url: &str, token: &str) -> BearerClient {
     BearerClient::new(
-        service(),
+        bearer_service(),
         BearerConfig {
             base_url: Some(base_url.to_owned()),
             token: Secret::new(token),
@@ -132,7 +111,7 @@ async fn a_wrong_token_is_refused_and_never_printed() {
 async fn a_bearer_explanation_masks_the_token_and_shows_what_is_sent() {
     bounded(async {
         let sandbox = start().await;
-        let AuthScheme::StaticBearer(scheme) = &service().auth else {
+        let AuthScheme::StaticBearer(scheme) = &bearer_service().auth else {
             panic!("the fixture's bearer service uses static_bearer");
         };
         let token = creds::BEARER_TOKEN;
