@@ -10,25 +10,23 @@ use retail_apis::runtime::jdy::JdyConfig;
 use retail_apis::runtime::shoubei::ShoubeiConfig;
 use retail_apis::runtime::{Error, Secret, TransportConfig};
 use retail_apis::{jdy, shoubei};
-use retail_apis_sandbox::{config as sandbox_creds, Sandbox, SandboxConfig};
+use retail_apis_sandbox::{config as sandbox_creds, Sandbox, SandboxConfig, SandboxHandle};
+
+/// The member whose balance the JDY steps change.
+const MEMBER: &str = "M-10001";
+
+/// Every step's failure ends the tour with its message.
+type Tour<T = ()> = Result<T, Box<dyn std::error::Error>>;
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> Tour {
     let sandbox = Sandbox::from_files(retail_apis::SPEC_FILES, SandboxConfig::default())?;
     let handle = sandbox.start(SocketAddr::from(([127, 0, 0, 1], 0))).await?;
     let base_url = handle.base_url();
     println!("1. sandbox gateway listening on {base_url}");
     println!("   operations: {}", handle.operations().join(", "));
 
-    let jdy = jdy::Client::new(JdyConfig {
-        base_url: Some(base_url.clone()),
-        client_id: sandbox_creds::CLIENT_ID.to_owned(),
-        client_secret: Secret::new(sandbox_creds::CLIENT_SECRET),
-        app_key: sandbox_creds::APP_KEY.to_owned(),
-        app_secret: Secret::new(sandbox_creds::APP_SECRET),
-        domain: sandbox_creds::DOMAIN.to_owned(),
-        transport: TransportConfig::default(),
-    })?;
+    let jdy = jdy::Client::new(jdy_config(&base_url, sandbox_creds::CLIENT_SECRET))?;
     let shoubei = shoubei::Client::new(ShoubeiConfig {
         base_url: Some(base_url.clone()),
         key: Secret::new(sandbox_creds::SHOUBEI_KEY),
@@ -36,8 +34,37 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     })?;
     println!("2. clients ready (secrets print as {:?})", Secret::new("x"));
 
-    // 会员充值: the first call also fetches the app-token.
-    let member = "M-10001";
+    let recharge = recharge_twice(&jdy, &handle).await?;
+    cancel_pre_write_off(&jdy, &handle).await?;
+    save_refund(&jdy).await?;
+    write_off_coupon_twice(&shoubei).await?;
+    wrong_client_secret(&base_url, &recharge).await?;
+
+    handle.shutdown().await?;
+    println!("8. sandbox stopped; tour complete");
+    Ok(())
+}
+
+/// The JDY configuration the sandbox accepts, with `client_secret`.
+fn jdy_config(base_url: &str, client_secret: &str) -> JdyConfig {
+    JdyConfig {
+        base_url: Some(base_url.to_owned()),
+        client_id: sandbox_creds::CLIENT_ID.to_owned(),
+        client_secret: Secret::new(client_secret),
+        app_key: sandbox_creds::APP_KEY.to_owned(),
+        app_secret: Secret::new(sandbox_creds::APP_SECRET),
+        domain: sandbox_creds::DOMAIN.to_owned(),
+        transport: TransportConfig::default(),
+    }
+}
+
+/// 会员充值, twice with the same `src_bill_id`: the first call also fetches the
+/// app-token, the second is answered from the first.
+async fn recharge_twice(
+    jdy: &jdy::Client,
+    handle: &SandboxHandle,
+) -> Tour<jdy::MallRechargeRequest> {
+    let member = MEMBER;
     let recharge =
         jdy::MallRechargeRequest::new("100.50", member, jdy::RechargeSource::Isv, "MALL-0001")
             .store_id("850693217107061760")
@@ -59,8 +86,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         handle.member_balance(member),
         jdy.runtime().token_fetches()
     );
+    Ok(recharge)
+}
 
-    // 反预核销: give back a stored-value consumption.
+/// 反预核销: give back a stored-value consumption.
+async fn cancel_pre_write_off(jdy: &jdy::Client, handle: &SandboxHandle) -> Tour {
+    let member = MEMBER;
     let cancel = jdy::MallPreWriteOffCancelRequest::new(member, "PRE-0001").member_deals(
         jdy::MemberDeals::new().recharge_consume(jdy::RechargeConsume::new().amt("20.00")),
     );
@@ -69,8 +100,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         "4. jdy.mall_pre_write_off_cancel → data {data}; balance of {member} is now {}",
         handle.member_balance(member)
     );
+    Ok(())
+}
 
-    // 零售退款保存: the page marks channel_order_no required but its example sends null.
+/// 零售退款保存: the page marks channel_order_no required but its example sends null.
+async fn save_refund(jdy: &jdy::Client) -> Tour {
     let refund = jdy::RefundSaveRequest::new(
         None,
         "pay.refund",
@@ -88,8 +122,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         "5. jdy.refund_save → refund_no {:?}, status {:?}",
         refunded.refund_no, refunded.refund_status
     );
+    Ok(())
+}
 
-    // 核销: the client fills in and verifies the MD5 `sign`.
+/// 核销: the client fills in and verifies the MD5 `sign`; a coupon is written off once.
+async fn write_off_coupon_twice(shoubei: &shoubei::Client) -> Tour {
     let write_off = shoubei::CouponWriteOffRequest::new(
         sandbox_creds::SHOUBEI_INST_NO,
         "851811130002",
@@ -106,27 +143,21 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     match shoubei.coupon_write_off(&write_off).await {
         Err(Error::Business { code, message, .. }) => {
-            println!("   the same coupon again → business error {code}: {message}")
+            println!("   the same coupon again → business error {code}: {message}");
+            Ok(())
         }
-        other => return Err(format!("a coupon was written off twice: {other:?}").into()),
+        other => Err(format!("a coupon was written off twice: {other:?}").into()),
     }
+}
 
-    // A wrong client secret is caught by the gateway with a typed error.
-    let wrong = jdy::Client::new(JdyConfig {
-        base_url: Some(base_url),
-        client_id: sandbox_creds::CLIENT_ID.to_owned(),
-        client_secret: Secret::new("not-the-secret"),
-        app_key: sandbox_creds::APP_KEY.to_owned(),
-        app_secret: Secret::new(sandbox_creds::APP_SECRET),
-        domain: sandbox_creds::DOMAIN.to_owned(),
-        transport: TransportConfig::default(),
-    })?;
-    match wrong.mall_recharge(&recharge).await {
-        Err(error @ Error::Gateway { .. }) => println!("7. wrong client secret → {error}"),
-        other => return Err(format!("expected a gateway rejection, got {other:?}").into()),
+/// A wrong client secret is caught by the gateway with a typed error.
+async fn wrong_client_secret(base_url: &str, recharge: &jdy::MallRechargeRequest) -> Tour {
+    let wrong = jdy::Client::new(jdy_config(base_url, "not-the-secret"))?;
+    match wrong.mall_recharge(recharge).await {
+        Err(error @ Error::Gateway { .. }) => {
+            println!("7. wrong client secret → {error}");
+            Ok(())
+        }
+        other => Err(format!("expected a gateway rejection, got {other:?}").into()),
     }
-
-    handle.shutdown().await?;
-    println!("8. sandbox stopped; tour complete");
-    Ok(())
 }

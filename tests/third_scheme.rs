@@ -5,42 +5,25 @@
 
 mod common;
 
-use std::path::Path;
-use std::sync::OnceLock;
-
-use common::{bounded, fast_transport};
+use common::{bearer_service, bounded, fast_transport, fixture_specs};
 use retail_apis::runtime::bearer::{BearerClient, BearerConfig};
-use retail_apis::runtime::{EndpointDescriptor, Error, Secret, ServiceDescriptor};
-use retail_apis_codegen::model::SpecSet;
+use retail_apis::runtime::client::{ExplainError, Explained, Reproduce};
+use retail_apis::runtime::schemes::AnyClient;
+use retail_apis::runtime::{
+    AuthScheme, BearerScheme, EndpointDescriptor, Error, HttpMethod, Secret,
+};
 use retail_apis_sandbox::{config as creds, Sandbox, SandboxConfig, SandboxHandle};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-fn specs() -> SpecSet {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("codegen/tests/golden/spec");
-    retail_apis_codegen::load(&root).unwrap_or_else(|d| panic!("the fixture does not load:\n{d}"))
-}
-
-/// The runtime's descriptor of the fixture's bearer service, built once from the spec
-/// the way generated code would declare it.
-fn service() -> &'static ServiceDescriptor {
-    static SERVICE: OnceLock<ServiceDescriptor> = OnceLock::new();
-    SERVICE.get_or_init(|| {
-        specs()
-            .service("bearer")
-            .map(|s| s.descriptor())
-            .expect("the fixture has a bearer service")
-    })
-}
-
 fn endpoint(operation: &str) -> &'static EndpointDescriptor {
-    service()
+    bearer_service()
         .endpoint(operation)
         .unwrap_or_else(|| panic!("the fixture has no {operation}"))
 }
 
 async fn start() -> SandboxHandle {
-    Sandbox::new(specs(), SandboxConfig::default())
+    Sandbox::new(fixture_specs(), SandboxConfig::default())
         .start(std::net::SocketAddr::from(([127, 0, 0, 1], 0)))
         .await
         .expect("the sandbox binds a free loopback port")
@@ -48,7 +31,7 @@ async fn start() -> SandboxHandle {
 
 fn client(base_url: &str, token: &str) -> BearerClient {
     BearerClient::new(
-        service(),
+        bearer_service(),
         BearerConfig {
             base_url: Some(base_url.to_owned()),
             token: Secret::new(token),
@@ -119,4 +102,85 @@ async fn a_wrong_token_is_refused_and_never_printed() {
         assert!(!shown.contains(wrong), "the token appears in {shown}");
     })
     .await;
+}
+
+/// `retail-apis sign --explain` goes through `AnyClient::explain`: the bearer scheme
+/// explains itself (the header with its token masked, nothing signed), and the request as
+/// shown, with the real token in place of the mask, is what the sandbox accepts.
+#[tokio::test]
+async fn a_bearer_explanation_masks_the_token_and_shows_what_is_sent() {
+    bounded(async {
+        let sandbox = start().await;
+        let AuthScheme::StaticBearer(scheme) = &bearer_service().auth else {
+            panic!("the fixture's bearer service uses static_bearer");
+        };
+        let token = creds::BEARER_TOKEN;
+        let client = AnyClient::StaticBearer(client(&sandbox.base_url(), token));
+        let masked = format!("{}<secret: {} bytes>", scheme.prefix, token.len());
+        for (operation, value) in [
+            ("stock_query", json!({"sku": "A1"})),
+            ("stock_adjust", json!({"sku": "A1", "delta": 3})),
+        ] {
+            let endpoint = endpoint(operation);
+            let explained = client
+                .explain(endpoint, value, Reproduce::default())
+                .unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(explained.explanation().signed, None);
+            let headers = explained.headers();
+            let shown: Vec<&str> = headers
+                .iter()
+                .filter(|(name, _)| name.eq_ignore_ascii_case(&scheme.header))
+                .map(|(_, value)| value.as_str())
+                .collect();
+            assert_eq!(shown, [masked.as_str()], "{headers:?}");
+            let printed = format!("{headers:?} {explained:?}");
+            assert!(!printed.contains(token), "the token appears in {printed}");
+
+            let answer = send_as_shown(&explained, endpoint, scheme, token).await;
+            assert_eq!(answer["code"], 0, "{answer}");
+            assert_eq!(sandbox.request_count(&format!("bearer.{operation}")), 1);
+        }
+
+        // A bearer request has no nonce or timestamp to reproduce.
+        let refused = client.explain(
+            endpoint("stock_query"),
+            json!({"sku": "A1"}),
+            Reproduce {
+                nonce: Some(String::from("1655775240000")),
+                timestamp: None,
+            },
+        );
+        assert!(
+            matches!(refused, Err(ExplainError::NotSigned { value: "nonce", .. })),
+            "{refused:?}"
+        );
+    })
+    .await;
+}
+
+/// Sends the explained request as shown: its method, URL, headers and body, with the
+/// real token in the credential header.
+async fn send_as_shown(
+    explained: &Explained,
+    endpoint: &EndpointDescriptor,
+    scheme: &BearerScheme,
+    token: &str,
+) -> Value {
+    let http = reqwest::Client::new();
+    let mut request = match endpoint.method {
+        HttpMethod::Get => http.get(explained.url()),
+        HttpMethod::Post => http.post(explained.url()),
+    };
+    for (name, value) in explained.headers() {
+        if !name.eq_ignore_ascii_case(&scheme.header) {
+            request = request.header(name, value);
+        }
+    }
+    request = request.header(scheme.header.as_ref(), format!("{}{token}", scheme.prefix));
+    if let Some(body) = explained.request().body() {
+        request = request.body(body.to_vec());
+    }
+    let response = request.send().await.expect("loopback");
+    assert_eq!(response.status().as_u16(), 200);
+    response.json().await.expect("a JSON answer")
 }

@@ -4,43 +4,23 @@
 
 mod common;
 
-use std::path::Path;
-use std::sync::OnceLock;
-
-use common::bounded;
+use common::{bearer_service, bounded, fixture_specs};
 use retail_apis::runtime::schemes::AnyClient;
-use retail_apis::runtime::ServiceDescriptor;
-use retail_apis_codegen::model::SpecSet;
 use retail_apis_sandbox::{config as creds, Sandbox, SandboxConfig};
 use serde_json::json;
-
-fn specs() -> SpecSet {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("codegen/tests/golden/spec");
-    retail_apis_codegen::load(&root).unwrap_or_else(|d| panic!("the fixture does not load:\n{d}"))
-}
-
-fn service() -> &'static ServiceDescriptor {
-    static SERVICE: OnceLock<ServiceDescriptor> = OnceLock::new();
-    SERVICE.get_or_init(|| {
-        specs()
-            .service("bearer")
-            .map(|s| s.descriptor())
-            .expect("the fixture has a bearer service")
-    })
-}
 
 #[tokio::test]
 async fn any_client_picks_the_scheme_from_the_descriptor() {
     bounded(async {
-        let sandbox = Sandbox::new(specs(), SandboxConfig::default())
+        let sandbox = Sandbox::new(fixture_specs(), SandboxConfig::default())
             .start(std::net::SocketAddr::from(([127, 0, 0, 1], 0)))
             .await
             .expect("the sandbox binds a free loopback port");
         std::env::set_var("BEARER_BASE_URL", sandbox.base_url());
         std::env::set_var("BEARER_TOKEN", creds::BEARER_TOKEN);
-        let client = AnyClient::from_env(service()).unwrap_or_else(|e| panic!("{e}"));
+        let client = AnyClient::from_env(bearer_service()).unwrap_or_else(|e| panic!("{e}"));
         assert!(matches!(client, AnyClient::StaticBearer(_)), "{client:?}");
-        let endpoint = service()
+        let endpoint = bearer_service()
             .endpoint("stock_query")
             .expect("the fixture has stock_query");
         let answer = client

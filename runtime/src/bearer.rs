@@ -5,8 +5,12 @@ use std::fmt;
 
 use reqwest::header::HeaderName;
 
-use crate::client::{Client, ClientConfig, Link, Request, Scheme};
-use crate::descriptor::{AuthScheme, ServiceDescriptor};
+use serde_json::Value;
+
+use crate::client::{
+    masked, CallInfo, Client, ClientConfig, Explanation, Link, Reproduce, Request, Scheme,
+};
+use crate::descriptor::{AuthScheme, BearerScheme, ServiceDescriptor};
 use crate::env;
 use crate::error::Error;
 use crate::secret::Secret;
@@ -48,6 +52,7 @@ impl ClientConfig for BearerConfig {
 
 /// The header and its whole value, checked once when the client is made.
 pub struct StaticBearer {
+    scheme: &'static BearerScheme,
     header: HeaderName,
     value: Secret,
 }
@@ -77,7 +82,11 @@ impl Scheme for StaticBearer {
         let value = Secret::new(format!("{}{}", scheme.prefix, config.token.expose()));
         // Checked here, so that signing cannot fail later.
         Request::new(crate::HttpMethod::Get, "/").insert(header.clone(), value.expose(), true)?;
-        Ok(StaticBearer { header, value })
+        Ok(StaticBearer {
+            scheme,
+            header,
+            value,
+        })
     }
 
     async fn credential(&self, _link: Link<'_, Self>) -> Result<(), Error> {
@@ -86,5 +95,28 @@ impl Scheme for StaticBearer {
 
     fn sign(&self, request: &mut Request, _credential: &()) -> Result<(), Error> {
         request.insert(self.header.clone(), self.value.expose(), true)
+    }
+
+    /// Sets the header as every call does; it shows with the token masked.
+    fn explain(
+        &self,
+        _call: &CallInfo,
+        _value: &Value,
+        request: &mut Request,
+        _reproduce: &mut Reproduce,
+    ) -> Result<Explanation, Error> {
+        self.sign(request, &())?;
+        let prefix = self.scheme.prefix.as_ref();
+        let token = self.value.expose().get(prefix.len()..).unwrap_or_default();
+        let header = self.scheme.header.as_ref();
+        Ok(Explanation {
+            credentials: vec![("BEARER_TOKEN", masked(token))],
+            header_spelling: vec![header],
+            shown_headers: vec![(header, format!("{prefix}{}", masked(token)))],
+            signed: None,
+            notes: vec![format!(
+                "Nothing is signed: every request carries the same token in {header}."
+            )],
+        })
     }
 }

@@ -3,14 +3,14 @@
 //!
 //! - generated clients name `schemes::<name>::Client` and `schemes::<name>::Config`, so
 //!   the generator needs no knowledge of any scheme;
-//! - [`AnyClient`] picks the scheme of a descriptor at run time, for tools that call any
-//!   service (`retail-apis call`).
+//! - [`AnyClient`] picks the scheme of a descriptor at run time, for tools that call or
+//!   explain any service (`retail-apis call`, `retail-apis sign --explain`).
 //!
 //! Adding a scheme is one module implementing [`Scheme`](crate::Scheme) and one line here.
 
 use serde_json::Value;
 
-use crate::client::{Client, ClientConfig, Scheme};
+use crate::client::{Client, ClientConfig, ExplainError, Explained, Reproduce, Scheme};
 use crate::descriptor::{EndpointDescriptor, ServiceDescriptor};
 use crate::error::Error;
 
@@ -59,6 +59,18 @@ macro_rules! schemes {
             ) -> Result<Value, Error> {
                 match self {
                     $( AnyClient::$variant(client) => client.call_value(endpoint, request).await, )*
+                }
+            }
+
+            /// [`Client::explain`] of the client inside.
+            pub fn explain(
+                &self,
+                endpoint: &'static EndpointDescriptor,
+                request: Value,
+                reproduce: Reproduce,
+            ) -> Result<Explained, ExplainError> {
+                match self {
+                    $( AnyClient::$variant(client) => client.explain(endpoint, request, reproduce), )*
                 }
             }
         }

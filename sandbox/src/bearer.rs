@@ -33,11 +33,7 @@ impl SchemeServer for BearerServer {
         target: Target,
         request: &Incoming,
     ) -> Reply {
-        let endpoint = match target {
-            Target::Endpoint { endpoint, .. } => service.endpoints.get(endpoint),
-            Target::Own { .. } => None,
-        };
-        let Some(endpoint) = endpoint else {
+        let Some(endpoint) = target.endpoint(service) else {
             return Reply::sandbox_error(500, "route does not match its service");
         };
         let expected = format!(

@@ -171,3 +171,22 @@ pub const COUPON_A: &str = "679533922928";
 pub const COUPON_B: &str = "679533922929";
 pub const COUPON_C: &str = "679533922930";
 pub const COUPON_REFUNDED: &str = "679533922931";
+
+/// The golden fixture's specs, whose `bearer` service uses the `static_bearer` scheme.
+pub fn fixture_specs() -> retail_apis_codegen::model::SpecSet {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("codegen/tests/golden/spec");
+    retail_apis_codegen::load(&root).unwrap_or_else(|d| panic!("the fixture does not load:\n{d}"))
+}
+
+/// The runtime's descriptor of the fixture's `bearer` service, built once from its spec the
+/// way generated code would declare it.
+pub fn bearer_service() -> &'static retail_apis::runtime::ServiceDescriptor {
+    static SERVICE: std::sync::OnceLock<retail_apis::runtime::ServiceDescriptor> =
+        std::sync::OnceLock::new();
+    SERVICE.get_or_init(|| {
+        fixture_specs()
+            .service("bearer")
+            .map(|s| s.descriptor())
+            .expect("the fixture has a bearer service")
+    })
+}

@@ -2,6 +2,7 @@
 //! tracing, for every auth scheme. A scheme ([`Scheme`]) contributes only signing,
 //! response verification and error classification.
 
+mod explain;
 mod interceptor;
 mod request;
 mod scheme;
@@ -16,6 +17,7 @@ use serde::Serialize;
 use serde_json::Value;
 use tracing::Instrument as _;
 
+pub use explain::{masked, Carrier, ExplainError, Explained, Explanation, Reproduce, Signed};
 pub use interceptor::Interceptor;
 pub use request::Request;
 pub use scheme::{ClientConfig, Recovery, Scheme};
@@ -138,13 +140,7 @@ impl<S: Scheme> Client<S> {
         call: &CallInfo,
         value: Value,
     ) -> Result<Value, Error> {
-        let service = self.inner.service;
-        if endpoint.service != service.name {
-            return Err(Error::config(format!(
-                "endpoint `{}.{}` does not belong to service `{}`",
-                endpoint.service, endpoint.operation, service.name
-            )));
-        }
+        self.check_endpoint(endpoint)?;
         let span = tracing::info_span!(
             "retail_api_call",
             service = call.service,
@@ -186,6 +182,17 @@ impl<S: Scheme> Client<S> {
             }
             result => result,
         }
+    }
+
+    fn check_endpoint(&self, endpoint: &EndpointDescriptor) -> Result<(), Error> {
+        let service = self.inner.service;
+        if endpoint.service != service.name {
+            return Err(Error::config(format!(
+                "endpoint `{}.{}` does not belong to service `{}`",
+                endpoint.service, endpoint.operation, service.name
+            )));
+        }
+        Ok(())
     }
 
     pub(crate) fn link(&self) -> Link<'_, S> {

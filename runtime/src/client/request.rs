@@ -120,6 +120,15 @@ impl Request {
         self.headers.keys().map(HeaderName::as_str)
     }
 
+    /// Every header as (name, value, sensitive), in the order they are sent; values that
+    /// are not text are left out.
+    pub fn header_entries(&self) -> impl Iterator<Item = (&str, &str, bool)> {
+        self.headers.iter().filter_map(|(name, value)| {
+            let text = value.to_str().ok()?;
+            Some((name.as_str(), text, value.is_sensitive()))
+        })
+    }
+
     /// Sets a header; the error names the header, never the value.
     pub fn set_header(&mut self, name: &str, value: &str) -> Result<(), Error> {
         self.insert(parse_name(name)?, value, false)

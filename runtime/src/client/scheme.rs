@@ -6,6 +6,7 @@ use std::future::Future;
 
 use serde_json::{Map, Value};
 
+use super::explain::{Explanation, Reproduce};
 use super::request::Request;
 use super::Link;
 use crate::descriptor::ServiceDescriptor;
@@ -74,6 +75,19 @@ pub trait Scheme: Send + Sync + Sized + std::fmt::Debug + 'static {
     /// Signs one attempt: each attempt gets its own signature (fresh nonce and
     /// timestamp where the scheme has them).
     fn sign(&self, request: &mut Request, credential: &Self::Credential) -> Result<(), Error>;
+
+    /// Signs `request` as [`sign`](Self::sign) would for one attempt, without the
+    /// network: with the values the scheme takes from `reproduce` in place of fresh ones
+    /// and a placeholder for a credential that would have to be fetched. `value` is the
+    /// request value after [`prepare`](Self::prepare). Returns what was signed, every
+    /// secret masked.
+    fn explain(
+        &self,
+        call: &CallInfo,
+        value: &Value,
+        request: &mut Request,
+        reproduce: &mut Reproduce,
+    ) -> Result<Explanation, Error>;
 
     /// The scheme's own rejection of a request, recognised before the HTTP status is
     /// checked (the Kingdee gateway answers HTTP 519 with its own body).

@@ -6,19 +6,28 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+mod explain;
+
 use super::config::JdyConfig;
 use super::headers;
 use super::signing::{self, CanonicalRequest, SentHeaders, SignHeaders};
 use super::token::{Lease, TokenCache};
-use crate::client::{CallInfo, Client, Link, Request, Response, Scheme};
+use crate::client::{CallInfo, Client, Explanation, Link, Reproduce, Request, Response, Scheme};
 use crate::descriptor::{AuthScheme, KingdeeGatewayScheme, ServiceDescriptor};
 use crate::envelope;
 use crate::error::Error;
 use crate::secret::Secret;
-use crate::transport;
 
 /// Operation name used in errors and logs for the token request.
 const TOKEN_OPERATION: &str = "app_token";
+
+/// What one attempt signed.
+struct GatewaySignature {
+    /// The exact string to sign; it holds no secret.
+    string_to_sign: String,
+    /// `X-Api-Signature`.
+    signature: String,
+}
 
 /// A client of a Kingdee JDY service.
 pub type JdyClient = Client<KingdeeGateway>;
@@ -86,8 +95,25 @@ impl Scheme for KingdeeGateway {
     }
 
     fn sign(&self, request: &mut Request, lease: &Lease) -> Result<(), Error> {
-        self.sign_gateway(request)?;
-        request.set_sensitive_header(headers::APP_TOKEN, lease.token.expose())
+        let (nonce, timestamp) = signing::fresh_nonce_and_timestamp();
+        self.sign_at(request, lease.token.expose(), &nonce, &timestamp)
+            .map(drop)
+    }
+
+    /// Signs with the captured nonce and timestamp, if given, and a placeholder
+    /// app-token: a real one would be fetched over the network, and it is not signed.
+    fn explain(
+        &self,
+        _call: &CallInfo,
+        _value: &Value,
+        request: &mut Request,
+        reproduce: &mut Reproduce,
+    ) -> Result<Explanation, Error> {
+        let (fresh_nonce, fresh_timestamp) = signing::fresh_nonce_and_timestamp();
+        let nonce = reproduce.nonce.take().unwrap_or(fresh_nonce);
+        let timestamp = reproduce.timestamp.take().unwrap_or(fresh_timestamp);
+        let signed = self.sign_at(request, explain::TOKEN_PLACEHOLDER, &nonce, &timestamp)?;
+        Ok(self.explanation(signed, &timestamp))
     }
 
     fn reject(&self, call: &CallInfo, response: &Response) -> Option<Error> {
@@ -101,18 +127,40 @@ impl Scheme for KingdeeGateway {
 }
 
 impl KingdeeGateway {
+    /// One attempt's headers, `app-token` carrying `token`; returns what was signed.
+    fn sign_at(
+        &self,
+        request: &mut Request,
+        token: &str,
+        nonce: &str,
+        timestamp: &str,
+    ) -> Result<GatewaySignature, Error> {
+        let signed = self.sign_gateway_at(request, nonce, timestamp)?;
+        request.set_sensitive_header(headers::APP_TOKEN, token)?;
+        Ok(signed)
+    }
+
     /// Every gateway header except `app-token`, with a fresh nonce and timestamp.
     fn sign_gateway(&self, request: &mut Request) -> Result<(), Error> {
-        let nonce = transport::nonce();
-        let timestamp = transport::timestamp_ms();
+        let (nonce, timestamp) = signing::fresh_nonce_and_timestamp();
+        self.sign_gateway_at(request, &nonce, &timestamp).map(drop)
+    }
+
+    /// Every gateway header except `app-token`, with `nonce` and `timestamp`.
+    fn sign_gateway_at(
+        &self,
+        request: &mut Request,
+        nonce: &str,
+        timestamp: &str,
+    ) -> Result<GatewaySignature, Error> {
         let query: Vec<(&str, &str)> = request
             .query()
             .iter()
             .map(|(k, v)| (k.as_str(), v.as_str()))
             .collect();
         let sent = SentHeaders {
-            nonce: &nonce,
-            timestamp: &timestamp,
+            nonce,
+            timestamp,
             client_id: &self.client_id,
             auth_version: &self.scheme.auth_version,
             router_addr: &self.domain,
@@ -125,7 +173,8 @@ impl KingdeeGateway {
             &self.sign_headers,
             &sent,
         );
-        let signature = signing::gateway_signature(&canonical, self.client_secret.expose());
+        let string_to_sign = canonical.to_string();
+        let signature = signing::signature_of(&string_to_sign, self.client_secret.expose());
         for (name, value) in signing::gateway_headers(&sent, &self.scheme.sign_headers, &signature)
         {
             // The signature is kept out of `Debug` output like the credentials.
@@ -135,7 +184,10 @@ impl KingdeeGateway {
                 request.set_header(name, value)?;
             }
         }
-        Ok(())
+        Ok(GatewaySignature {
+            string_to_sign,
+            signature,
+        })
     }
 
     /// Requests a new app-token. The query is part of the signature; the request has

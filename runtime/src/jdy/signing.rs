@@ -171,7 +171,13 @@ impl fmt::Display for CanonicalRequest<'_> {
 
 /// `X-Api-Signature`: Base64(lower-hex(HMAC-SHA256(client_secret, request.to_string()))).
 pub fn gateway_signature(request: &CanonicalRequest<'_>, client_secret: &str) -> String {
-    hmac_hex_base64(client_secret, &request.to_string())
+    signature_of(&request.to_string(), client_secret)
+}
+
+/// [`gateway_signature`] of a string to sign already rendered from a
+/// [`CanonicalRequest`], for a signer that also shows the string.
+pub(crate) fn signature_of(string_to_sign: &str, client_secret: &str) -> String {
+    hmac_hex_base64(client_secret, string_to_sign)
 }
 
 /// `app_signature` query parameter of the token endpoint:

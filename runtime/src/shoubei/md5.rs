@@ -6,7 +6,10 @@ use serde_json::{Map, Value};
 
 use super::config::ShoubeiConfig;
 use super::signing;
-use crate::client::{CallInfo, Client, Link, Request, Response, Scheme};
+use crate::client::{
+    masked, CallInfo, Carrier, Client, Explanation, Link, Reproduce, Request, Response, Scheme,
+    Signed,
+};
 use crate::descriptor::{AuthScheme, Md5SignScheme, ServiceDescriptor};
 use crate::envelope;
 use crate::error::Error;
@@ -71,6 +74,48 @@ impl Scheme for Md5BodySign {
 
     fn sign(&self, _request: &mut Request, _credential: &()) -> Result<(), Error> {
         Ok(())
+    }
+
+    /// [`prepare`](Self::prepare) signed `value`; this shows the text it signed. There is
+    /// no nonce or timestamp to reproduce.
+    fn explain(
+        &self,
+        call: &CallInfo,
+        value: &Value,
+        _request: &mut Request,
+        _reproduce: &mut Reproduce,
+    ) -> Result<Explanation, Error> {
+        let scheme = self.scheme;
+        let body = value.as_object().ok_or_else(|| Error::Encode {
+            service: call.service(),
+            operation: call.operation(),
+            message: String::from("the request must be a JSON object"),
+        })?;
+        // The same text `prepare` hashed: the signature field itself is never signed.
+        let text = signing::StringToSign::new(scheme, body, self.key.expose()).map_err(|e| {
+            Error::Encode {
+                service: call.service(),
+                operation: call.operation(),
+                message: format!("the request cannot be signed: {e}"),
+            }
+        })?;
+        let case = if scheme.uppercase { "upper" } else { "lower" };
+        Ok(Explanation {
+            credentials: vec![("SHOUBEI_KEY", masked(self.key.expose()))],
+            signed: Some(Signed {
+                layout: format!(
+                    "every field but `{}`, sorted by name, then the key; the key is shown as ***",
+                    scheme.field
+                ),
+                string_to_sign: text.masked(),
+                formula: format!(
+                    "{case}-case hex(MD5(string to sign, with SHOUBEI_KEY in place of ***))"
+                ),
+                carrier: Carrier::Field(scheme.field.to_string()),
+                signature: text.sign(),
+            }),
+            ..Explanation::default()
+        })
     }
 
     /// Signature first (an unsigned answer is not trusted, not even a failure), then the

@@ -134,6 +134,10 @@ impl Transport {
         &self.http
     }
 
+    pub fn config(&self) -> &TransportConfig {
+        &self.config
+    }
+
     /// Sends one request and reads the whole body, within the per-attempt timeout.
     pub async fn send(
         &self,

@@ -136,7 +136,30 @@ pub(crate) fn check_signed(
     now_ms: i64,
 ) -> Result<(), Rejection> {
     let window = gateway.timestamp_window_ms;
+    check_timestamp(request, now_ms, window)?;
+    check_signature_headers(gateway, request)?;
+    let nonce = match request.header(X_API_NONCE) {
+        Some(n) if is_positive_integer(n) => n,
+        _ => {
+            return Err(reject(
+                SIGN_HEADERS_INVALID,
+                format!("{X_API_NONCE} must be a positive integer"),
+            ))
+        }
+    };
+    check_client_id(credentials, request)?;
+    check_signature(credentials, gateway, request)?;
+    if !state.remember_nonce(nonce, now_ms, window) {
+        return Err(reject(
+            SIGNATURE_INVALID,
+            format!("{X_API_NONCE} was already used within the timestamp window (replay)"),
+        ));
+    }
+    Ok(())
+}
 
+/// `X-Api-TimeStamp`: Unix milliseconds within `window` of the gateway clock (4006).
+fn check_timestamp(request: &Incoming, now_ms: i64, window: u64) -> Result<(), Rejection> {
     let timestamp = request
         .header(X_API_TIMESTAMP)
         .ok_or_else(|| reject(TIMESTAMP_INVALID, format!("{X_API_TIMESTAMP} is missing")))?;
@@ -152,7 +175,14 @@ pub(crate) fn check_signed(
             format!("{X_API_TIMESTAMP} is more than {window} ms away from the gateway clock"),
         ));
     }
+    Ok(())
+}
 
+/// `X-Api-Auth-Version` and `X-Api-SignHeaders` as the scheme declares them (4007).
+fn check_signature_headers(
+    gateway: &KingdeeGatewayScheme,
+    request: &Incoming,
+) -> Result<(), Rejection> {
     match request.header(X_API_AUTH_VERSION) {
         Some(v) if v.trim() == gateway.auth_version => {}
         _ => {
@@ -163,39 +193,35 @@ pub(crate) fn check_signed(
         }
     }
     match request.header(X_API_SIGN_HEADERS) {
-        Some(v) if v.trim().eq_ignore_ascii_case(&gateway.sign_headers) => {}
-        _ => {
-            return Err(reject(
-                SIGN_HEADERS_INVALID,
-                format!("{X_API_SIGN_HEADERS} must be {}", gateway.sign_headers),
-            ))
-        }
+        Some(v) if v.trim().eq_ignore_ascii_case(&gateway.sign_headers) => Ok(()),
+        _ => Err(reject(
+            SIGN_HEADERS_INVALID,
+            format!("{X_API_SIGN_HEADERS} must be {}", gateway.sign_headers),
+        )),
     }
-    let nonce = match request.header(X_API_NONCE) {
-        Some(n) if is_positive_integer(n) => n,
-        _ => {
-            return Err(reject(
-                SIGN_HEADERS_INVALID,
-                format!("{X_API_NONCE} must be a positive integer"),
-            ))
-        }
-    };
+}
 
+/// `X-Api-ClientID`: the sandbox's client (4008).
+fn check_client_id(credentials: &SandboxCredentials, request: &Incoming) -> Result<(), Rejection> {
     match request.header(X_API_CLIENT_ID) {
-        None => {
-            return Err(reject(
-                SIGNATURE_INVALID,
-                format!("{X_API_CLIENT_ID} is missing"),
-            ))
-        }
-        Some(id) if id != credentials.client_id => {
-            return Err(reject(
-                SIGNATURE_INVALID,
-                format!("{X_API_CLIENT_ID} is not known"),
-            ))
-        }
-        Some(_) => {}
+        None => Err(reject(
+            SIGNATURE_INVALID,
+            format!("{X_API_CLIENT_ID} is missing"),
+        )),
+        Some(id) if id != credentials.client_id => Err(reject(
+            SIGNATURE_INVALID,
+            format!("{X_API_CLIENT_ID} is not known"),
+        )),
+        Some(_) => Ok(()),
     }
+}
+
+/// `X-Api-Signature`: the HMAC of this request under the client secret (4008).
+fn check_signature(
+    credentials: &SandboxCredentials,
+    gateway: &KingdeeGatewayScheme,
+    request: &Incoming,
+) -> Result<(), Rejection> {
     let signature = request
         .header(X_API_SIGNATURE)
         .ok_or_else(|| reject(SIGNATURE_INVALID, format!("{X_API_SIGNATURE} is missing")))?;
@@ -210,12 +236,6 @@ pub(crate) fn check_signed(
         return Err(reject(
             SIGNATURE_INVALID,
             format!("{X_API_SIGNATURE} does not match the request"),
-        ));
-    }
-    if !state.remember_nonce(nonce, now_ms, window) {
-        return Err(reject(
-            SIGNATURE_INVALID,
-            format!("{X_API_NONCE} was already used within the timestamp window (replay)"),
         ));
     }
     Ok(())

@@ -40,11 +40,7 @@ impl SchemeServer for Md5Server {
         target: Target,
         request: &Incoming,
     ) -> Reply {
-        let endpoint = match target {
-            Target::Endpoint { endpoint, .. } => service.endpoints.get(endpoint),
-            Target::Own { .. } => None,
-        };
-        match endpoint {
+        match target.endpoint(service) {
             Some(endpoint) => handle(context, service, &self.signer, endpoint, request),
             None => Reply::sandbox_error(500, "route does not match its service"),
         }
