@@ -74,15 +74,9 @@ mod tests {
     const SERVICE: ServiceDescriptor = ServiceDescriptor {
         name: Text::Borrowed("demo"),
         base_url: Text::Borrowed("https://example.invalid"),
-        auth: AuthScheme::Md5BodySign(Md5SignScheme {
-            field: Text::Borrowed("sign"),
-            skip_null: true,
-            skip_empty: false,
-            pair_separator: Text::Borrowed("&"),
-            kv_separator: Text::Borrowed("="),
-            secret_suffix: Text::Borrowed("&key={key}"),
-            uppercase: false,
-            verify_response: true,
+        auth: AuthScheme::StaticBearer(BearerScheme {
+            header: Text::Borrowed("Authorization"),
+            prefix: Text::Borrowed("Bearer "),
         }),
         envelope: EnvelopeDescriptor {
             code_field: Text::Borrowed("code"),
@@ -104,6 +98,6 @@ mod tests {
         let name: &'static str = &service.name;
         assert_eq!(service.endpoint("op"), Some(endpoint));
         assert_eq!(name, "demo");
-        assert_eq!(service.auth.name(), "md5_body_sign");
+        assert_eq!(service.auth.name(), "static_bearer");
     }
 }

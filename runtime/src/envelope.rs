@@ -188,9 +188,7 @@ fn decode_value<T: DeserializeOwned>(call: &CallInfo, payload: Value) -> Result<
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::descriptor::{
-        AuthScheme, ErrorAction, ErrorCodeInfo, Md5SignScheme, Processed, ResultCheck,
-    };
+    use crate::descriptor::{AuthScheme, ErrorAction, ErrorCodeInfo, Processed, ResultCheck};
     use crate::descriptor::{List, Text};
     use serde_json::json;
 
@@ -223,16 +221,7 @@ mod tests {
         },
     ];
 
-    const SCHEME: Md5SignScheme = Md5SignScheme {
-        field: Text::Borrowed("sign"),
-        skip_null: true,
-        skip_empty: false,
-        pair_separator: Text::Borrowed("&"),
-        kv_separator: Text::Borrowed("="),
-        secret_suffix: Text::Borrowed("&key={key}"),
-        uppercase: false,
-        verify_response: true,
-    };
+    use crate::shoubei::signing::tests::SCHEME;
 
     const WRAPPED: ServiceDescriptor = ServiceDescriptor {
         name: Text::Borrowed("svc"),

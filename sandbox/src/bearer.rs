@@ -2,14 +2,12 @@
 //! spec's prefix and the sandbox token; requests are validated against the spec and
 //! answered with synthesised data in the service's envelope.
 
-use retail_apis_codegen::model::{BearerScheme, HttpMethod, Service};
+use retail_apis_codegen::model::{BearerScheme, HttpMethod};
 use serde_json::Value;
 
 use crate::envelope::{self, BusinessError};
-use crate::incoming::Incoming;
 use crate::reply::Reply;
-use crate::scheme_server::{Context, SchemeServer};
-use crate::target::Target;
+use crate::scheme_server::{Exchange, SchemeServer};
 use crate::{synth, validate};
 
 /// Checks the one credential header of a static bearer service.
@@ -26,14 +24,14 @@ impl BearerServer {
 }
 
 impl SchemeServer for BearerServer {
-    fn handle(
-        &self,
-        context: &Context<'_>,
-        service: &Service,
-        target: Target,
-        request: &Incoming,
-    ) -> Reply {
-        let Some(endpoint) = target.endpoint(service) else {
+    fn handle(&self, exchange: Exchange<'_>) -> Reply {
+        let Exchange {
+            context,
+            service,
+            request,
+            ..
+        } = exchange;
+        let Some(endpoint) = exchange.target.endpoint(service) else {
             return Reply::sandbox_error(500, "route does not match its service");
         };
         let expected = format!(

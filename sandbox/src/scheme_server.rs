@@ -32,6 +32,14 @@ impl<'a> Context<'a> {
     }
 }
 
+/// One request for a scheme server to answer: routed to `target` of `service`.
+pub(crate) struct Exchange<'a> {
+    pub context: &'a Context<'a>,
+    pub service: &'a Service,
+    pub target: Target,
+    pub request: &'a Incoming,
+}
+
 /// A route a scheme serves besides the endpoints (the Kingdee token endpoint).
 pub(crate) struct OwnRoute {
     pub method: HttpMethod,
@@ -48,14 +56,8 @@ pub(crate) trait SchemeServer: Send + Sync {
         None
     }
 
-    /// Answers a request routed to `target` of `service`.
-    fn handle(
-        &self,
-        context: &Context<'_>,
-        service: &Service,
-        target: Target,
-        request: &Incoming,
-    ) -> Reply;
+    /// Answers a request.
+    fn handle(&self, exchange: Exchange<'_>) -> Reply;
 
     /// The scheme's own answer to an injected gateway fault with `code`; `None` leaves
     /// the Kingdee gateway's rejection shape, the documented default.

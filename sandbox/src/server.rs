@@ -24,6 +24,7 @@ use crate::faults::Fault;
 use crate::incoming::{parse_query, Incoming};
 use crate::reply::Reply;
 use crate::routes::{Lookup, Route, Target};
+use crate::scheme_server::Exchange;
 use crate::shared::Shared;
 use crate::synth;
 
@@ -323,9 +324,12 @@ const HTML_ERROR_PAGE: &str = "<!DOCTYPE html>\n<html><head><title>502 Bad Gatew
 fn handle(shared: &Shared, route: &Route, request: &Incoming) -> Reply {
     let index = route.target.service();
     match (shared.specs.services.get(index), shared.servers.get(index)) {
-        (Some(service), Some(server)) => {
-            server.handle(&shared.context(), service, route.target, request)
-        }
+        (Some(service), Some(server)) => server.handle(Exchange {
+            context: &shared.context(),
+            service,
+            target: route.target,
+            request,
+        }),
         _ => Reply::sandbox_error(500, "route points to no service"),
     }
 }

@@ -148,13 +148,14 @@ pub fn verify(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::descriptor::Text;
     use proptest::prelude::*;
     use serde_json::json;
 
-    const SCHEME: Md5SignScheme = Md5SignScheme {
+    /// The convention `spec/shoubei/service.yaml` declares (PROTOCOL.md).
+    pub(crate) const SCHEME: Md5SignScheme = Md5SignScheme {
         field: Text::Borrowed("sign"),
         skip_null: true,
         skip_empty: false,

@@ -13,7 +13,7 @@ use crate::config::ExpiredTokenAnswer;
 use crate::envelope::{self, BusinessError};
 use crate::incoming::Incoming;
 use crate::reply::Reply;
-use crate::scheme_server::{Context, OwnRoute, SchemeServer};
+use crate::scheme_server::{Context, Exchange, OwnRoute, SchemeServer};
 use crate::state::State;
 use crate::target::Target;
 use crate::validate;
@@ -46,13 +46,13 @@ impl SchemeServer for GatewayServer {
         })
     }
 
-    fn handle(
-        &self,
-        context: &Context<'_>,
-        service: &Service,
-        target: Target,
-        request: &Incoming,
-    ) -> Reply {
+    fn handle(&self, exchange: Exchange<'_>) -> Reply {
+        let Exchange {
+            context,
+            service,
+            target,
+            request,
+        } = exchange;
         handle(context, service, &self.scheme, target, request)
     }
 

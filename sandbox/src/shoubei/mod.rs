@@ -10,10 +10,9 @@ use crate::config::SandboxCredentials;
 use crate::envelope::{self, BusinessError};
 use crate::incoming::Incoming;
 use crate::reply::Reply;
-use crate::scheme_server::{Context, SchemeServer};
+use crate::scheme_server::{Context, Exchange, SchemeServer};
 use crate::signing::Md5Signer;
 use crate::state::State;
-use crate::target::Target;
 use crate::{synth, validate};
 
 /// The page's own example of a success message (“操作成功”).
@@ -33,15 +32,12 @@ impl Md5Server {
 }
 
 impl SchemeServer for Md5Server {
-    fn handle(
-        &self,
-        context: &Context<'_>,
-        service: &Service,
-        target: Target,
-        request: &Incoming,
-    ) -> Reply {
-        match target.endpoint(service) {
-            Some(endpoint) => handle(context, service, &self.signer, endpoint, request),
+    fn handle(&self, exchange: Exchange<'_>) -> Reply {
+        let Exchange {
+            context, service, ..
+        } = exchange;
+        match exchange.target.endpoint(service) {
+            Some(endpoint) => handle(context, service, &self.signer, endpoint, exchange.request),
             None => Reply::sandbox_error(500, "route does not match its service"),
         }
     }
