@@ -205,12 +205,9 @@ fn token_endpoint() -> Result<TokenEndpoint, BoxError> {
     })
 }
 
+/// The current `X-Api-TimeStamp`, as the client makes it.
 fn now_ms() -> String {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis())
-        .unwrap_or_default()
-        .to_string()
+    retail_apis::runtime::jdy::signing::fresh_nonce_and_timestamp().1
 }
 
 /// Nonces unique within the process: the sandbox rejects a repeat as a replay, and random

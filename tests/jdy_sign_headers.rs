@@ -244,10 +244,7 @@ fn a_header_the_client_cannot_send_is_a_configuration_error() {
     }
 }
 
+/// The current `X-Api-TimeStamp`, as the client makes it.
 fn now_ms() -> String {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis())
-        .unwrap_or_default()
-        .to_string()
+    retail_apis::runtime::jdy::signing::fresh_nonce_and_timestamp().1
 }

@@ -14,18 +14,7 @@ fn the_loader_accepts_exactly_the_lists_the_runtime_can_sign() {
     let spec =
         read_sources(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("spec")).expect("spec/");
     let line = "  sign_headers: X-Api-TimeStamp,X-Api-Nonce\n";
-    let every_header = [
-        headers::CONTENT_TYPE,
-        headers::X_API_CLIENT_ID,
-        headers::X_API_AUTH_VERSION,
-        headers::X_API_TIMESTAMP,
-        headers::X_API_NONCE,
-        headers::X_API_SIGN_HEADERS,
-        headers::X_API_SIGNATURE,
-        headers::X_GW_ROUTER_ADDR,
-        headers::APP_TOKEN,
-        "X-Unknown",
-    ];
+    let every_header: Vec<&str> = headers::ALL.iter().copied().chain(["X-Unknown"]).collect();
     let mut lists: Vec<String> = every_header.iter().map(|h| (*h).to_owned()).collect();
     lists.extend(
         every_header

@@ -4,9 +4,8 @@
 mod common;
 
 use std::net::SocketAddr;
-use std::path::Path;
 
-use common::{run_cli, Run};
+use common::{run_with_body, Run, BODY};
 use retail_apis_sandbox::{
     config as creds, CouponState, Fault, Sandbox, SandboxConfig, SandboxHandle,
 };
@@ -41,21 +40,7 @@ fn shoubei_env(base_url: &str) -> Vec<(&'static str, String)> {
 /// Runs `call <target> --body <file holding body>` off the async runtime, so the
 /// sandbox keeps serving while the binary runs.
 async fn call(target: &str, body: &str, env: Vec<(&'static str, String)>) -> Run {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join("body.json");
-    std::fs::write(&path, body).expect("write the body");
-    let target = target.to_owned();
-    tokio::task::spawn_blocking(move || {
-        let run = run_cli(&["call", &target, "--body", path_str(&path)], &env);
-        drop(dir);
-        run
-    })
-    .await
-    .expect("the runner thread")
-}
-
-fn path_str(path: &Path) -> &str {
-    path.to_str().expect("temp paths are UTF-8")
+    run_with_body(&["call", target, "--body", BODY], body, env).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

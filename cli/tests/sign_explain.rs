@@ -5,9 +5,8 @@
 mod common;
 
 use std::net::SocketAddr;
-use std::path::Path;
 
-use common::{run_cli, Run};
+use common::{run_cli, run_with_body, Run, BODY};
 use retail_apis_runtime::jdy::headers::{APP_TOKEN, CONTENT_TYPE, JSON, X_API_SIGNATURE};
 use retail_apis_runtime::jdy::signing::{self, CanonicalRequest, SentHeaders, SignHeaders};
 use retail_apis_runtime::jdy::{JdyClient, JdyConfig};
@@ -43,26 +42,9 @@ async fn explain(
     extra: &[&str],
     env: Vec<(&'static str, String)>,
 ) -> Run {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join("body.json");
-    std::fs::write(&path, body).expect("write the body");
-    let mut args: Vec<String> = ["sign", "--explain", target, "--body", path_str(&path)]
-        .iter()
-        .map(|s| (*s).to_owned())
-        .collect();
-    args.extend(extra.iter().map(|s| (*s).to_owned()));
-    tokio::task::spawn_blocking(move || {
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let run = run_cli(&args, &env);
-        drop(dir);
-        run
-    })
-    .await
-    .expect("the runner thread")
-}
-
-fn path_str(path: &Path) -> &str {
-    path.to_str().expect("temp paths are UTF-8")
+    let mut args = vec!["sign", "--explain", target, "--body", BODY];
+    args.extend_from_slice(extra);
+    run_with_body(&args, body, env).await
 }
 
 /// The indented `Name: value` lines of the section whose title starts with `title`.
@@ -117,12 +99,9 @@ fn assert_no_secret(run: &Run, secrets: &[&str]) {
     }
 }
 
+/// The current `X-Api-TimeStamp`, as the client makes it.
 fn now_ms() -> String {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis())
-        .unwrap_or_default()
-        .to_string()
+    retail_apis_runtime::jdy::signing::fresh_nonce_and_timestamp().1
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

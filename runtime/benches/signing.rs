@@ -17,19 +17,12 @@ use md5::{Digest, Md5};
 use retail_apis_runtime::jdy::headers::{X_API_NONCE, X_API_TIMESTAMP};
 use retail_apis_runtime::jdy::signing::{app_signature, gateway_signature, CanonicalRequest};
 use retail_apis_runtime::shoubei::signing;
-use retail_apis_runtime::{HttpMethod, Md5SignScheme, Text};
+use retail_apis_runtime::HttpMethod;
 use sha2::Sha256;
 
-const SCHEME: Md5SignScheme = Md5SignScheme {
-    field: Text::Borrowed("sign"),
-    skip_null: true,
-    skip_empty: false,
-    pair_separator: Text::Borrowed("&"),
-    kv_separator: Text::Borrowed("="),
-    secret_suffix: Text::Borrowed("&key={key}"),
-    uppercase: false,
-    verify_response: true,
-};
+#[path = "../tests/common/md5_scheme.rs"]
+mod md5_scheme;
+use md5_scheme::MD5 as SCHEME;
 
 /// Table-driven hex, as fast as hex gets, so the floor is a real floor.
 fn lower_hex(bytes: &[u8]) -> String {

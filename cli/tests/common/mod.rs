@@ -85,3 +85,33 @@ pub fn copy_tree(from: &Path, to: &Path) {
         }
     }
 }
+
+/// Stands for the path of the body file in [`run_with_body`]'s arguments.
+pub const BODY: &str = "{body}";
+
+/// Runs the binary with `args`, [`BODY`] replaced by the path of a file holding `body`, off
+/// the async runtime so that a sandbox in the test process keeps serving meanwhile.
+pub async fn run_with_body(args: &[&str], body: &str, env: Vec<(&'static str, String)>) -> Run {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("body.json");
+    std::fs::write(&path, body).expect("write the body");
+    let path = path.to_str().expect("temp paths are UTF-8").to_owned();
+    let args: Vec<String> = args
+        .iter()
+        .map(|a| {
+            if *a == BODY {
+                path.clone()
+            } else {
+                (*a).to_owned()
+            }
+        })
+        .collect();
+    tokio::task::spawn_blocking(move || {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let run = run_cli(&args, &env);
+        drop(dir);
+        run
+    })
+    .await
+    .expect("the runner thread")
+}

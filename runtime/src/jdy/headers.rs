@@ -36,3 +36,16 @@ pub const X_GW_ROUTER_ADDR: &str = "X-GW-Router-Addr";
 
 /// `app-token`: the tenant's token, a credential; absent on the token request itself.
 pub const APP_TOKEN: &str = "app-token";
+
+/// Every header the Kingdee gateway scheme sets, as the gateway pages spell them.
+pub const ALL: [&str; 9] = [
+    CONTENT_TYPE,
+    X_API_CLIENT_ID,
+    X_API_AUTH_VERSION,
+    X_API_TIMESTAMP,
+    X_API_NONCE,
+    X_API_SIGN_HEADERS,
+    X_API_SIGNATURE,
+    X_GW_ROUTER_ADDR,
+    APP_TOKEN,
+];

@@ -22,8 +22,8 @@ use retail_apis_runtime::shoubei::signing as sb_signing;
 use retail_apis_runtime::shoubei::ShoubeiConfig;
 use retail_apis_runtime::{
     AuthScheme, Code, EndpointDescriptor, EnvelopeDescriptor, Error, ErrorAction, ErrorCodeInfo,
-    HttpMethod, KingdeeGatewayScheme, List, Md5SignScheme, Processed, ResultCheck, Secret,
-    ServiceDescriptor, Text, TokenEndpoint, TransportConfig,
+    HttpMethod, KingdeeGatewayScheme, List, Processed, ResultCheck, Secret, ServiceDescriptor,
+    Text, TokenEndpoint, TransportConfig,
 };
 use serde_json::{json, Map, Value};
 
@@ -224,16 +224,8 @@ pub static JDY: ServiceDescriptor = ServiceDescriptor {
     endpoints: List::Borrowed(JDY_ENDPOINTS),
 };
 
-pub const MD5: Md5SignScheme = Md5SignScheme {
-    field: Text::Borrowed("sign"),
-    skip_null: true,
-    skip_empty: false,
-    pair_separator: Text::Borrowed("&"),
-    kv_separator: Text::Borrowed("="),
-    secret_suffix: Text::Borrowed("&key={key}"),
-    uppercase: false,
-    verify_response: true,
-};
+mod md5_scheme;
+pub use md5_scheme::MD5;
 
 const fn sb_endpoint(operation: &'static str, path: &'static str) -> EndpointDescriptor {
     EndpointDescriptor {

@@ -9,17 +9,7 @@ use crate::jdy::headers;
 pub(super) const TOKEN_PLACEHOLDER: &str = "<app-token placeholder>";
 
 /// Every header the scheme sets, as the gateway pages spell them.
-const SPELLING: [&str; 9] = [
-    headers::CONTENT_TYPE,
-    headers::X_API_CLIENT_ID,
-    headers::X_API_AUTH_VERSION,
-    headers::X_API_TIMESTAMP,
-    headers::X_API_NONCE,
-    headers::X_API_SIGN_HEADERS,
-    headers::X_API_SIGNATURE,
-    headers::X_GW_ROUTER_ADDR,
-    headers::APP_TOKEN,
-];
+const SPELLING: [&str; 9] = headers::ALL;
 
 impl KingdeeGateway {
     /// The explanation of a request signed with `signed` at `timestamp`.
