@@ -34,11 +34,11 @@ fn field(name: &str, ty: TypeExpr, required: bool) -> Field {
     }
 }
 
-fn struct_type(name: &str, fields: Vec<Field>, request: bool, response: bool) -> NamedType {
+fn named_type(name: &str, kind: TypeKind, request: bool, response: bool) -> NamedType {
     NamedType {
         name: name.to_owned(),
         description: None,
-        kind: TypeKind::Struct(StructType { fields }),
+        kind,
         in_response: response,
         in_request: request,
         quirks: Vec::new(),
@@ -46,26 +46,28 @@ fn struct_type(name: &str, fields: Vec<Field>, request: bool, response: bool) ->
     }
 }
 
+fn struct_type(name: &str, fields: Vec<Field>, request: bool, response: bool) -> NamedType {
+    named_type(
+        name,
+        TypeKind::Struct(StructType { fields }),
+        request,
+        response,
+    )
+}
+
 fn enum_type(name: &str, repr: EnumRepr, values: &[(&str, &str)]) -> NamedType {
-    NamedType {
-        name: name.to_owned(),
-        description: None,
-        kind: TypeKind::Enum(EnumType {
-            repr,
-            variants: values
-                .iter()
-                .map(|(value, name)| EnumVariant {
-                    name: (*name).to_owned(),
-                    value: (*value).to_owned(),
-                    description: Some(format!("值 [{value}] <{name}>")),
-                })
-                .collect(),
-        }),
-        in_response: true,
-        in_request: true,
-        quirks: Vec::new(),
-        origin: SourceRef::default(),
-    }
+    let kind = TypeKind::Enum(EnumType {
+        repr,
+        variants: values
+            .iter()
+            .map(|(value, name)| EnumVariant {
+                name: (*name).to_owned(),
+                value: (*value).to_owned(),
+                description: Some(format!("值 [{value}] <{name}>")),
+            })
+            .collect(),
+    });
+    named_type(name, kind, true, true)
 }
 
 fn edge_spec() -> SpecSet {
@@ -226,8 +228,12 @@ fn awkward_names_and_values_generate_code_that_compiles_cleanly() {
     );
 }
 
-fn expect_error(spec: &SpecSet, needle: &str) {
-    let err: EmitError = generate(spec).expect_err("must be rejected");
+/// `edit` applied to [`edge_spec`] makes `generate` fail with a message containing `needle`.
+#[track_caller]
+fn rejects(edit: impl FnOnce(&mut SpecSet), needle: &str) {
+    let mut spec = edge_spec();
+    edit(&mut spec);
+    let err: EmitError = generate(&spec).expect_err("must be rejected");
     assert!(err.to_string().contains(needle), "{err}");
 }
 
@@ -235,25 +241,24 @@ fn service(spec: &mut SpecSet) -> &mut Service {
     &mut spec.services[0]
 }
 
-fn enum_of<'a>(spec: &'a mut SpecSet, name: &str) -> &'a mut EnumType {
+fn kind_of<'a>(spec: &'a mut SpecSet, name: &str) -> &'a mut TypeKind {
     let ty = service(spec)
         .types
         .iter_mut()
         .find(|t| t.name == name)
         .expect("type");
-    match &mut ty.kind {
+    &mut ty.kind
+}
+
+fn enum_of<'a>(spec: &'a mut SpecSet, name: &str) -> &'a mut EnumType {
+    match kind_of(spec, name) {
         TypeKind::Enum(e) => e,
         TypeKind::Struct(_) => panic!("{name} is a struct"),
     }
 }
 
 fn struct_of<'a>(spec: &'a mut SpecSet, name: &str) -> &'a mut StructType {
-    let ty = service(spec)
-        .types
-        .iter_mut()
-        .find(|t| t.name == name)
-        .expect("type");
-    match &mut ty.kind {
+    match kind_of(spec, name) {
         TypeKind::Struct(s) => s,
         TypeKind::Enum(_) => panic!("{name} is an enum"),
     }
@@ -261,52 +266,52 @@ fn struct_of<'a>(spec: &'a mut SpecSet, name: &str) -> &'a mut StructType {
 
 #[test]
 fn names_that_cannot_compile_are_errors() {
-    let mut spec = edge_spec();
-    service(&mut spec).endpoints[0].operation = "runtime".to_owned();
-    expect_error(&spec, "clashes with `Client::runtime`");
-
-    let mut spec = edge_spec();
-    enum_of(&mut spec, "Signed").variants[0].name = "Unknown".to_owned();
-    expect_error(&spec, "`Unknown` is reserved");
-
-    let mut spec = edge_spec();
-    enum_of(&mut spec, "Signed").variants[1].value = "-01".to_owned();
-    expect_error(&spec, "listed twice");
-
-    let mut spec = edge_spec();
-    enum_of(&mut spec, "Signed").variants[1].value = "1.5".to_owned();
-    expect_error(&spec, "not an integer");
-
-    let mut spec = edge_spec();
-    struct_of(&mut spec, "Item").fields[1].name = "券码".to_owned();
-    expect_error(&spec, "`券码`");
-
-    let mut spec = edge_spec();
-    struct_of(&mut spec, "Item").fields[1].name = "self".to_owned();
-    expect_error(&spec, "`self`");
-
-    let mut spec = edge_spec();
-    struct_of(&mut spec, "Item").fields[1].name = "type".to_owned();
-    expect_error(&spec, "declared twice");
-
-    let mut spec = edge_spec();
-    struct_of(&mut spec, "Item").fields[6].ty = TypeExpr::Named("Missing".to_owned());
-    expect_error(&spec, "undefined type `Missing`");
-
-    let mut spec = edge_spec();
-    service(&mut spec).endpoints[0].response = TypeExpr::Named("Gone".to_owned());
-    expect_error(&spec, "undefined type `Gone`");
-
-    let mut spec = edge_spec();
-    let dup = service(&mut spec).types[0].clone();
-    service(&mut spec).types.push(dup);
-    expect_error(&spec, "declared twice");
-
-    let mut spec = edge_spec();
-    service(&mut spec).name = "mod".to_owned();
-    expect_error(&spec, "`mod`");
-
-    let mut spec = edge_spec();
-    service(&mut spec).name = "runtime".to_owned();
-    expect_error(&spec, "clashes with `retail_apis::runtime`");
+    rejects(
+        |spec| service(spec).endpoints[0].operation = "runtime".to_owned(),
+        "clashes with `Client::runtime`",
+    );
+    rejects(
+        |spec| enum_of(spec, "Signed").variants[0].name = "Unknown".to_owned(),
+        "`Unknown` is reserved",
+    );
+    rejects(
+        |spec| enum_of(spec, "Signed").variants[1].value = "-01".to_owned(),
+        "listed twice",
+    );
+    rejects(
+        |spec| enum_of(spec, "Signed").variants[1].value = "1.5".to_owned(),
+        "not an integer",
+    );
+    rejects(
+        |spec| struct_of(spec, "Item").fields[1].name = "券码".to_owned(),
+        "`券码`",
+    );
+    rejects(
+        |spec| struct_of(spec, "Item").fields[1].name = "self".to_owned(),
+        "`self`",
+    );
+    rejects(
+        |spec| struct_of(spec, "Item").fields[1].name = "type".to_owned(),
+        "declared twice",
+    );
+    rejects(
+        |spec| struct_of(spec, "Item").fields[6].ty = TypeExpr::Named("Missing".to_owned()),
+        "undefined type `Missing`",
+    );
+    rejects(
+        |spec| service(spec).endpoints[0].response = TypeExpr::Named("Gone".to_owned()),
+        "undefined type `Gone`",
+    );
+    rejects(
+        |spec| {
+            let dup = service(spec).types[0].clone();
+            service(spec).types.push(dup);
+        },
+        "declared twice",
+    );
+    rejects(|spec| service(spec).name = "mod".to_owned(), "`mod`");
+    rejects(
+        |spec| service(spec).name = "runtime".to_owned(),
+        "clashes with `retail_apis::runtime`",
+    );
 }

@@ -5,15 +5,10 @@
 mod common;
 
 use std::fs;
-use std::path::PathBuf;
 
-use common::{compiles_cleanly, doctests_pass};
+use common::{compiles_cleanly, doctests_pass, real_spec};
 use proptest::prelude::*;
-use retail_apis_codegen::{generate, load_sources, read_sources, write_changed, SourceFile};
-
-fn real_spec() -> Vec<SourceFile> {
-    read_sources(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../spec")).expect("spec/")
-}
+use retail_apis_codegen::{generate, load_sources, write_changed, SourceFile};
 
 /// Replacements that stress the name rules: keywords, prelude and generated item names,
 /// case variants, digits, numbers with leading zeros, and non-ASCII.
