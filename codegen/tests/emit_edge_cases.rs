@@ -228,15 +228,6 @@ fn awkward_names_and_values_generate_code_that_compiles_cleanly() {
     );
 }
 
-/// `edit` applied to [`edge_spec`] makes `generate` fail with a message containing `needle`.
-#[track_caller]
-fn rejects(edit: impl FnOnce(&mut SpecSet), needle: &str) {
-    let mut spec = edge_spec();
-    edit(&mut spec);
-    let err: EmitError = generate(&spec).expect_err("must be rejected");
-    assert!(err.to_string().contains(needle), "{err}");
-}
-
 fn service(spec: &mut SpecSet) -> &mut Service {
     &mut spec.services[0]
 }
@@ -264,54 +255,66 @@ fn struct_of<'a>(spec: &'a mut SpecSet, name: &str) -> &'a mut StructType {
     }
 }
 
+/// A change to a hand-built model.
+type Edit = fn(&mut SpecSet);
+
 #[test]
 fn names_that_cannot_compile_are_errors() {
-    rejects(
-        |spec| service(spec).endpoints[0].operation = "runtime".to_owned(),
-        "clashes with `Client::runtime`",
-    );
-    rejects(
-        |spec| enum_of(spec, "Signed").variants[0].name = "Unknown".to_owned(),
-        "`Unknown` is reserved",
-    );
-    rejects(
-        |spec| enum_of(spec, "Signed").variants[1].value = "-01".to_owned(),
-        "listed twice",
-    );
-    rejects(
-        |spec| enum_of(spec, "Signed").variants[1].value = "1.5".to_owned(),
-        "not an integer",
-    );
-    rejects(
-        |spec| struct_of(spec, "Item").fields[1].name = "券码".to_owned(),
-        "`券码`",
-    );
-    rejects(
-        |spec| struct_of(spec, "Item").fields[1].name = "self".to_owned(),
-        "`self`",
-    );
-    rejects(
-        |spec| struct_of(spec, "Item").fields[1].name = "type".to_owned(),
-        "declared twice",
-    );
-    rejects(
-        |spec| struct_of(spec, "Item").fields[6].ty = TypeExpr::Named("Missing".to_owned()),
-        "undefined type `Missing`",
-    );
-    rejects(
-        |spec| service(spec).endpoints[0].response = TypeExpr::Named("Gone".to_owned()),
-        "undefined type `Gone`",
-    );
-    rejects(
-        |spec| {
-            let dup = service(spec).types[0].clone();
-            service(spec).types.push(dup);
-        },
-        "declared twice",
-    );
-    rejects(|spec| service(spec).name = "mod".to_owned(), "`mod`");
-    rejects(
-        |spec| service(spec).name = "runtime".to_owned(),
-        "clashes with `retail_apis::runtime`",
-    );
+    // Each edit of the edge spec, and what the error must say.
+    let cases: &[(Edit, &str)] = &[
+        (
+            |s| service(s).endpoints[0].operation = "runtime".into(),
+            "clashes with `Client::runtime`",
+        ),
+        (
+            |s| enum_of(s, "Signed").variants[0].name = "Unknown".into(),
+            "`Unknown` is reserved",
+        ),
+        (
+            |s| enum_of(s, "Signed").variants[1].value = "-01".into(),
+            "listed twice",
+        ),
+        (
+            |s| enum_of(s, "Signed").variants[1].value = "1.5".into(),
+            "not an integer",
+        ),
+        (
+            |s| struct_of(s, "Item").fields[1].name = "券码".into(),
+            "`券码`",
+        ),
+        (
+            |s| struct_of(s, "Item").fields[1].name = "self".into(),
+            "`self`",
+        ),
+        (
+            |s| struct_of(s, "Item").fields[1].name = "type".into(),
+            "declared twice",
+        ),
+        (
+            |s| struct_of(s, "Item").fields[6].ty = TypeExpr::Named("Missing".into()),
+            "undefined type `Missing`",
+        ),
+        (
+            |s| service(s).endpoints[0].response = TypeExpr::Named("Gone".into()),
+            "undefined type `Gone`",
+        ),
+        (
+            |s| {
+                let dup = service(s).types[0].clone();
+                service(s).types.push(dup);
+            },
+            "declared twice",
+        ),
+        (|s| service(s).name = "mod".into(), "`mod`"),
+        (
+            |s| service(s).name = "runtime".into(),
+            "clashes with `retail_apis::runtime`",
+        ),
+    ];
+    for (edit, needle) in cases {
+        let mut spec = edge_spec();
+        edit(&mut spec);
+        let err: EmitError = generate(&spec).expect_err(needle);
+        assert!(err.to_string().contains(needle), "{needle}: {err}");
+    }
 }
