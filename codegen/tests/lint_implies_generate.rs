@@ -3,12 +3,15 @@
 //! warning an error and their doctests run.
 
 mod common;
+#[path = "../benches/synth/words.rs"]
+mod words;
 
 use std::fs;
 
 use common::{compiles_cleanly, doctests_pass, real_spec};
 use proptest::prelude::*;
 use retail_apis_codegen::{generate, load_sources, write_changed, SourceFile};
+use words::replace_word;
 
 /// Replacements that stress the name rules: keywords, prelude and generated item names,
 /// case variants, digits, numbers with leading zeros, and non-ASCII.
@@ -113,26 +116,6 @@ fn replace_name(text: &str, nth: usize, with: &str) -> String {
     format!("{}{with}{}", &text[..s], &text[e..])
 }
 
-/// Replaces every whole-word occurrence of `from` in `text` with `to`.
-fn rename_word(text: &str, from: &str, to: &str) -> String {
-    let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_';
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(i) = rest.find(from) {
-        let before = rest[..i].chars().next_back();
-        let after = rest[i + from.len()..].chars().next();
-        out.push_str(&rest[..i]);
-        if before.is_some_and(is_word) || after.is_some_and(is_word) {
-            out.push_str(from);
-        } else {
-            out.push_str(to);
-        }
-        rest = &rest[i + from.len()..];
-    }
-    out.push_str(rest);
-    out
-}
-
 /// Deletes or duplicates line `nth` of `text`.
 fn edit_line(text: &str, nth: usize, duplicate: bool) -> String {
     let mut lines: Vec<&str> = text.lines().collect();
@@ -178,7 +161,7 @@ proptest! {
                 if let Some(&(s, e)) = positions.get(*at % positions.len().max(1)) {
                     let from = text[s..e].to_owned();
                     for f in &mut files {
-                        f.text = rename_word(&f.text, &from, with);
+                        f.text = replace_word(&f.text, &from, with);
                     }
                 }
                 continue;
