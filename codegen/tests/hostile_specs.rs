@@ -7,13 +7,26 @@ mod common;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use common::{edited, errors, find, fixtures, minimal, with_file};
+use common::{edited, errors, find, fixtures, minimal, with_file, RESERVED_TYPE_NAMES};
 use retail_apis_codegen::{
-    generate, load, load_sources, read_sources, DiagnosticKind, Diagnostics, SourceFile,
+    generate, load, load_sources, read_sources, Diagnostic, DiagnosticKind, Diagnostics, SourceFile,
 };
 
 const SERVICE: &str = "svc/service.yaml";
 const PING: &str = "svc/endpoints/ping.yaml";
+
+/// What the loader reports as `kind` at `line`, `column` of `file` for the minimal spec with
+/// `from` replaced by `to` in that file.
+#[track_caller]
+fn edit_refused(
+    file: &str,
+    from: &str,
+    to: &str,
+    (kind, line, column): (DiagnosticKind, usize, usize),
+) -> Diagnostic {
+    let d = errors(&edited(minimal(), file, from, to));
+    find(&d, kind, file, line, column).clone()
+}
 
 // --- Nesting depth -------------------------------------------------------------------
 
@@ -87,6 +100,17 @@ fn byte_order_mark_is_reported_as_such() {
 
 #[test]
 fn bidi_and_control_characters_in_text_are_located() {
+    // `summary: Ping` with `summary` as its value is refused on line 2 at `column`, naming
+    // the character `name`.
+    let refused = |summary: String, column: usize, name: &str| {
+        let e = edit_refused(
+            PING,
+            "summary: Ping",
+            &format!("summary: {summary}"),
+            (DiagnosticKind::InvalidCharacter, 2, column),
+        );
+        assert!(e.message.contains(name), "{e}");
+    };
     // Written literally: found in the raw text, at the character.
     for (c, name) in [
         ('\u{202e}', "U+202E"),
@@ -98,15 +122,7 @@ fn bidi_and_control_characters_in_text_are_located() {
         ('\u{9b}', "U+009B"),
         ('\r', "U+000D"),
     ] {
-        let files = edited(
-            minimal(),
-            PING,
-            "summary: Ping",
-            &format!("summary: Pi{c}ng"),
-        );
-        let d = errors(&files);
-        let e = find(&d, DiagnosticKind::InvalidCharacter, PING, 2, 12);
-        assert!(e.message.contains(name), "{e}");
+        refused(format!("Pi{c}ng"), 12, name);
     }
     // Written as YAML escapes: the value holds the character, reported at the value.
     for (escape, name) in [
@@ -115,25 +131,15 @@ fn bidi_and_control_characters_in_text_are_located() {
         ("\\x9B", "U+009B"),
         ("\\r", "U+000D"),
     ] {
-        let files = edited(
-            minimal(),
-            PING,
-            "summary: Ping",
-            &format!("summary: \"Pi{escape}ng\""),
-        );
-        let d = errors(&files);
-        let e = find(&d, DiagnosticKind::InvalidCharacter, PING, 2, 10);
-        assert!(e.message.contains(name), "{e}");
+        refused(format!("\"Pi{escape}ng\""), 10, name);
     }
     // In a key as well (keys become wire names and Rust names).
-    let files = edited(
-        minimal(),
+    edit_refused(
         PING,
         "    id: {type: string, required: true}",
         "    \"i\\u2067d\": {type: string, required: true}",
+        (DiagnosticKind::InvalidCharacter, 8, 5),
     );
-    let d = errors(&files);
-    find(&d, DiagnosticKind::InvalidCharacter, PING, 8, 5);
     // Tabs and line breaks inside text stay legitimate.
     let files = edited(
         minimal(),
@@ -262,53 +268,33 @@ fn oversized_file_is_refused_after_reading_at_most_the_cap() {
 
 #[test]
 fn type_names_of_generated_items_and_the_prelude_are_reserved() {
-    for name in [
-        "Box",
-        "Client",
-        "SERVICE",
-        "ERRORS",
-        "ENDPOINTS",
-        "Option",
-        "Result",
-        "String",
-        "Vec",
-        "Some",
-        "None",
-        "Ok",
-        "Err",
-        "Into",
-        "From",
-        "ToOwned",
-        "Default",
-        "S",
-    ] {
-        let files = edited(
-            minimal(),
+    for name in RESERVED_TYPE_NAMES {
+        let e = edit_refused(
             SERVICE,
             "types:\n",
             &format!("types:\n  {name}:\n    fields:\n      id: {{type: string}}\n"),
+            (DiagnosticKind::InvalidIdentifier, 21, 3),
         );
-        let d = errors(&files);
-        let e = find(&d, DiagnosticKind::InvalidIdentifier, SERVICE, 21, 3);
         assert!(e.message.contains("reserved"), "{name}: {e}");
     }
     // A request or response struct named after its operation is checked the same way.
-    let files = edited(minimal(), PING, "request:\n", "request:\n  name: Vec\n");
-    let d = errors(&files);
-    find(&d, DiagnosticKind::InvalidIdentifier, PING, 7, 9);
+    edit_refused(
+        PING,
+        "request:\n",
+        "request:\n  name: Vec\n",
+        (DiagnosticKind::InvalidIdentifier, 7, 9),
+    );
 }
 
 #[test]
 fn operations_named_like_client_methods_are_reserved() {
     for op in ["new", "from_env", "runtime"] {
-        let files = edited(
-            minimal(),
+        let e = edit_refused(
             PING,
             "operation: ping",
             &format!("operation: {op}"),
+            (DiagnosticKind::InvalidIdentifier, 1, 12),
         );
-        let d = errors(&files);
-        let e = find(&d, DiagnosticKind::InvalidIdentifier, PING, 1, 12);
         assert!(e.message.contains("reserved"), "{op}: {e}");
     }
 }
@@ -351,14 +337,12 @@ fn integer_enum_values_are_compared_as_numbers() {
 
 #[test]
 fn structs_containing_themselves_are_refused_unless_through_a_list() {
-    let direct = edited(
-        minimal(),
+    let e = edit_refused(
         SERVICE,
         "      id: {type: string, required: true}\n",
         "      id: {type: string, required: true}\n      next: {type: Item}\n",
+        (DiagnosticKind::InvalidValue, 24, 7),
     );
-    let d = errors(&direct);
-    let e = find(&d, DiagnosticKind::InvalidValue, SERVICE, 24, 7);
     assert!(e.message.contains("Item → Item"), "{e}");
 
     let indirect = edited(

@@ -16,6 +16,29 @@ pub fn workspace() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
+/// Type names the generated modules declare or take from the Rust prelude, which a spec
+/// may not declare (a sample of the loader's list).
+pub const RESERVED_TYPE_NAMES: &[&str] = &[
+    "Box",
+    "Client",
+    "SERVICE",
+    "ERRORS",
+    "ENDPOINTS",
+    "Option",
+    "Result",
+    "String",
+    "Vec",
+    "Some",
+    "None",
+    "Ok",
+    "Err",
+    "Into",
+    "From",
+    "ToOwned",
+    "Default",
+    "S",
+];
+
 /// The committed specs (`spec/`).
 pub fn real_spec() -> Vec<SourceFile> {
     read_sources(&workspace().join("spec")).expect("spec/")
