@@ -7,7 +7,7 @@ mod common;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use common::{edited, errors, find, fixtures, minimal, with_file, RESERVED_TYPE_NAMES};
+use common::{edited, errors, find, minimal, with_file, write_sources, RESERVED_TYPE_NAMES};
 use retail_apis_codegen::{
     generate, load, load_sources, read_sources, Diagnostic, DiagnosticKind, Diagnostics, SourceFile,
 };
@@ -192,10 +192,7 @@ fn file_names_outside_the_pattern_are_refused_with_their_path() {
 fn spec_copy() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().expect("tempdir");
     let root = dir.path().join("spec");
-    let minimal = fixtures().join("minimal");
-    fs::create_dir_all(root.join("svc/endpoints")).expect("dirs");
-    fs::copy(minimal.join(SERVICE), root.join(SERVICE)).expect("copy");
-    fs::copy(minimal.join(PING), root.join(PING)).expect("copy");
+    write_sources(&root, &minimal());
     (dir, root)
 }
 

@@ -6,10 +6,9 @@ mod common;
 #[path = "../benches/synth/words.rs"]
 mod words;
 
-use std::fs;
 use std::sync::LazyLock;
 
-use common::{compiles_cleanly, doctests_pass, real_spec, RESERVED_TYPE_NAMES};
+use common::{compiles_cleanly, doctests_pass, real_spec, write_sources, RESERVED_TYPE_NAMES};
 use proptest::prelude::*;
 use retail_apis_codegen::{generate, load_sources, write_changed, SourceFile};
 use words::replace_word;
@@ -310,11 +309,7 @@ fn hostile_but_valid_specs_compile_cleanly_and_run_no_vendor_doctest() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let out = tmp.path().join("generated");
     write_changed(&out, &files).expect("write");
-    for source in &sources {
-        let path = tmp.path().join("spec").join(&source.path);
-        fs::create_dir_all(path.parent().expect("parent")).expect("spec dir");
-        fs::write(&path, &source.text).expect("spec file");
-    }
+    write_sources(&tmp.path().join("spec"), &sources);
     compiles_cleanly(
         tmp.path(),
         "generated-hostile-check",

@@ -2,9 +2,11 @@
 //! keep the shapes of the seed endpoints and generate one client method per endpoint, and do
 //! not change when endpoints are added to the spec.
 
+mod common;
 #[path = "../benches/synth/mod.rs"]
 mod synth;
 
+use common::write_sources;
 use retail_apis_codegen::model::{SpecSet, TypeExpr, TypeKind};
 use retail_apis_codegen::{generate, load, load_sources, read_sources};
 
@@ -15,11 +17,7 @@ fn load_synth(n: usize) -> SpecSet {
 /// The synthetic spec of `n` endpoints, written to a temporary directory as files.
 fn written(n: usize) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
-    for source in synth::synth_sources(n) {
-        let path = dir.path().join(&source.path);
-        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-        std::fs::write(&path, &source.text).expect("write");
-    }
+    write_sources(dir.path(), &synth::synth_sources(n));
     dir
 }
 

@@ -66,6 +66,15 @@ pub fn with_file(mut files: Vec<SourceFile>, path: &str, text: &str) -> Vec<Sour
     files
 }
 
+/// Writes `files` below `root` as a spec tree.
+pub fn write_sources(root: &Path, files: &[SourceFile]) {
+    for file in files {
+        let path = root.join(&file.path);
+        fs::create_dir_all(path.parent().expect("parent")).expect("spec dir");
+        fs::write(&path, &file.text).expect("spec file");
+    }
+}
+
 /// The file `path` of `files`.
 #[track_caller]
 pub fn file_mut<'a>(files: &'a mut [SourceFile], path: &str) -> &'a mut SourceFile {
