@@ -263,36 +263,38 @@ fn oversized_file_is_refused_after_reading_at_most_the_cap() {
 
 // --- Names the generated code cannot carry ---------------------------------------------------
 
+/// The minimal spec with `from` replaced by `to` in `file` is refused at `line`, `column`
+/// for taking a reserved name.
+#[track_caller]
+fn refused_as_reserved(file: &str, from: &str, to: &str, (line, column): (usize, usize)) {
+    let e = edit_refused(
+        file,
+        from,
+        to,
+        (DiagnosticKind::InvalidIdentifier, line, column),
+    );
+    assert!(e.message.contains("reserved"), "{to}: {e}");
+}
+
 #[test]
 fn type_names_of_generated_items_and_the_prelude_are_reserved() {
     for name in RESERVED_TYPE_NAMES {
-        let e = edit_refused(
-            SERVICE,
-            "types:\n",
-            &format!("types:\n  {name}:\n    fields:\n      id: {{type: string}}\n"),
-            (DiagnosticKind::InvalidIdentifier, 21, 3),
-        );
-        assert!(e.message.contains("reserved"), "{name}: {e}");
+        let declared = format!("types:\n  {name}:\n    fields:\n      id: {{type: string}}\n");
+        refused_as_reserved(SERVICE, "types:\n", &declared, (21, 3));
     }
     // A request or response struct named after its operation is checked the same way.
-    edit_refused(
-        PING,
-        "request:\n",
-        "request:\n  name: Vec\n",
-        (DiagnosticKind::InvalidIdentifier, 7, 9),
-    );
+    refused_as_reserved(PING, "request:\n", "request:\n  name: Vec\n", (7, 9));
 }
 
 #[test]
 fn operations_named_like_client_methods_are_reserved() {
     for op in ["new", "from_env", "runtime"] {
-        let e = edit_refused(
+        refused_as_reserved(
             PING,
             "operation: ping",
             &format!("operation: {op}"),
-            (DiagnosticKind::InvalidIdentifier, 1, 12),
+            (1, 12),
         );
-        assert!(e.message.contains("reserved"), "{op}: {e}");
     }
 }
 
