@@ -45,14 +45,11 @@ pub fn write_changed(out_dir: &Path, files: &[GeneratedFile]) -> io::Result<Writ
     let mut report = WriteReport::default();
     for file in files {
         let path = out_dir.join(&file.path);
-        match fs::read(&path) {
-            Ok(existing) if existing == file.contents.as_bytes() => {
-                report.unchanged.push(file.path.clone());
-                continue;
-            }
-            Ok(_) => {}
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-            Err(e) => return Err(e),
+        if unless_missing(fs::read(&path))?
+            .is_some_and(|existing| existing == file.contents.as_bytes())
+        {
+            report.unchanged.push(file.path.clone());
+            continue;
         }
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent)?;
@@ -83,13 +80,21 @@ fn write_atomically(path: &Path, contents: &[u8]) -> io::Result<()> {
     result
 }
 
+/// `None` for a path that does not exist: a missing output file or directory is a state
+/// to report or fill in, not an error.
+fn unless_missing<T>(result: io::Result<T>) -> io::Result<Option<T>> {
+    match result {
+        Ok(value) => Ok(Some(value)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
 /// Generated `*.rs` files in `out_dir` that `files` no longer contains.
 fn stale_files(out_dir: &Path, files: &[GeneratedFile]) -> io::Result<Vec<String>> {
     let mut stale = Vec::new();
-    let entries = match fs::read_dir(out_dir) {
-        Ok(entries) => entries,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(stale),
-        Err(e) => return Err(e),
+    let Some(entries) = unless_missing(fs::read_dir(out_dir))? else {
+        return Ok(stale);
     };
     for entry in entries {
         let entry = entry?;
@@ -146,9 +151,9 @@ pub fn check(out_dir: &Path, files: &[GeneratedFile]) -> io::Result<CheckReport>
     let mut report = CheckReport::default();
     for file in files {
         let path = out_dir.join(&file.path);
-        match fs::read(&path) {
-            Ok(existing) if existing == file.contents.as_bytes() => {}
-            Ok(existing) => {
+        match unless_missing(fs::read(&path))? {
+            Some(existing) if existing == file.contents.as_bytes() => {}
+            Some(existing) => {
                 let existing = String::from_utf8_lossy(&existing);
                 let diff = similar::TextDiff::from_lines(existing.as_ref(), file.contents.as_str())
                     .unified_diff()
@@ -157,8 +162,7 @@ pub fn check(out_dir: &Path, files: &[GeneratedFile]) -> io::Result<CheckReport>
                     .to_string();
                 report.stale.push((file.path.clone(), diff));
             }
-            Err(e) if e.kind() == io::ErrorKind::NotFound => report.missing.push(file.path.clone()),
-            Err(e) => return Err(e),
+            None => report.missing.push(file.path.clone()),
         }
     }
     report.extra = stale_files(out_dir, files)?;

@@ -34,11 +34,11 @@ fn field(name: &str, ty: TypeExpr, required: bool) -> Field {
     }
 }
 
-fn struct_type(name: &str, fields: Vec<Field>, request: bool, response: bool) -> NamedType {
+fn named_type(name: &str, kind: TypeKind, request: bool, response: bool) -> NamedType {
     NamedType {
         name: name.to_owned(),
         description: None,
-        kind: TypeKind::Struct(StructType { fields }),
+        kind,
         in_response: response,
         in_request: request,
         quirks: Vec::new(),
@@ -46,26 +46,28 @@ fn struct_type(name: &str, fields: Vec<Field>, request: bool, response: bool) ->
     }
 }
 
+fn struct_type(name: &str, fields: Vec<Field>, request: bool, response: bool) -> NamedType {
+    named_type(
+        name,
+        TypeKind::Struct(StructType { fields }),
+        request,
+        response,
+    )
+}
+
 fn enum_type(name: &str, repr: EnumRepr, values: &[(&str, &str)]) -> NamedType {
-    NamedType {
-        name: name.to_owned(),
-        description: None,
-        kind: TypeKind::Enum(EnumType {
-            repr,
-            variants: values
-                .iter()
-                .map(|(value, name)| EnumVariant {
-                    name: (*name).to_owned(),
-                    value: (*value).to_owned(),
-                    description: Some(format!("值 [{value}] <{name}>")),
-                })
-                .collect(),
-        }),
-        in_response: true,
-        in_request: true,
-        quirks: Vec::new(),
-        origin: SourceRef::default(),
-    }
+    let kind = TypeKind::Enum(EnumType {
+        repr,
+        variants: values
+            .iter()
+            .map(|(value, name)| EnumVariant {
+                name: (*name).to_owned(),
+                value: (*value).to_owned(),
+                description: Some(format!("值 [{value}] <{name}>")),
+            })
+            .collect(),
+    });
+    named_type(name, kind, true, true)
 }
 
 fn edge_spec() -> SpecSet {
@@ -226,87 +228,93 @@ fn awkward_names_and_values_generate_code_that_compiles_cleanly() {
     );
 }
 
-fn expect_error(spec: &SpecSet, needle: &str) {
-    let err: EmitError = generate(spec).expect_err("must be rejected");
-    assert!(err.to_string().contains(needle), "{err}");
-}
-
 fn service(spec: &mut SpecSet) -> &mut Service {
     &mut spec.services[0]
 }
 
-fn enum_of<'a>(spec: &'a mut SpecSet, name: &str) -> &'a mut EnumType {
+fn kind_of<'a>(spec: &'a mut SpecSet, name: &str) -> &'a mut TypeKind {
     let ty = service(spec)
         .types
         .iter_mut()
         .find(|t| t.name == name)
         .expect("type");
-    match &mut ty.kind {
+    &mut ty.kind
+}
+
+fn enum_of<'a>(spec: &'a mut SpecSet, name: &str) -> &'a mut EnumType {
+    match kind_of(spec, name) {
         TypeKind::Enum(e) => e,
         TypeKind::Struct(_) => panic!("{name} is a struct"),
     }
 }
 
 fn struct_of<'a>(spec: &'a mut SpecSet, name: &str) -> &'a mut StructType {
-    let ty = service(spec)
-        .types
-        .iter_mut()
-        .find(|t| t.name == name)
-        .expect("type");
-    match &mut ty.kind {
+    match kind_of(spec, name) {
         TypeKind::Struct(s) => s,
         TypeKind::Enum(_) => panic!("{name} is an enum"),
     }
 }
 
+/// A change to a hand-built model.
+type Edit = fn(&mut SpecSet);
+
 #[test]
 fn names_that_cannot_compile_are_errors() {
-    let mut spec = edge_spec();
-    service(&mut spec).endpoints[0].operation = "runtime".to_owned();
-    expect_error(&spec, "clashes with `Client::runtime`");
-
-    let mut spec = edge_spec();
-    enum_of(&mut spec, "Signed").variants[0].name = "Unknown".to_owned();
-    expect_error(&spec, "`Unknown` is reserved");
-
-    let mut spec = edge_spec();
-    enum_of(&mut spec, "Signed").variants[1].value = "-01".to_owned();
-    expect_error(&spec, "listed twice");
-
-    let mut spec = edge_spec();
-    enum_of(&mut spec, "Signed").variants[1].value = "1.5".to_owned();
-    expect_error(&spec, "not an integer");
-
-    let mut spec = edge_spec();
-    struct_of(&mut spec, "Item").fields[1].name = "券码".to_owned();
-    expect_error(&spec, "`券码`");
-
-    let mut spec = edge_spec();
-    struct_of(&mut spec, "Item").fields[1].name = "self".to_owned();
-    expect_error(&spec, "`self`");
-
-    let mut spec = edge_spec();
-    struct_of(&mut spec, "Item").fields[1].name = "type".to_owned();
-    expect_error(&spec, "declared twice");
-
-    let mut spec = edge_spec();
-    struct_of(&mut spec, "Item").fields[6].ty = TypeExpr::Named("Missing".to_owned());
-    expect_error(&spec, "undefined type `Missing`");
-
-    let mut spec = edge_spec();
-    service(&mut spec).endpoints[0].response = TypeExpr::Named("Gone".to_owned());
-    expect_error(&spec, "undefined type `Gone`");
-
-    let mut spec = edge_spec();
-    let dup = service(&mut spec).types[0].clone();
-    service(&mut spec).types.push(dup);
-    expect_error(&spec, "declared twice");
-
-    let mut spec = edge_spec();
-    service(&mut spec).name = "mod".to_owned();
-    expect_error(&spec, "`mod`");
-
-    let mut spec = edge_spec();
-    service(&mut spec).name = "runtime".to_owned();
-    expect_error(&spec, "clashes with `retail_apis::runtime`");
+    // Each edit of the edge spec, and what the error must say.
+    let cases: &[(Edit, &str)] = &[
+        (
+            |s| service(s).endpoints[0].operation = "runtime".into(),
+            "clashes with `Client::runtime`",
+        ),
+        (
+            |s| enum_of(s, "Signed").variants[0].name = "Unknown".into(),
+            "`Unknown` is reserved",
+        ),
+        (
+            |s| enum_of(s, "Signed").variants[1].value = "-01".into(),
+            "listed twice",
+        ),
+        (
+            |s| enum_of(s, "Signed").variants[1].value = "1.5".into(),
+            "not an integer",
+        ),
+        (
+            |s| struct_of(s, "Item").fields[1].name = "券码".into(),
+            "`券码`",
+        ),
+        (
+            |s| struct_of(s, "Item").fields[1].name = "self".into(),
+            "`self`",
+        ),
+        (
+            |s| struct_of(s, "Item").fields[1].name = "type".into(),
+            "declared twice",
+        ),
+        (
+            |s| struct_of(s, "Item").fields[6].ty = TypeExpr::Named("Missing".into()),
+            "undefined type `Missing`",
+        ),
+        (
+            |s| service(s).endpoints[0].response = TypeExpr::Named("Gone".into()),
+            "undefined type `Gone`",
+        ),
+        (
+            |s| {
+                let dup = service(s).types[0].clone();
+                service(s).types.push(dup);
+            },
+            "declared twice",
+        ),
+        (|s| service(s).name = "mod".into(), "`mod`"),
+        (
+            |s| service(s).name = "runtime".into(),
+            "clashes with `retail_apis::runtime`",
+        ),
+    ];
+    for (edit, needle) in cases {
+        let mut spec = edge_spec();
+        edit(&mut spec);
+        let err: EmitError = generate(&spec).expect_err(needle);
+        assert!(err.to_string().contains(needle), "{needle}: {err}");
+    }
 }

@@ -2,66 +2,30 @@
 //! the loader (what `retail-apis lint` and the build script run) with a located diagnostic,
 //! before any code is generated from it.
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use common::{edited, errors, find, minimal, with_file, write_sources, RESERVED_TYPE_NAMES};
 use retail_apis_codegen::{
     generate, load, load_sources, read_sources, Diagnostic, DiagnosticKind, Diagnostics, SourceFile,
 };
 
-fn minimal() -> Vec<SourceFile> {
-    read_sources(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/minimal"))
-        .expect("minimal fixture")
-}
-
 const SERVICE: &str = "svc/service.yaml";
 const PING: &str = "svc/endpoints/ping.yaml";
 
-/// The minimal spec with `path` replaced (or added) with `text`.
-fn with_file(path: &str, text: &str) -> Vec<SourceFile> {
-    let mut files = minimal();
-    files.retain(|f| f.path != path);
-    files.push(SourceFile {
-        path: path.to_owned(),
-        text: text.to_owned(),
-    });
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    files
-}
-
-/// The minimal spec with `from` replaced by `to` in file `path`.
-fn edited(path: &str, from: &str, to: &str) -> Vec<SourceFile> {
-    let mut files = minimal();
-    let file = files
-        .iter_mut()
-        .find(|f| f.path == path)
-        .expect("file of the minimal fixture");
-    assert!(file.text.contains(from), "`{from}` not in {path}");
-    file.text = file.text.replacen(from, to, 1);
-    files
-}
-
-fn errors(files: &[SourceFile]) -> Diagnostics {
-    match load_sources(files) {
-        Ok(set) => panic!(
-            "accepted; generate gives {:?}",
-            generate(&set).map(|f| f.len())
-        ),
-        Err(d) => d,
-    }
-}
-
+/// What the loader reports as `kind` at `line`, `column` of `file` for the minimal spec with
+/// `from` replaced by `to` in that file.
 #[track_caller]
-fn find<'a>(
-    d: &'a Diagnostics,
-    kind: DiagnosticKind,
+fn edit_refused(
     file: &str,
-    line: usize,
-    column: usize,
-) -> &'a Diagnostic {
-    d.iter()
-        .find(|x| x.kind == kind && x.file == file && x.line == line && x.column == column)
-        .unwrap_or_else(|| panic!("no {kind} at {file}:{line}:{column}; got:\n{d}"))
+    from: &str,
+    to: &str,
+    (kind, line, column): (DiagnosticKind, usize, usize),
+) -> Diagnostic {
+    let d = errors(&edited(minimal(), file, from, to));
+    find(&d, kind, file, line, column).clone()
 }
 
 // --- Nesting depth -------------------------------------------------------------------
@@ -71,7 +35,7 @@ fn find<'a>(
 fn load_deep(text: String) -> Diagnostics {
     std::thread::Builder::new()
         .stack_size(2 << 20)
-        .spawn(move || errors(&with_file(PING, &text)))
+        .spawn(move || errors(&with_file(minimal(), PING, &text)))
         .expect("thread")
         .join()
         .expect("loader thread")
@@ -136,6 +100,17 @@ fn byte_order_mark_is_reported_as_such() {
 
 #[test]
 fn bidi_and_control_characters_in_text_are_located() {
+    // `summary: Ping` with `summary` as its value is refused on line 2 at `column`, naming
+    // the character `name`.
+    let refused = |summary: String, column: usize, name: &str| {
+        let e = edit_refused(
+            PING,
+            "summary: Ping",
+            &format!("summary: {summary}"),
+            (DiagnosticKind::InvalidCharacter, 2, column),
+        );
+        assert!(e.message.contains(name), "{e}");
+    };
     // Written literally: found in the raw text, at the character.
     for (c, name) in [
         ('\u{202e}', "U+202E"),
@@ -147,10 +122,7 @@ fn bidi_and_control_characters_in_text_are_located() {
         ('\u{9b}', "U+009B"),
         ('\r', "U+000D"),
     ] {
-        let files = edited(PING, "summary: Ping", &format!("summary: Pi{c}ng"));
-        let d = errors(&files);
-        let e = find(&d, DiagnosticKind::InvalidCharacter, PING, 2, 12);
-        assert!(e.message.contains(name), "{e}");
+        refused(format!("Pi{c}ng"), 12, name);
     }
     // Written as YAML escapes: the value holds the character, reported at the value.
     for (escape, name) in [
@@ -159,21 +131,22 @@ fn bidi_and_control_characters_in_text_are_located() {
         ("\\x9B", "U+009B"),
         ("\\r", "U+000D"),
     ] {
-        let files = edited(PING, "summary: Ping", &format!("summary: \"Pi{escape}ng\""));
-        let d = errors(&files);
-        let e = find(&d, DiagnosticKind::InvalidCharacter, PING, 2, 10);
-        assert!(e.message.contains(name), "{e}");
+        refused(format!("\"Pi{escape}ng\""), 10, name);
     }
     // In a key as well (keys become wire names and Rust names).
-    let files = edited(
+    edit_refused(
         PING,
         "    id: {type: string, required: true}",
         "    \"i\\u2067d\": {type: string, required: true}",
+        (DiagnosticKind::InvalidCharacter, 8, 5),
     );
-    let d = errors(&files);
-    find(&d, DiagnosticKind::InvalidCharacter, PING, 8, 5);
     // Tabs and line breaks inside text stay legitimate.
-    let files = edited(PING, "summary: Ping", "summary: \"Pi\\tng\\nsecond line\"");
+    let files = edited(
+        minimal(),
+        PING,
+        "summary: Ping",
+        "summary: \"Pi\\tng\\nsecond line\"",
+    );
     load_sources(&files).unwrap_or_else(|d| panic!("{d}"));
     let crlf: Vec<SourceFile> = minimal()
         .into_iter()
@@ -206,11 +179,12 @@ fn file_names_outside_the_pattern_are_refused_with_their_path() {
         "svc/endpoints/9other.yaml",
         "svc/endpoints/.yaml",
     ] {
-        let d = errors(&with_file(path, &other));
+        let d = errors(&with_file(minimal(), path, &other));
         let e = find(&d, DiagnosticKind::InvalidPath, path, 1, 1);
         assert!(e.message.contains("[a-z][a-z0-9_]*"), "{e}");
     }
-    load_sources(&with_file("svc/endpoints/other_2.yml", &other)).unwrap_or_else(|d| panic!("{d}"));
+    load_sources(&with_file(minimal(), "svc/endpoints/other_2.yml", &other))
+        .unwrap_or_else(|d| panic!("{d}"));
 }
 
 // --- Files that are not plain files in the tree ---------------------------------------------
@@ -218,10 +192,7 @@ fn file_names_outside_the_pattern_are_refused_with_their_path() {
 fn spec_copy() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().expect("tempdir");
     let root = dir.path().join("spec");
-    let minimal = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/minimal");
-    fs::create_dir_all(root.join("svc/endpoints")).expect("dirs");
-    fs::copy(minimal.join(SERVICE), root.join(SERVICE)).expect("copy");
-    fs::copy(minimal.join(PING), root.join(PING)).expect("copy");
+    write_sources(&root, &minimal());
     (dir, root)
 }
 
@@ -286,56 +257,44 @@ fn oversized_file_is_refused_after_reading_at_most_the_cap() {
     let e = find(&d, DiagnosticKind::Io, PING, 1, 1);
     assert!(e.message.contains(&cap.to_string()), "{e}");
     // The in-memory entry point enforces the same cap.
-    let d = errors(&with_file(PING, &text));
+    let d = errors(&with_file(minimal(), PING, &text));
     find(&d, DiagnosticKind::Io, PING, 1, 1);
 }
 
 // --- Names the generated code cannot carry ---------------------------------------------------
 
+/// The minimal spec with `from` replaced by `to` in `file` is refused at `line`, `column`
+/// for taking a reserved name.
+#[track_caller]
+fn refused_as_reserved(file: &str, from: &str, to: &str, (line, column): (usize, usize)) {
+    let e = edit_refused(
+        file,
+        from,
+        to,
+        (DiagnosticKind::InvalidIdentifier, line, column),
+    );
+    assert!(e.message.contains("reserved"), "{to}: {e}");
+}
+
 #[test]
 fn type_names_of_generated_items_and_the_prelude_are_reserved() {
-    for name in [
-        "Box",
-        "Client",
-        "SERVICE",
-        "ERRORS",
-        "ENDPOINTS",
-        "Option",
-        "Result",
-        "String",
-        "Vec",
-        "Some",
-        "None",
-        "Ok",
-        "Err",
-        "Into",
-        "From",
-        "ToOwned",
-        "Default",
-        "S",
-    ] {
-        let files = edited(
-            SERVICE,
-            "types:\n",
-            &format!("types:\n  {name}:\n    fields:\n      id: {{type: string}}\n"),
-        );
-        let d = errors(&files);
-        let e = find(&d, DiagnosticKind::InvalidIdentifier, SERVICE, 21, 3);
-        assert!(e.message.contains("reserved"), "{name}: {e}");
+    for name in RESERVED_TYPE_NAMES {
+        let declared = format!("types:\n  {name}:\n    fields:\n      id: {{type: string}}\n");
+        refused_as_reserved(SERVICE, "types:\n", &declared, (21, 3));
     }
     // A request or response struct named after its operation is checked the same way.
-    let files = edited(PING, "request:\n", "request:\n  name: Vec\n");
-    let d = errors(&files);
-    find(&d, DiagnosticKind::InvalidIdentifier, PING, 7, 9);
+    refused_as_reserved(PING, "request:\n", "request:\n  name: Vec\n", (7, 9));
 }
 
 #[test]
 fn operations_named_like_client_methods_are_reserved() {
     for op in ["new", "from_env", "runtime"] {
-        let files = edited(PING, "operation: ping", &format!("operation: {op}"));
-        let d = errors(&files);
-        let e = find(&d, DiagnosticKind::InvalidIdentifier, PING, 1, 12);
-        assert!(e.message.contains("reserved"), "{op}: {e}");
+        refused_as_reserved(
+            PING,
+            "operation: ping",
+            &format!("operation: {op}"),
+            (1, 12),
+        );
     }
 }
 
@@ -364,6 +323,7 @@ fn services_named_like_crate_items_are_reserved() {
 #[test]
 fn integer_enum_values_are_compared_as_numbers() {
     let files = edited(
+        minimal(),
         SERVICE,
         "types:\n",
         "types:\n  Level:\n    enum:\n      repr: integer\n      values:\n        \
@@ -376,16 +336,16 @@ fn integer_enum_values_are_compared_as_numbers() {
 
 #[test]
 fn structs_containing_themselves_are_refused_unless_through_a_list() {
-    let direct = edited(
+    let e = edit_refused(
         SERVICE,
         "      id: {type: string, required: true}\n",
         "      id: {type: string, required: true}\n      next: {type: Item}\n",
+        (DiagnosticKind::InvalidValue, 24, 7),
     );
-    let d = errors(&direct);
-    let e = find(&d, DiagnosticKind::InvalidValue, SERVICE, 24, 7);
     assert!(e.message.contains("Item → Item"), "{e}");
 
     let indirect = edited(
+        minimal(),
         SERVICE,
         "      id: {type: string, required: true}\n",
         "      id: {type: string, required: true}\n      pair: {type: Pair}\n  \
@@ -400,6 +360,7 @@ fn structs_containing_themselves_are_refused_unless_through_a_list() {
     );
 
     let list = edited(
+        minimal(),
         SERVICE,
         "      id: {type: string, required: true}\n",
         "      id: {type: string, required: true}\n      children: {type: list<Item>}\n",

@@ -6,9 +6,10 @@
 //!
 //! The service file is the real JDY one.
 
-use std::path::PathBuf;
+mod common;
 
-use retail_apis_codegen::{load_sources, read_sources, DiagnosticKind, SourceFile};
+use common::{file_mut, real_spec};
+use retail_apis_codegen::{load_sources, DiagnosticKind, SourceFile};
 
 const SERVICE: &str = "jdy/service.yaml";
 const LINE: &str = "  sign_headers: X-Api-TimeStamp,X-Api-Nonce\n";
@@ -16,12 +17,8 @@ const LINE: &str = "  sign_headers: X-Api-TimeStamp,X-Api-Nonce\n";
 /// The real spec with the JDY `sign_headers` value replaced by `value`, and the 1-based
 /// line and column where the value starts.
 fn with_sign_headers(value: &str) -> (Vec<SourceFile>, usize, usize) {
-    let mut files =
-        read_sources(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../spec")).expect("spec/");
-    let service = files
-        .iter_mut()
-        .find(|f| f.path == SERVICE)
-        .expect("JDY service file");
+    let mut files = real_spec();
+    let service = file_mut(&mut files, SERVICE);
     let offset = service.text.find(LINE).expect("sign_headers line");
     let line = service.text[..offset].lines().count() + 1;
     service.text = service

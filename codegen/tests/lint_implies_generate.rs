@@ -3,80 +3,64 @@
 //! warning an error and their doctests run.
 
 mod common;
+#[path = "../benches/synth/words.rs"]
+mod words;
 
-use std::fs;
-use std::path::PathBuf;
+use std::sync::LazyLock;
 
-use common::{compiles_cleanly, doctests_pass};
+use common::{compiles_cleanly, doctests_pass, real_spec, write_sources, RESERVED_TYPE_NAMES};
 use proptest::prelude::*;
-use retail_apis_codegen::{generate, load_sources, read_sources, write_changed, SourceFile};
-
-fn real_spec() -> Vec<SourceFile> {
-    read_sources(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../spec")).expect("spec/")
-}
+use retail_apis_codegen::{generate, load_sources, write_changed, SourceFile};
+use words::replace_word;
 
 /// Replacements that stress the name rules: keywords, prelude and generated item names,
 /// case variants, digits, numbers with leading zeros, and non-ASCII.
-const TRICKY: &[&str] = &[
-    "type",
-    "Self",
-    "self",
-    "new",
-    "from_env",
-    "runtime",
-    "client",
-    "Client",
-    "SERVICE",
-    "ERRORS",
-    "ENDPOINTS",
-    "Box",
-    "Option",
-    "Result",
-    "String",
-    "Vec",
-    "Some",
-    "None",
-    "Ok",
-    "Into",
-    "From",
-    "ToOwned",
-    "Default",
-    "Unknown",
-    "S",
-    "D",
-    "rt",
-    "serde",
-    "std",
-    "endpoints",
-    "extra",
-    "gen",
-    "async",
-    "r#type",
-    "1",
-    "01",
-    "-0",
-    "0",
-    "9223372036854775808",
-    "x1",
-    "A",
-    "Ab",
-    "AB",
-    "a_b",
-    "a__b",
-    "_a",
-    "a_",
-    "券码",
-    "Ω",
-    "list<Item>",
-    "json",
-    "string(0)",
-    "Item",
-    "generated",
-    "with_new",
-    "value",
-    "as_str",
-    "inner",
-];
+static TRICKY: LazyLock<Vec<&str>> = LazyLock::new(|| {
+    let others = [
+        "type",
+        "Self",
+        "self",
+        "new",
+        "from_env",
+        "runtime",
+        "client",
+        "Unknown",
+        "D",
+        "rt",
+        "serde",
+        "std",
+        "endpoints",
+        "extra",
+        "gen",
+        "async",
+        "r#type",
+        "1",
+        "01",
+        "-0",
+        "0",
+        "9223372036854775808",
+        "x1",
+        "A",
+        "Ab",
+        "AB",
+        "a_b",
+        "a__b",
+        "_a",
+        "a_",
+        "券码",
+        "Ω",
+        "list<Item>",
+        "json",
+        "string(0)",
+        "Item",
+        "generated",
+        "with_new",
+        "value",
+        "as_str",
+        "inner",
+    ];
+    RESERVED_TYPE_NAMES.iter().copied().chain(others).collect()
+});
 
 /// Byte ranges of the words of `text` that become names or values in the model: mapping
 /// keys and the values of `operation`, `name`, `value`, `type`, `rust_name` and `repr`.
@@ -116,26 +100,6 @@ fn replace_name(text: &str, nth: usize, with: &str) -> String {
     }
     let (s, e) = positions[nth % positions.len()];
     format!("{}{with}{}", &text[..s], &text[e..])
-}
-
-/// Replaces every whole-word occurrence of `from` in `text` with `to`.
-fn rename_word(text: &str, from: &str, to: &str) -> String {
-    let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_';
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(i) = rest.find(from) {
-        let before = rest[..i].chars().next_back();
-        let after = rest[i + from.len()..].chars().next();
-        out.push_str(&rest[..i]);
-        if before.is_some_and(is_word) || after.is_some_and(is_word) {
-            out.push_str(from);
-        } else {
-            out.push_str(to);
-        }
-        rest = &rest[i + from.len()..];
-    }
-    out.push_str(rest);
-    out
 }
 
 /// Deletes or duplicates line `nth` of `text`.
@@ -183,7 +147,7 @@ proptest! {
                 if let Some(&(s, e)) = positions.get(*at % positions.len().max(1)) {
                     let from = text[s..e].to_owned();
                     for f in &mut files {
-                        f.text = rename_word(&f.text, &from, with);
+                        f.text = replace_word(&f.text, &from, with);
                     }
                 }
                 continue;
@@ -345,11 +309,7 @@ fn hostile_but_valid_specs_compile_cleanly_and_run_no_vendor_doctest() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let out = tmp.path().join("generated");
     write_changed(&out, &files).expect("write");
-    for source in &sources {
-        let path = tmp.path().join("spec").join(&source.path);
-        fs::create_dir_all(path.parent().expect("parent")).expect("spec dir");
-        fs::write(&path, &source.text).expect("spec file");
-    }
+    write_sources(&tmp.path().join("spec"), &sources);
     compiles_cleanly(
         tmp.path(),
         "generated-hostile-check",

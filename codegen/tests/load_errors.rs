@@ -1,25 +1,19 @@
 //! Broken specs are rejected with every problem located precisely.
 
-use std::path::PathBuf;
+mod common;
 
+use common::{file_mut, find, fixtures, minimal, real_spec, with_file};
 use proptest::prelude::*;
 use retail_apis_codegen::{
     load, load_sources, read_sources, Diagnostic, DiagnosticKind, Diagnostics, SourceFile,
 };
 
-fn fixtures() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
-}
-
 /// The `minimal` spec with the files of fixture `name` added or replacing its own.
 fn sources_with(name: &str) -> Vec<SourceFile> {
-    let mut files = read_sources(&fixtures().join("minimal")).expect("minimal fixture");
-    for f in read_sources(&fixtures().join(name)).expect("fixture readable") {
-        files.retain(|g| g.path != f.path);
-        files.push(f);
-    }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    files
+    read_sources(&fixtures().join(name))
+        .expect("fixture readable")
+        .iter()
+        .fold(minimal(), |files, f| with_file(files, &f.path, &f.text))
 }
 
 fn errors_of(name: &str) -> Diagnostics {
@@ -29,18 +23,13 @@ fn errors_of(name: &str) -> Diagnostics {
     }
 }
 
+/// The one diagnostic fixture `name` gives, which must be of `kind` at `line`, `column` of
+/// the ping endpoint.
 #[track_caller]
-fn expect(
-    d: &Diagnostics,
-    kind: DiagnosticKind,
-    file: &str,
-    line: usize,
-    column: usize,
-) -> Diagnostic {
-    d.iter()
-        .find(|x| x.kind == kind && x.file == file && x.line == line && x.column == column)
-        .cloned()
-        .unwrap_or_else(|| panic!("no {kind} at {file}:{line}:{column}; got:\n{d}"))
+fn only_error(name: &str, kind: DiagnosticKind, line: usize, column: usize) -> Diagnostic {
+    let d = errors_of(name);
+    assert_eq!(d.len(), 1, "{d}");
+    find(&d, kind, PING, line, column).clone()
 }
 
 const PING: &str = "svc/endpoints/ping.yaml";
@@ -75,7 +64,7 @@ fn minimal_fixture_is_valid() {
 #[test]
 fn io() {
     let d = read_sources(&fixtures().join("io")).unwrap_err();
-    let e = expect(&d, DiagnosticKind::Io, "svc/endpoints/not_utf8.yaml", 1, 1);
+    let e = find(&d, DiagnosticKind::Io, "svc/endpoints/not_utf8.yaml", 1, 1);
     assert!(e.message.contains("UTF-8"), "{}", e.message);
     let missing = read_sources(&fixtures().join("does_not_exist")).unwrap_err();
     assert_eq!(missing.0[0].kind, DiagnosticKind::Io);
@@ -83,16 +72,12 @@ fn io() {
 
 #[test]
 fn syntax() {
-    let d = errors_of("syntax");
-    assert_eq!(d.len(), 1, "{d}");
-    expect(&d, DiagnosticKind::Syntax, PING, 8, 9);
+    only_error("syntax", DiagnosticKind::Syntax, 8, 9);
 }
 
 #[test]
 fn unknown_key() {
-    let d = errors_of("unknown_key");
-    assert_eq!(d.len(), 1, "{d}");
-    let e = expect(&d, DiagnosticKind::UnknownKey, PING, 7, 32);
+    let e = only_error("unknown_key", DiagnosticKind::UnknownKey, 7, 32);
     assert!(e.message.contains("`requird`") && e.message.contains("did you mean `required`?"));
     assert_eq!(
         e.to_string(),
@@ -104,32 +89,24 @@ fn unknown_key() {
 
 #[test]
 fn missing_key() {
-    let d = errors_of("missing_key");
-    assert_eq!(d.len(), 1, "{d}");
-    let e = expect(&d, DiagnosticKind::MissingKey, PING, 1, 1);
+    let e = only_error("missing_key", DiagnosticKind::MissingKey, 1, 1);
     assert!(e.message.contains("`path`"), "{}", e.message);
 }
 
 #[test]
 fn wrong_shape() {
-    let d = errors_of("wrong_shape");
-    assert_eq!(d.len(), 1, "{d}");
-    expect(&d, DiagnosticKind::WrongShape, PING, 7, 5);
+    only_error("wrong_shape", DiagnosticKind::WrongShape, 7, 5);
 }
 
 #[test]
 fn invalid_value() {
-    let d = errors_of("invalid_value");
-    assert_eq!(d.len(), 1, "{d}");
-    let e = expect(&d, DiagnosticKind::InvalidValue, PING, 8, 13);
+    let e = only_error("invalid_value", DiagnosticKind::InvalidValue, 8, 13);
     assert!(e.message.contains("string(abc)"), "{}", e.message);
 }
 
 #[test]
 fn undefined_type() {
-    let d = errors_of("undefined_type");
-    assert_eq!(d.len(), 1, "{d}");
-    let e = expect(&d, DiagnosticKind::UndefinedType, PING, 7, 19);
+    let e = only_error("undefined_type", DiagnosticKind::UndefinedType, 7, 19);
     assert!(e.message.contains("did you mean `Item`?"), "{}", e.message);
 }
 
@@ -138,7 +115,7 @@ fn duplicate_name() {
     let d = errors_of("duplicate_name");
     // Same operation (and a second `PingRequest`/`PingResponse` would also clash, since
     // both names derive from the operation).
-    expect(
+    find(
         &d,
         DiagnosticKind::DuplicateName,
         "svc/endpoints/ping_again.yaml",
@@ -164,7 +141,7 @@ fn duplicate_yaml_key() {
         text: "operation: dup\nsummary: x\nmethod: GET\npath: /dup\nresponse: {type: json}\nmethod: POST\n".into(),
     });
     let d = load_sources(&files).unwrap_err();
-    expect(
+    find(
         &d,
         DiagnosticKind::DuplicateName,
         "svc/endpoints/dup.yaml",
@@ -182,7 +159,7 @@ fn same_rust_name_from_two_wire_names() {
     });
     let d = load_sources(&files).unwrap_err();
     assert_eq!(d.len(), 1, "{d}");
-    expect(
+    find(
         &d,
         DiagnosticKind::DuplicateName,
         "svc/endpoints/dup.yaml",
@@ -193,9 +170,12 @@ fn same_rust_name_from_two_wire_names() {
 
 #[test]
 fn invalid_identifier() {
-    let d = errors_of("invalid_identifier");
-    assert_eq!(d.len(), 1, "{d}");
-    let e = expect(&d, DiagnosticKind::InvalidIdentifier, PING, 8, 5);
+    let e = only_error(
+        "invalid_identifier",
+        DiagnosticKind::InvalidIdentifier,
+        8,
+        5,
+    );
     assert!(
         e.message.contains("rust_name: write_off_tyep"),
         "{}",
@@ -205,16 +185,14 @@ fn invalid_identifier() {
 
 #[test]
 fn invalid_path() {
-    let d = errors_of("invalid_path");
-    assert_eq!(d.len(), 1, "{d}");
-    expect(&d, DiagnosticKind::InvalidPath, PING, 4, 7);
+    only_error("invalid_path", DiagnosticKind::InvalidPath, 4, 7);
 }
 
 #[test]
 fn endpoint_of_unknown_service() {
     let d = errors_of("unknown_service");
     assert_eq!(d.len(), 1, "{d}");
-    let e = expect(
+    let e = find(
         &d,
         DiagnosticKind::InvalidPath,
         "other/endpoints/orphan.yaml",
@@ -232,7 +210,7 @@ fn misplaced_file() {
         text: "{}".into(),
     });
     let d = load_sources(&files).unwrap_err();
-    expect(&d, DiagnosticKind::InvalidPath, "svc/extra.yaml", 1, 1);
+    find(&d, DiagnosticKind::InvalidPath, "svc/extra.yaml", 1, 1);
 }
 
 #[test]
@@ -252,7 +230,7 @@ fn every_problem_is_reported() {
         (DiagnosticKind::InvalidValue, 23, 14),     // invalid example JSON
     ];
     for (kind, line, column) in want {
-        expect(&d, kind, PING, line, column);
+        find(&d, kind, PING, line, column);
     }
     assert_eq!(d.len(), want.len(), "{d}");
     // Sorted by position, one line per problem.
@@ -293,10 +271,6 @@ fn thousand_endpoints_load() {
     assert_eq!(svc.types.len(), 1 + 3 * 1000 + 2);
     // Generous bound: quadratic behaviour would take far longer even in debug builds.
     assert!(start.elapsed() < std::time::Duration::from_secs(20));
-}
-
-fn real_spec() -> Vec<SourceFile> {
-    read_sources(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../spec")).expect("spec/")
 }
 
 /// Applies one edit to a text: delete a range, insert text, or duplicate a line.
@@ -399,12 +373,9 @@ fn awkward_inputs_are_diagnosed_not_panicked_on() {
 /// The minimal spec with `ping.yaml`'s `idempotency_key: id` line replaced by `key` (one or
 /// more lines, starting on line 5).
 fn ping_with_key(key: &str) -> Vec<SourceFile> {
-    let mut files = sources_with("minimal");
-    for f in &mut files {
-        if f.path == PING {
-            f.text = f.text.replace("idempotency_key: id\n", key);
-        }
-    }
+    let mut files = minimal();
+    let ping = file_mut(&mut files, PING);
+    ping.text = ping.text.replace("idempotency_key: id\n", key);
     files
 }
 
@@ -498,7 +469,7 @@ fn malformed_idempotency_evidence_is_located() {
     ];
     for (key, kind, line, column, needle) in cases {
         let d = load_sources(&ping_with_key(key)).expect_err(key);
-        let e = expect(&d, *kind, PING, *line, *column);
+        let e = find(&d, *kind, PING, *line, *column);
         assert!(e.message.contains(needle), "{key}: {}", e.message);
         assert!(
             d.to_string()
@@ -544,7 +515,7 @@ fn error_processed_values() {
 
     let d = with_errors("  - {code: \"1\", name: a, description: a, processed: sometimes}\n")
         .expect_err("unknown value");
-    let e = expect(&d, DiagnosticKind::InvalidValue, "svc/service.yaml", 19, 53);
+    let e = find(&d, DiagnosticKind::InvalidValue, "svc/service.yaml", 19, 53);
     assert!(e.message.contains("never or maybe"), "{}", e.message);
 }
 
@@ -559,7 +530,7 @@ fn safe_marks_a_read_only_endpoint() {
     assert!(!set.service("svc").unwrap().endpoint("ping").unwrap().safe);
 
     let d = load_sources(&ping_with_key("safe: yes\n")).expect_err("not a boolean");
-    expect(&d, DiagnosticKind::WrongShape, PING, 5, 7);
+    find(&d, DiagnosticKind::WrongShape, PING, 5, 7);
 }
 
 /// Problems of shape (unknown and missing keys, wrong shapes, values outside a closed set)
@@ -636,7 +607,7 @@ quirks: [ok, {a: b}]
         (DiagnosticKind::WrongShape, 19, 14, "items of `quirks`"),
     ];
     for (kind, line, column, needle) in want {
-        let e = expect(&d, kind, f, line, column);
+        let e = find(&d, kind, f, line, column);
         assert!(e.message.contains(needle), "{needle}: {e}");
     }
     assert_eq!(d.len(), want.len(), "{d}");
@@ -652,7 +623,7 @@ fn every_missing_key_is_reported() {
     });
     let d = load_sources(&files).unwrap_err();
     for key in ["operation", "method", "path", "response"] {
-        let e = expect(
+        let e = find(
             &d,
             DiagnosticKind::MissingKey,
             "svc/endpoints/bare.yaml",

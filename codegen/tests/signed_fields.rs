@@ -4,47 +4,17 @@
 //!
 //! The service file is the real Shoubei one, so the tests follow its auth and envelope.
 
-use std::path::PathBuf;
+mod common;
 
-use retail_apis_codegen::{
-    load_sources, read_sources, Diagnostic, DiagnosticKind, Diagnostics, SourceFile,
-};
+use common::{edited, errors, find, real_spec, with_file};
+use retail_apis_codegen::{load_sources, Diagnostic, DiagnosticKind, Diagnostics, SourceFile};
 
 const SERVICE: &str = "shoubei/service.yaml";
 const PROBE: &str = "shoubei/endpoints/probe.yaml";
 
-fn real_spec() -> Vec<SourceFile> {
-    read_sources(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../spec")).expect("spec/")
-}
-
-/// The real spec with `text` added as `path` (or replacing it).
-fn with_file(mut files: Vec<SourceFile>, path: &str, text: &str) -> Vec<SourceFile> {
-    files.retain(|f| f.path != path);
-    files.push(SourceFile {
-        path: path.to_owned(),
-        text: text.to_owned(),
-    });
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    files
-}
-
 /// The real spec with `from` replaced by `to` in the Shoubei service file.
 fn with_service_edit(from: &str, to: &str) -> Vec<SourceFile> {
-    let mut files = real_spec();
-    let service = files
-        .iter_mut()
-        .find(|f| f.path == SERVICE)
-        .expect("Shoubei service file");
-    assert!(service.text.contains(from), "`{from}` not in {SERVICE}");
-    service.text = service.text.replacen(from, to, 1);
-    files
-}
-
-fn errors(files: &[SourceFile]) -> Diagnostics {
-    match load_sources(files) {
-        Ok(_) => panic!("accepted"),
-        Err(d) => d,
-    }
+    edited(real_spec(), SERVICE, from, to)
 }
 
 /// 1-based line and column of the key `key:` in `text`, found by its indentation.
@@ -61,15 +31,7 @@ fn position(text: &str, key: &str) -> (usize, usize) {
 
 #[track_caller]
 fn expect_at(d: &Diagnostics, file: &str, (line, column): (usize, usize)) -> Diagnostic {
-    d.iter()
-        .find(|x| {
-            x.kind == DiagnosticKind::InvalidValue
-                && x.file == file
-                && x.line == line
-                && x.column == column
-        })
-        .cloned()
-        .unwrap_or_else(|| panic!("no invalid-value at {file}:{line}:{column}; got:\n{d}"))
+    find(d, DiagnosticKind::InvalidValue, file, line, column).clone()
 }
 
 /// An endpoint with one field of each type in `request` and `response` (wire name →

@@ -2,14 +2,23 @@
 //! keep the shapes of the seed endpoints and generate one client method per endpoint, and do
 //! not change when endpoints are added to the spec.
 
+mod common;
 #[path = "../benches/synth/mod.rs"]
 mod synth;
 
+use common::write_sources;
 use retail_apis_codegen::model::{SpecSet, TypeExpr, TypeKind};
 use retail_apis_codegen::{generate, load, load_sources, read_sources};
 
 fn load_synth(n: usize) -> SpecSet {
     load_sources(&synth::synth_sources(n)).unwrap_or_else(|d| panic!("synthetic spec {n}:\n{d}"))
+}
+
+/// The synthetic spec of `n` endpoints, written to a temporary directory as files.
+fn written(n: usize) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_sources(dir.path(), &synth::synth_sources(n));
+    dir
 }
 
 #[test]
@@ -38,12 +47,7 @@ fn four_endpoints_is_the_seed_spec() {
 #[test]
 fn endpoints_added_to_the_spec_are_left_out() {
     // A copy of the seed files plus a user's own endpoint in each service.
-    let dir = tempfile::tempdir().expect("tempdir");
-    for source in synth::synth_sources(4) {
-        let path = dir.path().join(&source.path);
-        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-        std::fs::write(&path, &source.text).expect("write");
-    }
+    let dir = written(4);
     let extra = "summary: s\nmethod: POST\nresponse: {type: json}\n";
     for (file, op) in [
         ("jdy/endpoints/member_query.yaml", "member_query"),
@@ -126,12 +130,7 @@ fn hundred_synthetic_endpoints_load_and_generate_a_method_each() {
 
 #[test]
 fn written_tree_loads_from_disk() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    for source in synth::synth_sources(12) {
-        let path = dir.path().join(&source.path);
-        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-        std::fs::write(&path, &source.text).expect("write");
-    }
+    let dir = written(12);
     let set = load(dir.path()).unwrap_or_else(|d| panic!("{d}"));
     assert_eq!(set.service("jdy").expect("jdy").endpoints.len(), 12);
 }

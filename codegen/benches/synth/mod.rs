@@ -22,6 +22,10 @@ use std::path::{Path, PathBuf};
 
 use retail_apis_codegen::{load_sources, SourceFile};
 
+mod words;
+
+use words::replace_word;
+
 /// The real spec tree of the workspace (`spec/`).
 pub fn spec_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec")
@@ -185,24 +189,4 @@ fn replace_line(yaml: &str, key: &str, old: &str, new: &str) -> String {
     let line = format!("\n{key}{old}\n");
     assert!(yaml.contains(&line), "no line `{key}{old}`");
     yaml.replacen(&line, &format!("\n{key}{new}\n"), 1)
-}
-
-/// Replaces whole-word occurrences of `word` (identifier characters on neither side).
-fn replace_word(text: &str, word: &str, with: &str) -> String {
-    let is_ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
-    let mut out = String::with_capacity(text.len() + 64);
-    let mut rest = text;
-    while let Some(pos) = rest.find(word) {
-        let before = rest[..pos].chars().next_back();
-        let after = rest[pos + word.len()..].chars().next();
-        out.push_str(&rest[..pos]);
-        if before.is_some_and(is_ident) || after.is_some_and(is_ident) {
-            out.push_str(word);
-        } else {
-            out.push_str(with);
-        }
-        rest = &rest[pos + word.len()..];
-    }
-    out.push_str(rest);
-    out
 }

@@ -126,12 +126,7 @@ pub fn code(text: &str) -> String {
     if text.trim().is_empty() {
         return format!("\"{text}\"");
     }
-    let mut longest = 0;
-    let mut run = 0;
-    for c in text.chars() {
-        run = if c == '`' { run + 1 } else { 0 };
-        longest = longest.max(run);
-    }
+    let longest = longest_run(&text, '`');
     let fence = "`".repeat(longest + 1);
     if longest == 0 {
         format!("{fence}{text}{fence}")
@@ -237,16 +232,13 @@ fn normalize_containers(line: &str) -> String {
     let mut out = String::with_capacity(line.len());
     let mut rest = line;
     loop {
-        let marker = match rest.as_bytes().first() {
-            Some(b'-' | b'*' | b'+' | b'>') => 1,
-            Some(b) if b.is_ascii_digit() => {
-                let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-                match rest.as_bytes().get(digits) {
-                    Some(b'.' | b')') if digits <= 9 => digits + 1,
-                    _ => break,
-                }
+        let marker = if rest.starts_with('>') {
+            1
+        } else {
+            match list_marker_len(rest) {
+                Some(len) => len,
+                None => break,
             }
-            _ => break,
         };
         let after = &rest[marker..];
         let trimmed = after.trim_start_matches([' ', '\t']);
@@ -264,21 +256,26 @@ fn normalize_containers(line: &str) -> String {
     out
 }
 
-/// A markdown list item: `- `, `* `, `+ ` or `1. ` / `1) `.
-fn is_list_item(line: &str) -> bool {
+/// Length of the list marker `line` starts with: `-`, `*`, `+`, or up to nine digits and
+/// `.` or `)` (a longer number is not a marker to markdown).
+fn list_marker_len(line: &str) -> Option<usize> {
     let bytes = line.as_bytes();
-    let marker_end = match bytes.first() {
-        Some(b'-' | b'*' | b'+') => 1,
-        Some(b) if b.is_ascii_digit() => {
+    match bytes.first()? {
+        b'-' | b'*' | b'+' => Some(1),
+        b if b.is_ascii_digit() => {
             let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
             match bytes.get(digits) {
-                Some(b'.' | b')') if digits <= 9 => digits + 1,
-                _ => return false,
+                Some(b'.' | b')') if digits <= 9 => Some(digits + 1),
+                _ => None,
             }
         }
-        _ => return false,
-    };
-    matches!(bytes.get(marker_end), None | Some(b' '))
+        _ => None,
+    }
+}
+
+/// A markdown list item: `- `, `* `, `+ ` or `1. ` / `1) `.
+fn is_list_item(line: &str) -> bool {
+    list_marker_len(line).is_some_and(|end| matches!(line.as_bytes().get(end), None | Some(b' ')))
 }
 
 /// Escapes one line of prose outside its code spans and inline links.
@@ -345,7 +342,7 @@ fn escape_inline(line: &str) -> String {
                 continue;
             }
         }
-        if rest.starts_with("http://") || rest.starts_with("https://") {
+        if is_url(rest) {
             let len = bare_url_len(rest);
             out.push('<');
             out.push_str(&rest[..len]);
@@ -380,6 +377,11 @@ fn closing_backticks(after: &str, run: usize) -> Option<usize> {
     None
 }
 
+/// Whether `s` starts with a web URL, the only links vendor prose keeps.
+fn is_url(s: &str) -> bool {
+    s.starts_with("http://") || s.starts_with("https://")
+}
+
 /// Length of an inline link `[text](http…)` at the start of `s`.
 fn inline_link_len(s: &str) -> Option<usize> {
     let close = s.find("](")?;
@@ -387,7 +389,7 @@ fn inline_link_len(s: &str) -> Option<usize> {
         return None;
     }
     let target = &s[close + 2..];
-    if !(target.starts_with("http://") || target.starts_with("https://")) {
+    if !is_url(target) {
         return None;
     }
     let end = target.find(|c: char| c == ')' || c.is_whitespace())?;
@@ -397,7 +399,7 @@ fn inline_link_len(s: &str) -> Option<usize> {
 /// Length of an autolink `<http…>` at the start of `s`.
 fn autolink_len(s: &str) -> Option<usize> {
     let inner = &s[1..];
-    if !(inner.starts_with("http://") || inner.starts_with("https://")) {
+    if !is_url(inner) {
         return None;
     }
     let end = inner.find(|c: char| c == '>' || c == '<' || c.is_whitespace())?;

@@ -1,7 +1,7 @@
 //! Reading YAML documents with positions, and where their problems are recorded.
 
 use marked_yaml::types::{MarkedMappingNode, MarkedScalarNode};
-use marked_yaml::{LoadError, LoaderOptions, Node, Span};
+use marked_yaml::{LoadError, LoaderOptions, Marker, Node, Span};
 
 use super::diagnostic::{Diagnostic, DiagnosticKind};
 use crate::model::SourceRef;
@@ -30,6 +30,7 @@ pub(crate) fn parse(file: &str, text: &str) -> Result<Node, Diagnostic> {
         kind,
         message,
     };
+    let at = |m: Marker, kind, message| err(m.line(), m.column(), kind, message);
     match result {
         Ok(Ok(node)) => Ok(node),
         Ok(Err(e)) => Err(match e {
@@ -47,39 +48,33 @@ pub(crate) fn parse(file: &str, text: &str) -> Result<Node, Diagnostic> {
                     ),
                 )
             }
-            LoadError::TopLevelMustBeMapping(m) => err(
-                m.line(),
-                m.column(),
+            LoadError::TopLevelMustBeMapping(m) => at(
+                m,
                 DiagnosticKind::WrongShape,
                 "the top level of a spec file must be a mapping".to_string(),
             ),
-            LoadError::TopLevelMustBeSequence(m) => err(
-                m.line(),
-                m.column(),
+            LoadError::TopLevelMustBeSequence(m) => at(
+                m,
                 DiagnosticKind::WrongShape,
                 "unexpected top-level sequence".to_string(),
             ),
-            LoadError::UnexpectedAnchor(m) => err(
-                m.line(),
-                m.column(),
+            LoadError::UnexpectedAnchor(m) => at(
+                m,
                 DiagnosticKind::Syntax,
                 "YAML anchors and aliases are not supported in specs".to_string(),
             ),
-            LoadError::UnexpectedTag(m) => err(
-                m.line(),
-                m.column(),
+            LoadError::UnexpectedTag(m) => at(
+                m,
                 DiagnosticKind::Syntax,
                 "YAML tags are not supported in specs".to_string(),
             ),
-            LoadError::MappingKeyMustBeScalar(m) => err(
-                m.line(),
-                m.column(),
+            LoadError::MappingKeyMustBeScalar(m) => at(
+                m,
                 DiagnosticKind::Syntax,
                 "mapping keys must be plain scalars".to_string(),
             ),
-            LoadError::ScanError(m, e) => err(
-                m.line(),
-                m.column(),
+            LoadError::ScanError(m, e) => at(
+                m,
                 DiagnosticKind::Syntax,
                 format!("YAML syntax error: {}", e.info()),
             ),
