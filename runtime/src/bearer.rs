@@ -5,7 +5,6 @@ use std::fmt;
 
 use reqwest::header::HeaderName;
 
-use serde_json::Value;
 
 use crate::client::{
     masked, CallInfo, Client, ClientConfig, Explanation, Link, Reproduce, Request, Scheme,
@@ -101,7 +100,7 @@ impl Scheme for StaticBearer {
     fn explain(
         &self,
         _call: &CallInfo,
-        _value: &Value,
+        _json: &[u8],
         request: &mut Request,
         _reproduce: &mut Reproduce,
     ) -> Result<Explanation, Error> {

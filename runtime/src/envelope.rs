@@ -1,11 +1,15 @@
 //! Response envelopes, driven by [`EnvelopeDescriptor`]: status code check, business
 //! errors with their descriptor entries, and payload decoding.
 
+use std::ops::Range;
+
 use serde::de::DeserializeOwned;
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use crate::descriptor::{Code, EnvelopeDescriptor, ErrorCodeInfo, ServiceDescriptor};
 use crate::error::{snippet, Error};
+use crate::raw_object::{self, Kind, RawObject};
 use crate::transport::{CallInfo, Response};
 
 /// A code value as text: strings as they are, numbers as JSON text.
@@ -48,13 +52,30 @@ fn text_field(body: &Map<String, Value>, field: &str) -> String {
     }
 }
 
-/// Parses a body as a JSON object, or a [`Error::Decode`] with a bounded snippet.
-pub(crate) fn parse_object(call: &CallInfo, body: &[u8]) -> Result<Map<String, Value>, Error> {
-    match serde_json::from_slice::<Value>(body) {
-        Ok(Value::Object(map)) => Ok(map),
-        Ok(_) => Err(decode_error(call, "expected a JSON object", body)),
-        Err(e) => Err(decode_error(call, &format!("not valid JSON: {e}"), body)),
+/// [`code_text`] of a raw value: the same text as from the `Value` it holds.
+fn raw_code_text(value: &RawValue) -> Option<String> {
+    match raw_object::kind(value) {
+        Kind::String => raw_object::string(value).map(Into::into),
+        Kind::Number => Some(raw_object::json_text(value).into_owned()),
+        _ => None,
     }
+}
+
+/// [`text_field`] of a raw object.
+fn raw_text_field(body: &RawObject<'_>, field: &str) -> String {
+    match body.get(field) {
+        None => String::new(),
+        Some(value) => match raw_object::kind(value) {
+            Kind::Null => String::new(),
+            Kind::String => raw_object::string(value).map(Into::into).unwrap_or_default(),
+            _ => raw_object::json_text(value).into_owned(),
+        },
+    }
+}
+
+/// Reads a body as a JSON object, or a [`Error::Decode`] with a bounded snippet.
+pub(crate) fn parse_object<'a>(call: &CallInfo, body: &'a [u8]) -> Result<RawObject<'a>, Error> {
+    RawObject::parse(body).map_err(|e| decode_error(call, &e.to_string(), body))
 }
 
 pub(crate) fn decode_error(call: &CallInfo, message: &str, body: &[u8]) -> Error {
@@ -74,11 +95,11 @@ pub(crate) fn decode_error(call: &CallInfo, message: &str, body: &[u8]) -> Error
 pub(crate) fn check(
     service: &'static ServiceDescriptor,
     call: &CallInfo,
-    body: &Map<String, Value>,
+    body: &RawObject<'_>,
     raw: &[u8],
 ) -> Result<(), Error> {
     let envelope = &service.envelope;
-    let Some(code) = body.get(envelope.code_field.as_ref()).and_then(code_text) else {
+    let Some(code) = body.get(&envelope.code_field).and_then(raw_code_text) else {
         return Err(decode_error(
             call,
             &format!("missing status field `{}`", envelope.code_field),
@@ -89,8 +110,8 @@ pub(crate) fn check(
         Some(code)
     } else {
         envelope.result.as_ref().and_then(|check| {
-            body.get(check.field.as_ref())
-                .and_then(code_text)
+            body.get(&check.field)
+                .and_then(raw_code_text)
                 .filter(|value| value.as_str() != check.success)
         })
     };
@@ -100,19 +121,64 @@ pub(crate) fn check(
             service: call.service,
             operation: call.operation,
             known: known_error(service, &code, 200),
-            message: text_field(body, &envelope.message_field),
+            message: raw_text_field(body, &envelope.message_field),
             code,
         }),
     }
 }
 
-/// The payload of a successful body: the data field (null when absent), or the whole
-/// body for flat envelopes.
-pub(crate) fn payload(envelope: &EnvelopeDescriptor, body: Map<String, Value>) -> Value {
-    match &envelope.data_field {
-        Some(field) => body.get(field.as_ref()).cloned().unwrap_or(Value::Null),
-        None => Value::Object(body),
+/// The JSON of a successful answer's payload: the envelope's data field, or the whole
+/// body for flat envelopes. Kept as the body's bytes, so the caller's type decodes
+/// straight from them.
+#[derive(Clone)]
+pub struct Payload {
+    body: Vec<u8>,
+    /// Where the payload is in `body`; `None` when the data field is absent.
+    data: Option<Range<usize>>,
+}
+
+impl std::fmt::Debug for Payload {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // A token response's payload holds the token.
+        f.debug_struct("Payload")
+            .field("bytes", &self.json().len())
+            .finish()
     }
+}
+
+impl Payload {
+    pub(crate) fn new(body: Vec<u8>, data: Option<Range<usize>>) -> Payload {
+        Payload { body, data }
+    }
+
+    /// The payload's JSON text; `null` when the data field is absent.
+    pub fn json(&self) -> &[u8] {
+        match &self.data {
+            Some(range) => self.body.get(range.clone()).unwrap_or(b"null"),
+            None => b"null",
+        }
+    }
+}
+
+/// Where the payload of a successful `body` (read from `raw`) is in `raw`: the data
+/// field (`None` when absent), or the whole body for flat envelopes.
+pub(crate) fn payload_range(
+    envelope: &EnvelopeDescriptor,
+    body: &RawObject<'_>,
+    raw: &[u8],
+) -> Option<Range<usize>> {
+    match &envelope.data_field {
+        Some(field) => body.get(field).and_then(|data| range_in(raw, data.get())),
+        None => Some(0..raw.len()),
+    }
+}
+
+/// The place of `part` in `whole`, when `part` is a slice of it (a raw value borrowed
+/// from the body it was read from).
+fn range_in(whole: &[u8], part: &str) -> Option<Range<usize>> {
+    let start = (part.as_ptr() as usize).checked_sub(whole.as_ptr() as usize)?;
+    let end = start.checked_add(part.len())?;
+    (end <= whole.len()).then_some(start..end)
 }
 
 /// The error for a non-2xx status other than a gateway rejection: a business error when
@@ -145,12 +211,12 @@ pub(crate) fn status_error(
     }
 }
 
-/// The request as JSON, or an `Encode` error naming the call.
+/// The request as JSON bytes, or an `Encode` error naming the call.
 pub(crate) fn encode_request<Req: serde::Serialize + ?Sized>(
     call: &CallInfo,
     request: &Req,
-) -> Result<Value, Error> {
-    serde_json::to_value(request).map_err(|e| Error::Encode {
+) -> Result<Vec<u8>, Error> {
+    serde_json::to_vec(request).map_err(|e| Error::Encode {
         service: call.service,
         operation: call.operation,
         message: e.to_string(),
@@ -166,22 +232,17 @@ pub(crate) fn encode_request<Req: serde::Serialize + ?Sized>(
 /// invites a repeat.
 pub(crate) fn decode_payload<T: DeserializeOwned>(
     call: &CallInfo,
-    payload: Value,
+    payload: &Payload,
 ) -> Result<T, Error> {
-    decode_value(call, payload).map_err(|e| call.outcome_unknown(e))
+    decode_json(call, payload.json()).map_err(|e| call.outcome_unknown(e))
 }
 
-fn decode_value<T: DeserializeOwned>(call: &CallInfo, payload: Value) -> Result<T, Error> {
-    let is_null = payload.is_null();
-    match T::deserialize(&payload) {
+fn decode_json<T: DeserializeOwned>(call: &CallInfo, json: &[u8]) -> Result<T, Error> {
+    match serde_json::from_slice::<T>(json) {
         Ok(value) => Ok(value),
-        Err(_) if is_null => T::deserialize(&Value::Object(Map::new()))
+        Err(_) if json == b"null" => serde_json::from_slice::<T>(b"{}")
             .map_err(|e| decode_error(call, &e.to_string(), b"null")),
-        Err(e) => Err(decode_error(
-            call,
-            &e.to_string(),
-            payload.to_string().as_bytes(),
-        )),
+        Err(e) => Err(decode_error(call, &e.to_string(), json)),
     }
 }
 
@@ -256,24 +317,39 @@ mod tests {
         endpoints: List::Borrowed(&[]),
     };
 
-    fn obj(value: Value) -> Map<String, Value> {
-        match value {
-            Value::Object(map) => map,
-            _ => Map::new(),
-        }
+    /// [`check`] of `body` as it arrives: JSON text read as a raw object.
+    fn check_value(service: &'static ServiceDescriptor, body: &Value, raw: &[u8]) -> Result<(), Error> {
+        let text = serde_json::to_vec(body).expect("a value serialises");
+        let object = RawObject::parse(&text).expect("an object");
+        check(service, &INFO, &object, raw)
+    }
+
+    /// The payload of a successful `body` under `envelope`, as the client reads it.
+    fn payload(envelope: &EnvelopeDescriptor, body: Value) -> Value {
+        let text = serde_json::to_vec(&body).expect("a value serialises");
+        let object = RawObject::parse(&text).expect("an object");
+        let range = payload_range(envelope, &object, &text);
+        let payload = Payload::new(text.clone(), range);
+        serde_json::from_slice(payload.json()).expect("payload JSON")
+    }
+
+    fn payload_of(json: Value) -> Payload {
+        let text = serde_json::to_vec(&json).expect("a value serialises");
+        let len = text.len();
+        Payload::new(text, Some(0..len))
     }
 
     #[test]
     fn integer_success_code_accepts_number_and_string() {
         for body in [json!({"errcode": 0}), json!({"errcode": "0"})] {
-            assert!(check(&WRAPPED, &INFO, &obj(body), b"").is_ok());
+            assert!(check_value(&WRAPPED, &body, b"").is_ok());
         }
     }
 
     #[test]
     fn business_error_carries_known_entry() {
-        let body = obj(json!({"errcode": 1000202001, "description": "JWT token has expired"}));
-        match check(&WRAPPED, &INFO, &body, b"") {
+        let body = json!({"errcode": 1000202001, "description": "JWT token has expired"});
+        match check_value(&WRAPPED, &body, b"") {
             Err(Error::Business {
                 code,
                 message,
@@ -286,8 +362,8 @@ mod tests {
             }
             other => panic!("unexpected {other:?}"),
         }
-        let unknown = obj(json!({"errcode": 7, "description": null}));
-        match check(&WRAPPED, &INFO, &unknown, b"") {
+        let unknown = json!({"errcode": 7, "description": null});
+        match check_value(&WRAPPED, &unknown, b"") {
             Err(Error::Business {
                 code,
                 known,
@@ -304,22 +380,22 @@ mod tests {
 
     #[test]
     fn missing_code_is_a_decode_error() {
-        let body = obj(json!({"data": {}}));
+        let body = json!({"data": {}});
         assert!(matches!(
-            check(&WRAPPED, &INFO, &body, b"{\"data\":{}}"),
+            check_value(&WRAPPED, &body, b"{\"data\":{}}"),
             Err(Error::Decode { .. })
         ));
     }
 
     #[test]
     fn flat_envelope_result_check() {
-        let ok = obj(json!({"return_code": "SUCCESS", "result_code": "SUCCESS"}));
-        assert!(check(&FLAT, &INFO, &ok, b"").is_ok());
-        let no_result = obj(json!({"return_code": "SUCCESS"}));
-        assert!(check(&FLAT, &INFO, &no_result, b"").is_ok());
+        let ok = json!({"return_code": "SUCCESS", "result_code": "SUCCESS"});
+        assert!(check_value(&FLAT, &ok, b"").is_ok());
+        let no_result = json!({"return_code": "SUCCESS"});
+        assert!(check_value(&FLAT, &no_result, b"").is_ok());
         let refunded =
-            obj(json!({"return_code": "0205", "return_msg": "券码已退款", "result_code": "FAIL"}));
-        match check(&FLAT, &INFO, &refunded, b"") {
+            json!({"return_code": "0205", "return_msg": "券码已退款", "result_code": "FAIL"});
+        match check_value(&FLAT, &refunded, b"") {
             Err(Error::Business { code, message, .. }) => {
                 assert_eq!(code, "0205");
                 assert_eq!(message, "券码已退款");
@@ -327,9 +403,9 @@ mod tests {
             other => panic!("unexpected {other:?}"),
         }
         let failed =
-            obj(json!({"return_code": "SUCCESS", "return_msg": "no", "result_code": "FAIL"}));
+            json!({"return_code": "SUCCESS", "return_msg": "no", "result_code": "FAIL"});
         assert_eq!(
-            check(&FLAT, &INFO, &failed, b"")
+            check_value(&FLAT, &failed, b"")
                 .err()
                 .and_then(|e| e.code().map(str::to_owned)),
             Some("FAIL".to_owned())
@@ -338,14 +414,14 @@ mod tests {
 
     #[test]
     fn payload_selection() {
-        let body = obj(json!({"errcode": 0, "data": {"a": 1}}));
+        let body = json!({"errcode": 0, "data": {"a": 1}});
         assert_eq!(payload(&WRAPPED.envelope, body), json!({"a": 1}));
         assert_eq!(
-            payload(&WRAPPED.envelope, obj(json!({"errcode": 0}))),
+            payload(&WRAPPED.envelope, json!({"errcode": 0})),
             Value::Null
         );
-        let flat = obj(json!({"return_code": "SUCCESS", "x": 1}));
-        assert_eq!(payload(&FLAT.envelope, flat.clone()), Value::Object(flat));
+        let flat = json!({"return_code": "SUCCESS", "x": 1});
+        assert_eq!(payload(&FLAT.envelope, flat.clone()), flat);
     }
 
     #[derive(serde::Deserialize, Debug, PartialEq)]
@@ -361,25 +437,25 @@ mod tests {
 
     #[test]
     fn null_payload_decoding() {
-        assert!(decode_payload::<()>(&INFO, Value::Null).is_ok());
+        assert!(decode_payload::<()>(&INFO, &payload_of(Value::Null)).is_ok());
         assert_eq!(
-            decode_payload::<Value>(&INFO, Value::Null).ok(),
+            decode_payload::<Value>(&INFO, &payload_of(Value::Null)).ok(),
             Some(Value::Null)
         );
         assert_eq!(
-            decode_payload::<AllOptional>(&INFO, Value::Null).ok(),
+            decode_payload::<AllOptional>(&INFO, &payload_of(Value::Null)).ok(),
             Some(AllOptional { id: None })
         );
         assert_eq!(
-            decode_payload::<Option<AllOptional>>(&INFO, Value::Null).ok(),
+            decode_payload::<Option<AllOptional>>(&INFO, &payload_of(Value::Null)).ok(),
             Some(None)
         );
         assert!(matches!(
-            decode_payload::<Required>(&INFO, Value::Null),
+            decode_payload::<Required>(&INFO, &payload_of(Value::Null)),
             Err(Error::Decode { .. })
         ));
         assert!(matches!(
-            decode_payload::<Required>(&INFO, json!({"id": 5})),
+            decode_payload::<Required>(&INFO, &payload_of(json!({"id": 5}))),
             Err(Error::Decode { .. })
         ));
     }

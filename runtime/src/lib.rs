@@ -20,6 +20,7 @@ mod envelope;
 mod error;
 mod hex;
 pub mod jdy;
+mod raw_object;
 mod secret;
 pub mod shoubei;
 mod transport;
@@ -31,5 +32,6 @@ pub use client::{
 };
 pub use descriptor::*;
 pub use error::{snippet, Error, SNIPPET_LIMIT};
+pub use raw_object::{NotAnObject, RawObject};
 pub use secret::Secret;
 pub use transport::TransportConfig;

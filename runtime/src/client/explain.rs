@@ -209,28 +209,20 @@ impl<S: Scheme> Client<S> {
         let inner = &self.inner;
         self.check_endpoint(endpoint)?;
         let call = CallInfo::endpoint(inner.service, endpoint);
-        let value = inner.scheme.prepare(&call, value)?;
-        let mut request = Request::for_call(&call, endpoint.method, &endpoint.path, &value)?;
+        let mut json = crate::envelope::encode_request(&call, &value)?;
+        inner.scheme.prepare(&call, &mut json)?;
+        let mut request =
+            Request::for_call(&call, endpoint.method, &endpoint.path, json.clone())?;
         let explanation = inner
             .scheme
-            .explain(&call, &value, &mut request, &mut reproduce)?;
+            .explain(&call, &json, &mut request, &mut reproduce)?;
         if let Some(value) = reproduce.unused() {
             return Err(ExplainError::NotSigned {
                 service: call.service(),
                 value,
             });
         }
-        let url = request
-            .clone()
-            .build(inner.transport.http(), &inner.base_url)
-            .build()
-            .map_err(|e| Error::Encode {
-                service: call.service(),
-                operation: call.operation(),
-                message: format!("the request cannot be built: {e}"),
-            })?
-            .url()
-            .to_string();
+        let url = self.build(&call, request.clone())?.url().to_string();
         Ok(Explained {
             request,
             url,

@@ -26,6 +26,7 @@ use crate::descriptor::{EndpointDescriptor, ServiceDescriptor};
 use crate::envelope;
 use crate::error::Error;
 use crate::transport::Transport;
+pub use crate::envelope::Payload;
 pub use crate::transport::{CallInfo, Response};
 
 /// A client of one service, signing with the scheme `S`. Cheap to clone; clones share the
@@ -119,9 +120,9 @@ impl<S: Scheme> Client<S> {
         Resp: DeserializeOwned,
     {
         let call = CallInfo::endpoint(self.inner.service, endpoint);
-        let value = envelope::encode_request(&call, request)?;
-        let payload = self.execute(endpoint, &call, value).await?;
-        envelope::decode_payload(&call, payload)
+        let json = envelope::encode_request(&call, request)?;
+        let payload = self.execute(endpoint, &call, json).await?;
+        envelope::decode_payload(&call, &payload)
     }
 
     /// [`call`](Self::call) with untyped JSON in and out; the result is the payload.
@@ -130,16 +131,49 @@ impl<S: Scheme> Client<S> {
         endpoint: &'static EndpointDescriptor,
         request: Value,
     ) -> Result<Value, Error> {
+        self.call(endpoint, &request).await
+    }
+
+    /// The request one attempt of [`call`](Self::call) sends, built and signed with
+    /// `credential` exactly as the call builds it, without sending it and without
+    /// interceptors. Measures the per-call cost of the client apart from the network.
+    #[doc(hidden)]
+    pub fn signed_request<Req>(
+        &self,
+        endpoint: &'static EndpointDescriptor,
+        request: &Req,
+        credential: &S::Credential,
+    ) -> Result<reqwest::Request, Error>
+    where
+        Req: Serialize + ?Sized,
+    {
+        self.check_endpoint(endpoint)?;
         let call = CallInfo::endpoint(self.inner.service, endpoint);
-        self.execute(endpoint, &call, request).await
+        let json = envelope::encode_request(&call, request)?;
+        let request = self.unsigned_request(endpoint, &call, json)?;
+        let scheme = &self.inner.scheme;
+        let mut attempt = request.clone();
+        scheme.sign(&mut attempt, credential)?;
+        self.build(&call, attempt)
+    }
+
+    /// The request for the HTTP client, or an `Encode` error naming the call.
+    fn build(&self, call: &CallInfo, request: Request) -> Result<reqwest::Request, Error> {
+        request
+            .build(&self.inner.base_url)
+            .map_err(|message| Error::Encode {
+                service: call.service,
+                operation: call.operation,
+                message: format!("the request cannot be built: {message}"),
+            })
     }
 
     async fn execute(
         &self,
         endpoint: &'static EndpointDescriptor,
         call: &CallInfo,
-        value: Value,
-    ) -> Result<Value, Error> {
+        json: Vec<u8>,
+    ) -> Result<Payload, Error> {
         self.check_endpoint(endpoint)?;
         let span = tracing::info_span!(
             "retail_api_call",
@@ -148,7 +182,7 @@ impl<S: Scheme> Client<S> {
         );
         let started = Instant::now();
         let result = self
-            .execute_in_span(endpoint, call, value)
+            .execute_in_span(endpoint, call, json)
             .instrument(span)
             .await;
         for interceptor in self.interceptors.iter() {
@@ -161,11 +195,10 @@ impl<S: Scheme> Client<S> {
         &self,
         endpoint: &'static EndpointDescriptor,
         call: &CallInfo,
-        value: Value,
-    ) -> Result<Value, Error> {
+        json: Vec<u8>,
+    ) -> Result<Payload, Error> {
         let scheme = &self.inner.scheme;
-        let value = scheme.prepare(call, value)?;
-        let request = Request::for_call(call, endpoint.method, &endpoint.path, &value)?;
+        let request = self.unsigned_request(endpoint, call, json)?;
         let credential = scheme.credential(self.link()).await?;
         let sign = |request: &mut Request| scheme.sign(request, &credential);
         match self.link().send(call, &request, sign).await {
@@ -182,6 +215,18 @@ impl<S: Scheme> Client<S> {
             }
             result => result,
         }
+    }
+
+    /// The request of a call before any attempt signs it: the encoded request as the
+    /// scheme prepared it, as query or body.
+    fn unsigned_request(
+        &self,
+        endpoint: &'static EndpointDescriptor,
+        call: &CallInfo,
+        mut json: Vec<u8>,
+    ) -> Result<Request, Error> {
+        self.inner.scheme.prepare(call, &mut json)?;
+        Request::for_call(call, endpoint.method, &endpoint.path, json)
     }
 
     fn check_endpoint(&self, endpoint: &EndpointDescriptor) -> Result<(), Error> {
@@ -220,7 +265,12 @@ impl<S: Scheme> Link<'_, S> {
 
     /// Sends `request`, signed anew by `sign` for each attempt, repeating it as the
     /// retry policy allows, and returns the payload of a successful answer.
-    pub async fn send<F>(&self, call: &CallInfo, request: &Request, sign: F) -> Result<Value, Error>
+    pub async fn send<F>(
+        &self,
+        call: &CallInfo,
+        request: &Request,
+        sign: F,
+    ) -> Result<Payload, Error>
     where
         F: Fn(&mut Request) -> Result<(), Error>,
     {
@@ -236,30 +286,31 @@ impl<S: Scheme> Link<'_, S> {
                 for interceptor in interceptors.iter() {
                     interceptor.before_send(call, number, &mut request);
                 }
-                let builder = request.build(inner.transport.http(), &inner.base_url);
-                let response = inner.transport.send(call, builder).await?;
+                let request = self.client.build(call, request)?;
+                let response = inner.transport.send(call, request).await?;
                 for interceptor in interceptors.iter() {
                     interceptor.after_receive(call, number, &response);
                 }
-                self.decode(call, &response)
+                self.decode(call, response)
             })
             .await
     }
 
     /// Maps a response to the payload or an error: the scheme's own rejections, other
     /// non-2xx statuses, the scheme's check of the body, then the envelope.
-    fn decode(&self, call: &CallInfo, response: &Response) -> Result<Value, Error> {
+    fn decode(&self, call: &CallInfo, response: Response) -> Result<Payload, Error> {
         let inner = &self.client.inner;
         let service = inner.service;
-        if let Some(rejection) = inner.scheme.reject(call, response) {
+        if let Some(rejection) = inner.scheme.reject(call, &response) {
             return Err(rejection);
         }
         if !(200..300).contains(&response.status) {
-            return Err(envelope::status_error(service, call, response));
+            return Err(envelope::status_error(service, call, &response));
         }
         let body = envelope::parse_object(call, &response.body)?;
-        inner.scheme.verify(call, response, &body)?;
+        inner.scheme.verify(call, &response, &body)?;
         envelope::check(service, call, &body, &response.body)?;
-        Ok(envelope::payload(&service.envelope, body))
+        let data = envelope::payload_range(&service.envelope, &body, &response.body);
+        Ok(Payload::new(response.body, data))
     }
 }

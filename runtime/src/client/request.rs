@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use crate::descriptor::HttpMethod;
 use crate::error::Error;
+use crate::raw_object::{self, Kind, RawObject};
 use crate::transport::CallInfo;
 
 /// A request before it is sent: what the client built from the endpoint and the caller's
@@ -35,37 +36,53 @@ impl Request {
         }
     }
 
-    /// The request of an endpoint call: for GET, the fields of `value` become the query
-    /// (strings as they are, other values as JSON text, nulls left out); for POST,
-    /// `value` becomes the JSON body.
+    /// The request of an endpoint call from the request's JSON: for GET, the fields of
+    /// the object become the query (strings as they are, other values as JSON text,
+    /// nulls left out; see [`query_of`](Self::query_of)); for POST, the JSON is the body.
     pub(crate) fn for_call(
         call: &CallInfo,
         method: HttpMethod,
         path: &'static str,
-        value: &Value,
+        json: Vec<u8>,
     ) -> Result<Request, Error> {
         let mut request = Request::new(method, path);
         match method {
             HttpMethod::Get => {
-                request.query = Request::query_of(value).ok_or_else(|| Error::Encode {
+                request.query = Request::query_of_json(&json).ok_or_else(|| Error::Encode {
                     service: call.service,
                     operation: call.operation,
                     message: String::from("a GET request must be a JSON object"),
                 })?
             }
             HttpMethod::Post => {
-                let body = serde_json::to_vec(value).map_err(|e| Error::Encode {
-                    service: call.service,
-                    operation: call.operation,
-                    message: e.to_string(),
-                })?;
-                request.body = Some(body.into());
+                request.body = Some(json.into());
                 request
                     .headers
                     .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
             }
         }
         Ok(request)
+    }
+
+    /// [`query_of`](Self::query_of) the value `json` holds, read without a `Value`.
+    fn query_of_json(json: &[u8]) -> Option<Vec<(String, String)>> {
+        if json == b"null" {
+            return Some(Vec::new());
+        }
+        let object = RawObject::parse(json).ok()?;
+        Some(
+            object
+                .iter()
+                .filter(|(_, v)| raw_object::kind(v) != Kind::Null)
+                .map(|(k, v)| {
+                    let v = match raw_object::string(v) {
+                        Some(s) => s.into_owned(),
+                        None => raw_object::json_text(v).into_owned(),
+                    };
+                    (k.to_owned(), v)
+                })
+                .collect(),
+        )
     }
 
     /// The query a GET request of `value` carries: the object's fields, strings as they
@@ -158,21 +175,26 @@ impl Request {
         self.body.as_deref()
     }
 
-    /// The request for reqwest, with `base_url` in front of the path.
-    pub(crate) fn build(self, http: &reqwest::Client, base_url: &str) -> reqwest::RequestBuilder {
-        let url = crate::transport::join_url(base_url, self.path);
+    /// The request for reqwest, with `base_url` in front of the path. The headers move
+    /// over as they are, not inserted one by one again.
+    /// The error names what is wrong with the URL.
+    pub(crate) fn build(self, base_url: &str) -> Result<reqwest::Request, String> {
+        let mut url = reqwest::Url::parse(&crate::transport::join_url(base_url, self.path))
+            .map_err(|e| format!("invalid URL: {e}"))?;
+        if !self.query.is_empty() {
+            // As reqwest's `RequestBuilder::query` writes them.
+            url.query_pairs_mut().extend_pairs(&self.query);
+        }
         let method = match self.method {
             HttpMethod::Get => reqwest::Method::GET,
             HttpMethod::Post => reqwest::Method::POST,
         };
-        let mut builder = http.request(method, url).headers(self.headers);
-        if !self.query.is_empty() {
-            builder = builder.query(&self.query);
-        }
+        let mut request = reqwest::Request::new(method, url);
+        *request.headers_mut() = self.headers;
         if let Some(body) = self.body {
-            builder = builder.body(body);
+            *request.body_mut() = Some(body.into());
         }
-        builder
+        Ok(request)
     }
 }
 
@@ -212,4 +234,77 @@ fn parse_name(name: &str) -> Result<HeaderName, Error> {
 fn header_value(name: &HeaderName, value: &str) -> Result<HeaderValue, Error> {
     HeaderValue::from_str(value)
         .map_err(|_| Error::config(format!("{name} is not a valid HTTP header value")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    fn leaf() -> impl Strategy<Value = Value> {
+        prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            any::<f64>().prop_map(Value::from),
+            "\\PC{0,8}".prop_map(Value::String),
+        ]
+    }
+
+    fn value() -> impl Strategy<Value = Value> {
+        leaf().prop_recursive(2, 8, 3, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..3).prop_map(Value::Array),
+                prop::collection::btree_map("[a-z]{1,3}", inner, 0..3)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    /// A struct whose fields serialise in declaration order, not sorted.
+    #[derive(serde::Serialize)]
+    struct Unsorted {
+        page: u32,
+        bill_no: &'static str,
+        skip: Option<u32>,
+        detail: Value,
+    }
+
+    #[test]
+    fn a_typed_get_queries_as_its_value_does() {
+        let typed = Unsorted {
+            page: 3,
+            bill_no: "B 1=\"2\"",
+            skip: None,
+            detail: json!({"z": 1, "a": [true, null]}),
+        };
+        let json = serde_json::to_vec(&typed).expect("serialises");
+        let value = serde_json::to_value(&typed).expect("serialises");
+        let query = Request::query_of_json(&json);
+        assert_eq!(query, Request::query_of(&value));
+        assert_eq!(
+            query,
+            Some(vec![
+                ("bill_no".to_owned(), "B 1=\"2\"".to_owned()),
+                ("detail".to_owned(), r#"{"a":[true,null],"z":1}"#.to_owned()),
+                ("page".to_owned(), "3".to_owned()),
+            ])
+        );
+        assert_eq!(Request::query_of_json(b"null"), Some(Vec::new()));
+        assert_eq!(Request::query_of_json(b"[1]"), None);
+        assert_eq!(Request::query_of_json(b"\"a\""), None);
+    }
+
+    proptest! {
+        /// The query read from the JSON text is the query of the `Value` it holds.
+        #[test]
+        fn query_from_json_equals_query_of_value(
+            map in prop::collection::btree_map("\\PC{0,5}", value(), 0..6),
+        ) {
+            let value = Value::Object(map.into_iter().collect());
+            let json = serde_json::to_vec(&value).expect("serialises");
+            prop_assert_eq!(Request::query_of_json(&json), Request::query_of(&value));
+        }
+    }
 }

@@ -4,13 +4,12 @@
 
 use std::future::Future;
 
-use serde_json::{Map, Value};
-
 use super::explain::{Explanation, Reproduce};
 use super::request::Request;
 use super::Link;
 use crate::descriptor::ServiceDescriptor;
 use crate::error::Error;
+use crate::raw_object::RawObject;
 use crate::transport::{CallInfo, Response, TransportConfig};
 
 /// What the client does after a call failed with an error the scheme recognised.
@@ -43,10 +42,10 @@ pub trait ClientConfig: Send {
 
 /// An authentication scheme: the one part of a client that differs between vendors.
 ///
-/// The client calls, for each call: [`prepare`](Self::prepare) once on the request
-/// value, [`credential`](Self::credential) once, then for each attempt
+/// The client calls, for each call: [`prepare`](Self::prepare) once on the request's
+/// JSON, [`credential`](Self::credential) once, then for each attempt
 /// [`sign`](Self::sign); on each response [`reject`](Self::reject) before the status is
-/// checked and [`verify`](Self::verify) on the parsed body; on failure
+/// checked and [`verify`](Self::verify) on the body's fields; on failure
 /// [`recovery`](Self::recovery).
 pub trait Scheme: Send + Sync + Sized + std::fmt::Debug + 'static {
     /// Credentials and settings of the scheme.
@@ -59,11 +58,11 @@ pub trait Scheme: Send + Sync + Sized + std::fmt::Debug + 'static {
     /// declares another scheme or the configuration cannot be used.
     fn new(service: &'static ServiceDescriptor, config: Self::Config) -> Result<Self, Error>;
 
-    /// Changes the request value once per call, before it is encoded (a body signature
-    /// that does not depend on the attempt).
-    fn prepare(&self, call: &CallInfo, value: Value) -> Result<Value, Error> {
-        let _ = call;
-        Ok(value)
+    /// Changes the request's JSON (as `serde_json` writes it) once per call, before it
+    /// becomes the body or query: a body signature that does not depend on the attempt.
+    fn prepare(&self, call: &CallInfo, json: &mut Vec<u8>) -> Result<(), Error> {
+        let _ = (call, json);
+        Ok(())
     }
 
     /// The credential for the next call, obtained through `link` when there is none.
@@ -78,13 +77,13 @@ pub trait Scheme: Send + Sync + Sized + std::fmt::Debug + 'static {
 
     /// Signs `request` as [`sign`](Self::sign) would for one attempt, without the
     /// network: with the values the scheme takes from `reproduce` in place of fresh ones
-    /// and a placeholder for a credential that would have to be fetched. `value` is the
-    /// request value after [`prepare`](Self::prepare). Returns what was signed, every
+    /// and a placeholder for a credential that would have to be fetched. `json` is the
+    /// request's JSON after [`prepare`](Self::prepare). Returns what was signed, every
     /// secret masked.
     fn explain(
         &self,
         call: &CallInfo,
-        value: &Value,
+        json: &[u8],
         request: &mut Request,
         reproduce: &mut Reproduce,
     ) -> Result<Explanation, Error>;
@@ -96,12 +95,13 @@ pub trait Scheme: Send + Sync + Sized + std::fmt::Debug + 'static {
         None
     }
 
-    /// Checks a parsed 2xx body before its envelope is read (a response signature).
+    /// Checks the fields of a 2xx body before its envelope is read (a response
+    /// signature).
     fn verify(
         &self,
         call: &CallInfo,
         response: &Response,
-        body: &Map<String, Value>,
+        body: &RawObject<'_>,
     ) -> Result<(), Error> {
         let _ = (call, response, body);
         Ok(())

@@ -4,6 +4,7 @@
 use std::fmt;
 use std::time::Duration;
 
+use reqwest::header::HeaderName;
 use serde_json::Value;
 
 mod explain;
@@ -44,6 +45,9 @@ pub struct KingdeeGateway {
     app_secret: Secret,
     domain: String,
     token: TokenCache,
+    /// The names of `signing::gateway_headers`, in its order, parsed once.
+    header_names: [HeaderName; 8],
+    app_token_name: HeaderName,
 }
 
 impl fmt::Debug for KingdeeGateway {
@@ -78,6 +82,8 @@ impl Scheme for KingdeeGateway {
         }
         let sign_headers = SignHeaders::parse(&scheme.sign_headers)?;
         Ok(KingdeeGateway {
+            header_names: gateway_header_names()?,
+            app_token_name: header_name(headers::APP_TOKEN)?,
             service,
             scheme,
             sign_headers,
@@ -96,8 +102,8 @@ impl Scheme for KingdeeGateway {
 
     fn sign(&self, request: &mut Request, lease: &Lease) -> Result<(), Error> {
         let (nonce, timestamp) = signing::fresh_nonce_and_timestamp();
-        self.sign_at(request, lease.token.expose(), &nonce, &timestamp)
-            .map(drop)
+        self.sign_gateway_fast(request, &nonce, &timestamp)?;
+        request.insert(self.app_token_name.clone(), lease.token.expose(), true)
     }
 
     /// Signs with the captured nonce and timestamp, if given, and a placeholder
@@ -105,7 +111,7 @@ impl Scheme for KingdeeGateway {
     fn explain(
         &self,
         _call: &CallInfo,
-        _value: &Value,
+        _json: &[u8],
         request: &mut Request,
         reproduce: &mut Reproduce,
     ) -> Result<Explanation, Error> {
@@ -136,58 +142,90 @@ impl KingdeeGateway {
         timestamp: &str,
     ) -> Result<GatewaySignature, Error> {
         let signed = self.sign_gateway_at(request, nonce, timestamp)?;
-        request.set_sensitive_header(headers::APP_TOKEN, token)?;
+        request.insert(self.app_token_name.clone(), token, true)?;
         Ok(signed)
     }
 
     /// Every gateway header except `app-token`, with a fresh nonce and timestamp.
     fn sign_gateway(&self, request: &mut Request) -> Result<(), Error> {
         let (nonce, timestamp) = signing::fresh_nonce_and_timestamp();
-        self.sign_gateway_at(request, &nonce, &timestamp).map(drop)
+        self.sign_gateway_fast(request, &nonce, &timestamp)
     }
 
-    /// Every gateway header except `app-token`, with `nonce` and `timestamp`.
+    /// Every gateway header except `app-token`, with `nonce` and `timestamp`; returns
+    /// the string signed, for explaining.
     fn sign_gateway_at(
         &self,
         request: &mut Request,
         nonce: &str,
         timestamp: &str,
     ) -> Result<GatewaySignature, Error> {
-        let query: Vec<(&str, &str)> = request
-            .query()
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
-        let sent = SentHeaders {
+        let query = query_pairs(request);
+        let sent = self.sent(nonce, timestamp);
+        let canonical = self.canonical(request, &query, &sent);
+        let string_to_sign = canonical.to_string();
+        let signature = signing::signature_of(&string_to_sign, self.client_secret.expose());
+        self.set_gateway_headers(request, &sent, &signature)?;
+        Ok(GatewaySignature {
+            string_to_sign,
+            signature,
+        })
+    }
+
+    /// [`sign_gateway_at`](Self::sign_gateway_at) for sending: the string to sign is
+    /// fed to the HMAC without being built.
+    fn sign_gateway_fast(
+        &self,
+        request: &mut Request,
+        nonce: &str,
+        timestamp: &str,
+    ) -> Result<(), Error> {
+        let query = query_pairs(request);
+        let sent = self.sent(nonce, timestamp);
+        let canonical = self.canonical(request, &query, &sent);
+        let signature = signing::gateway_signature(&canonical, self.client_secret.expose());
+        self.set_gateway_headers(request, &sent, &signature)
+    }
+
+    fn sent<'a>(&'a self, nonce: &'a str, timestamp: &'a str) -> SentHeaders<'a> {
+        SentHeaders {
             nonce,
             timestamp,
             client_id: &self.client_id,
             auth_version: &self.scheme.auth_version,
             router_addr: &self.domain,
             content_type: headers::JSON,
-        };
-        let canonical = CanonicalRequest::for_client(
+        }
+    }
+
+    fn canonical<'a>(
+        &self,
+        request: &'a Request,
+        query: &'a [(&'a str, &'a str)],
+        sent: &SentHeaders<'a>,
+    ) -> CanonicalRequest<'a> {
+        CanonicalRequest::for_client(
             request.method(),
             request.path(),
-            &query,
+            query,
             &self.sign_headers,
-            &sent,
-        );
-        let string_to_sign = canonical.to_string();
-        let signature = signing::signature_of(&string_to_sign, self.client_secret.expose());
-        for (name, value) in signing::gateway_headers(&sent, &self.scheme.sign_headers, &signature)
-        {
+            sent,
+        )
+    }
+
+    /// Sets the headers of `signing::gateway_headers`, by names parsed once.
+    fn set_gateway_headers(
+        &self,
+        request: &mut Request,
+        sent: &SentHeaders<'_>,
+        signature: &str,
+    ) -> Result<(), Error> {
+        let values = signing::gateway_headers(sent, &self.scheme.sign_headers, signature);
+        for ((name, value), parsed) in values.into_iter().zip(&self.header_names) {
             // The signature is kept out of `Debug` output like the credentials.
-            if name == headers::X_API_SIGNATURE {
-                request.set_sensitive_header(name, value)?;
-            } else {
-                request.set_header(name, value)?;
-            }
+            request.insert(parsed.clone(), value, name == headers::X_API_SIGNATURE)?;
         }
-        Ok(GatewaySignature {
-            string_to_sign,
-            signature,
-        })
+        Ok(())
     }
 
     /// Requests a new app-token. The query is part of the signature; the request has
@@ -204,6 +242,8 @@ impl KingdeeGateway {
             .send(&call, &request, |request| self.sign_gateway(request))
             .await
             .map_err(redact_token_body)?;
+        let payload: Value =
+            envelope::decode_payload(&call, &payload).map_err(redact_token_body)?;
         match payload.get(scheme.token.token_field.as_ref()) {
             Some(Value::String(token)) if !token.is_empty() => Ok((
                 Secret::new(token.as_str()),
@@ -235,6 +275,39 @@ impl Client<KingdeeGateway> {
     pub fn token_fetches(&self) -> u64 {
         self.scheme().token.fetches()
     }
+}
+
+/// The names of `signing::gateway_headers`, in its order, parsed once so that signing
+/// an attempt parses none.
+fn gateway_header_names() -> Result<[HeaderName; 8], Error> {
+    let sent = SentHeaders {
+        nonce: "",
+        timestamp: "",
+        client_id: "",
+        auth_version: "",
+        router_addr: "",
+        content_type: "",
+    };
+    let names = signing::gateway_headers(&sent, "", "").map(|(name, _)| name);
+    let mut parsed = names.map(|_| reqwest::header::CONTENT_TYPE);
+    for (slot, name) in parsed.iter_mut().zip(names) {
+        *slot = header_name(name)?;
+    }
+    Ok(parsed)
+}
+
+fn header_name(name: &str) -> Result<HeaderName, Error> {
+    HeaderName::from_bytes(name.as_bytes())
+        .map_err(|_| Error::config(format!("`{name}` is not a valid HTTP header name")))
+}
+
+/// The query of `request` as borrowed pairs, as the canonical request takes it.
+fn query_pairs(request: &Request) -> Vec<(&str, &str)> {
+    request
+        .query()
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect()
 }
 
 /// Token responses may hold a token even when they fail to decode, so their body is

@@ -38,43 +38,60 @@ const JAVA_QUERY: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'_')
     .remove(b' ');
 
-fn encode_once(s: &str) -> String {
-    utf8_percent_encode(s, UNRESERVED).to_string()
-}
-
-/// Percent-encodes with `set` (which must leave space unescaped) and writes space as
-/// `+`. A literal `+` is in every set, so the replacement cannot meet one.
-fn plus_for_space(s: &str, set: &'static AsciiSet) -> String {
-    utf8_percent_encode(s, set).to_string().replace(' ', "+")
+/// Percent-encodes `s` with `set` (which must leave space unescaped) into `out`, space
+/// written as `+`. A literal `+` is in every set, so no `+` can come from elsewhere.
+fn plus_for_space<W: fmt::Write>(s: &str, set: &'static AsciiSet, out: &mut W) -> fmt::Result {
+    for chunk in utf8_percent_encode(s, set) {
+        let mut parts = chunk.split(' ');
+        if let Some(first) = parts.next() {
+            out.write_str(first)?;
+        }
+        for part in parts {
+            out.write_char('+')?;
+            out.write_str(part)?;
+        }
+    }
+    Ok(())
 }
 
 fn gw(s: &str) -> String {
-    plus_for_space(s, GW_QUERY)
+    let mut out = String::with_capacity(s.len());
+    let _ = plus_for_space(s, GW_QUERY, &mut out);
+    out
 }
 
 fn java(s: &str) -> String {
-    plus_for_space(s, JAVA_QUERY)
+    let mut out = String::with_capacity(s.len());
+    let _ = plus_for_space(s, JAVA_QUERY, &mut out);
+    out
 }
 
-/// The query line of the string to sign, exactly as Kingdee's Java gateway SDK builds it
-/// (PROTOCOL.md, step 3): `GW(key)=JAVA(value)` strings sorted as whole strings in byte
-/// order, then each re-encoded as `GW(key)=GW(value)`.
+/// Writes the query line of the string to sign, exactly as Kingdee's Java gateway SDK
+/// builds it (PROTOCOL.md, step 3): `GW(key)=JAVA(value)` strings sorted as whole strings
+/// in byte order, then each re-encoded as `GW(key)=GW(value)`.
 ///
 /// Sorting the encoded `key=value` strings rather than the raw pairs is what puts key
 /// `a-b` before `a` (`-` sorts before `=`); a verifier sorting otherwise rejects such
 /// requests.
-fn query_line(query: &[(&str, &str)]) -> String {
+fn write_query_line<W: fmt::Write>(query: &[(&str, &str)], out: &mut W) -> fmt::Result {
+    if query.is_empty() {
+        return Ok(());
+    }
     let mut first_pass: Vec<(String, String)> =
         query.iter().map(|(k, v)| (gw(k), java(v))).collect();
     first_pass.sort_unstable_by(|a, b| joined(a).cmp(joined(b)));
     // The SDK joins the sorted strings with `&` and splits them again at `&` and the
     // first `=`. Both encoders escape `&` and `=`, so that split returns exactly these
     // encoded keys and values.
-    first_pass
-        .iter()
-        .map(|(k, v)| format!("{}={}", gw(k), gw(v)))
-        .collect::<Vec<_>>()
-        .join("&")
+    for (i, (k, v)) in first_pass.iter().enumerate() {
+        if i > 0 {
+            out.write_char('&')?;
+        }
+        plus_for_space(k, GW_QUERY, out)?;
+        out.write_char('=')?;
+        plus_for_space(v, GW_QUERY, out)?;
+    }
+    Ok(())
 }
 
 /// The bytes of `key=value`, for sorting without building the string.
@@ -84,16 +101,59 @@ fn joined((key, value): &(String, String)) -> impl Iterator<Item = u8> + '_ {
         .chain(value.bytes())
 }
 
-/// Base64 of the lower-case hex of an HMAC-SHA256; both gateway signatures use this shape.
-fn hmac_hex_base64(key: &str, message: &str) -> String {
+/// `name` lower-cased as ASCII (the bytes of other characters kept), without a `String`
+/// for the short names headers have.
+fn write_lowercase<W: fmt::Write>(name: &str, out: &mut W) -> fmt::Result {
+    let mut buffer = [0u8; 64];
+    if let Some(lower) = buffer.get_mut(..name.len()) {
+        lower.copy_from_slice(name.as_bytes());
+        lower.make_ascii_lowercase();
+        // Lower-casing ASCII bytes keeps UTF-8 valid.
+        if let Ok(lower) = std::str::from_utf8(lower) {
+            return out.write_str(lower);
+        }
+    }
+    out.write_str(&name.to_ascii_lowercase())
+}
+
+/// The order of two header names compared lower-cased.
+fn cmp_lowercase(a: &str, b: &str) -> std::cmp::Ordering {
+    a.bytes()
+        .map(|c| c.to_ascii_lowercase())
+        .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+}
+
+/// The text to sign fed to an HMAC as it is written.
+struct MacWriter(Hmac<Sha256>);
+
+impl fmt::Write for MacWriter {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.0.update(s.as_bytes());
+        Ok(())
+    }
+}
+
+fn mac(key: &str) -> Hmac<Sha256> {
     // HMAC accepts keys of any length, so this constructor cannot fail.
-    let mut mac = match Hmac::<Sha256>::new_from_slice(key.as_bytes()) {
+    match Hmac::<Sha256>::new_from_slice(key.as_bytes()) {
         Ok(mac) => mac,
         Err(_) => unreachable!("HMAC-SHA256 accepts keys of every length"),
-    };
-    mac.update(message.as_bytes());
+    }
+}
+
+/// Base64 of the lower-case hex of a finished HMAC-SHA256; both gateway signatures use
+/// this shape.
+fn hex_base64(mac: Hmac<Sha256>) -> String {
     let digest = mac.finalize().into_bytes();
-    BASE64.encode(crate::hex::encode(&digest, false))
+    let mut hex = [0u8; 64];
+    BASE64.encode(crate::hex::encode_into(&digest, false, &mut hex))
+}
+
+/// Base64 of the lower-case hex of an HMAC-SHA256 of `message`.
+fn hmac_hex_base64(key: &str, message: &str) -> String {
+    let mut mac = mac(key);
+    mac.update(message.as_bytes());
+    hex_base64(mac)
 }
 
 /// One request as the gateway signs it. Its [`Display`](fmt::Display) is the string to
@@ -144,34 +204,57 @@ impl<'a> CanonicalRequest<'a> {
         }
     }
 
-    /// The signed header lines in signing order: lower-cased name and value, sorted by
-    /// name (stable, so equal names keep their listed order).
-    fn header_lines(&self) -> Vec<(String, &'a str)> {
-        let mut lines: Vec<(String, &str)> = self
-            .headers
-            .iter()
-            .map(|(name, value)| (name.to_ascii_lowercase(), *value))
-            .collect();
-        lines.sort_by(|a, b| a.0.cmp(&b.0));
-        lines
-    }
-}
-
-impl fmt::Display for CanonicalRequest<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "{}", self.method.as_str())?;
-        writeln!(f, "{}", encode_once(self.path))?;
-        writeln!(f, "{}", query_line(self.query))?;
-        for (name, value) in self.header_lines() {
-            writeln!(f, "{name}:{value}")?;
+    /// Writes the string to sign to `out`, piece by piece.
+    fn write_to<W: fmt::Write>(&self, out: &mut W) -> fmt::Result {
+        out.write_str(self.method.as_str())?;
+        out.write_char('\n')?;
+        for chunk in utf8_percent_encode(self.path, UNRESERVED) {
+            out.write_str(chunk)?;
+        }
+        out.write_char('\n')?;
+        write_query_line(self.query, out)?;
+        out.write_char('\n')?;
+        // Signed header lines: lower-cased name and value, sorted by that name (stable,
+        // so equal names keep their listed order). A handful of headers are signed, so
+        // their order lives on the stack.
+        let headers = &self.headers;
+        let mut on_stack = [0usize; 8];
+        let mut on_heap = Vec::new();
+        let order: &mut [usize] = match on_stack.get_mut(..headers.len()) {
+            Some(order) => order,
+            None => {
+                on_heap.resize(headers.len(), 0);
+                &mut on_heap
+            }
+        };
+        for (i, slot) in order.iter_mut().enumerate() {
+            *slot = i;
+        }
+        order.sort_by(|&a, &b| cmp_lowercase(headers[a].0, headers[b].0));
+        for &i in order.iter() {
+            let (name, value) = headers[i];
+            write_lowercase(name, out)?;
+            out.write_char(':')?;
+            out.write_str(value)?;
+            out.write_char('\n')?;
         }
         Ok(())
     }
 }
 
+impl fmt::Display for CanonicalRequest<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write_to(f)
+    }
+}
+
 /// `X-Api-Signature`: Base64(lower-hex(HMAC-SHA256(client_secret, request.to_string()))).
+/// The string to sign is fed to the HMAC as it is written, never built.
 pub fn gateway_signature(request: &CanonicalRequest<'_>, client_secret: &str) -> String {
-    signature_of(&request.to_string(), client_secret)
+    let mut writer = MacWriter(mac(client_secret));
+    // Writing into a hash cannot fail.
+    let _ = request.write_to(&mut writer);
+    hex_base64(writer.0)
 }
 
 /// [`gateway_signature`] of a string to sign already rendered from a
@@ -408,6 +491,27 @@ mod tests {
             request.to_string(),
             "GET\n%2Fp\n\ncontent-type:application/json\nx-api-nonce:1\n"
         );
+    }
+
+    proptest::proptest! {
+        /// Feeding the HMAC piece by piece signs exactly the rendered string.
+        #[test]
+        fn streamed_signature_is_the_signature_of_the_string(
+            query in proptest::collection::vec(("\\PC{0,6}", "\\PC{0,6}"), 0..4),
+            headers in proptest::collection::vec(("[A-Za-z-]{1,70}", "\\PC{0,6}"), 0..10),
+            path in "\\PC{0,12}",
+            secret in "\\PC{0,12}",
+        ) {
+            let query: Vec<(&str, &str)> = query.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            let request = CanonicalRequest {
+                method: HttpMethod::Post,
+                path: &path,
+                query: &query,
+                headers: headers.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect(),
+            };
+            let text = request.to_string();
+            proptest::prop_assert_eq!(gateway_signature(&request, &secret), signature_of(&text, &secret));
+        }
     }
 
     // Vector 2.

@@ -2,8 +2,6 @@
 
 use std::fmt;
 
-use serde_json::{Map, Value};
-
 use super::config::ShoubeiConfig;
 use super::signing;
 use crate::client::{
@@ -13,6 +11,7 @@ use crate::client::{
 use crate::descriptor::{AuthScheme, Md5SignScheme, ServiceDescriptor};
 use crate::envelope;
 use crate::error::Error;
+use crate::raw_object::RawObject;
 use crate::secret::Secret;
 
 /// A client of an MD5-signed service (Shoubei).
@@ -50,22 +49,24 @@ impl Scheme for Md5BodySign {
     }
 
     /// The body carries no timestamp or nonce, so one signature serves every attempt.
-    fn prepare(&self, call: &CallInfo, value: Value) -> Result<Value, Error> {
-        let Value::Object(mut body) = value else {
-            return Err(Error::Encode {
-                service: call.service(),
-                operation: call.operation(),
-                message: String::from("the request must be a JSON object"),
-            });
-        };
-        let sign =
-            signing::sign(self.scheme, &body, self.key.expose()).map_err(|e| Error::Encode {
+    /// The signature is computed from the JSON text and written into it; a `sign` field
+    /// the request already had is replaced.
+    fn prepare(&self, call: &CallInfo, json: &mut Vec<u8>) -> Result<(), Error> {
+        let scheme = self.scheme;
+        let body = RawObject::parse(json).map_err(|_| not_an_object(call))?;
+        let sign = signing::sign_object(scheme, &body, self.key.expose()).map_err(|e| {
+            Error::Encode {
                 service: call.service(),
                 operation: call.operation(),
                 message: format!("the request cannot be signed: {e}"),
-            })?;
-        body.insert(self.scheme.field.to_string(), Value::String(sign));
-        Ok(Value::Object(body))
+            }
+        })?;
+        let empty = body.is_empty();
+        match with_field(json, &body, &scheme.field, &sign) {
+            Some(signed) => *json = signed,
+            None => append_field(json, empty, &scheme.field, &sign),
+        }
+        Ok(())
     }
 
     async fn credential(&self, _link: Link<'_, Self>) -> Result<(), Error> {
@@ -76,29 +77,25 @@ impl Scheme for Md5BodySign {
         Ok(())
     }
 
-    /// [`prepare`](Self::prepare) signed `value`; this shows the text it signed. There is
+    /// [`prepare`](Self::prepare) signed `json`; this shows the text it signed. There is
     /// no nonce or timestamp to reproduce.
     fn explain(
         &self,
         call: &CallInfo,
-        value: &Value,
+        json: &[u8],
         _request: &mut Request,
         _reproduce: &mut Reproduce,
     ) -> Result<Explanation, Error> {
         let scheme = self.scheme;
-        let body = value.as_object().ok_or_else(|| Error::Encode {
-            service: call.service(),
-            operation: call.operation(),
-            message: String::from("the request must be a JSON object"),
-        })?;
+        let body = RawObject::parse(json).map_err(|_| not_an_object(call))?;
         // The same text `prepare` hashed: the signature field itself is never signed.
-        let text = signing::StringToSign::new(scheme, body, self.key.expose()).map_err(|e| {
-            Error::Encode {
+        let text = signing::StringToSign::of_object(scheme, &body, self.key.expose()).map_err(
+            |e| Error::Encode {
                 service: call.service(),
                 operation: call.operation(),
                 message: format!("the request cannot be signed: {e}"),
-            }
-        })?;
+            },
+        )?;
         let case = if scheme.uppercase { "upper" } else { "lower" };
         Ok(Explanation {
             credentials: vec![("SHOUBEI_KEY", masked(self.key.expose()))],
@@ -124,12 +121,12 @@ impl Scheme for Md5BodySign {
         &self,
         call: &CallInfo,
         response: &Response,
-        body: &Map<String, Value>,
+        body: &RawObject<'_>,
     ) -> Result<(), Error> {
         if !self.scheme.verify_response {
             return Ok(());
         }
-        match signing::verify(self.scheme, body, self.key.expose()) {
+        match signing::verify_object(self.scheme, body, self.key.expose()) {
             Ok(true) => Ok(()),
             Ok(false) => Err(Error::SignatureMismatch {
                 service: call.service(),
@@ -143,4 +140,53 @@ impl Scheme for Md5BodySign {
             )),
         }
     }
+}
+
+fn not_an_object(call: &CallInfo) -> Error {
+    Error::Encode {
+        service: call.service(),
+        operation: call.operation(),
+        message: String::from("the request must be a JSON object"),
+    }
+}
+
+/// `json` rewritten with `field` set to the string `value`, when `body` (read from
+/// `json`) already has that field or `json` does not end in `}`; `None` when the field
+/// can simply be appended.
+fn with_field(json: &[u8], body: &RawObject<'_>, field: &str, value: &str) -> Option<Vec<u8>> {
+    if body.get(field).is_none() && json.last() == Some(&b'}') {
+        return None;
+    }
+    let mut out = Vec::with_capacity(json.len() + field.len() + value.len() + 8);
+    out.push(b'{');
+    for (key, raw) in body.iter().filter(|(key, _)| *key != field) {
+        push_string(&mut out, key);
+        out.push(b':');
+        out.extend_from_slice(raw.get().as_bytes());
+        out.push(b',');
+    }
+    push_string(&mut out, field);
+    out.push(b':');
+    push_string(&mut out, value);
+    out.push(b'}');
+    Some(out)
+}
+
+/// Appends `"field":"value"` to the object `json` holds (which ends in `}`).
+fn append_field(json: &mut Vec<u8>, empty: bool, field: &str, value: &str) {
+    json.pop();
+    if !empty {
+        json.push(b',');
+    }
+    push_string(json, field);
+    json.push(b':');
+    push_string(json, value);
+    json.push(b'}');
+}
+
+/// `text` as a JSON string, escaped as `serde_json` escapes it.
+fn push_string(out: &mut Vec<u8>, text: &str) {
+    let mut serializer = serde_json::Serializer::new(out);
+    // Writing a string into a Vec cannot fail.
+    let _ = serde::Serializer::serialize_str(&mut serializer, text);
 }

@@ -3,13 +3,16 @@
 //! The vendor page does not state the algorithm; the scheme's parameters carry the
 //! documentation family's convention so a correction needs no code change.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use md5::{Digest, Md5};
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use subtle::ConstantTimeEq;
 
 use crate::descriptor::Md5SignScheme;
+use crate::raw_object::{self, Kind, RawObject};
 
 /// A body field the scheme cannot sign. Arrays and objects have no text form that the
 /// documentation family agrees on (one of its clients refuses them outright), so a
@@ -25,24 +28,141 @@ pub struct UnsignableField {
 
 /// The text form of a value in the signed string: strings as they are, numbers and
 /// booleans as JSON text. `Ok(None)` means "left out".
-fn sign_value(
+fn sign_value<'a>(
     scheme: &Md5SignScheme,
     field: &str,
-    value: &Value,
-) -> Result<Option<String>, UnsignableField> {
-    let unsignable = |kind| UnsignableField {
-        field: field.to_owned(),
-        kind,
-    };
+    value: &'a Value,
+) -> Result<Option<Cow<'a, str>>, UnsignableField> {
     Ok(match value {
         Value::Null if scheme.skip_null => None,
-        Value::Null => Some(String::from("null")),
+        Value::Null => Some(Cow::Borrowed("null")),
         Value::String(s) if s.is_empty() && scheme.skip_empty => None,
-        Value::String(s) => Some(s.clone()),
-        Value::Bool(_) | Value::Number(_) => Some(value.to_string()),
-        Value::Array(_) => return Err(unsignable("an array")),
-        Value::Object(_) => return Err(unsignable("an object")),
+        Value::String(s) => Some(Cow::Borrowed(s)),
+        Value::Bool(true) => Some(Cow::Borrowed("true")),
+        Value::Bool(false) => Some(Cow::Borrowed("false")),
+        Value::Number(n) => Some(Cow::Owned(n.to_string())),
+        Value::Array(_) => return Err(unsignable(field, "an array")),
+        Value::Object(_) => return Err(unsignable(field, "an object")),
     })
+}
+
+/// [`sign_value`] of a raw JSON value: the same text as from the `Value` it holds.
+fn sign_raw_value<'a>(
+    scheme: &Md5SignScheme,
+    field: &str,
+    value: &'a RawValue,
+) -> Result<Option<Cow<'a, str>>, UnsignableField> {
+    Ok(match raw_object::kind(value) {
+        Kind::Null if scheme.skip_null => None,
+        Kind::String => match raw_object::string(value) {
+            Some(s) if s.is_empty() && scheme.skip_empty => None,
+            Some(s) => Some(s),
+            // Unreachable for text that parsed as a string.
+            None => Some(raw_object::json_text(value)),
+        },
+        Kind::Null | Kind::Bool | Kind::Number => Some(raw_object::json_text(value)),
+        Kind::Array => return Err(unsignable(field, "an array")),
+        Kind::Object => return Err(unsignable(field, "an object")),
+    })
+}
+
+fn unsignable(field: &str, kind: &'static str) -> UnsignableField {
+    UnsignableField {
+        field: field.to_owned(),
+        kind,
+    }
+}
+
+/// The signed fields of one body as (key, text), sorted by key: every field but the
+/// signature itself, the left-out values dropped.
+struct Pairs<'a>(Vec<(&'a str, Cow<'a, str>)>);
+
+impl<'a> Pairs<'a> {
+    fn of_map(scheme: &Md5SignScheme, body: &'a Map<String, Value>) -> Result<Self, UnsignableField> {
+        let mut fields: Vec<(&str, &Value)> = body
+            .iter()
+            .filter(|(k, _)| k.as_str() != scheme.field)
+            .map(|(k, v)| (k.as_str(), v))
+            .collect();
+        // The map may preserve insertion order, so sort explicitly; sorted before the
+        // values are read, so an unsignable field is reported in key order.
+        fields.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        let mut pairs = Vec::with_capacity(fields.len());
+        for (k, v) in fields {
+            if let Some(text) = sign_value(scheme, k, v)? {
+                pairs.push((k, text));
+            }
+        }
+        Ok(Pairs(pairs))
+    }
+
+    fn of_raw(scheme: &Md5SignScheme, body: &'a RawObject<'_>) -> Result<Self, UnsignableField> {
+        // A `RawObject` is sorted by key already.
+        let mut pairs = Vec::with_capacity(body.len());
+        for (k, v) in body.iter().filter(|(k, _)| *k != scheme.field) {
+            if let Some(text) = sign_raw_value(scheme, k, v)? {
+                pairs.push((k, text));
+            }
+        }
+        Ok(Pairs(pairs))
+    }
+
+    /// Writes the text to sign to `out`, with `key` where the suffix says `{key}`.
+    fn write_to(&self, scheme: &Md5SignScheme, key: &str, out: &mut impl Sink) {
+        for (i, (k, v)) in self.0.iter().enumerate() {
+            if i > 0 {
+                out.put(&scheme.pair_separator);
+            }
+            out.put(k);
+            out.put(&scheme.kv_separator);
+            out.put(v);
+        }
+        // As `secret_suffix.replace("{key}", key)`, without building it.
+        for (i, part) in scheme.secret_suffix.split("{key}").enumerate() {
+            if i > 0 {
+                out.put(key);
+            }
+            out.put(part);
+        }
+    }
+
+    /// The MD5 of the text to sign as hex, case per the scheme, written into `out`.
+    fn digest_hex<'b>(&self, scheme: &Md5SignScheme, key: &str, out: &'b mut [u8; 32]) -> &'b [u8] {
+        let mut md5 = Md5::new();
+        self.write_to(scheme, key, &mut md5);
+        crate::hex::encode_into(&md5.finalize(), scheme.uppercase, out)
+    }
+
+    fn sign(&self, scheme: &Md5SignScheme, key: &str) -> String {
+        let mut hex = [0u8; 32];
+        let hex = self.digest_hex(scheme, key, &mut hex);
+        // Hex digits are ASCII.
+        hex.iter().copied().map(char::from).collect()
+    }
+
+    /// Constant-time, case-sensitive comparison of `given` with the signature.
+    fn matches(&self, scheme: &Md5SignScheme, key: &str, given: &str) -> bool {
+        let mut hex = [0u8; 32];
+        let expected = self.digest_hex(scheme, key, &mut hex);
+        given.as_bytes().ct_eq(expected).into()
+    }
+}
+
+/// Where the text to sign goes: the hash directly, or a string to show.
+trait Sink {
+    fn put(&mut self, text: &str);
+}
+
+impl Sink for Md5 {
+    fn put(&mut self, text: &str) {
+        self.update(text.as_bytes());
+    }
+}
+
+impl Sink for String {
+    fn put(&mut self, text: &str) {
+        self.push_str(text);
+    }
 }
 
 /// What a masked key renders as.
@@ -54,12 +174,11 @@ const MASK: &str = "***";
 /// replaced by the secret. Values are neither encoded nor trimmed.
 ///
 /// The text holds the institution key, so it only ever renders masked
-/// ([`masked`](Self::masked), `Display`, `Debug`: `&key=***`); the exact text exists only
-/// while it is hashed.
+/// ([`masked`](Self::masked), `Display`, `Debug`: `&key=***`); the exact text is only
+/// ever fed to the hash.
 pub struct StringToSign<'a> {
     scheme: &'a Md5SignScheme,
-    /// The joined pairs, without the secret suffix.
-    pairs: String,
+    pairs: Pairs<'a>,
     key: &'a str,
 }
 
@@ -67,44 +186,41 @@ impl<'a> StringToSign<'a> {
     /// The text `body` is signed over with `key`; arrays and objects cannot be signed.
     pub fn new(
         scheme: &'a Md5SignScheme,
-        body: &Map<String, Value>,
+        body: &'a Map<String, Value>,
         key: &'a str,
     ) -> Result<StringToSign<'a>, UnsignableField> {
-        let mut pairs: Vec<(&str, String)> = Vec::with_capacity(body.len());
-        for (k, v) in body.iter().filter(|(k, _)| k.as_str() != scheme.field) {
-            if let Some(v) = sign_value(scheme, k, v)? {
-                pairs.push((k.as_str(), v));
-            }
-        }
-        // The map may preserve insertion order, so sort explicitly.
-        pairs.sort_unstable_by(|a, b| a.0.cmp(b.0));
-        let pairs = pairs
-            .iter()
-            .map(|(k, v)| format!("{k}{}{v}", scheme.kv_separator))
-            .collect::<Vec<_>>()
-            .join(&scheme.pair_separator);
+        let pairs = Pairs::of_map(scheme, body)?;
+        Ok(StringToSign { scheme, pairs, key })
+    }
+
+    /// [`new`](Self::new) for a body read as a [`RawObject`]: the same text as for the
+    /// `Value` of the same JSON.
+    pub fn of_object(
+        scheme: &'a Md5SignScheme,
+        body: &'a RawObject<'_>,
+        key: &'a str,
+    ) -> Result<StringToSign<'a>, UnsignableField> {
+        let pairs = Pairs::of_raw(scheme, body)?;
         Ok(StringToSign { scheme, pairs, key })
     }
 
     /// The text with the key written as `***`, for showing what was signed.
     pub fn masked(&self) -> String {
-        self.with_key(MASK)
+        let mut out = String::new();
+        self.pairs.write_to(self.scheme, MASK, &mut out);
+        out
     }
 
     /// The signature: MD5 of the exact text as 32 hex characters, case per the scheme.
     pub fn sign(&self) -> String {
-        let digest = Md5::digest(self.exact().as_bytes());
-        crate::hex::encode(&digest, self.scheme.uppercase)
+        self.pairs.sign(self.scheme, self.key)
     }
 
     /// The exact text, key included.
+    #[cfg(test)]
     fn exact(&self) -> String {
-        self.with_key(self.key)
-    }
-
-    fn with_key(&self, key: &str) -> String {
-        let mut out = self.pairs.clone();
-        out.push_str(&self.scheme.secret_suffix.replace("{key}", key));
+        let mut out = String::new();
+        self.pairs.write_to(self.scheme, self.key, &mut out);
         out
     }
 }
@@ -128,7 +244,17 @@ pub fn sign(
     body: &Map<String, Value>,
     key: &str,
 ) -> Result<String, UnsignableField> {
-    Ok(StringToSign::new(scheme, body, key)?.sign())
+    Ok(Pairs::of_map(scheme, body)?.sign(scheme, key))
+}
+
+/// [`sign`] of a body read as a [`RawObject`] (from the JSON bytes, without a `Value`):
+/// the same signature as for the `Value` of the same JSON.
+pub fn sign_object(
+    scheme: &Md5SignScheme,
+    body: &RawObject<'_>,
+    key: &str,
+) -> Result<String, UnsignableField> {
+    Ok(Pairs::of_raw(scheme, body)?.sign(scheme, key))
 }
 
 /// Whether `body[scheme.field]` is the correct signature of the rest of the body.
@@ -143,8 +269,20 @@ pub fn verify(
     let Some(Value::String(given)) = body.get(scheme.field.as_ref()) else {
         return Ok(false);
     };
-    let expected = sign(scheme, body, key)?;
-    Ok(given.as_bytes().ct_eq(expected.as_bytes()).into())
+    Ok(Pairs::of_map(scheme, body)?.matches(scheme, key, given))
+}
+
+/// [`verify`] of a body read as a [`RawObject`]: the same answer as for the `Value` of
+/// the same JSON.
+pub fn verify_object(
+    scheme: &Md5SignScheme,
+    body: &RawObject<'_>,
+    key: &str,
+) -> Result<bool, UnsignableField> {
+    let Some(given) = body.get(&scheme.field).and_then(raw_object::string) else {
+        return Ok(false);
+    };
+    Ok(Pairs::of_raw(scheme, body)?.matches(scheme, key, &given))
 }
 
 #[cfg(test)]
@@ -341,6 +479,65 @@ pub(crate) mod tests {
         assert!(!verified(&body, "TESTKEY"), "non-string sign");
     }
 
+    /// Signs and verifies `body` from its JSON text, as the client does.
+    fn from_json(
+        scheme: &Md5SignScheme,
+        body: &Map<String, Value>,
+        key: &str,
+    ) -> (Result<String, UnsignableField>, Result<bool, UnsignableField>, Result<String, UnsignableField>) {
+        let text = serde_json::to_vec(body).expect("a map serialises");
+        let object = RawObject::parse(&text).expect("an object");
+        let masked = StringToSign::of_object(scheme, &object, key).map(|s| s.masked());
+        (sign_object(scheme, &object, key), verify_object(scheme, &object, key), masked)
+    }
+
+    fn from_value(
+        scheme: &Md5SignScheme,
+        body: &Map<String, Value>,
+        key: &str,
+    ) -> (Result<String, UnsignableField>, Result<bool, UnsignableField>, Result<String, UnsignableField>) {
+        let masked = StringToSign::new(scheme, body, key).map(|s| s.masked());
+        (sign(scheme, body, key), verify(scheme, body, key), masked)
+    }
+
+    #[test]
+    fn json_text_signs_as_its_value() {
+        let awkward = [
+            example_body(),
+            object(json!({"é": "零售 \"q\"\\\n\u{1}", "A": "😀", "a": ""})),
+            object(json!({"n": 12.5, "big": 18446744073709551615u64, "neg": -3, "f": 1e300, "t": false})),
+            object(json!({"null": null, "s": "x", "sign": {"nested": [1]}})),
+            object(json!({"z": "1", "detail": {"b": 2, "a": null}, "list": [1]})),
+            object(json!({"sign": "78ab35f49453f019e0ac126addf01165", "ts": "1"})),
+            Map::new(),
+        ];
+        let other = Md5SignScheme {
+            skip_null: false,
+            skip_empty: true,
+            uppercase: true,
+            secret_suffix: Text::Borrowed("{key}|{key}"),
+            ..SCHEME
+        };
+        for body in &awkward {
+            for scheme in [&SCHEME, &other] {
+                assert_eq!(from_json(scheme, body, "K"), from_value(scheme, body, "K"), "{body:?}");
+            }
+        }
+        // A signed body verifies from its text.
+        let mut signed = example_body();
+        signed.insert("sign".into(), json!("78ab35f49453f019e0ac126addf01165"));
+        assert_eq!(from_json(&SCHEME, &signed, "TESTKEY").1, Ok(true));
+        // Non-canonical number text signs as the number it is.
+        let odd = br#"{"a":1E2,"b":-0,"c":"\u0041"}"#;
+        let object = RawObject::parse(odd).expect("an object");
+        let value: Map<String, Value> = serde_json::from_slice(odd).expect("an object");
+        assert_eq!(sign_object(&SCHEME, &object, "K"), sign(&SCHEME, &value, "K"));
+        assert_eq!(
+            StringToSign::of_object(&SCHEME, &object, "K").map(|s| s.masked()),
+            Ok("a=100.0&b=-0.0&c=A&key=***".to_owned())
+        );
+    }
+
     fn leaf() -> impl Strategy<Value = Value> {
         prop_oneof![
             Just(Value::Null),
@@ -366,6 +563,16 @@ pub(crate) mod tests {
     }
 
     proptest! {
+        /// Signing the JSON text equals signing its `Value`, for any body, signable or not.
+        #[test]
+        fn json_text_and_value_sign_alike(
+            body in prop::collection::btree_map("\\PC{0,6}", prop_oneof![leaf(), nested(), any::<f64>().prop_map(Value::from)], 0..8),
+            key in "\\PC{0,8}",
+        ) {
+            let body: Map<String, Value> = body.into_iter().collect();
+            prop_assert_eq!(from_json(&SCHEME, &body, &key), from_value(&SCHEME, &body, &key));
+        }
+
         #[test]
         fn sign_then_verify_round_trips(mut body in body(), key in "[ -~]{0,16}") {
             let signature = signature(&SCHEME, &body, &key);

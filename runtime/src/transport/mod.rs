@@ -130,25 +130,12 @@ impl Transport {
         Ok(Transport { http, config })
     }
 
-    pub fn http(&self) -> &reqwest::Client {
-        &self.http
-    }
-
     pub fn config(&self) -> &TransportConfig {
         &self.config
     }
 
     /// Sends one request and reads the whole body, within the per-attempt timeout.
-    pub async fn send(
-        &self,
-        call: &CallInfo,
-        request: reqwest::RequestBuilder,
-    ) -> Result<Response, Error> {
-        let request = request.build().map_err(|e| Error::Encode {
-            service: call.service,
-            operation: call.operation,
-            message: error_text(e),
-        })?;
+    pub async fn send(&self, call: &CallInfo, request: reqwest::Request) -> Result<Response, Error> {
         let limit = self.config.max_body_bytes;
         tracing::debug!(method = %request.method(), path = request.url().path(), "sending request");
         let exchange = async {
