@@ -5,7 +5,6 @@ use std::fmt;
 
 use reqwest::header::HeaderName;
 
-
 use crate::client::{
     masked, CallInfo, Client, ClientConfig, Explanation, Link, Reproduce, Request, Scheme,
 };

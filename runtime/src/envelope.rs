@@ -67,7 +67,9 @@ fn raw_text_field(body: &RawObject<'_>, field: &str) -> String {
         None => String::new(),
         Some(value) => match raw_object::kind(value) {
             Kind::Null => String::new(),
-            Kind::String => raw_object::string(value).map(Into::into).unwrap_or_default(),
+            Kind::String => raw_object::string(value)
+                .map(Into::into)
+                .unwrap_or_default(),
             _ => raw_object::json_text(value).into_owned(),
         },
     }
@@ -318,7 +320,11 @@ mod tests {
     };
 
     /// [`check`] of `body` as it arrives: JSON text read as a raw object.
-    fn check_value(service: &'static ServiceDescriptor, body: &Value, raw: &[u8]) -> Result<(), Error> {
+    fn check_value(
+        service: &'static ServiceDescriptor,
+        body: &Value,
+        raw: &[u8],
+    ) -> Result<(), Error> {
         let text = serde_json::to_vec(body).expect("a value serialises");
         let object = RawObject::parse(&text).expect("an object");
         check(service, &INFO, &object, raw)
@@ -402,8 +408,7 @@ mod tests {
             }
             other => panic!("unexpected {other:?}"),
         }
-        let failed =
-            json!({"return_code": "SUCCESS", "return_msg": "no", "result_code": "FAIL"});
+        let failed = json!({"return_code": "SUCCESS", "return_msg": "no", "result_code": "FAIL"});
         assert_eq!(
             check_value(&FLAT, &failed, b"")
                 .err()

@@ -18,6 +18,7 @@ pub mod descriptor;
 mod env;
 mod envelope;
 mod error;
+mod hash_writer;
 mod hex;
 pub mod jdy;
 mod raw_object;

@@ -123,10 +123,15 @@ pub(crate) fn kind(raw: &RawValue) -> Kind {
 /// The text of a raw JSON string, unescaped; borrowed when it has no escapes. `None`
 /// when `raw` is not a string.
 pub(crate) fn string(raw: &RawValue) -> Option<Cow<'_, str>> {
+    let text = raw.get();
     if kind(raw) != Kind::String {
         return None;
     }
-    match serde_json::from_str::<&str>(raw.get()) {
+    // Valid JSON without a backslash: the text between the quotes is the string.
+    if !text.contains('\\') {
+        return text.get(1..text.len() - 1).map(Cow::Borrowed);
+    }
+    match serde_json::from_str::<&str>(text) {
         Ok(text) => Some(Cow::Borrowed(text)),
         // Escapes need an owned copy.
         Err(_) => serde_json::from_str::<String>(raw.get())
@@ -273,7 +278,9 @@ mod tests {
 
     #[test]
     fn scalars_render_as_from_a_value() {
-        let object = parsed(r#"{"z":-0,"big":18446744073709551616,"e":1E2,"f":-0.50,"i":-7,"s":"q\"\u00e9","t":true,"o":{"b":1,"a":2}}"#);
+        let object = parsed(
+            r#"{"z":-0,"big":18446744073709551616,"e":1E2,"f":-0.50,"i":-7,"s":"q\"\u00e9","t":true,"o":{"b":1,"a":2}}"#,
+        );
         let text = |k: &str| object.get(k).map(|v| json_text(v).into_owned());
         assert_eq!(text("e").as_deref(), Some("100.0"));
         assert_eq!(text("z").as_deref(), Some("-0.0"));

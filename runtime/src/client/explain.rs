@@ -211,8 +211,7 @@ impl<S: Scheme> Client<S> {
         let call = CallInfo::endpoint(inner.service, endpoint);
         let mut json = crate::envelope::encode_request(&call, &value)?;
         inner.scheme.prepare(&call, &mut json)?;
-        let mut request =
-            Request::for_call(&call, endpoint.method, &endpoint.path, json.clone())?;
+        let mut request = Request::for_call(&call, endpoint.method, &endpoint.path, json.clone())?;
         let explanation = inner
             .scheme
             .explain(&call, &json, &mut request, &mut reproduce)?;

@@ -24,9 +24,9 @@ pub use scheme::{ClientConfig, Recovery, Scheme};
 
 use crate::descriptor::{EndpointDescriptor, ServiceDescriptor};
 use crate::envelope;
+pub use crate::envelope::Payload;
 use crate::error::Error;
 use crate::transport::Transport;
-pub use crate::envelope::Payload;
 pub use crate::transport::{CallInfo, Response};
 
 /// A client of one service, signing with the scheme `S`. Cheap to clone; clones share the

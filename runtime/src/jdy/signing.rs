@@ -12,6 +12,7 @@ use sha2::Sha256;
 use std::fmt;
 
 use crate::descriptor::HttpMethod;
+use crate::hash_writer::HashWriter;
 
 pub use super::sign_headers::{
     fresh_nonce_and_timestamp, gateway_headers, sign_header_names, SentHeaders, SignHeaders,
@@ -121,16 +122,6 @@ fn cmp_lowercase(a: &str, b: &str) -> std::cmp::Ordering {
     a.bytes()
         .map(|c| c.to_ascii_lowercase())
         .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
-}
-
-/// The text to sign fed to an HMAC as it is written.
-struct MacWriter(Hmac<Sha256>);
-
-impl fmt::Write for MacWriter {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
-        self.0.update(s.as_bytes());
-        Ok(())
-    }
 }
 
 fn mac(key: &str) -> Hmac<Sha256> {
@@ -251,10 +242,10 @@ impl fmt::Display for CanonicalRequest<'_> {
 /// `X-Api-Signature`: Base64(lower-hex(HMAC-SHA256(client_secret, request.to_string()))).
 /// The string to sign is fed to the HMAC as it is written, never built.
 pub fn gateway_signature(request: &CanonicalRequest<'_>, client_secret: &str) -> String {
-    let mut writer = MacWriter(mac(client_secret));
+    let mut writer = HashWriter::new(mac(client_secret));
     // Writing into a hash cannot fail.
     let _ = request.write_to(&mut writer);
-    hex_base64(writer.0)
+    hex_base64(writer.finish())
 }
 
 /// [`gateway_signature`] of a string to sign already rendered from a

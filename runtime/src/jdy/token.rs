@@ -23,6 +23,20 @@ pub struct Lease {
     pub(crate) generation: u64,
 }
 
+impl Lease {
+    /// A lease of a token obtained outside the client's cache, to build and sign a
+    /// request without I/O ([`Client::signed_request`](crate::Client::signed_request)).
+    /// Its generation is 0, which the cache never hands out, so invalidating it drops
+    /// no cached token.
+    #[doc(hidden)]
+    pub fn unmanaged(token: Secret) -> Lease {
+        Lease {
+            token,
+            generation: 0,
+        }
+    }
+}
+
 #[derive(Debug)]
 struct Cached {
     lease: Lease,

@@ -54,13 +54,12 @@ impl Scheme for Md5BodySign {
     fn prepare(&self, call: &CallInfo, json: &mut Vec<u8>) -> Result<(), Error> {
         let scheme = self.scheme;
         let body = RawObject::parse(json).map_err(|_| not_an_object(call))?;
-        let sign = signing::sign_object(scheme, &body, self.key.expose()).map_err(|e| {
-            Error::Encode {
+        let sign =
+            signing::sign_object(scheme, &body, self.key.expose()).map_err(|e| Error::Encode {
                 service: call.service(),
                 operation: call.operation(),
                 message: format!("the request cannot be signed: {e}"),
-            }
-        })?;
+            })?;
         let empty = body.is_empty();
         match with_field(json, &body, &scheme.field, &sign) {
             Some(signed) => *json = signed,
@@ -89,13 +88,14 @@ impl Scheme for Md5BodySign {
         let scheme = self.scheme;
         let body = RawObject::parse(json).map_err(|_| not_an_object(call))?;
         // The same text `prepare` hashed: the signature field itself is never signed.
-        let text = signing::StringToSign::of_object(scheme, &body, self.key.expose()).map_err(
-            |e| Error::Encode {
-                service: call.service(),
-                operation: call.operation(),
-                message: format!("the request cannot be signed: {e}"),
-            },
-        )?;
+        let text =
+            signing::StringToSign::of_object(scheme, &body, self.key.expose()).map_err(|e| {
+                Error::Encode {
+                    service: call.service(),
+                    operation: call.operation(),
+                    message: format!("the request cannot be signed: {e}"),
+                }
+            })?;
         let case = if scheme.uppercase { "upper" } else { "lower" };
         Ok(Explanation {
             credentials: vec![("SHOUBEI_KEY", masked(self.key.expose()))],

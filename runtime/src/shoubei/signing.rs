@@ -12,6 +12,7 @@ use serde_json::{Map, Value};
 use subtle::ConstantTimeEq;
 
 use crate::descriptor::Md5SignScheme;
+use crate::hash_writer::HashWriter;
 use crate::raw_object::{self, Kind, RawObject};
 
 /// A body field the scheme cannot sign. Arrays and objects have no text form that the
@@ -73,79 +74,207 @@ fn unsignable(field: &str, kind: &'static str) -> UnsignableField {
     }
 }
 
-/// The signed fields of one body as (key, text), sorted by key: every field but the
-/// signature itself, the left-out values dropped.
-struct Pairs<'a>(Vec<(&'a str, Cow<'a, str>)>);
+/// The signed fields of one body, every one checked signable: every field but the
+/// signature itself, in key order, the left-out values dropped when written.
+enum Pairs<'a> {
+    /// A map that iterates in key order (`serde_json`'s default map), read in place.
+    Map(&'a Map<String, Value>),
+    /// A raw object, sorted by key already, read in place.
+    Raw(&'a RawObject<'a>),
+    /// A map in another order: its texts, sorted.
+    Sorted(Vec<(&'a str, Cow<'a, str>)>),
+}
 
 impl<'a> Pairs<'a> {
-    fn of_map(scheme: &Md5SignScheme, body: &'a Map<String, Value>) -> Result<Self, UnsignableField> {
-        let mut fields: Vec<(&str, &Value)> = body
-            .iter()
-            .filter(|(k, _)| k.as_str() != scheme.field)
-            .map(|(k, v)| (k.as_str(), v))
-            .collect();
-        // The map may preserve insertion order, so sort explicitly; sorted before the
-        // values are read, so an unsignable field is reported in key order.
-        fields.sort_unstable_by(|a, b| a.0.cmp(b.0));
-        let mut pairs = Vec::with_capacity(fields.len());
-        for (k, v) in fields {
-            if let Some(text) = sign_value(scheme, k, v)? {
-                pairs.push((k, text));
+    fn of_map(
+        scheme: &Md5SignScheme,
+        body: &'a Map<String, Value>,
+    ) -> Result<Self, UnsignableField> {
+        // Of several unsignable fields, the first in key order is reported, whatever
+        // order the map keeps.
+        let mut refused: Option<UnsignableField> = None;
+        let mut previous: Option<&str> = None;
+        let mut in_order = true;
+        for (k, v) in body {
+            in_order &= previous.is_none_or(|p| p < k.as_str());
+            previous = Some(k);
+            if k.as_str() == scheme.field {
+                continue;
+            }
+            if let Err(error) = sign_value(scheme, k, v) {
+                if refused.as_ref().is_none_or(|r| error.field < r.field) {
+                    refused = Some(error);
+                }
             }
         }
-        Ok(Pairs(pairs))
+        if let Some(error) = refused {
+            return Err(error);
+        }
+        if in_order && map_iterates_sorted() {
+            return Ok(Pairs::Map(body));
+        }
+        let mut pairs = Vec::with_capacity(body.len());
+        for (k, v) in body.iter().filter(|(k, _)| k.as_str() != scheme.field) {
+            if let Some(text) = sign_value(scheme, k, v)? {
+                pairs.push((k.as_str(), text));
+            }
+        }
+        pairs.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        Ok(Pairs::Sorted(pairs))
     }
 
-    fn of_raw(scheme: &Md5SignScheme, body: &'a RawObject<'_>) -> Result<Self, UnsignableField> {
-        // A `RawObject` is sorted by key already.
-        let mut pairs = Vec::with_capacity(body.len());
+    fn of_raw(scheme: &Md5SignScheme, body: &'a RawObject<'a>) -> Result<Self, UnsignableField> {
         for (k, v) in body.iter().filter(|(k, _)| *k != scheme.field) {
-            if let Some(text) = sign_raw_value(scheme, k, v)? {
-                pairs.push((k, text));
-            }
+            sign_raw_value(scheme, k, v)?;
         }
-        Ok(Pairs(pairs))
+        Ok(Pairs::Raw(body))
     }
 
     /// Writes the text to sign to `out`, with `key` where the suffix says `{key}`.
     fn write_to(&self, scheme: &Md5SignScheme, key: &str, out: &mut impl Sink) {
-        for (i, (k, v)) in self.0.iter().enumerate() {
-            if i > 0 {
-                out.put(&scheme.pair_separator);
+        // Every value was checked signable when `self` was made.
+        let _ = match self {
+            Pairs::Map(body) => write_fields(scheme, map_fields(body), sign_value, key, out),
+            Pairs::Raw(body) => write_fields(scheme, body.iter(), sign_raw_value, key, out),
+            Pairs::Sorted(pairs) => {
+                let texts = pairs.iter().map(|(k, v)| (*k, v.as_ref()));
+                write_fields(
+                    scheme,
+                    texts,
+                    |_, _, v| Ok(Some(Cow::Borrowed(v))),
+                    key,
+                    out,
+                )
             }
-            out.put(k);
-            out.put(&scheme.kv_separator);
-            out.put(v);
-        }
-        // As `secret_suffix.replace("{key}", key)`, without building it.
-        for (i, part) in scheme.secret_suffix.split("{key}").enumerate() {
-            if i > 0 {
-                out.put(key);
-            }
-            out.put(part);
-        }
-    }
-
-    /// The MD5 of the text to sign as hex, case per the scheme, written into `out`.
-    fn digest_hex<'b>(&self, scheme: &Md5SignScheme, key: &str, out: &'b mut [u8; 32]) -> &'b [u8] {
-        let mut md5 = Md5::new();
-        self.write_to(scheme, key, &mut md5);
-        crate::hex::encode_into(&md5.finalize(), scheme.uppercase, out)
+        };
     }
 
     fn sign(&self, scheme: &Md5SignScheme, key: &str) -> String {
         let mut hex = [0u8; 32];
-        let hex = self.digest_hex(scheme, key, &mut hex);
-        // Hex digits are ASCII.
-        hex.iter().copied().map(char::from).collect()
+        let written: Result<_, std::convert::Infallible> = md5_hex(scheme, &mut hex, |out| {
+            self.write_to(scheme, key, out);
+            Ok(())
+        });
+        written.map(hex_string).unwrap_or_default()
     }
 
     /// Constant-time, case-sensitive comparison of `given` with the signature.
     fn matches(&self, scheme: &Md5SignScheme, key: &str, given: &str) -> bool {
         let mut hex = [0u8; 32];
-        let expected = self.digest_hex(scheme, key, &mut hex);
-        given.as_bytes().ct_eq(expected).into()
+        let written: Result<_, std::convert::Infallible> = md5_hex(scheme, &mut hex, |out| {
+            self.write_to(scheme, key, out);
+            Ok(())
+        });
+        written.is_ok_and(|expected| same(given, expected))
     }
+}
+
+/// The fields of a map as (key, value).
+fn map_fields(body: &Map<String, Value>) -> impl Iterator<Item = (&str, &Value)> {
+    body.iter().map(|(k, v)| (k.as_str(), v))
+}
+
+/// Whether `serde_json::Map` iterates in key order, as it does unless a crate in the
+/// build enables its `preserve_order` feature; then every map is sorted before signing.
+fn map_iterates_sorted() -> bool {
+    static SORTED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *SORTED.get_or_init(|| {
+        let mut probe = Map::new();
+        probe.insert("b".to_owned(), Value::Null);
+        probe.insert("a".to_owned(), Value::Null);
+        probe.keys().next().map(String::as_str) == Some("a")
+    })
+}
+
+/// Writes the text to sign of `fields`, given in key order, to `out` in one pass: each
+/// field but the signature as `k{kv_separator}text` joined with `pair_separator`, the
+/// left-out values dropped, then the suffix with `key`. Stops at the first field that
+/// cannot be signed, which is the first in key order.
+fn write_fields<'v, V, I, F>(
+    scheme: &Md5SignScheme,
+    fields: I,
+    text: F,
+    key: &str,
+    out: &mut impl Sink,
+) -> Result<(), UnsignableField>
+where
+    V: ?Sized + 'v,
+    I: Iterator<Item = (&'v str, &'v V)>,
+    F: Fn(&Md5SignScheme, &str, &'v V) -> Result<Option<Cow<'v, str>>, UnsignableField>,
+{
+    let mut first = true;
+    for (k, v) in fields {
+        if k == scheme.field {
+            continue;
+        }
+        let Some(v) = text(scheme, k, v)? else {
+            continue;
+        };
+        if !first {
+            out.put(&scheme.pair_separator);
+        }
+        first = false;
+        out.put(k);
+        out.put(&scheme.kv_separator);
+        out.put(&v);
+    }
+    // As `secret_suffix.replace("{key}", key)`, without building it.
+    let mut rest: &str = &scheme.secret_suffix;
+    while let Some(at) = rest.find('{') {
+        let (before, from) = rest.split_at(at);
+        match from.strip_prefix("{key}") {
+            Some(after) => {
+                out.put(before);
+                out.put(key);
+                rest = after;
+            }
+            None => {
+                out.put(&rest[..at + 1]);
+                rest = &rest[at + 1..];
+            }
+        }
+    }
+    out.put(rest);
+    Ok(())
+}
+
+/// The MD5 of what `write` writes, as hex in the scheme's case, into `out`.
+fn md5_hex<'b, E>(
+    scheme: &Md5SignScheme,
+    out: &'b mut [u8; 32],
+    write: impl FnOnce(&mut HashWriter<Md5>) -> Result<(), E>,
+) -> Result<&'b [u8], E> {
+    let mut md5 = HashWriter::new(Md5::new());
+    write(&mut md5)?;
+    Ok(crate::hex::encode_into(
+        &md5.finish().finalize(),
+        scheme.uppercase,
+        out,
+    ))
+}
+
+fn hex_string(hex: &[u8]) -> String {
+    // Hex digits are ASCII.
+    std::str::from_utf8(hex).unwrap_or_default().to_owned()
+}
+
+/// Constant-time, case-sensitive comparison; the length is not secret. Compared a word
+/// at a time: a signature is 32 bytes.
+fn same(given: &str, expected: &[u8]) -> bool {
+    let given = given.as_bytes();
+    if given.len() != expected.len() {
+        return false;
+    }
+    let word = |chunk: &[u8]| {
+        let mut word = [0u8; 8];
+        word[..chunk.len()].copy_from_slice(chunk);
+        u64::from_le_bytes(word)
+    };
+    let mut equal = subtle::Choice::from(1);
+    for (a, b) in given.chunks(8).zip(expected.chunks(8)) {
+        equal &= word(a).ct_eq(&word(b));
+    }
+    equal.into()
 }
 
 /// Where the text to sign goes: the hash directly, or a string to show.
@@ -153,9 +282,10 @@ trait Sink {
     fn put(&mut self, text: &str);
 }
 
-impl Sink for Md5 {
+impl Sink for HashWriter<Md5> {
+    #[inline]
     fn put(&mut self, text: &str) {
-        self.update(text.as_bytes());
+        HashWriter::put(self, text.as_bytes());
     }
 }
 
@@ -197,7 +327,7 @@ impl<'a> StringToSign<'a> {
     /// `Value` of the same JSON.
     pub fn of_object(
         scheme: &'a Md5SignScheme,
-        body: &'a RawObject<'_>,
+        body: &'a RawObject<'a>,
         key: &'a str,
     ) -> Result<StringToSign<'a>, UnsignableField> {
         let pairs = Pairs::of_raw(scheme, body)?;
@@ -244,7 +374,14 @@ pub fn sign(
     body: &Map<String, Value>,
     key: &str,
 ) -> Result<String, UnsignableField> {
-    Ok(Pairs::of_map(scheme, body)?.sign(scheme, key))
+    if !map_iterates_sorted() {
+        return Ok(Pairs::of_map(scheme, body)?.sign(scheme, key));
+    }
+    let mut hex = [0u8; 32];
+    md5_hex(scheme, &mut hex, |out| {
+        write_fields(scheme, map_fields(body), sign_value, key, out)
+    })
+    .map(hex_string)
 }
 
 /// [`sign`] of a body read as a [`RawObject`] (from the JSON bytes, without a `Value`):
@@ -254,7 +391,11 @@ pub fn sign_object(
     body: &RawObject<'_>,
     key: &str,
 ) -> Result<String, UnsignableField> {
-    Ok(Pairs::of_raw(scheme, body)?.sign(scheme, key))
+    let mut hex = [0u8; 32];
+    md5_hex(scheme, &mut hex, |out| {
+        write_fields(scheme, body.iter(), sign_raw_value, key, out)
+    })
+    .map(hex_string)
 }
 
 /// Whether `body[scheme.field]` is the correct signature of the rest of the body.
@@ -269,7 +410,14 @@ pub fn verify(
     let Some(Value::String(given)) = body.get(scheme.field.as_ref()) else {
         return Ok(false);
     };
-    Ok(Pairs::of_map(scheme, body)?.matches(scheme, key, given))
+    if !map_iterates_sorted() {
+        return Ok(Pairs::of_map(scheme, body)?.matches(scheme, key, given));
+    }
+    let mut hex = [0u8; 32];
+    md5_hex(scheme, &mut hex, |out| {
+        write_fields(scheme, map_fields(body), sign_value, key, out)
+    })
+    .map(|expected| same(given, expected))
 }
 
 /// [`verify`] of a body read as a [`RawObject`]: the same answer as for the `Value` of
@@ -282,7 +430,11 @@ pub fn verify_object(
     let Some(given) = body.get(&scheme.field).and_then(raw_object::string) else {
         return Ok(false);
     };
-    Ok(Pairs::of_raw(scheme, body)?.matches(scheme, key, &given))
+    let mut hex = [0u8; 32];
+    md5_hex(scheme, &mut hex, |out| {
+        write_fields(scheme, body.iter(), sign_raw_value, key, out)
+    })
+    .map(|expected| same(&given, expected))
 }
 
 #[cfg(test)]
@@ -447,6 +599,32 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn the_suffix_replaces_every_key_placeholder() {
+        let body = object(json!({"a": "1"}));
+        for suffix in [
+            "",
+            "{key}",
+            "&key={key}",
+            "{key}{key}",
+            "{ke{key}}{",
+            "{",
+            "{{key}",
+            "k}{",
+        ] {
+            let scheme = Md5SignScheme {
+                secret_suffix: Text::Borrowed(suffix),
+                ..SCHEME
+            };
+            let expected = format!("a=1{}", suffix.replace("{key}", "K{key}"));
+            assert_eq!(
+                exact(&scheme, &body, "K{key}").as_deref(),
+                Ok(expected.as_str()),
+                "{suffix}"
+            );
+        }
+    }
+
+    #[test]
     fn scheme_parameters_apply() {
         let scheme = Md5SignScheme {
             skip_null: false,
@@ -473,6 +651,14 @@ pub(crate) mod tests {
         assert!(!verified(&body, "OTHER"));
         body.insert("sign".into(), json!("78AB35F49453F019E0AC126ADDF01165"));
         assert!(!verified(&body, "TESTKEY"), "case is part of the scheme");
+        for length in [
+            "78ab35f49453f019e0ac126addf0116",
+            "78ab35f49453f019e0ac126addf011650",
+            "",
+        ] {
+            body.insert("sign".into(), json!(length));
+            assert!(!verified(&body, "TESTKEY"), "length {}", length.len());
+        }
         body.remove("sign");
         assert!(!verified(&body, "TESTKEY"), "missing sign");
         body.insert("sign".into(), json!(12));
@@ -484,18 +670,30 @@ pub(crate) mod tests {
         scheme: &Md5SignScheme,
         body: &Map<String, Value>,
         key: &str,
-    ) -> (Result<String, UnsignableField>, Result<bool, UnsignableField>, Result<String, UnsignableField>) {
+    ) -> (
+        Result<String, UnsignableField>,
+        Result<bool, UnsignableField>,
+        Result<String, UnsignableField>,
+    ) {
         let text = serde_json::to_vec(body).expect("a map serialises");
         let object = RawObject::parse(&text).expect("an object");
         let masked = StringToSign::of_object(scheme, &object, key).map(|s| s.masked());
-        (sign_object(scheme, &object, key), verify_object(scheme, &object, key), masked)
+        (
+            sign_object(scheme, &object, key),
+            verify_object(scheme, &object, key),
+            masked,
+        )
     }
 
     fn from_value(
         scheme: &Md5SignScheme,
         body: &Map<String, Value>,
         key: &str,
-    ) -> (Result<String, UnsignableField>, Result<bool, UnsignableField>, Result<String, UnsignableField>) {
+    ) -> (
+        Result<String, UnsignableField>,
+        Result<bool, UnsignableField>,
+        Result<String, UnsignableField>,
+    ) {
         let masked = StringToSign::new(scheme, body, key).map(|s| s.masked());
         (sign(scheme, body, key), verify(scheme, body, key), masked)
     }
@@ -505,7 +703,9 @@ pub(crate) mod tests {
         let awkward = [
             example_body(),
             object(json!({"é": "零售 \"q\"\\\n\u{1}", "A": "😀", "a": ""})),
-            object(json!({"n": 12.5, "big": 18446744073709551615u64, "neg": -3, "f": 1e300, "t": false})),
+            object(
+                json!({"n": 12.5, "big": 18446744073709551615u64, "neg": -3, "f": 1e300, "t": false}),
+            ),
             object(json!({"null": null, "s": "x", "sign": {"nested": [1]}})),
             object(json!({"z": "1", "detail": {"b": 2, "a": null}, "list": [1]})),
             object(json!({"sign": "78ab35f49453f019e0ac126addf01165", "ts": "1"})),
@@ -520,7 +720,11 @@ pub(crate) mod tests {
         };
         for body in &awkward {
             for scheme in [&SCHEME, &other] {
-                assert_eq!(from_json(scheme, body, "K"), from_value(scheme, body, "K"), "{body:?}");
+                assert_eq!(
+                    from_json(scheme, body, "K"),
+                    from_value(scheme, body, "K"),
+                    "{body:?}"
+                );
             }
         }
         // A signed body verifies from its text.
@@ -531,7 +735,10 @@ pub(crate) mod tests {
         let odd = br#"{"a":1E2,"b":-0,"c":"\u0041"}"#;
         let object = RawObject::parse(odd).expect("an object");
         let value: Map<String, Value> = serde_json::from_slice(odd).expect("an object");
-        assert_eq!(sign_object(&SCHEME, &object, "K"), sign(&SCHEME, &value, "K"));
+        assert_eq!(
+            sign_object(&SCHEME, &object, "K"),
+            sign(&SCHEME, &value, "K")
+        );
         assert_eq!(
             StringToSign::of_object(&SCHEME, &object, "K").map(|s| s.masked()),
             Ok("a=100.0&b=-0.0&c=A&key=***".to_owned())

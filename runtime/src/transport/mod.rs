@@ -135,7 +135,11 @@ impl Transport {
     }
 
     /// Sends one request and reads the whole body, within the per-attempt timeout.
-    pub async fn send(&self, call: &CallInfo, request: reqwest::Request) -> Result<Response, Error> {
+    pub async fn send(
+        &self,
+        call: &CallInfo,
+        request: reqwest::Request,
+    ) -> Result<Response, Error> {
         let limit = self.config.max_body_bytes;
         tracing::debug!(method = %request.method(), path = request.url().path(), "sending request");
         let exchange = async {
