@@ -332,6 +332,8 @@ pub struct Seen {
     hits: Mutex<HashMap<String, u64>>,
     nonces: Mutex<Vec<String>>,
     pub bodies: Mutex<Vec<Value>>,
+    /// Every request body exactly as it arrived, in arrival order.
+    pub raw_bodies: Mutex<Vec<Vec<u8>>>,
     pub problems: Mutex<Vec<String>>,
 }
 
@@ -463,6 +465,9 @@ async fn handle(
 ) -> Response {
     let path = uri.path().to_owned();
     let n = seen.hit(&path);
+    if let Ok(mut raw) = seen.raw_bodies.lock() {
+        raw.push(body.to_vec());
+    }
     if path.starts_with("/sb/") {
         return shoubei(seen, &path, &body);
     }
