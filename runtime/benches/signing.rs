@@ -140,6 +140,9 @@ fn config() -> Criterion {
         .measurement_time(Duration::from_secs(2))
 }
 
+/// A name, the operation and its floor.
+type Comparison<'a> = (&'static str, &'a dyn Fn(), &'a dyn Fn());
+
 /// Each operation against its floor, interleaved: rounds of one batch each, the order
 /// rotated every round (round 0 runs the operation first); the median over rounds of
 /// the per-round ratio operation / floor is printed.
@@ -211,7 +214,7 @@ fn interleaved() {
             text.as_bytes(),
         )))))
     };
-    let pairs: [(&str, &dyn Fn(), &dyn Fn()); 6] = [
+    let pairs: [Comparison; 6] = [
         ("JDY gateway_signature / floor", &gateway, &hmac),
         ("JDY app_signature / floor", &app, &app_floor),
         ("Shoubei sign / floor", &sign, &md5),
