@@ -239,12 +239,30 @@ pub(crate) fn decode_payload<T: DeserializeOwned>(
     decode_json(call, payload.json()).map_err(|e| call.outcome_unknown(e))
 }
 
+/// Decodes `json` straight from its bytes. Decoding means what it meant when it went
+/// through a `Value` (a repeated key keeps its last value, an error reads the same), so
+/// whatever the bytes do not decode to is decided by the `Value` of the same text.
 fn decode_json<T: DeserializeOwned>(call: &CallInfo, json: &[u8]) -> Result<T, Error> {
-    match serde_json::from_slice::<T>(json) {
-        Ok(value) => Ok(value),
-        Err(_) if json == b"null" => serde_json::from_slice::<T>(b"{}")
-            .map_err(|e| decode_error(call, &e.to_string(), b"null")),
+    if let Ok(value) = serde_json::from_slice::<T>(json) {
+        return Ok(value);
+    }
+    match serde_json::from_slice::<Value>(json) {
+        Ok(payload) => decode_value(call, payload),
         Err(e) => Err(decode_error(call, &e.to_string(), json)),
+    }
+}
+
+fn decode_value<T: DeserializeOwned>(call: &CallInfo, payload: Value) -> Result<T, Error> {
+    let is_null = payload.is_null();
+    match T::deserialize(&payload) {
+        Ok(value) => Ok(value),
+        Err(_) if is_null => T::deserialize(&Value::Object(Map::new()))
+            .map_err(|e| decode_error(call, &e.to_string(), b"null")),
+        Err(e) => Err(decode_error(
+            call,
+            &e.to_string(),
+            payload.to_string().as_bytes(),
+        )),
     }
 }
 
@@ -463,6 +481,32 @@ mod tests {
             decode_payload::<Required>(&INFO, &payload_of(json!({"id": 5}))),
             Err(Error::Decode { .. })
         ));
+    }
+
+    fn raw_payload(text: &str) -> Payload {
+        Payload::new(text.as_bytes().to_vec(), Some(0..text.len()))
+    }
+
+    #[test]
+    fn bytes_decode_as_their_value_does() {
+        // A repeated key keeps its last value, as in a `Value`.
+        assert_eq!(
+            decode_payload::<AllOptional>(&INFO, &raw_payload(r#"{"id":"a","id":"b"}"#)).ok(),
+            Some(AllOptional {
+                id: Some("b".to_owned())
+            })
+        );
+        // An error names what the `Value` shows, keys sorted, whitespace gone.
+        match decode_payload::<Required>(&INFO, &raw_payload(r#"{ "z": 1, "id": 5 }"#)) {
+            Err(Error::Decode {
+                message, snippet, ..
+            }) => {
+                assert_eq!(message, "invalid type: integer `5`, expected a string");
+                assert_eq!(snippet, r#"{"id":5,"z":1}"#);
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        assert!(decode_payload::<Value>(&INFO, &raw_payload("[1, 2]")).is_ok());
     }
 
     #[test]
