@@ -15,6 +15,8 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 TOOLS="$HERE/target/tools"
 WORK="$HERE/target/bench-work"
+# Outside $WORK, which each run recreates: the scratch crates' dependencies stay built.
+SCRATCH_TARGET="$HERE/target/scratch"
 # Each build of a generated crate is then a full compile of that crate, the same work for
 # both sides whatever ran before (and incremental caches would fill the disk).
 export CARGO_INCREMENTAL=0
@@ -56,6 +58,10 @@ edition = "2021"
 retail-apis-runtime = { path = "$ROOT/runtime" }
 serde = { version = "1", features = ["derive"] }
 serde_json = "1"
+
+[features]
+# What a crate including generated code declares (see the root README); off, as by default.
+full-serde = []
 EOF
 cat > "$WORK/ours/src/lib.rs" <<'EOF'
 #[path = "../generated/mod.rs"]
@@ -99,7 +105,8 @@ generated_files() {
 }
 build() {
     touch "$WORK/$1/src/lib.rs"
-    cargo build -q --manifest-path "$WORK/$1/Cargo.toml" 2> "$WORK/$1-build.log" ||
+    CARGO_TARGET_DIR="$SCRATCH_TARGET/$1" cargo build -q --manifest-path "$WORK/$1/Cargo.toml" \
+        2> "$WORK/$1-build.log" ||
         { cat "$WORK/$1-build.log"; exit 1; }
 }
 
