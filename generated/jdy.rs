@@ -274,21 +274,19 @@ pub mod endpoints {
 }
 
 /// `ConsumeReturn` (the spec gives no description).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ConsumeReturn {
     /// 会员卡ID
     ///
     /// Wire name `member_card_id`, string, optional.
     ///
     /// Example: `1333333333`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub member_card_id: Option<String>,
     /// 会员卡编号
     ///
     /// Wire name `member_card_no`, string, optional.
     ///
     /// Example: `1333333333`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub member_card_no: Option<String>,
     /// 退充值预核销金额
     ///
@@ -297,14 +295,12 @@ pub struct ConsumeReturn {
     /// Example: `1333333333`.
     ///
     /// Quirk: 000_02ae261432214172.txt: same description as RechargeReturn.amt (退充值预核销金额) although this is a goods return (退货退款).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub return_amt: Option<String>,
     /// 原单ID
     ///
     /// Wire name `src_bill_id`, string, optional.
     ///
     /// Example: `1333333333`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub src_bill_id: Option<String>,
 }
 
@@ -356,29 +352,61 @@ impl ConsumeReturn {
     }
 }
 
+impl serde::Serialize for ConsumeReturn {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.member_card_id {
+            map.serialize_entry("member_card_id", value)?;
+        }
+        if let Some(value) = &self.member_card_no {
+            map.serialize_entry("member_card_no", value)?;
+        }
+        if let Some(value) = &self.return_amt {
+            map.serialize_entry("return_amt", value)?;
+        }
+        if let Some(value) = &self.src_bill_id {
+            map.serialize_entry("src_bill_id", value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for ConsumeReturn {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut fields = rt::codec::Fields::new(deserializer)?;
+        Ok(Self {
+            member_card_id: fields.optional("member_card_id", &[])?,
+            member_card_no: fields.optional("member_card_no", &[])?,
+            return_amt: fields.optional("return_amt", &[])?,
+            src_bill_id: fields.optional("src_bill_id", &[])?,
+        })
+    }
+}
+
 /// `Coupon` (the spec gives no description).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Coupon {
     /// 优惠券ID 可选
     ///
     /// Wire name `coupons_id`, string, optional.
     ///
     /// Example: `1333333333`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupons_id: Option<String>,
     /// 优惠券编号 可选
     ///
     /// Wire name `coupons_no`, string, optional.
     ///
     /// Example: `1333333333`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupons_no: Option<String>,
     /// 抵扣金额
     ///
     /// Wire name `money`, string, optional.
     ///
     /// Example: `300`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub money: Option<String>,
 }
 
@@ -420,29 +448,57 @@ impl Coupon {
     }
 }
 
+impl serde::Serialize for Coupon {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.coupons_id {
+            map.serialize_entry("coupons_id", value)?;
+        }
+        if let Some(value) = &self.coupons_no {
+            map.serialize_entry("coupons_no", value)?;
+        }
+        if let Some(value) = &self.money {
+            map.serialize_entry("money", value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for Coupon {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut fields = rt::codec::Fields::new(deserializer)?;
+        Ok(Self {
+            coupons_id: fields.optional("coupons_id", &[])?,
+            coupons_no: fields.optional("coupons_no", &[])?,
+            money: fields.optional("money", &[])?,
+        })
+    }
+}
+
 /// `IntegralNow` (the spec gives no description).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct IntegralNow {
     /// 核销积分
     ///
     /// Wire name `integral`, string, optional.
     ///
     /// Example: `300`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub integral: Option<String>,
     /// 会员卡ID
     ///
     /// Wire name `member_card_id`, string, optional.
     ///
     /// Example: `1333333333`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub member_card_id: Option<String>,
     /// 会员卡编号
     ///
     /// Wire name `member_card_no`, string, optional.
     ///
     /// Example: `1333333333`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub member_card_no: Option<String>,
 }
 
@@ -484,8 +540,39 @@ impl IntegralNow {
     }
 }
 
+impl serde::Serialize for IntegralNow {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.integral {
+            map.serialize_entry("integral", value)?;
+        }
+        if let Some(value) = &self.member_card_id {
+            map.serialize_entry("member_card_id", value)?;
+        }
+        if let Some(value) = &self.member_card_no {
+            map.serialize_entry("member_card_no", value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for IntegralNow {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut fields = rt::codec::Fields::new(deserializer)?;
+        Ok(Self {
+            integral: fields.optional("integral", &[])?,
+            member_card_id: fields.optional("member_card_id", &[])?,
+            member_card_no: fields.optional("member_card_no", &[])?,
+        })
+    }
+}
+
 /// Request body of [`Client::mall_pre_write_off_cancel`]: 反预核销.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct MallPreWriteOffCancelRequest {
     /// 会员ID
     ///
@@ -504,7 +591,6 @@ pub struct MallPreWriteOffCancelRequest {
     /// 预核销业务类型
     ///
     /// Wire name `member_deals`, [`MemberDeals`], optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub member_deals: Option<MemberDeals>,
 }
 
@@ -528,8 +614,35 @@ impl MallPreWriteOffCancelRequest {
     }
 }
 
+impl serde::Serialize for MallPreWriteOffCancelRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("member_id", &self.member_id)?;
+        map.serialize_entry("src_bill_id", &self.src_bill_id)?;
+        if let Some(value) = &self.member_deals {
+            map.serialize_entry("member_deals", value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for MallPreWriteOffCancelRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut fields = rt::codec::Fields::new(deserializer)?;
+        Ok(Self {
+            member_id: fields.required("member_id", &[])?,
+            src_bill_id: fields.required("src_bill_id", &[])?,
+            member_deals: fields.optional("member_deals", &[])?,
+        })
+    }
+}
+
 /// Request body of [`Client::mall_recharge`]: 会员充值.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct MallRechargeRequest {
     /// 充值金额
     ///
@@ -562,33 +675,28 @@ pub struct MallRechargeRequest {
     /// Wire name `bill_date`, string, optional.
     ///
     /// Example: `2020-05-11 16:01:01`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bill_date: Option<String>,
     /// 优惠规则明细ID
     ///
     /// Wire name `rule_detail_id`, string, optional.
     ///
     /// Example: `1`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rule_detail_id: Option<String>,
     /// 优惠规则ID
     ///
     /// Wire name `rule_id`, string, optional.
     ///
     /// Example: `4526545`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rule_id: Option<String>,
     /// 结算明细分录
     ///
     /// Wire name `settle_entries`, list of [`SettleEntries`], optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub settle_entries: Option<Vec<SettleEntries>>,
     /// 门店ID
     ///
     /// Wire name `store_id`, string, optional.
     ///
     /// Example: `850693217107061760`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub store_id: Option<String>,
 }
 
@@ -659,24 +767,69 @@ impl MallRechargeRequest {
     }
 }
 
+impl serde::Serialize for MallRechargeRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("bal_amount", &self.bal_amount)?;
+        map.serialize_entry("member_id", &self.member_id)?;
+        map.serialize_entry("source", &self.source)?;
+        map.serialize_entry("src_bill_id", &self.src_bill_id)?;
+        if let Some(value) = &self.bill_date {
+            map.serialize_entry("bill_date", value)?;
+        }
+        if let Some(value) = &self.rule_detail_id {
+            map.serialize_entry("rule_detail_id", value)?;
+        }
+        if let Some(value) = &self.rule_id {
+            map.serialize_entry("rule_id", value)?;
+        }
+        if let Some(value) = &self.settle_entries {
+            map.serialize_entry("settle_entries", value)?;
+        }
+        if let Some(value) = &self.store_id {
+            map.serialize_entry("store_id", value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for MallRechargeRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut fields = rt::codec::Fields::new(deserializer)?;
+        Ok(Self {
+            bal_amount: fields.required("bal_amount", &[])?,
+            member_id: fields.required("member_id", &[])?,
+            source: fields.required("source", &[])?,
+            src_bill_id: fields.required("src_bill_id", &[])?,
+            bill_date: fields.optional("bill_date", &[])?,
+            rule_detail_id: fields.optional("rule_detail_id", &[])?,
+            rule_id: fields.optional("rule_id", &[])?,
+            settle_entries: fields.optional("settle_entries", &[])?,
+            store_id: fields.optional("store_id", &[])?,
+        })
+    }
+}
+
 /// Response data of [`Client::mall_recharge`]: 会员充值.
 ///
 /// 业务返回具体对象
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct MallRechargeResponse {
     /// 零售单编号
     ///
     /// Wire name `bill_no`, string, optional.
     ///
     /// Example: `001`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bill_no: Option<String>,
     /// 零售单Id
     ///
     /// Wire name `id`, string, optional.
     ///
     /// Example: `001`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// 零售单内码
     ///
@@ -685,43 +838,71 @@ pub struct MallRechargeResponse {
     /// Example: `普通门店`.
     ///
     /// Quirk: 001_381c52f1f9cdd22d.txt: documented as 零售单内码 but the response example returns "普通门店" (a store type).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inner_no: Option<String>,
     /// Fields the vendor sent that the spec does not document, kept so that nothing
     /// in a response is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "full-serde")]
+impl serde::Serialize for MallRechargeResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.bill_no {
+            map.serialize_entry("bill_no", value)?;
+        }
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.inner_no {
+            map.serialize_entry("inner_no", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MallRechargeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut fields = rt::codec::Fields::new(deserializer)?;
+        Ok(Self {
+            bill_no: fields.optional("bill_no", &[])?,
+            id: fields.optional("id", &[])?,
+            inner_no: fields.optional("inner_no", &[])?,
+            extra: fields.rest(),
+        })
+    }
+}
+
 /// 预核销业务类型
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct MemberDeals {
     /// 退货退款
     ///
     /// Wire name `consume_return`, [`ConsumeReturn`], optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consume_return: Option<ConsumeReturn>,
     /// 优惠券预核销
     ///
     /// Wire name `integral_now`, [`IntegralNow`], optional.
     ///
     /// Quirk: 000_02ae261432214172.txt: described as 优惠券预核销 (coupon pre-write-off), the same text as write_off_coupons, although the type holds points (integral).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub integral_now: Option<IntegralNow>,
     /// 会员消费
     ///
     /// Wire name `recharge_consume`, [`RechargeConsume`], optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recharge_consume: Option<RechargeConsume>,
     /// 充值退款
     ///
     /// Wire name `recharge_return`, [`RechargeReturn`], optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recharge_return: Option<RechargeReturn>,
     /// 优惠券预核销
     ///
     /// Wire name `write_off_coupons`, [`WriteOffCoupons`], optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub write_off_coupons: Option<WriteOffCoupons>,
 }
 
@@ -780,6 +961,45 @@ impl MemberDeals {
     pub fn write_off_coupons(mut self, value: WriteOffCoupons) -> Self {
         self.write_off_coupons = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for MemberDeals {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.consume_return {
+            map.serialize_entry("consume_return", value)?;
+        }
+        if let Some(value) = &self.integral_now {
+            map.serialize_entry("integral_now", value)?;
+        }
+        if let Some(value) = &self.recharge_consume {
+            map.serialize_entry("recharge_consume", value)?;
+        }
+        if let Some(value) = &self.recharge_return {
+            map.serialize_entry("recharge_return", value)?;
+        }
+        if let Some(value) = &self.write_off_coupons {
+            map.serialize_entry("write_off_coupons", value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for MemberDeals {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut fields = rt::codec::Fields::new(deserializer)?;
+        Ok(Self {
+            consume_return: fields.optional("consume_return", &[])?,
+            integral_now: fields.optional("integral_now", &[])?,
+            recharge_consume: fields.optional("recharge_consume", &[])?,
+            recharge_return: fields.optional("recharge_return", &[])?,
+            write_off_coupons: fields.optional("write_off_coupons", &[])?,
+        })
     }
 }
 
@@ -844,28 +1064,25 @@ impl<'de> serde::Deserialize<'de> for PayType {
 }
 
 /// `RechargeConsume` (the spec gives no description).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct RechargeConsume {
     /// 会员消费预核销金额
     ///
     /// Wire name `amt`, string, optional.
     ///
     /// Example: `30`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amt: Option<String>,
     /// 会员卡ID
     ///
     /// Wire name `member_card_id`, string, optional.
     ///
     /// Example: `1333333333`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub member_card_id: Option<String>,
     /// 会员卡编号
     ///
     /// Wire name `member_card_no`, string, optional.
     ///
     /// Example: `1333333333`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub member_card_no: Option<String>,
 }
 
@@ -907,29 +1124,57 @@ impl RechargeConsume {
     }
 }
 
+impl serde::Serialize for RechargeConsume {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.amt {
+            map.serialize_entry("amt", value)?;
+        }
+        if let Some(value) = &self.member_card_id {
+            map.serialize_entry("member_card_id", value)?;
+        }
+        if let Some(value) = &self.member_card_no {
+            map.serialize_entry("member_card_no", value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for RechargeConsume {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut fields = rt::codec::Fields::new(deserializer)?;
+        Ok(Self {
+            amt: fields.optional("amt", &[])?,
+            member_card_id: fields.optional("member_card_id", &[])?,
+            member_card_no: fields.optional("member_card_no", &[])?,
+        })
+    }
+}
+
 /// `RechargeReturn` (the spec gives no description).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct RechargeReturn {
     /// 退充值预核销金额
     ///
     /// Wire name `amt`, string, optional.
     ///
     /// Example: `300`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amt: Option<String>,
     /// 会员卡ID
     ///
     /// Wire name `member_card_id`, string, optional.
     ///
     /// Example: `1333333333`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub member_card_id: Option<String>,
     /// 原充值单ID
     ///
     /// Wire name `src_bill_id`, string, optional.
     ///
     /// Example: `1333333333`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub src_bill_id: Option<String>,
 }
 
@@ -968,6 +1213,37 @@ impl RechargeReturn {
     pub fn src_bill_id(mut self, value: impl Into<String>) -> Self {
         self.src_bill_id = Some(value.into());
         self
+    }
+}
+
+impl serde::Serialize for RechargeReturn {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.amt {
+            map.serialize_entry("amt", value)?;
+        }
+        if let Some(value) = &self.member_card_id {
+            map.serialize_entry("member_card_id", value)?;
+        }
+        if let Some(value) = &self.src_bill_id {
+            map.serialize_entry("src_bill_id", value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for RechargeReturn {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut fields = rt::codec::Fields::new(deserializer)?;
+        Ok(Self {
+            amt: fields.optional("amt", &[])?,
+            member_card_id: fields.optional("member_card_id", &[])?,
+            src_bill_id: fields.optional("src_bill_id", &[])?,
+        })
     }
 }
 
@@ -1024,14 +1300,13 @@ impl<'de> serde::Deserialize<'de> for RechargeSource {
 }
 
 /// Request body of [`Client::refund_save`]: 零售退款保存.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RefundSaveRequest {
     /// 渠道订单号
     ///
     /// Wire name `channel_order_no`, string, required, may be null.
     ///
     /// Quirk: 003_5bfa149578f5c20b.txt: marked required, but the request example sends "channel_order_no": null.
-    #[serde(default)]
     pub channel_order_no: Option<String>,
     /// 请求指令
     ///
@@ -1058,7 +1333,6 @@ pub struct RefundSaveRequest {
     /// Wire name `service_group_name`, string, required, may be null.
     ///
     /// Quirk: 003_5bfa149578f5c20b.txt: marked required, but the request example sends "service_group_name": null.
-    #[serde(default)]
     pub service_group_name: Option<String>,
     /// 签名
     ///
@@ -1085,28 +1359,24 @@ pub struct RefundSaveRequest {
     /// Wire name `order_no`, string, optional.
     ///
     /// Example: `10029`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_no: Option<String>,
     /// 退款金额
     ///
     /// Wire name `refund_amount`, string, optional.
     ///
     /// Example: `5000`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refund_amount: Option<String>,
     /// 退款描述
     ///
     /// Wire name `refund_desc`, string, optional.
     ///
     /// Example: `客户退货。发起部分退款。`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refund_desc: Option<String>,
     /// 门店号
     ///
     /// Wire name `shop_id`, string, optional.
     ///
     /// Example: `S0002`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shop_id: Option<String>,
 }
 
@@ -1178,17 +1448,67 @@ impl RefundSaveRequest {
     }
 }
 
+impl serde::Serialize for RefundSaveRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("channel_order_no", &self.channel_order_no)?;
+        map.serialize_entry("cmd", &self.cmd)?;
+        map.serialize_entry("mch_id", &self.mch_id)?;
+        map.serialize_entry("refund_no", &self.refund_no)?;
+        map.serialize_entry("service_group_name", &self.service_group_name)?;
+        map.serialize_entry("sign_msg", &self.sign_msg)?;
+        map.serialize_entry("terminal_ip", &self.terminal_ip)?;
+        map.serialize_entry("terminal_no", &self.terminal_no)?;
+        if let Some(value) = &self.order_no {
+            map.serialize_entry("order_no", value)?;
+        }
+        if let Some(value) = &self.refund_amount {
+            map.serialize_entry("refund_amount", value)?;
+        }
+        if let Some(value) = &self.refund_desc {
+            map.serialize_entry("refund_desc", value)?;
+        }
+        if let Some(value) = &self.shop_id {
+            map.serialize_entry("shop_id", value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for RefundSaveRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut fields = rt::codec::Fields::new(deserializer)?;
+        Ok(Self {
+            channel_order_no: fields.optional("channel_order_no", &[])?,
+            cmd: fields.required("cmd", &[])?,
+            mch_id: fields.required("mch_id", &[])?,
+            refund_no: fields.required("refund_no", &[])?,
+            service_group_name: fields.optional("service_group_name", &[])?,
+            sign_msg: fields.required("sign_msg", &[])?,
+            terminal_ip: fields.required("terminal_ip", &[])?,
+            terminal_no: fields.required("terminal_no", &[])?,
+            order_no: fields.optional("order_no", &[])?,
+            refund_amount: fields.optional("refund_amount", &[])?,
+            refund_desc: fields.optional("refund_desc", &[])?,
+            shop_id: fields.optional("shop_id", &[])?,
+        })
+    }
+}
+
 /// Response data of [`Client::refund_save`]: 零售退款保存.
 ///
 /// 业务返回具体对象
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct RefundSaveResponse {
     /// 渠道退款订单号
     ///
     /// Wire name `channel_refund_no`, string, optional.
     ///
     /// Example: `P526518649216`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel_refund_no: Option<String>,
     /// 返回码
     ///
@@ -1197,42 +1517,36 @@ pub struct RefundSaveResponse {
     /// Example: `支付失败，签名异常`.
     ///
     /// Quirk: 003_5bfa149578f5c20b.txt: documented as 返回码 (a code), but the example returns a message, inside a response whose envelope says success.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub err: Option<String>,
     /// 退款完成时间
     ///
     /// Wire name `finish_time`, string, optional.
     ///
     /// Example: `2022-08-01 14:37:11`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub finish_time: Option<String>,
     /// 内部退款订单号
     ///
     /// Wire name `in_refund_no`, string, optional.
     ///
     /// Example: `10028955`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub in_refund_no: Option<String>,
     /// 商户号
     ///
     /// Wire name `mch_id`, string, optional.
     ///
     /// Example: `M1001`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mch_id: Option<String>,
     /// 返回信息
     ///
     /// Wire name `msg`, string, optional.
     ///
     /// Example: `支付失败，签名异常`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
     /// 退款金额
     ///
     /// Wire name `refund_amount`, string, optional.
     ///
     /// Example: `1`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refund_amount: Option<String>,
     /// 微信/支付宝退款订单号
     ///
@@ -1241,7 +1555,6 @@ pub struct RefundSaveResponse {
     /// Example: `R10029`.
     ///
     /// Quirk: 003_5bfa149578f5c20b.txt: the request's refund_no is 退款订单号 ("10029"); the response's is 微信/支付宝退款订单号 ("R10029").
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refund_no: Option<String>,
     /// 退款状态
     ///
@@ -1250,30 +1563,93 @@ pub struct RefundSaveResponse {
     /// Example: `1SUCCESSd=false`.
     ///
     /// Quirk: 003_5bfa149578f5c20b.txt: no value list; the example "1SUCCESSd=false" looks like a garbled value, so the field stays a plain string.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refund_status: Option<String>,
     /// 门店号
     ///
     /// Wire name `shop_id`, string, optional.
     ///
     /// Example: `S002`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shop_id: Option<String>,
     /// 微信/支付宝退款单号
     ///
     /// Wire name `trans_no`, string, optional.
     ///
     /// Example: `20180911332552825620`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trans_no: Option<String>,
     /// Fields the vendor sent that the spec does not document, kept so that nothing
     /// in a response is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "full-serde")]
+impl serde::Serialize for RefundSaveResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.channel_refund_no {
+            map.serialize_entry("channel_refund_no", value)?;
+        }
+        if let Some(value) = &self.err {
+            map.serialize_entry("err", value)?;
+        }
+        if let Some(value) = &self.finish_time {
+            map.serialize_entry("finish_time", value)?;
+        }
+        if let Some(value) = &self.in_refund_no {
+            map.serialize_entry("in_refund_no", value)?;
+        }
+        if let Some(value) = &self.mch_id {
+            map.serialize_entry("mch_id", value)?;
+        }
+        if let Some(value) = &self.msg {
+            map.serialize_entry("msg", value)?;
+        }
+        if let Some(value) = &self.refund_amount {
+            map.serialize_entry("refund_amount", value)?;
+        }
+        if let Some(value) = &self.refund_no {
+            map.serialize_entry("refund_no", value)?;
+        }
+        if let Some(value) = &self.refund_status {
+            map.serialize_entry("refund_status", value)?;
+        }
+        if let Some(value) = &self.shop_id {
+            map.serialize_entry("shop_id", value)?;
+        }
+        if let Some(value) = &self.trans_no {
+            map.serialize_entry("trans_no", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RefundSaveResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut fields = rt::codec::Fields::new(deserializer)?;
+        Ok(Self {
+            channel_refund_no: fields.optional("channel_refund_no", &[])?,
+            err: fields.optional("err", &[])?,
+            finish_time: fields.optional("finish_time", &[])?,
+            in_refund_no: fields.optional("in_refund_no", &[])?,
+            mch_id: fields.optional("mch_id", &[])?,
+            msg: fields.optional("msg", &[])?,
+            refund_amount: fields.optional("refund_amount", &[])?,
+            refund_no: fields.optional("refund_no", &[])?,
+            refund_status: fields.optional("refund_status", &[])?,
+            shop_id: fields.optional("shop_id", &[])?,
+            trans_no: fields.optional("trans_no", &[])?,
+            extra: fields.rest(),
+        })
+    }
+}
+
 /// 结算明细分录
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SettleEntries {
     /// 1、微信、2、支付宝、 90、会员卡(储值)
     ///
@@ -1299,29 +1675,49 @@ impl SettleEntries {
     }
 }
 
+impl serde::Serialize for SettleEntries {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("pay_type", &self.pay_type)?;
+        map.serialize_entry("settle_amt", &self.settle_amt)?;
+        map.end()
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for SettleEntries {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut fields = rt::codec::Fields::new(deserializer)?;
+        Ok(Self {
+            pay_type: fields.required("pay_type", &[])?,
+            settle_amt: fields.required("settle_amt", &[])?,
+        })
+    }
+}
+
 /// `WriteOffCoupons` (the spec gives no description).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct WriteOffCoupons {
     /// 优惠券 数组
     ///
     /// Wire name `coupon_list`, list of [`Coupon`], optional.
     ///
     /// Quirk: 000_02ae261432214172.txt: the type is written `List <Coupon>` with a space.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_list: Option<Vec<Coupon>>,
     /// 会员卡ID
     ///
     /// Wire name `member_card_id`, string, optional.
     ///
     /// Example: `1333333333`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub member_card_id: Option<String>,
     /// 会员卡编号
     ///
     /// Wire name `member_card_no`, string, optional.
     ///
     /// Example: `1333333333`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub member_card_no: Option<String>,
 }
 
@@ -1360,6 +1756,37 @@ impl WriteOffCoupons {
     pub fn member_card_no(mut self, value: impl Into<String>) -> Self {
         self.member_card_no = Some(value.into());
         self
+    }
+}
+
+impl serde::Serialize for WriteOffCoupons {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.coupon_list {
+            map.serialize_entry("coupon_list", value)?;
+        }
+        if let Some(value) = &self.member_card_id {
+            map.serialize_entry("member_card_id", value)?;
+        }
+        if let Some(value) = &self.member_card_no {
+            map.serialize_entry("member_card_no", value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for WriteOffCoupons {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut fields = rt::codec::Fields::new(deserializer)?;
+        Ok(Self {
+            coupon_list: fields.optional("coupon_list", &[])?,
+            member_card_id: fields.optional("member_card_id", &[])?,
+            member_card_no: fields.optional("member_card_no", &[])?,
+        })
     }
 }
 

@@ -185,7 +185,7 @@ impl<'de> serde::Deserialize<'de> for ChannelType {
 }
 
 /// Request body of [`Client::coupon_write_off`]: 核销接口.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CouponWriteOffRequest {
     /// 机构号
     ///
@@ -214,7 +214,6 @@ pub struct CouponWriteOffRequest {
     /// Example: `843d920a-2c0f-e3b4-eebc-9d2dd5887ce2`.
     ///
     /// Quirk: 002_a53efbcfc7cd4844.txt: typed string(32), but the example is a 36-character UUID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wf_trace_no: Option<String>,
     /// 时间戳
     ///
@@ -231,31 +230,26 @@ pub struct CouponWriteOffRequest {
     /// Example: `679533922928`.
     ///
     /// Quirk: 002_a53efbcfc7cd4844.txt: the parameter table says coupon_code, the request example sends couponCode (accepted as an alias).
-    #[serde(alias = "couponCode")]
     pub coupon_code: String,
     /// 通道类型
     ///
     /// Wire name `channel_type`, [`ChannelType`], optional.
     ///
     /// Example: `10001`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel_type: Option<ChannelType>,
     /// 支付订单原价(单位:分)
     ///
     /// Wire name `amount`, string, at most 16 characters, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<String>,
     /// 实际支付金额(单位:分)
     ///
     /// Wire name `real_amount`, string, at most 16 characters, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub real_amount: Option<String>,
     /// 是否参与独立优惠 1-是; 0-否(不填默认 0-否);如果已享受独立优惠则不可核销苏打/可伴券;未享受独立优惠则不影响核销
     ///
     /// Wire name `exc_discount_flag`, [`ExcDiscountFlag`], optional.
     ///
     /// Example: `0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exc_discount_flag: Option<ExcDiscountFlag>,
     /// 核销类型 (undocumented; name and value taken from the request example)
     ///
@@ -264,7 +258,6 @@ pub struct CouponWriteOffRequest {
     /// Example: `0`.
     ///
     /// Quirk: 002_a53efbcfc7cd4844.txt: sent by the request example ("writeOff_tyep": "0", sic), absent from the parameter table; meaning unknown.
-    #[serde(rename = "writeOff_tyep", default, skip_serializing_if = "Option::is_none")]
     pub write_off_type: Option<String>,
     /// 签名
     ///
@@ -273,7 +266,6 @@ pub struct CouponWriteOffRequest {
     /// Filled in by the client when the request is sent; leave it `None`.
     ///
     /// Example: `51c7d68424e5492199cf7f4734a2b977`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sign: Option<String>,
 }
 
@@ -357,8 +349,65 @@ impl CouponWriteOffRequest {
     }
 }
 
+impl serde::Serialize for CouponWriteOffRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("inst_no", &self.inst_no)?;
+        map.serialize_entry("merchant_no", &self.merchant_no)?;
+        map.serialize_entry("shop_no", &self.shop_no)?;
+        if let Some(value) = &self.wf_trace_no {
+            map.serialize_entry("wf_trace_no", value)?;
+        }
+        map.serialize_entry("ts", &self.ts)?;
+        map.serialize_entry("coupon_code", &self.coupon_code)?;
+        if let Some(value) = &self.channel_type {
+            map.serialize_entry("channel_type", value)?;
+        }
+        if let Some(value) = &self.amount {
+            map.serialize_entry("amount", value)?;
+        }
+        if let Some(value) = &self.real_amount {
+            map.serialize_entry("real_amount", value)?;
+        }
+        if let Some(value) = &self.exc_discount_flag {
+            map.serialize_entry("exc_discount_flag", value)?;
+        }
+        if let Some(value) = &self.write_off_type {
+            map.serialize_entry("writeOff_tyep", value)?;
+        }
+        if let Some(value) = &self.sign {
+            map.serialize_entry("sign", value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CouponWriteOffRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut fields = rt::codec::Fields::new(deserializer)?;
+        Ok(Self {
+            inst_no: fields.required("inst_no", &[])?,
+            merchant_no: fields.required("merchant_no", &[])?,
+            shop_no: fields.required("shop_no", &[])?,
+            wf_trace_no: fields.optional("wf_trace_no", &[])?,
+            ts: fields.required("ts", &[])?,
+            coupon_code: fields.required("coupon_code", &["couponCode"])?,
+            channel_type: fields.optional("channel_type", &[])?,
+            amount: fields.optional("amount", &[])?,
+            real_amount: fields.optional("real_amount", &[])?,
+            exc_discount_flag: fields.optional("exc_discount_flag", &[])?,
+            write_off_type: fields.optional("writeOff_tyep", &[])?,
+            sign: fields.optional("sign", &[])?,
+        })
+    }
+}
+
 /// Response data of [`Client::coupon_write_off`]: 核销接口.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CouponWriteOffResponse {
     /// 响应码:SUCCESS成功,FAIL失败,响应码仅代表通信或参数
     ///
@@ -381,7 +430,6 @@ pub struct CouponWriteOffResponse {
     /// Example: `SUCCESS`.
     ///
     /// Quirk: 002_a53efbcfc7cd4844.txt: marked 必含 (always present), but its own description says it is only returned when return_code is SUCCESS, so it is optional here; the example returns it with return_code "0205".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result_code: Option<ResultCode>,
     /// 核销记录号
     ///
@@ -390,14 +438,12 @@ pub struct CouponWriteOffResponse {
     /// Example: `516375643352141195430506`.
     ///
     /// Quirk: 002_a53efbcfc7cd4844.txt: marked 必含, but the response example returns null.
-    #[serde(default)]
     pub order_no: Option<String>,
     /// 核销流水号
     ///
     /// Wire name `wf_trace_no`, string, at most 32 characters, optional.
     ///
     /// Example: `843d920a-2c0f-e3b4-eebc-9d2dd5887ce2`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wf_trace_no: Option<String>,
     /// 券号
     ///
@@ -410,7 +456,6 @@ pub struct CouponWriteOffResponse {
     /// 券面额(单位:分)
     ///
     /// Wire name `amount`, string, at most 16 characters, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<String>,
     /// 商家实收金额(单位:分)
     ///
@@ -419,7 +464,6 @@ pub struct CouponWriteOffResponse {
     /// Also accepted when decoding: `settleAmount`.
     ///
     /// Quirk: 002_a53efbcfc7cd4844.txt: the response table says settle_amount, the example says settleAmount (accepted as an alias).
-    #[serde(alias = "settleAmount", default, skip_serializing_if = "Option::is_none")]
     pub settle_amount: Option<String>,
     /// 签名
     ///
@@ -429,8 +473,56 @@ pub struct CouponWriteOffResponse {
     pub sign: String,
     /// Fields the vendor sent that the spec does not document, kept so that nothing
     /// in a response is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "full-serde")]
+impl serde::Serialize for CouponWriteOffResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("return_code", &self.return_code)?;
+        map.serialize_entry("return_msg", &self.return_msg)?;
+        if let Some(value) = &self.result_code {
+            map.serialize_entry("result_code", value)?;
+        }
+        map.serialize_entry("order_no", &self.order_no)?;
+        if let Some(value) = &self.wf_trace_no {
+            map.serialize_entry("wf_trace_no", value)?;
+        }
+        map.serialize_entry("codes", &self.codes)?;
+        if let Some(value) = &self.amount {
+            map.serialize_entry("amount", value)?;
+        }
+        if let Some(value) = &self.settle_amount {
+            map.serialize_entry("settle_amount", value)?;
+        }
+        map.serialize_entry("sign", &self.sign)?;
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CouponWriteOffResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut fields = rt::codec::Fields::new(deserializer)?;
+        Ok(Self {
+            return_code: fields.required("return_code", &[])?,
+            return_msg: fields.required("return_msg", &[])?,
+            result_code: fields.optional("result_code", &[])?,
+            order_no: fields.optional("order_no", &[])?,
+            wf_trace_no: fields.optional("wf_trace_no", &[])?,
+            codes: fields.required("codes", &[])?,
+            amount: fields.optional("amount", &[])?,
+            settle_amount: fields.optional("settle_amount", &["settleAmount"])?,
+            sign: fields.required("sign", &[])?,
+            extra: fields.rest(),
+        })
+    }
 }
 
 /// 是否参与独立优惠 (不填默认 0-否)

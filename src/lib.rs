@@ -81,6 +81,25 @@ mod wire_format {
     }
 
     #[test]
+    fn decoding_errors_name_the_field_and_null_means_absent() {
+        let decode = |wire: serde_json::Value| {
+            serde_json::from_value::<shoubei::CouponWriteOffResponse>(wire)
+                .map_err(|e| e.to_string())
+        };
+        let missing = decode(json!({"return_msg": "ok"})).expect_err("return_code is required");
+        assert!(missing.contains("missing field `return_code`"), "{missing}");
+        let wrong = decode(json!({"return_code": "SUCCESS", "return_msg": 5}))
+            .expect_err("a number is not a message");
+        assert!(wrong.contains("field `return_msg`"), "{wrong}");
+        let decoded = decode(json!({
+            "return_code": "SUCCESS", "return_msg": "ok", "codes": "C", "sign": "s", "amount": null
+        }))
+        .expect("a null optional field");
+        assert_eq!(decoded.amount, None);
+        assert!(decoded.extra.is_empty(), "{:?}", decoded.extra);
+    }
+
+    #[test]
     fn responses_keep_undocumented_fields() {
         let wire = json!({"bill_no": "B1", "surprise": {"a": 1}});
         let response: jdy::MallRechargeResponse =

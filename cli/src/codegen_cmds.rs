@@ -1,4 +1,4 @@
-//! `generate`, `check`, `lint`, `export schema` and `sandbox`: the commands that read specs
+//! `generate`, `check`, `lint`, `export schema`, `export openapi` and `sandbox`: the commands that read specs
 //! (or describe their format).
 
 use std::net::SocketAddr;
@@ -80,15 +80,31 @@ pub fn lint(spec: &Path) -> Result<ExitCode, String> {
 /// `retail-apis export schema`: the JSON Schema of spec files, as pretty JSON with a
 /// final newline (the form committed as `spec/schema.json`).
 pub fn export_schema(out: Option<&Path>) -> Result<ExitCode, String> {
-    let text = retail_apis_codegen::spec_schema_text();
+    write_export(&retail_apis_codegen::spec_schema_text(), out, "the schema")?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `retail-apis export openapi`: the specs as one OpenAPI 3.0.3 document.
+pub fn export_openapi(spec: &Path, out: Option<&Path>) -> Result<ExitCode, String> {
+    let Some(set) = load_reporting(spec) else {
+        return Ok(ExitCode::FAILURE);
+    };
+    let text =
+        retail_apis_codegen::openapi_text(&set).map_err(|e| format!("export failed: {e}"))?;
+    write_export(&text, out, "the document")?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes an exported text to `out`, or to standard output.
+fn write_export(text: &str, out: Option<&Path>, what: &str) -> Result<(), String> {
     match out {
-        Some(path) => std::fs::write(path, text)
-            .map_err(|e| format!("cannot write {}: {e}", path.display()))?,
+        Some(path) => {
+            std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+        }
         // A closed pipe (`| head`) is an error to report, not a panic.
         None => std::io::Write::write_all(&mut std::io::stdout().lock(), text.as_bytes())
-            .map_err(|e| format!("cannot write the schema: {e}"))?,
+            .map_err(|e| format!("cannot write {what}: {e}")),
     }
-    Ok(ExitCode::SUCCESS)
 }
 
 /// `retail-apis sandbox`

@@ -72,7 +72,7 @@ enum Command {
               default_value_t = retail_apis_sandbox::config::DEFAULT_MAX_CONNECTIONS as u32)]
         max_connections: u32,
     },
-    /// Write a description of the spec format for other tools.
+    /// Write a description of the spec format, or of the specs' APIs, for other tools.
     Export {
         #[command(subcommand)]
         what: Export,
@@ -111,6 +111,15 @@ enum Export {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// The specs as one OpenAPI 3.0.3 document (JSON), for other client generators.
+    Openapi {
+        /// Spec root.
+        #[arg(long, default_value = "spec")]
+        spec: PathBuf,
+        /// Write it to this file instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -129,6 +138,9 @@ fn main() -> ExitCode {
         Command::Export {
             what: Export::Schema { out },
         } => codegen_cmds::export_schema(out.as_deref()),
+        Command::Export {
+            what: Export::Openapi { spec, out },
+        } => codegen_cmds::export_openapi(&spec, out.as_deref()),
         Command::Sandbox {
             listen,
             spec,

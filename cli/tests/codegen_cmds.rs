@@ -215,3 +215,73 @@ fn export_schema_writes_the_committed_schema() {
     assert_eq!(run.code, Some(1), "{run:?}");
     assert!(run.stderr.contains("missing-dir"), "{run:?}");
 }
+
+#[test]
+fn export_openapi_writes_every_endpoint_of_the_spec() {
+    let spec_dir = workspace_root().join("spec");
+    let spec = retail_apis_codegen::load(&spec_dir).expect("spec/ loads");
+    let expected = retail_apis_codegen::openapi_text(&spec).expect("exports");
+
+    let run = run_cli(&["export", "openapi", "--spec", path_str(&spec_dir)], &[]);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert!(
+        run.stdout == expected,
+        "stdout differs from the library's export"
+    );
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("openapi.json");
+    let run = run_cli(
+        &[
+            "export",
+            "openapi",
+            "--spec",
+            path_str(&spec_dir),
+            "--out",
+            path_str(&out),
+        ],
+        &[],
+    );
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert!(run.stdout.is_empty(), "{run:?}");
+    let document: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).expect("written")).expect("JSON");
+    assert_eq!(document["openapi"], "3.0.3");
+    let mut operation_ids: Vec<&str> = document["paths"]
+        .as_object()
+        .expect("paths")
+        .values()
+        .flat_map(|item| item.as_object().expect("path item").values())
+        .filter_map(|operation| operation["operationId"].as_str())
+        .collect();
+    operation_ids.sort_unstable();
+    let mut operations: Vec<&str> = spec
+        .services
+        .iter()
+        .flat_map(|s| s.endpoints.iter().map(|e| e.operation.as_str()))
+        .collect();
+    operations.sort_unstable();
+    assert_eq!(operation_ids, operations);
+
+    // A spec that does not load prints its diagnostics and writes nothing.
+    let broken = dir.path().join("spec");
+    copy_tree(&spec_dir, &broken);
+    let service = broken.join("jdy/service.yaml");
+    let text = std::fs::read_to_string(&service).expect("service.yaml");
+    std::fs::write(&service, text.replacen("base_url:", "base_urll:", 1)).expect("break it");
+    let failed = dir.path().join("failed.json");
+    let run = run_cli(
+        &[
+            "export",
+            "openapi",
+            "--spec",
+            path_str(&broken),
+            "--out",
+            path_str(&failed),
+        ],
+        &[],
+    );
+    assert_eq!(run.code, Some(1), "{run:?}");
+    assert!(run.stderr.contains("jdy/service.yaml"), "{run:?}");
+    assert!(!failed.exists(), "a document was written for a broken spec");
+}

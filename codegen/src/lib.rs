@@ -8,12 +8,14 @@
 //! ```
 
 pub mod emit;
+pub mod export;
 pub mod load;
 pub mod model;
 pub mod output;
 mod reserved;
 
 pub use emit::{generate, generate_with, EmitError, GenerateOptions, GeneratedFile};
+pub use export::{openapi_document, openapi_text, ExportError};
 pub use load::{
     load, load_sources, read_sources, spec_schema, spec_schema_text, Diagnostic, DiagnosticKind,
     Diagnostics, SourceFile,

@@ -202,7 +202,7 @@ fn awkward_names_and_values_generate_code_that_compiles_cleanly() {
         // `with_new` is taken by the field of that name, so `new`'s setter moves further.
         "pub fn with_new(mut self, value: bool) -> Self",
         "pub fn with_with_new(mut self, value: impl Into<String>) -> Self",
-        "rename = \"Extra-Field\"",
+        "extra: fields.optional(\"Extra-Field\", &[\"extraField\"])?",
         "pub extra_fields: serde_json::Map<String, serde_json::Value>,",
         "i64::MIN => Self::Min",
         "-1 => Self::Negative",

@@ -1,4 +1,4 @@
-//! Lenient decoding helpers used by generated enums.
+//! Decoding helpers used by generated code: lenient enums, and [`Fields`] for structs.
 //!
 //! Vendor pages and vendor servers disagree on whether codes are JSON strings or numbers
 //! (JDY documents `pay_type` as a string but lists numeric values; `source` is an integer
@@ -8,6 +8,10 @@
 use std::fmt;
 
 use serde::de::{self, Deserializer, Visitor};
+
+mod fields;
+
+pub use fields::Fields;
 
 /// Reads a JSON string, or a JSON number rendered as its decimal text.
 pub fn string_or_number<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {

@@ -9,6 +9,7 @@ mod docs;
 mod idents;
 mod module_index;
 mod rust_types;
+mod serde_impls;
 mod spacing;
 mod types;
 

@@ -8,6 +8,7 @@ use quote::quote;
 use super::docs::{code, Doc};
 use super::idents::{ident, member_ident};
 use super::rust_types::{characters, describe, param_type, rust_type};
+use super::serde_impls::serde_impls;
 use super::EmitError;
 use crate::model::{EnumRepr, EnumType, EnumVariant, Field, NamedType, StructType, TypeKind};
 
@@ -39,7 +40,7 @@ fn type_doc(ty: &NamedType, role: Option<&str>) -> Doc {
 }
 
 /// How a field is declared and constructed.
-enum FieldRole {
+pub(super) enum FieldRole {
     /// Plain value, passed to `new`.
     Required,
     /// `Option`, serialised even when `None` (the page sends null for a required field).
@@ -50,7 +51,7 @@ enum FieldRole {
     Computed,
 }
 
-fn field_role(field: &Field) -> FieldRole {
+pub(super) fn field_role(field: &Field) -> FieldRole {
     if field.computed {
         FieldRole::Computed
     } else if field.required && field.nullable {
@@ -129,7 +130,6 @@ fn struct_type(
         fields.push(quote! {
             /// Fields the vendor sent that the spec does not document, kept so that nothing
             /// in a response is lost.
-            #[serde(flatten)]
             pub #extra: serde_json::Map<String, serde_json::Value>,
         });
         Some(extra)
@@ -142,51 +142,30 @@ fn struct_type(
     } else {
         quote!()
     };
+    let serde = serde_impls(ty, s, extra.as_ref())?;
 
     Ok(quote! {
         #doc
-        #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize #default_derive)]
+        #[derive(Clone, Debug, PartialEq #default_derive)]
         pub struct #name {
             #(#fields)*
         }
         #builder
+        #serde
     })
 }
 
-/// One field of a struct: its rustdoc, its serde attributes and its declaration.
+/// One field of a struct: its rustdoc and its declaration.
 fn field_decl(ty: &NamedType, field: &Field) -> Result<TokenStream, EmitError> {
     let fname = member_ident(&field.name, &format!("field of `{}`", ty.name))?;
     let fty = rust_type(&field.ty)?;
     let doc = field_doc(field).tokens();
-    let mut serde_args = Vec::new();
-    if field.wire_name != field.name {
-        let wire = &field.wire_name;
-        serde_args.push(quote!(rename = #wire));
-    }
-    for alias in &field.aliases {
-        serde_args.push(quote!(alias = #alias));
-    }
     let decl_ty = match field_role(field) {
         FieldRole::Required => fty,
-        FieldRole::Nullable => {
-            // Present-but-null must round-trip, so no skip; absent still decodes.
-            serde_args.push(quote!(default));
-            quote!(Option<#fty>)
-        }
-        FieldRole::Optional | FieldRole::Computed => {
-            serde_args.push(quote!(default));
-            serde_args.push(quote!(skip_serializing_if = "Option::is_none"));
-            quote!(Option<#fty>)
-        }
-    };
-    let serde_attr = if serde_args.is_empty() {
-        quote!()
-    } else {
-        quote!(#[serde(#(#serde_args),*)])
+        FieldRole::Nullable | FieldRole::Optional | FieldRole::Computed => quote!(Option<#fty>),
     };
     Ok(quote! {
         #doc
-        #serde_attr
         pub #fname: #decl_ty,
     })
 }

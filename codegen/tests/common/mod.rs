@@ -133,7 +133,7 @@ pub fn compiles_cleanly(dir: &Path, name: &str, modules: &[(&str, PathBuf)]) {
             "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\n\
              [dependencies]\nretail-apis-runtime = {{ path = {runtime:?} }}\n\
              serde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n\n\
-             [workspace]\n"
+             [features]\nfull-serde = []\n\n[workspace]\n"
         ),
     )
     .expect("manifest");

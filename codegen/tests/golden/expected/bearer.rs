@@ -79,7 +79,7 @@ pub mod endpoints {
 }
 
 /// Request body of [`Client::stock_adjust`]: 调整库存.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct StockAdjustRequest {
     /// 商品编码
     ///
@@ -98,8 +98,31 @@ impl StockAdjustRequest {
     }
 }
 
+impl serde::Serialize for StockAdjustRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("sku", &self.sku)?;
+        map.serialize_entry("delta", &self.delta)?;
+        map.end()
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for StockAdjustRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut fields = rt::codec::Fields::new(deserializer)?;
+        Ok(Self {
+            sku: fields.required("sku", &[])?,
+            delta: fields.required("delta", &[])?,
+        })
+    }
+}
+
 /// Response data of [`Client::stock_adjust`]: 调整库存.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct StockAdjustResponse {
     /// 调整后数量
     ///
@@ -107,12 +130,36 @@ pub struct StockAdjustResponse {
     pub quantity: i64,
     /// Fields the vendor sent that the spec does not document, kept so that nothing
     /// in a response is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "full-serde")]
+impl serde::Serialize for StockAdjustResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("quantity", &self.quantity)?;
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for StockAdjustResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut fields = rt::codec::Fields::new(deserializer)?;
+        Ok(Self {
+            quantity: fields.required("quantity", &[])?,
+            extra: fields.rest(),
+        })
+    }
+}
+
 /// Request body of [`Client::stock_query`]: 查询库存.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct StockQueryRequest {
     /// 商品编码
     ///
@@ -127,8 +174,29 @@ impl StockQueryRequest {
     }
 }
 
+impl serde::Serialize for StockQueryRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("sku", &self.sku)?;
+        map.end()
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for StockQueryRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut fields = rt::codec::Fields::new(deserializer)?;
+        Ok(Self {
+            sku: fields.required("sku", &[])?,
+        })
+    }
+}
+
 /// Response data of [`Client::stock_query`]: 查询库存.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct StockQueryResponse {
     /// 商品编码
     ///
@@ -140,8 +208,34 @@ pub struct StockQueryResponse {
     pub quantity: i64,
     /// Fields the vendor sent that the spec does not document, kept so that nothing
     /// in a response is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "full-serde")]
+impl serde::Serialize for StockQueryResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("sku", &self.sku)?;
+        map.serialize_entry("quantity", &self.quantity)?;
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for StockQueryResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut fields = rt::codec::Fields::new(deserializer)?;
+        Ok(Self {
+            sku: fields.required("sku", &[])?,
+            quantity: fields.required("quantity", &[])?,
+            extra: fields.rest(),
+        })
+    }
 }
 
 /// Typed client of Bearer service (auth scheme `static_bearer`). Cheap to clone; clones share connections and the scheme's state (an app-token cache).

@@ -127,7 +127,7 @@ impl<'de> serde::Deserialize<'de> for Level {
 }
 
 /// Request body of [`Client::place_order`]: 下单.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PlaceOrderRequest {
     /// 订单号
     ///
@@ -144,31 +144,22 @@ pub struct PlaceOrderRequest {
     /// Wire name `note`, string, required, may be null.
     ///
     /// Quirk: demo.txt: required but the example sends null.
-    #[serde(default)]
     pub note: Option<String>,
     /// 券码
     ///
     /// Wire name `couponCode`, string, at most 16 characters, optional.
     ///
     /// Also accepted when decoding: `coupon_code`.
-    #[serde(
-        rename = "couponCode",
-        alias = "coupon_code",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub coupon_code: Option<String>,
     /// 签名
     ///
     /// Wire name `sign`, string, at most 32 characters, required.
     ///
     /// Filled in by the client when the request is sent; leave it `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sign: Option<String>,
     /// 新单 \[可选\], see <https://demo.example.com/help>.
     ///
     /// Wire name `new`, boolean, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new: Option<bool>,
 }
 
@@ -204,8 +195,45 @@ impl PlaceOrderRequest {
     }
 }
 
+impl serde::Serialize for PlaceOrderRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("order_no", &self.order_no)?;
+        map.serialize_entry("level", &self.level)?;
+        map.serialize_entry("note", &self.note)?;
+        if let Some(value) = &self.coupon_code {
+            map.serialize_entry("couponCode", value)?;
+        }
+        if let Some(value) = &self.sign {
+            map.serialize_entry("sign", value)?;
+        }
+        if let Some(value) = &self.new {
+            map.serialize_entry("new", value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for PlaceOrderRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut fields = rt::codec::Fields::new(deserializer)?;
+        Ok(Self {
+            order_no: fields.required("order_no", &[])?,
+            level: fields.required("level", &[])?,
+            note: fields.optional("note", &[])?,
+            coupon_code: fields.optional("couponCode", &["coupon_code"])?,
+            sign: fields.optional("sign", &[])?,
+            new: fields.optional("new", &[])?,
+        })
+    }
+}
+
 /// Response data of [`Client::place_order`]: 下单.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PlaceOrderResponse {
     /// 响应码
     ///
@@ -214,19 +242,16 @@ pub struct PlaceOrderResponse {
     /// 返回信息
     ///
     /// Wire name `return_msg`, string, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub return_msg: Option<String>,
     /// 合计
     ///
     /// Wire name `total`, integer, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
     /// 实收
     ///
     /// Wire name `settle_amount`, string, optional.
     ///
     /// Also accepted when decoding: `settleAmount`.
-    #[serde(alias = "settleAmount", default, skip_serializing_if = "Option::is_none")]
     pub settle_amount: Option<String>,
     /// 附加信息    (tab)
     /// 1. 第一
@@ -235,12 +260,51 @@ pub struct PlaceOrderResponse {
     /// 之后 List\<Item>
     ///
     /// Wire name `extra`, string, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extra: Option<String>,
     /// Fields the vendor sent that the spec does not document, kept so that nothing
     /// in a response is lost.
-    #[serde(flatten)]
     pub undocumented: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "full-serde")]
+impl serde::Serialize for PlaceOrderResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("return_code", &self.return_code)?;
+        if let Some(value) = &self.return_msg {
+            map.serialize_entry("return_msg", value)?;
+        }
+        if let Some(value) = &self.total {
+            map.serialize_entry("total", value)?;
+        }
+        if let Some(value) = &self.settle_amount {
+            map.serialize_entry("settle_amount", value)?;
+        }
+        if let Some(value) = &self.extra {
+            map.serialize_entry("extra", value)?;
+        }
+        for (key, value) in &self.undocumented {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PlaceOrderResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut fields = rt::codec::Fields::new(deserializer)?;
+        Ok(Self {
+            return_code: fields.required("return_code", &[])?,
+            return_msg: fields.optional("return_msg", &[])?,
+            total: fields.optional("total", &[])?,
+            settle_amount: fields.optional("settle_amount", &["settleAmount"])?,
+            extra: fields.optional("extra", &[])?,
+            undocumented: fields.rest(),
+        })
+    }
 }
 
 /// 状态

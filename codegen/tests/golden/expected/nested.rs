@@ -64,7 +64,7 @@ pub mod endpoints {
 }
 
 /// 明细行
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Item {
     /// 商品
     ///
@@ -77,16 +77,13 @@ pub struct Item {
     /// 单价
     ///
     /// Wire name `price`, number, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<f64>,
     /// 赠品
     ///
     /// Wire name `gift`, boolean, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gift: Option<bool>,
     /// Fields the vendor sent that the spec does not document, kept so that nothing
     /// in a response is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -121,8 +118,42 @@ impl Item {
     }
 }
 
+impl serde::Serialize for Item {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("sku", &self.sku)?;
+        map.serialize_entry("qty", &self.qty)?;
+        if let Some(value) = &self.price {
+            map.serialize_entry("price", value)?;
+        }
+        if let Some(value) = &self.gift {
+            map.serialize_entry("gift", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Item {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut fields = rt::codec::Fields::new(deserializer)?;
+        Ok(Self {
+            sku: fields.required("sku", &[])?,
+            qty: fields.required("qty", &[])?,
+            price: fields.optional("price", &[])?,
+            gift: fields.optional("gift", &[])?,
+            extra: fields.rest(),
+        })
+    }
+}
+
 /// Request body of [`Client::query_items`]: 查询明细.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct QueryItemsRequest {
     /// 订单号
     ///
@@ -131,12 +162,10 @@ pub struct QueryItemsRequest {
     /// 明细
     ///
     /// Wire name `items`, list of [`Item`], optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Item>>,
     /// 过滤条件
     ///
     /// Wire name `filter`, any JSON value, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter: Option<serde_json::Value>,
 }
 
@@ -169,28 +198,88 @@ impl QueryItemsRequest {
     }
 }
 
+impl serde::Serialize for QueryItemsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("order_no", &self.order_no)?;
+        if let Some(value) = &self.items {
+            map.serialize_entry("items", value)?;
+        }
+        if let Some(value) = &self.filter {
+            map.serialize_entry("filter", value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for QueryItemsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut fields = rt::codec::Fields::new(deserializer)?;
+        Ok(Self {
+            order_no: fields.required("order_no", &[])?,
+            items: fields.optional("items", &[])?,
+            filter: fields.optional("filter", &[])?,
+        })
+    }
+}
+
 /// Response data of [`Client::query_items`]: 查询明细.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct QueryItemsResponse {
     /// 合计
     ///
     /// Wire name `total`, integer, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
     /// 首行
     ///
     /// Wire name `first`, [`Item`], optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first: Option<Item>,
     /// 原始数据
     ///
     /// Wire name `raw`, any JSON value, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub raw: Option<serde_json::Value>,
     /// Fields the vendor sent that the spec does not document, kept so that nothing
     /// in a response is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "full-serde")]
+impl serde::Serialize for QueryItemsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.total {
+            map.serialize_entry("total", value)?;
+        }
+        if let Some(value) = &self.first {
+            map.serialize_entry("first", value)?;
+        }
+        if let Some(value) = &self.raw {
+            map.serialize_entry("raw", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for QueryItemsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut fields = rt::codec::Fields::new(deserializer)?;
+        Ok(Self {
+            total: fields.optional("total", &[])?,
+            first: fields.optional("first", &[])?,
+            raw: fields.optional("raw", &[])?,
+            extra: fields.rest(),
+        })
+    }
 }
 
 /// Typed client of Nested gateway service (auth scheme `kingdee_gateway`). Cheap to clone; clones share connections and the scheme's state (an app-token cache).
