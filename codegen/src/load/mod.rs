@@ -20,17 +20,20 @@ pub(crate) mod text;
 mod type_expr;
 mod yaml;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::num::NonZeroUsize;
 use std::path::Path;
 
 pub use diagnostic::{Diagnostic, DiagnosticKind, Diagnostics};
 pub use source::{read_sources, SourceFile, MAX_SPEC_FILE_BYTES};
 
-use crate::model::SpecSet;
+use crate::model::{Endpoint, NamedType, SourceRef, SpecSet};
 use ident::is_snake_case;
+use named_types::TypeRef;
 use paths::{check_file_name, file_role, FileRole};
 use raw::{OneOrMany, Opt};
 use resolve::{resolve, ServiceDraft};
+use service_file::ServiceHead;
 use yaml::Cx;
 
 /// Reads, validates and resolves every spec file under `root`.
@@ -56,10 +59,21 @@ pub fn load(root: &Path) -> Result<SpecSet, Diagnostics> {
 /// Every problem is reported, not just the first; the model is returned only when there
 /// are none. The work is linear in the total size of the files.
 pub fn load_sources(sources: &[SourceFile]) -> Result<SpecSet, Diagnostics> {
+    load_sources_on(sources, crate::parallel::default_workers())
+}
+
+/// [`load_sources`] with the files read on up to `workers` threads. Each file is read on
+/// its own and the results are combined in path order, so the model and the diagnostics
+/// do not depend on the number of workers.
+pub(crate) fn load_sources_on(
+    sources: &[SourceFile],
+    workers: NonZeroUsize,
+) -> Result<SpecSet, Diagnostics> {
+    let read = crate::parallel::map_ordered(sources, workers, read_source);
     let mut diags = Vec::new();
     let mut drafts: BTreeMap<&str, ServiceDraft> = BTreeMap::new();
-    for src in sources {
-        read_source(src, &mut diags, &mut drafts);
+    for (src, file) in sources.iter().zip(read) {
+        add_to_draft(src, file, &mut diags, &mut drafts);
     }
     let mut services = Vec::new();
     for (name, draft) in drafts {
@@ -94,51 +108,103 @@ pub fn load_sources(sources: &[SourceFile]) -> Result<SpecSet, Diagnostics> {
     }
 }
 
-/// Reads one spec file into the draft of its service.
-fn read_source<'s>(
-    src: &'s SourceFile,
-    diags: &mut Vec<Diagnostic>,
-    drafts: &mut BTreeMap<&'s str, ServiceDraft>,
-) {
+/// What one spec file contributes to its service, worked out without looking at any other
+/// file (so files can be read in parallel).
+struct FileReading<'s> {
+    /// Problems found in the file, in the order they were found.
+    diags: Vec<Diagnostic>,
+    /// The file's service and role; `None` when it is too large, badly named or misplaced,
+    /// and only its problems count.
+    place: Option<(&'s str, FileRole<'s>)>,
+    /// The parsed service head (service file) or endpoint (endpoint file).
+    head: Option<ServiceHead>,
+    endpoint: Option<Endpoint>,
+    /// Types the file declares and type references it makes, in file order.
+    types: Vec<NamedType>,
+    refs: Vec<TypeRef>,
+    /// Where an endpoint file's `response` key was written.
+    response_at: HashMap<String, SourceRef>,
+}
+
+/// Reads one spec file: its place in the layout, its text, YAML and contents.
+fn read_source(src: &SourceFile) -> FileReading<'_> {
     let (file, text) = (src.path.as_str(), src.text.as_str());
-    let cx = &mut Cx { file, diags };
-    let Some((service, role)) = place_file(cx, file, text.len()) else {
-        return;
+    let mut reading = FileReading {
+        diags: Vec::new(),
+        place: None,
+        head: None,
+        endpoint: None,
+        types: Vec::new(),
+        refs: Vec::new(),
+        response_at: HashMap::new(),
     };
-    let draft = drafts.entry(service).or_default();
-    if let FileRole::Service { .. } = role {
-        if !register_service_file(cx, service, draft) {
-            return;
-        }
-    } else {
-        draft.endpoint_files.push(file.to_string());
-    }
+    let cx = &mut Cx {
+        file,
+        diags: &mut reading.diags,
+    };
+    reading.place = place_file(cx, file, text.len());
+    let Some((_, role)) = &reading.place else {
+        return reading;
+    };
     if !text::check_raw(file, text, cx.diags) {
-        return;
+        return reading;
     }
     let root = match yaml::parse(file, text) {
         Ok(root) => root,
         Err(d) => {
             cx.diags.push(d);
-            return;
+            return reading;
         }
     };
     text::check_values(cx, &root);
     if let FileRole::Service { .. } = role {
         let parsed = de::from_root(cx, &root, raw::noun);
-        draft.head = service_file::check_service(cx, parsed, &mut draft.types, &mut draft.refs);
+        reading.head =
+            service_file::check_service(cx, parsed, &mut reading.types, &mut reading.refs);
     } else {
         let parsed = de::from_root(cx, &root, raw::noun);
-        let types = &mut draft.types;
-        let endpoint = endpoint_file::check_endpoint(
+        reading.endpoint = endpoint_file::check_endpoint(
             cx,
             parsed,
-            types,
-            &mut draft.refs,
-            &mut draft.response_at,
+            &mut reading.types,
+            &mut reading.refs,
+            &mut reading.response_at,
         );
-        draft.endpoints.extend(endpoint);
     }
+    reading
+}
+
+/// Adds what was read from one file to the draft of its service. Files are added in path
+/// order, which is the order a one-file-at-a-time reading would have found everything in.
+fn add_to_draft<'s>(
+    src: &'s SourceFile,
+    reading: FileReading<'s>,
+    diags: &mut Vec<Diagnostic>,
+    drafts: &mut BTreeMap<&'s str, ServiceDraft>,
+) {
+    let Some((service, role)) = reading.place else {
+        diags.extend(reading.diags);
+        return;
+    };
+    let draft = drafts.entry(service).or_default();
+    if let FileRole::Service { .. } = role {
+        let cx = &mut Cx {
+            file: src.path.as_str(),
+            diags,
+        };
+        // A second service file is refused before anything in it is looked at.
+        if !register_service_file(cx, service, draft) {
+            return;
+        }
+        draft.head = reading.head;
+    } else {
+        draft.endpoint_files.push(src.path.clone());
+        draft.endpoints.extend(reading.endpoint);
+    }
+    diags.extend(reading.diags);
+    draft.types.extend(reading.types);
+    draft.refs.extend(reading.refs);
+    draft.response_at.extend(reading.response_at);
 }
 
 /// The service a file belongs to and its role, unless the file is too large or in a
@@ -234,5 +300,71 @@ fn whole_file(file: &str) -> crate::model::SourceRef {
         file: file.to_string(),
         line: 1,
         column: 1,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The real spec, every error fixture, and all of them in one tree with a second
+    /// service file, a misplaced file and a file too large to read: reading the files on
+    /// several threads gives the model, or the diagnostics in their order, of one thread.
+    #[test]
+    fn files_read_on_threads_load_as_on_one_thread() {
+        let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let real = read_sources(&manifest.join("../spec")).expect("the spec reads");
+        let minimal_service =
+            std::fs::read_to_string(manifest.join("tests/fixtures/minimal/svc/service.yaml"))
+                .expect("minimal service file");
+        let mut fixtures: Vec<_> = std::fs::read_dir(manifest.join("tests/fixtures"))
+            .expect("fixtures")
+            .map(|e| e.expect("fixture entry").path())
+            .collect();
+        fixtures.sort();
+
+        let mut cases = vec![real.clone()];
+        let mut combined = real;
+        for dir in &fixtures {
+            let name = dir
+                .file_name()
+                .expect("name")
+                .to_string_lossy()
+                .into_owned();
+            let sources = source::read_readable(dir).0;
+            for src in &sources {
+                let path = src.path.replacen("svc/", &format!("{name}/"), 1);
+                combined.push(SourceFile {
+                    path,
+                    ..src.clone()
+                });
+            }
+            combined.push(SourceFile {
+                path: format!("{name}/service.yml"),
+                text: minimal_service.clone(),
+            });
+            cases.push(sources);
+        }
+        combined.push(SourceFile {
+            path: "stray.yaml".to_owned(),
+            text: "title: stray\n".to_owned(),
+        });
+        combined.push(SourceFile {
+            path: "jdy/endpoints/huge.yaml".to_owned(),
+            text: " ".repeat(MAX_SPEC_FILE_BYTES + 1),
+        });
+        combined.sort_by(|a, b| a.path.cmp(&b.path));
+        cases.push(combined);
+
+        for sources in &cases {
+            let one = load_sources_on(sources, NonZeroUsize::MIN);
+            for workers in [2, 3, 8] {
+                let workers = NonZeroUsize::new(workers).expect("non-zero");
+                assert_eq!(load_sources_on(sources, workers), one);
+            }
+        }
+        let combined = load_sources_on(cases.last().expect("combined"), NonZeroUsize::MIN);
+        let problems = combined.expect_err("the combined tree has problems").0;
+        assert!(problems.len() > 20, "{} problems", problems.len());
     }
 }
