@@ -83,21 +83,22 @@ impl<'s> ServiceModule<'s> {
         match part {
             Part::Head => {
                 let module_doc = module_doc(service).inner_tokens();
-                let mut head = quote! {
+                let descriptors = descriptors(service)?;
+                Ok(quote! {
                     #module_doc
                     use retail_apis_runtime as rt;
-                };
-                // Moved in rather than interpolated, which would copy the tokens.
-                head.extend(descriptors(service)?);
-                Ok(head)
+                    #descriptors
+                })
             }
             Part::Types(range) => {
-                let mut types = TokenStream::new();
-                for ty in service.types.get(range.clone()).unwrap_or_default() {
-                    let role = self.roles.get(ty.name.as_str()).map(String::as_str);
-                    types.extend(named_type(ty, role)?);
-                }
-                Ok(types)
+                let types = service
+                    .types
+                    .get(range.clone())
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|ty| named_type(ty, self.roles.get(ty.name.as_str()).map(String::as_str)))
+                    .collect::<Result<Vec<_>, _>>()?;
+                Ok(quote!(#(#types)*))
             }
             Part::Client => client(service),
         }
