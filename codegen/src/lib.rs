@@ -11,7 +11,6 @@ pub mod emit;
 pub mod load;
 pub mod model;
 pub mod output;
-mod parallel;
 mod reserved;
 
 pub use emit::{generate, generate_with, EmitError, GenerateOptions, GeneratedFile};

@@ -68,15 +68,6 @@ impl<'s> ServiceModule<'s> {
         parts
     }
 
-    /// How many items a part renders: a rough measure of its cost, so that the parts that
-    /// cannot be split (descriptors and client, one item per endpoint) start first.
-    pub fn size(&self, part: &Part) -> usize {
-        match part {
-            Part::Head | Part::Client => self.service.endpoints.len(),
-            Part::Types(range) => range.len(),
-        }
-    }
-
     /// The tokens of one part.
     pub fn tokens(&self, part: &Part) -> Result<TokenStream, EmitError> {
         let service = self.service;

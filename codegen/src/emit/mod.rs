@@ -124,7 +124,7 @@ pub fn generate_with(
     spec: &SpecSet,
     options: &GenerateOptions,
 ) -> Result<Vec<GeneratedFile>, EmitError> {
-    generate_on(spec, options, crate::parallel::default_workers())
+    generate_on(spec, options, parts::default_workers())
 }
 
 /// [`generate_with`] on up to `workers` threads. The bytes do not depend on `workers`, and

@@ -20,20 +20,17 @@ pub(crate) mod text;
 mod type_expr;
 mod yaml;
 
-use std::collections::{BTreeMap, HashMap};
-use std::num::NonZeroUsize;
+use std::collections::BTreeMap;
 use std::path::Path;
 
 pub use diagnostic::{Diagnostic, DiagnosticKind, Diagnostics};
 pub use source::{read_sources, SourceFile, MAX_SPEC_FILE_BYTES};
 
-use crate::model::{Endpoint, NamedType, SourceRef, SpecSet};
+use crate::model::SpecSet;
 use ident::is_snake_case;
-use named_types::TypeRef;
 use paths::{check_file_name, file_role, FileRole};
 use raw::{OneOrMany, Opt};
 use resolve::{resolve, ServiceDraft};
-use service_file::ServiceHead;
 use yaml::Cx;
 
 /// Reads, validates and resolves every spec file under `root`.
@@ -59,24 +56,10 @@ pub fn load(root: &Path) -> Result<SpecSet, Diagnostics> {
 /// Every problem is reported, not just the first; the model is returned only when there
 /// are none. The work is linear in the total size of the files.
 pub fn load_sources(sources: &[SourceFile]) -> Result<SpecSet, Diagnostics> {
-    load_sources_on(sources, crate::parallel::default_workers(), FILES_PER_BATCH)
-}
-
-/// [`load_sources`] with the files read in batches of `files_per_batch` on up to `workers`
-/// threads. Each file is read on its own and the results are combined in path order, so
-/// the model and the diagnostics depend neither on the number of workers nor on the
-/// batch size.
-pub(crate) fn load_sources_on(
-    sources: &[SourceFile],
-    workers: NonZeroUsize,
-    files_per_batch: usize,
-) -> Result<SpecSet, Diagnostics> {
-    let batches: Vec<&[SourceFile]> = sources.chunks(files_per_batch.max(1)).collect();
-    let read = crate::parallel::map_ordered(&batches, workers, |batch| read_batch(batch));
     let mut diags = Vec::new();
     let mut drafts: BTreeMap<&str, ServiceDraft> = BTreeMap::new();
-    for (batch, reading) in batches.iter().zip(read) {
-        add_batch(batch, reading, &mut diags, &mut drafts);
+    for src in sources {
+        read_source(src, &mut diags, &mut drafts);
     }
     let mut services = Vec::new();
     for (name, draft) in drafts {
@@ -111,148 +94,50 @@ pub(crate) fn load_sources_on(
     }
 }
 
-/// Spec files read together by one worker. Each batch collects the types and references
-/// of its files in one vector, rather than one small vector per file: thousands of
-/// per-file vectors freed after the merge leave the heap so fragmented that the emitter
-/// afterwards runs markedly slower.
-const FILES_PER_BATCH: usize = 32;
-
-/// What a run of consecutive spec files contributes to their services, each file worked
-/// out without looking at any other (so batches can be read in parallel).
-struct BatchReading<'s> {
-    files: Vec<FileReading<'s>>,
-    /// Types the files declare and type references they make, in file order; each file
-    /// says how many are its own.
-    types: Vec<NamedType>,
-    refs: Vec<TypeRef>,
-    /// Where each endpoint file's `response` key was written, keyed by file.
-    response_at: HashMap<String, SourceRef>,
-}
-
-/// What one spec file contributes to its service.
-struct FileReading<'s> {
-    /// Problems found in the file, in the order they were found.
-    diags: Vec<Diagnostic>,
-    /// The file's service and role; `None` when it is too large, badly named or misplaced,
-    /// and only its problems count.
-    place: Option<(&'s str, FileRole<'s>)>,
-    /// The parsed service head (service file) or endpoint (endpoint file).
-    head: Option<ServiceHead>,
-    endpoint: Option<Endpoint>,
-    /// How many of the batch's types and references come from this file.
-    types: usize,
-    refs: usize,
-}
-
-fn read_batch(batch: &[SourceFile]) -> BatchReading<'_> {
-    let mut reading = BatchReading {
-        files: Vec::with_capacity(batch.len()),
-        types: Vec::new(),
-        refs: Vec::new(),
-        response_at: HashMap::new(),
-    };
-    for src in batch {
-        let (types, refs) = (reading.types.len(), reading.refs.len());
-        let mut file = read_source(src, &mut reading);
-        file.types = reading.types.len() - types;
-        file.refs = reading.refs.len() - refs;
-        reading.files.push(file);
-    }
-    reading
-}
-
-/// Reads one spec file: its place in the layout, its text, YAML and contents.
-fn read_source<'s>(src: &'s SourceFile, batch: &mut BatchReading<'_>) -> FileReading<'s> {
+/// Reads one spec file into the draft of its service.
+fn read_source<'s>(
+    src: &'s SourceFile,
+    diags: &mut Vec<Diagnostic>,
+    drafts: &mut BTreeMap<&'s str, ServiceDraft>,
+) {
     let (file, text) = (src.path.as_str(), src.text.as_str());
-    let mut reading = FileReading {
-        diags: Vec::new(),
-        place: None,
-        head: None,
-        endpoint: None,
-        types: 0,
-        refs: 0,
+    let cx = &mut Cx { file, diags };
+    let Some((service, role)) = place_file(cx, file, text.len()) else {
+        return;
     };
-    let cx = &mut Cx {
-        file,
-        diags: &mut reading.diags,
-    };
-    reading.place = place_file(cx, file, text.len());
-    let Some((_, role)) = &reading.place else {
-        return reading;
-    };
+    let draft = drafts.entry(service).or_default();
+    if let FileRole::Service { .. } = role {
+        if !register_service_file(cx, service, draft) {
+            return;
+        }
+    } else {
+        draft.endpoint_files.push(file.to_string());
+    }
     if !text::check_raw(file, text, cx.diags) {
-        return reading;
+        return;
     }
     let root = match yaml::parse(file, text) {
         Ok(root) => root,
         Err(d) => {
             cx.diags.push(d);
-            return reading;
+            return;
         }
     };
     text::check_values(cx, &root);
     if let FileRole::Service { .. } = role {
         let parsed = de::from_root(cx, &root, raw::noun);
-        reading.head = service_file::check_service(cx, parsed, &mut batch.types, &mut batch.refs);
+        draft.head = service_file::check_service(cx, parsed, &mut draft.types, &mut draft.refs);
     } else {
         let parsed = de::from_root(cx, &root, raw::noun);
-        reading.endpoint = endpoint_file::check_endpoint(
+        let types = &mut draft.types;
+        let endpoint = endpoint_file::check_endpoint(
             cx,
             parsed,
-            &mut batch.types,
-            &mut batch.refs,
-            &mut batch.response_at,
+            types,
+            &mut draft.refs,
+            &mut draft.response_at,
         );
-    }
-    reading
-}
-
-/// Adds what was read from a batch of files to the drafts of their services. Files are
-/// added in path order, which is the order a one-file-at-a-time reading would have found
-/// everything in.
-fn add_batch<'s>(
-    batch: &'s [SourceFile],
-    reading: BatchReading<'s>,
-    diags: &mut Vec<Diagnostic>,
-    drafts: &mut BTreeMap<&'s str, ServiceDraft>,
-) {
-    let BatchReading {
-        files,
-        types,
-        refs,
-        mut response_at,
-    } = reading;
-    let (mut types, mut refs) = (types.into_iter(), refs.into_iter());
-    for (src, file) in batch.iter().zip(files) {
-        let file_types = types.by_ref().take(file.types);
-        let file_refs = refs.by_ref().take(file.refs);
-        let Some((service, role)) = file.place else {
-            diags.extend(file.diags);
-            continue;
-        };
-        let draft = drafts.entry(service).or_default();
-        if let FileRole::Service { .. } = role {
-            let cx = &mut Cx {
-                file: src.path.as_str(),
-                diags,
-            };
-            // A second service file is refused before anything in it is looked at.
-            if !register_service_file(cx, service, draft) {
-                file_types.for_each(drop);
-                file_refs.for_each(drop);
-                continue;
-            }
-            draft.head = file.head;
-        } else {
-            draft.endpoint_files.push(src.path.clone());
-            draft.endpoints.extend(file.endpoint);
-            if let Some(at) = response_at.remove(src.path.as_str()) {
-                draft.response_at.insert(src.path.clone(), at);
-            }
-        }
-        diags.extend(file.diags);
-        draft.types.extend(file_types);
-        draft.refs.extend(file_refs);
+        draft.endpoints.extend(endpoint);
     }
 }
 
@@ -349,75 +234,5 @@ fn whole_file(file: &str) -> crate::model::SourceRef {
         file: file.to_string(),
         line: 1,
         column: 1,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The real spec, every error fixture, and all of them in one tree with a second
-    /// service file, a misplaced file and a file too large to read: reading the files in
-    /// batches on several threads gives the model, or the diagnostics in their order, of
-    /// reading them one by one on one thread.
-    #[test]
-    fn files_read_on_threads_load_as_on_one_thread() {
-        let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let real = read_sources(&manifest.join("../spec")).expect("the spec reads");
-        let minimal_service =
-            std::fs::read_to_string(manifest.join("tests/fixtures/minimal/svc/service.yaml"))
-                .expect("minimal service file");
-        let mut fixtures: Vec<_> = std::fs::read_dir(manifest.join("tests/fixtures"))
-            .expect("fixtures")
-            .map(|e| e.expect("fixture entry").path())
-            .collect();
-        fixtures.sort();
-
-        let mut cases = vec![real.clone()];
-        let mut combined = real;
-        for dir in &fixtures {
-            let name = dir
-                .file_name()
-                .expect("name")
-                .to_string_lossy()
-                .into_owned();
-            let sources = source::read_readable(dir).0;
-            for src in &sources {
-                let path = src.path.replacen("svc/", &format!("{name}/"), 1);
-                combined.push(SourceFile {
-                    path,
-                    ..src.clone()
-                });
-            }
-            combined.push(SourceFile {
-                path: format!("{name}/service.yml"),
-                text: minimal_service.clone(),
-            });
-            cases.push(sources);
-        }
-        combined.push(SourceFile {
-            path: "stray.yaml".to_owned(),
-            text: "title: stray\n".to_owned(),
-        });
-        combined.push(SourceFile {
-            path: "jdy/endpoints/huge.yaml".to_owned(),
-            text: " ".repeat(MAX_SPEC_FILE_BYTES + 1),
-        });
-        combined.sort_by(|a, b| a.path.cmp(&b.path));
-        cases.push(combined);
-
-        for sources in &cases {
-            // One file at a time, on one thread: the order everything is found in.
-            let one = load_sources_on(sources, NonZeroUsize::MIN, 1);
-            for workers in [1, 2, 3, 8] {
-                let workers = NonZeroUsize::new(workers).expect("non-zero");
-                for batch in [1, 3, FILES_PER_BATCH] {
-                    assert_eq!(load_sources_on(sources, workers, batch), one);
-                }
-            }
-        }
-        let combined = load_sources_on(cases.last().expect("combined"), NonZeroUsize::MIN, 1);
-        let problems = combined.expect_err("the combined tree has problems").0;
-        assert!(problems.len() > 20, "{} problems", problems.len());
     }
 }

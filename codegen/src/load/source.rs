@@ -39,56 +39,17 @@ pub fn read_sources(root: &Path) -> Result<Vec<SourceFile>, Diagnostics> {
 
 /// The readable spec files under `root` (sorted by path) and the problems with the others.
 pub(crate) fn read_readable(root: &Path) -> (Vec<SourceFile>, Diagnostics) {
-    let (found, mut diags) = find_spec_files(root);
-    // Symbolic links are judged by where they lead, so the root is resolved once.
-    let canonical_root = std::fs::canonicalize(root).ok();
-    let workers = crate::parallel::default_workers();
-    let read = crate::parallel::map_ordered(&found, workers, |candidate| {
-        read_spec_file(
-            &candidate.path,
-            candidate.is_symlink,
-            canonical_root.as_deref(),
-        )
-    });
-    let mut files = Vec::with_capacity(found.len());
-    for (candidate, result) in found.into_iter().zip(read) {
-        match result {
-            Ok(text) => files.push(SourceFile {
-                path: candidate.rel,
-                text,
-            }),
-            Err(message) => diags.push(io_error(candidate.rel, message)),
-        }
-    }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    let mut d = Diagnostics(diags);
-    d.sort();
-    (files, d)
-}
-
-/// A `*.yaml` / `*.yml` entry found under the root, not yet read.
-struct Candidate {
-    path: std::path::PathBuf,
-    /// Path relative to the root, with `/` separators.
-    rel: String,
-    is_symlink: bool,
-}
-
-fn io_error(file: String, message: String) -> Diagnostic {
-    Diagnostic {
+    let mut files = Vec::new();
+    let mut diags = Vec::new();
+    let io_error = |file: String, message: String| Diagnostic {
         file,
         line: 1,
         column: 1,
         kind: DiagnosticKind::Io,
         message,
-    }
-}
-
-/// Walks the tree under `root` for spec files, with the problems of entries that could
-/// not be listed.
-fn find_spec_files(root: &Path) -> (Vec<Candidate>, Vec<Diagnostic>) {
-    let mut found = Vec::new();
-    let mut diags = Vec::new();
+    };
+    // Symbolic links are judged by where they lead, so the root is resolved once.
+    let canonical_root = std::fs::canonicalize(root).ok();
     let mut stack: Vec<(std::path::PathBuf, String)> = vec![(root.to_path_buf(), String::new())];
     while let Some((dir, rel)) = stack.pop() {
         let entries = match std::fs::read_dir(&dir) {
@@ -131,15 +92,20 @@ fn find_spec_files(root: &Path) -> (Vec<Candidate>, Vec<Diagnostic>) {
             if ft.is_dir() {
                 stack.push((path, child_rel));
             } else if is_yaml_name(&name) {
-                found.push(Candidate {
-                    path,
-                    rel: child_rel,
-                    is_symlink: ft.is_symlink(),
-                });
+                match read_spec_file(&path, ft.is_symlink(), canonical_root.as_deref()) {
+                    Ok(text) => files.push(SourceFile {
+                        path: child_rel,
+                        text,
+                    }),
+                    Err(message) => diags.push(io_error(child_rel, message)),
+                }
             }
         }
     }
-    (found, diags)
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut d = Diagnostics(diags);
+    d.sort();
+    (files, d)
 }
 
 /// Reads one spec file, refusing anything but a regular file (or a link to one within the
