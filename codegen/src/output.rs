@@ -45,9 +45,7 @@ pub fn write_changed(out_dir: &Path, files: &[GeneratedFile]) -> io::Result<Writ
     let mut report = WriteReport::default();
     for file in files {
         let path = out_dir.join(&file.path);
-        if unless_missing(fs::read(&path))?
-            .is_some_and(|existing| existing == file.contents.as_bytes())
-        {
+        if same_bytes_on_disk(&path, file.contents.as_bytes())? {
             report.unchanged.push(file.path.clone());
             continue;
         }
@@ -62,6 +60,17 @@ pub fn write_changed(out_dir: &Path, files: &[GeneratedFile]) -> io::Result<Writ
         report.removed.push(stale);
     }
     Ok(report)
+}
+
+/// Whether `path` holds exactly `contents`. A regular file of another length differs
+/// without being read (generated files run to tens of megabytes).
+fn same_bytes_on_disk(path: &Path, contents: &[u8]) -> io::Result<bool> {
+    match unless_missing(fs::metadata(path))? {
+        None => return Ok(false),
+        Some(meta) if meta.is_file() && meta.len() != contents.len() as u64 => return Ok(false),
+        Some(_) => {}
+    }
+    Ok(unless_missing(fs::read(path))?.is_some_and(|existing| existing == contents))
 }
 
 /// Writes through a temporary file and a rename, so that a compiler or editor reading the

@@ -48,6 +48,17 @@ fn unchanged_files_are_not_rewritten() {
     ];
     let third = write_changed(dir.path(), &changed).expect("write");
     assert_eq!(third.written, ["a.rs"]);
+
+    // Another length (decided without reading the file) is rewritten too.
+    let longer = [
+        file("a.rs", "pub const A: u16 = 300;"),
+        file("mod.rs", "pub mod a;"),
+    ];
+    let fourth = write_changed(dir.path(), &longer).expect("write");
+    assert_eq!(fourth.written, ["a.rs"]);
+    assert_eq!(fourth.unchanged, ["mod.rs"]);
+    let on_disk = fs::read_to_string(dir.path().join("a.rs")).expect("read");
+    assert_eq!(on_disk, longer[0].contents);
 }
 
 #[test]

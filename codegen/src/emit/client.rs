@@ -1,6 +1,7 @@
 //! One service module: descriptors, named types and the typed `Client`.
 
 use std::collections::{HashMap, HashSet};
+use std::ops::Range;
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -10,72 +11,89 @@ use super::idents::{const_ident, ident, member_ident};
 use super::rust_types::rust_type;
 use super::types::named_type;
 use super::EmitError;
-use crate::model::{Endpoint, NamedType, Service, TypeExpr, TypeKind};
+use crate::model::{Endpoint, Service, TypeExpr, TypeKind};
 
-/// Named types per formatting chunk; small enough to spread a large service over threads,
-/// large enough that thread start-up is negligible.
+/// Named types per part; small enough to spread a large service over threads, large
+/// enough that handing out parts costs nothing measurable.
 const TYPES_PER_CHUNK: usize = 64;
 
-/// Renders and formats the whole module of one service.
+/// A piece of a service module that is rendered and formatted on its own.
 ///
-/// Parsing and pretty-printing dominate the emitter's time and grow with the output, so
-/// the named types are rendered and formatted in chunks on scoped threads. Each chunk is a
-/// run of consecutive items and prettyplease prints items independently, so joining the
-/// chunks in order gives the same bytes as formatting the module in one piece.
-pub fn service_module(service: &Service) -> Result<String, EmitError> {
-    let file = format!("{}.rs", service.name);
-    check_names(service)?;
-    let roles = type_roles(service);
-    let module_doc = module_doc(service).inner_tokens();
-    let descriptors = descriptors(service)?;
-    let mut out = format_tokens(
-        &file,
-        quote! {
-            #module_doc
-            use retail_apis_runtime as rt;
-            #descriptors
-        },
-    )?;
+/// Parsing and pretty-printing dominate the emitter's time and grow with the output, so a
+/// module is split into runs of consecutive items that can be formatted on different
+/// threads. prettyplease prints items independently, so the formatted parts joined in
+/// order are the bytes of the module formatted in one piece.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Part {
+    /// Module docs, the runtime import and the descriptors.
+    Head,
+    /// The named types at these indices of the service's (sorted) types.
+    Types(Range<usize>),
+    /// The typed `Client`.
+    Client,
+}
 
-    let chunks: Vec<&[NamedType]> = service.types.chunks(TYPES_PER_CHUNK).collect();
-    let render_chunk = |chunk: &[NamedType]| -> Result<String, EmitError> {
-        let types = chunk
-            .iter()
-            .map(|ty| named_type(ty, roles.get(ty.name.as_str()).map(String::as_str)))
-            .collect::<Result<Vec<_>, _>>()?;
-        format_tokens(&file, quote!(#(#types)*))
-    };
-    let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    let rendered: Vec<Result<String, EmitError>> = if threads < 2 || chunks.len() < 2 {
-        chunks.iter().map(|chunk| render_chunk(chunk)).collect()
-    } else {
-        let per_thread = chunks.len().div_ceil(threads);
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = chunks
-                .chunks(per_thread)
-                .map(|group| {
-                    let render_chunk = &render_chunk;
-                    scope.spawn(move || group.iter().map(|c| render_chunk(c)).collect::<Vec<_>>())
-                })
-                .collect();
-            handles
-                .into_iter()
-                .flat_map(|h| {
-                    h.join().unwrap_or_else(|_| {
-                        vec![Err(EmitError::Unparsable {
-                            file: file.clone(),
-                            message: "a formatting thread panicked".to_owned(),
-                        })]
-                    })
-                })
-                .collect()
+/// One service module whose names were checked, ready to be rendered part by part.
+pub struct ServiceModule<'s> {
+    service: &'s Service,
+    roles: HashMap<&'s str, String>,
+}
+
+impl<'s> ServiceModule<'s> {
+    /// Checks the names the module will declare.
+    pub fn new(service: &'s Service) -> Result<Self, EmitError> {
+        check_names(service)?;
+        Ok(ServiceModule {
+            service,
+            roles: type_roles(service),
         })
-    };
-    for part in rendered {
-        out.push_str(&part?);
     }
-    out.push_str(&format_tokens(&file, client(service)?)?);
-    Ok(out)
+
+    /// The service's name (its module is `<name>.rs`).
+    pub fn name(&self) -> &str {
+        &self.service.name
+    }
+
+    /// The parts of the module, in file order.
+    pub fn parts(&self) -> Vec<Part> {
+        let types = self.service.types.len();
+        let mut parts = Vec::with_capacity(types.div_ceil(TYPES_PER_CHUNK) + 2);
+        parts.push(Part::Head);
+        parts.extend(
+            (0..types)
+                .step_by(TYPES_PER_CHUNK)
+                .map(|start| Part::Types(start..types.min(start + TYPES_PER_CHUNK))),
+        );
+        parts.push(Part::Client);
+        parts
+    }
+
+    /// The tokens of one part.
+    pub fn tokens(&self, part: &Part) -> Result<TokenStream, EmitError> {
+        let service = self.service;
+        match part {
+            Part::Head => {
+                let module_doc = module_doc(service).inner_tokens();
+                let descriptors = descriptors(service)?;
+                Ok(quote! {
+                    #module_doc
+                    use retail_apis_runtime as rt;
+                    #descriptors
+                })
+            }
+            Part::Types(range) => {
+                let types = service
+                    .types
+                    .get(range.clone())
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|ty| named_type(ty, self.roles.get(ty.name.as_str()).map(String::as_str)))
+                    .collect::<Result<Vec<_>, _>>()?;
+                Ok(quote!(#(#types)*))
+            }
+            Part::Client => client(service),
+        }
+    }
 }
 
 /// Rejects models whose names would make the generated module fail to compile. The loader
@@ -144,15 +162,6 @@ fn referenced_type(ty: &TypeExpr) -> Option<&str> {
         TypeExpr::List(inner) => referenced_type(inner),
         _ => None,
     }
-}
-
-/// Parses emitted tokens as a file and pretty-prints them.
-fn format_tokens(file: &str, tokens: TokenStream) -> Result<String, EmitError> {
-    let parsed: syn::File = syn::parse2(tokens).map_err(|e| EmitError::Unparsable {
-        file: file.to_owned(),
-        message: e.to_string(),
-    })?;
-    Ok(prettyplease::unparse(&parsed))
 }
 
 /// What each endpoint's request and response type is for, by type name.
@@ -355,10 +364,14 @@ fn retry_doc(doc: &mut Doc, ep: &Endpoint) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::emit::{generate_on, spacing, GenerateOptions};
+    use crate::model::SpecSet;
+    use std::num::NonZeroUsize;
 
-    /// Formatting in chunks on threads must give the bytes of formatting in one piece.
+    /// Formatting in parts, on one thread or several, must give the bytes of formatting the
+    /// module in one piece.
     #[test]
-    fn chunked_formatting_equals_single_pass() {
+    fn parts_on_any_number_of_threads_equal_single_pass() {
         let spec = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec");
         let set = crate::load(&spec).expect("spec loads");
         let mut service = set.service("jdy").expect("jdy").clone();
@@ -373,7 +386,6 @@ mod tests {
         service.types.sort_by(|a, b| a.name.cmp(&b.name));
         assert!(service.types.len() > 2 * TYPES_PER_CHUNK);
 
-        let chunked = service_module(&service).expect("renders");
         let roles = type_roles(&service);
         let module_doc = module_doc(&service).inner_tokens();
         let descriptors = descriptors(&service).expect("descriptors");
@@ -384,20 +396,28 @@ mod tests {
             .collect::<Result<_, _>>()
             .expect("types");
         let client = client(&service).expect("client");
-        let single = format_tokens(
-            "jdy.rs",
-            quote! {
-                #module_doc
-                use retail_apis_runtime as rt;
-                #descriptors
-                #(#types)*
-                #client
-            },
-        )
-        .expect("formats");
-        assert!(
-            chunked == single,
-            "chunked output differs from single-pass output"
-        );
+        let single: syn::File = syn::parse2(quote! {
+            #module_doc
+            use retail_apis_runtime as rt;
+            #descriptors
+            #(#types)*
+            #client
+        })
+        .expect("parses");
+        let single = spacing::separate_items(&prettyplease::unparse(&single));
+
+        let set = SpecSet {
+            services: vec![service],
+        };
+        for workers in [1, 2, 3] {
+            let workers = NonZeroUsize::new(workers).expect("non-zero");
+            let files = generate_on(&set, &GenerateOptions::default(), workers).expect("renders");
+            let module = &files[0].contents;
+            let body = &module[module.find("\n\n").expect("header ends") + 2..];
+            assert!(
+                body == single,
+                "{workers} worker(s): output differs from single-pass output"
+            );
+        }
     }
 }

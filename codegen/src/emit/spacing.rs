@@ -28,6 +28,26 @@ pub fn separate_items(code: &str) -> String {
     out
 }
 
+/// `header` followed by `parts`, each already passed through [`separate_items`]: the bytes
+/// of `header` + `separate_items(parts concatenated)`. Items never span two parts (each
+/// part ends with a line feed), so only the seams between parts are left to check.
+pub fn join_spaced(header: &str, parts: &[String]) -> String {
+    let len = header.len() + parts.iter().map(|p| p.len() + 1).sum::<usize>();
+    let mut out = String::with_capacity(len);
+    out.push_str(header);
+    let mut last_line: Option<&str> = None;
+    for part in parts {
+        let mut lines = part.lines();
+        let Some(first) = lines.next() else { continue };
+        if last_line.is_some_and(|prev| needs_gap(prev, first)) {
+            out.push('\n');
+        }
+        out.push_str(part);
+        last_line = lines.next_back().or(Some(first));
+    }
+    out
+}
+
 fn needs_gap(prev: &str, next: &str) -> bool {
     let prev_body = prev.trim_start();
     let next_body = next.trim_start();
@@ -46,7 +66,7 @@ fn needs_gap(prev: &str, next: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::separate_items;
+    use super::{join_spaced, separate_items};
 
     #[test]
     fn separates_items_but_not_docs_or_statements() {
@@ -57,5 +77,31 @@ mod tests {
                         impl X {\n    pub fn a(&self) {\n        let x = 1;\n        drop(x);\n    }\n\n    \
                         /// B.\n    pub fn b(&self) {}\n}\n\npub enum E {\n    A,\n    /// B.\n    B,\n}\n";
         assert_eq!(separate_items(input), expected);
+    }
+
+    /// Spacing parts one by one and joining them gives the bytes of spacing the whole,
+    /// wherever the text is cut between lines.
+    #[test]
+    fn joined_parts_equal_the_whole() {
+        let text = "//! Module.\nuse a as b;\npub const A: u8 = 1;\nimpl X {\n    pub fn a(&self) {}\n    \
+                    /// B.\n    pub fn b(&self) {}\n}\n/// Doc.\npub enum E {\n    A,\n}\nstruct S;\n";
+        let whole = format!("// header\n\n{}", separate_items(text));
+        let ends: Vec<usize> = text.match_indices('\n').map(|(i, _)| i + 1).collect();
+        for mask in 0u32..(1 << ends.len().min(12)) {
+            let mut parts = Vec::new();
+            let mut start = 0;
+            for (bit, &end) in ends.iter().enumerate() {
+                if mask & (1 << bit) != 0 || end == text.len() {
+                    parts.push(separate_items(&text[start..end]));
+                    start = end;
+                }
+            }
+            parts.insert(parts.len() / 2, String::new());
+            assert_eq!(
+                join_spaced("// header\n\n", &parts),
+                whole,
+                "cut mask {mask:#b}"
+            );
+        }
     }
 }
