@@ -17,24 +17,20 @@
 // criterion's macros and the shared module declare undocumented public items.
 #![allow(missing_docs)]
 
+mod hand_written;
 mod interleave;
 
 use std::hint::black_box;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use criterion::Criterion;
 use interleave::{interleave, report, Side};
-use retail_apis::runtime::jdy::headers::{
-    APP_TOKEN, CONTENT_TYPE, JSON, X_API_AUTH_VERSION, X_API_CLIENT_ID, X_API_NONCE,
-    X_API_SIGNATURE, X_API_SIGN_HEADERS, X_API_TIMESTAMP, X_GW_ROUTER_ADDR,
-};
-use retail_apis::runtime::jdy::signing::{gateway_signature, CanonicalRequest};
+use retail_apis::runtime::jdy::headers::{CONTENT_TYPE, JSON};
 use retail_apis::runtime::jdy::{JdyConfig, Lease};
 use retail_apis::runtime::shoubei::signing::sign_object;
 use retail_apis::runtime::shoubei::ShoubeiConfig;
 use retail_apis::runtime::{
-    AuthScheme, HttpMethod, Md5SignScheme, RawObject, Secret, ServiceDescriptor, TransportConfig,
+    AuthScheme, Md5SignScheme, RawObject, Secret, ServiceDescriptor, TransportConfig,
 };
 use retail_apis::{jdy, shoubei};
 use retail_apis_sandbox::config as creds;
@@ -42,8 +38,6 @@ use retail_apis_sandbox::config as creds;
 /// Nothing listens here: no request is sent.
 const BASE_URL: &str = "http://127.0.0.1:9";
 const TOKEN: &str = "app-token-of-the-benchmark";
-
-static NONCE: AtomicU64 = AtomicU64::new(5_000_000_000);
 
 fn refund() -> jdy::RefundSaveRequest {
     jdy::RefundSaveRequest::new(
@@ -94,34 +88,7 @@ fn shoubei_client() -> shoubei::Client {
 
 /// The JDY request built by hand.
 fn jdy_by_hand(http: &reqwest::Client, body: &jdy::RefundSaveRequest) -> reqwest::Request {
-    let path: &str = &jdy::endpoints::REFUND_SAVE.path;
-    let nonce = NONCE.fetch_add(1, Ordering::Relaxed).to_string();
-    let timestamp = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis())
-        .unwrap_or_default()
-        .to_string();
-    let signature = gateway_signature(
-        &CanonicalRequest {
-            method: HttpMethod::Post,
-            path,
-            query: &[],
-            headers: vec![(X_API_TIMESTAMP, &timestamp), (X_API_NONCE, &nonce)],
-        },
-        creds::CLIENT_SECRET,
-    );
-    let body = serde_json::to_vec(body).expect("serialises");
-    http.post(format!("{BASE_URL}{path}"))
-        .header(CONTENT_TYPE, JSON)
-        .header(X_API_CLIENT_ID, creds::CLIENT_ID)
-        .header(X_API_AUTH_VERSION, "2.0")
-        .header(X_API_TIMESTAMP, timestamp)
-        .header(X_API_NONCE, nonce)
-        .header(X_API_SIGN_HEADERS, "X-Api-TimeStamp,X-Api-Nonce")
-        .header(X_API_SIGNATURE, signature)
-        .header(X_GW_ROUTER_ADDR, creds::DOMAIN)
-        .header(APP_TOKEN, TOKEN)
-        .body(body)
+    hand_written::jdy_refund_save(http, BASE_URL, TOKEN, body)
         .build()
         .expect("request")
 }

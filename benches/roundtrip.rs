@@ -16,25 +16,20 @@
 // The shared module declares undocumented public items.
 #![allow(missing_docs)]
 
+mod hand_written;
 mod interleave;
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::Instant;
 
 use interleave::{interleave, report, Side};
 use retail_apis::jdy;
-use retail_apis::runtime::jdy::headers::{
-    APP_TOKEN, CONTENT_TYPE, JSON, X_API_AUTH_VERSION, X_API_CLIENT_ID, X_API_NONCE,
-    X_API_SIGNATURE, X_API_SIGN_HEADERS, X_API_TIMESTAMP, X_GW_ROUTER_ADDR,
-};
-use retail_apis::runtime::jdy::signing::{gateway_signature, CanonicalRequest};
 use retail_apis::runtime::jdy::JdyConfig;
-use retail_apis::runtime::{HttpMethod, Secret, TransportConfig};
+use retail_apis::runtime::{Secret, TransportConfig};
 use retail_apis_sandbox::{config as creds, Sandbox, SandboxConfig, SandboxHandle};
 
 static SEQ: AtomicU64 = AtomicU64::new(0);
-static NONCE: AtomicU64 = AtomicU64::new(5_000_000_000);
 
 fn request() -> jdy::RefundSaveRequest {
     let n = SEQ.fetch_add(1, Ordering::Relaxed);
@@ -58,36 +53,7 @@ async fn hand_written(
     token: &str,
     body: &jdy::RefundSaveRequest,
 ) -> jdy::RefundSaveResponse {
-    let path: &str = &jdy::endpoints::REFUND_SAVE.path;
-    // A sequence, not fresh randomness: random 10-digit nonces collide within the
-    // gateway's replay window at benchmark volumes.
-    let nonce = NONCE.fetch_add(1, Ordering::Relaxed).to_string();
-    let timestamp = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis())
-        .unwrap_or_default()
-        .to_string();
-    let signature = gateway_signature(
-        &CanonicalRequest {
-            method: HttpMethod::Post,
-            path,
-            query: &[],
-            headers: vec![(X_API_TIMESTAMP, &timestamp), (X_API_NONCE, &nonce)],
-        },
-        creds::CLIENT_SECRET,
-    );
-    let response = http
-        .post(format!("{base_url}{path}"))
-        .header(CONTENT_TYPE, JSON)
-        .header(X_API_CLIENT_ID, creds::CLIENT_ID)
-        .header(X_API_AUTH_VERSION, "2.0")
-        .header(X_API_TIMESTAMP, timestamp)
-        .header(X_API_NONCE, nonce)
-        .header(X_API_SIGN_HEADERS, "X-Api-TimeStamp,X-Api-Nonce")
-        .header(X_API_SIGNATURE, signature)
-        .header(APP_TOKEN, token)
-        .header(X_GW_ROUTER_ADDR, creds::DOMAIN)
-        .body(serde_json::to_vec(body).expect("serialises"))
+    let response = hand_written::jdy_refund_save(http, base_url, token, body)
         .send()
         .await
         .expect("sandbox answers");
