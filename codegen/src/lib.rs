@@ -12,6 +12,7 @@ pub mod export;
 pub mod load;
 pub mod model;
 pub mod output;
+mod par;
 mod reserved;
 
 pub use emit::{generate, generate_with, EmitError, GenerateOptions, GeneratedFile};

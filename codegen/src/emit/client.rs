@@ -68,32 +68,38 @@ impl<'s> ServiceModule<'s> {
         parts
     }
 
-    /// The tokens of one part.
-    pub fn tokens(&self, part: &Part) -> Result<TokenStream, EmitError> {
+    /// One part: tokens still to be formatted, or the named types already formatted.
+    pub fn render(&self, part: &Part) -> Result<Rendered, EmitError> {
         let service = self.service;
         match part {
             Part::Head => {
                 let module_doc = module_doc(service).inner_tokens();
                 let descriptors = descriptors(service)?;
-                Ok(quote! {
+                Ok(Rendered::Tokens(quote! {
                     #module_doc
                     use retail_apis_runtime as rt;
                     #descriptors
-                })
+                }))
             }
             Part::Types(range) => {
-                let types = service
-                    .types
-                    .get(range.clone())
-                    .unwrap_or_default()
-                    .iter()
-                    .map(|ty| named_type(ty, self.roles.get(ty.name.as_str()).map(String::as_str)))
-                    .collect::<Result<Vec<_>, _>>()?;
-                Ok(quote!(#(#types)*))
+                let mut text = String::new();
+                for ty in service.types.get(range.clone()).unwrap_or_default() {
+                    let role = self.roles.get(ty.name.as_str()).map(String::as_str);
+                    text.push_str(&named_type(ty, role)?);
+                }
+                Ok(Rendered::Formatted(text))
             }
-            Part::Client => client(service),
+            Part::Client => client(service).map(Rendered::Tokens),
         }
     }
+}
+
+/// A rendered part of a module.
+pub enum Rendered {
+    /// Code that still has to be parsed and pretty-printed.
+    Tokens(TokenStream),
+    /// Source already in prettyplease's layout (without blank lines between items).
+    Formatted(String),
 }
 
 /// Rejects models whose names would make the generated module fail to compile. The loader
@@ -389,21 +395,25 @@ mod tests {
         let roles = type_roles(&service);
         let module_doc = module_doc(&service).inner_tokens();
         let descriptors = descriptors(&service).expect("descriptors");
-        let types: Vec<TokenStream> = service
+        let types: String = service
             .types
             .iter()
             .map(|ty| named_type(ty, roles.get(ty.name.as_str()).map(String::as_str)))
             .collect::<Result<_, _>>()
             .expect("types");
         let client = client(&service).expect("client");
-        let single: syn::File = syn::parse2(quote! {
-            #module_doc
-            use retail_apis_runtime as rt;
-            #descriptors
-            #(#types)*
-            #client
-        })
-        .expect("parses");
+        // The named types are written out as formatted text; prettyplease reading the
+        // whole module back must print the same bytes.
+        let whole = format!(
+            "{}\n{types}{}",
+            quote! {
+                #module_doc
+                use retail_apis_runtime as rt;
+                #descriptors
+            },
+            client
+        );
+        let single = syn::parse_file(&whole).expect("parses");
         let single = spacing::separate_items(&prettyplease::unparse(&single));
 
         let set = SpecSet {

@@ -71,6 +71,11 @@ impl Doc {
         self
     }
 
+    /// The lines of the documentation, without the leading space of each comment.
+    pub fn lines(&self) -> impl Iterator<Item = &str> {
+        self.lines.iter().map(String::as_str)
+    }
+
     /// Renders outer `#[doc = " …"]` attributes, printed as `///` comments.
     pub fn tokens(&self) -> TokenStream {
         let lines = self.lines.iter().map(|line| {

@@ -5,6 +5,7 @@
 //! whose ordering is fixed, so the same spec always gives the same bytes.
 
 mod client;
+mod code;
 mod docs;
 mod idents;
 mod module_index;
@@ -125,7 +126,7 @@ pub fn generate_with(
     spec: &SpecSet,
     options: &GenerateOptions,
 ) -> Result<Vec<GeneratedFile>, EmitError> {
-    generate_on(spec, options, parts::default_workers())
+    generate_on(spec, options, crate::par::workers())
 }
 
 /// [`generate_with`] on up to `workers` threads. The bytes do not depend on `workers`, and

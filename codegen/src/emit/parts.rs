@@ -7,9 +7,7 @@
 use std::num::NonZeroUsize;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use proc_macro2::TokenStream;
-
-use super::client::{Part, ServiceModule};
+use super::client::{Part, Rendered, ServiceModule};
 use super::{module_index, spacing, EmitError, GenerateOptions};
 use crate::model::SpecSet;
 
@@ -29,27 +27,21 @@ impl Job<'_> {
         }
     }
 
-    fn tokens(&self) -> Result<TokenStream, EmitError> {
-        match self {
-            Job::Service(module, part) => module.tokens(part),
-            Job::Index(spec, options) => module_index::index_module(spec, options),
-        }
-    }
-
     /// The part as formatted source, with blank lines between its items.
     fn render(&self) -> Result<String, EmitError> {
-        let tokens = self.tokens()?;
+        let tokens = match self {
+            Job::Service(module, part) => match module.render(part)? {
+                Rendered::Tokens(tokens) => tokens,
+                Rendered::Formatted(text) => return Ok(spacing::separate_items(&text)),
+            },
+            Job::Index(spec, options) => module_index::index_module(spec, options)?,
+        };
         let file: syn::File = syn::parse2(tokens).map_err(|e| EmitError::Unparsable {
             file: self.file(),
             message: e.to_string(),
         })?;
         Ok(spacing::separate_items(&prettyplease::unparse(&file)))
     }
-}
-
-/// One worker per available core.
-pub(super) fn default_workers() -> NonZeroUsize {
-    std::thread::available_parallelism().unwrap_or(NonZeroUsize::MIN)
 }
 
 /// Renders every job on up to `workers` threads; the results are in job order.

@@ -1,37 +1,43 @@
 //! Mapping spec type expressions to Rust types.
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::ToTokens;
 
 use super::idents::ident;
 use super::EmitError;
 use crate::model::TypeExpr;
 
-/// The Rust type of a value of `ty` (without the `Option` of an optional field).
-pub fn rust_type(ty: &TypeExpr) -> Result<TokenStream, EmitError> {
+/// The Rust type of a value of `ty` (without the `Option` of an optional field), as
+/// formatted source.
+pub fn rust_type_text(ty: &TypeExpr) -> Result<String, EmitError> {
     Ok(match ty {
-        TypeExpr::String { .. } => quote!(String),
-        TypeExpr::Integer => quote!(i64),
-        TypeExpr::Number => quote!(f64),
-        TypeExpr::Boolean => quote!(bool),
-        TypeExpr::Json => quote!(serde_json::Value),
-        TypeExpr::List(inner) => {
-            let inner = rust_type(inner)?;
-            quote!(Vec<#inner>)
-        }
-        TypeExpr::Named(name) => {
-            let name = ident(name, "type reference")?;
-            quote!(#name)
-        }
+        TypeExpr::String { .. } => "String".to_owned(),
+        TypeExpr::Integer => "i64".to_owned(),
+        TypeExpr::Number => "f64".to_owned(),
+        TypeExpr::Boolean => "bool".to_owned(),
+        TypeExpr::Json => "serde_json::Value".to_owned(),
+        TypeExpr::List(inner) => format!("Vec<{}>", rust_type_text(inner)?),
+        TypeExpr::Named(name) => ident(name, "type reference")?.to_string(),
     })
 }
 
-/// The type a constructor or setter accepts for a value of `ty`: strings take
-/// `impl Into<String>` so callers can pass `&str`.
-pub fn param_type(ty: &TypeExpr) -> Result<(TokenStream, bool), EmitError> {
+/// [`rust_type_text`] as tokens.
+pub fn rust_type(ty: &TypeExpr) -> Result<TokenStream, EmitError> {
+    let text = rust_type_text(ty)?;
+    syn::parse_str::<syn::Type>(&text)
+        .map(|ty| ty.into_token_stream())
+        .map_err(|e| EmitError::Unparsable {
+            file: format!("type `{text}`"),
+            message: e.to_string(),
+        })
+}
+
+/// The type a constructor or setter accepts for a value of `ty`, and whether the value
+/// needs `.into()`: strings take `impl Into<String>` so callers can pass `&str`.
+pub fn param_type_text(ty: &TypeExpr) -> Result<(String, bool), EmitError> {
     match ty {
-        TypeExpr::String { .. } => Ok((quote!(impl Into<String>), true)),
-        other => Ok((rust_type(other)?, false)),
+        TypeExpr::String { .. } => Ok(("impl Into<String>".to_owned(), true)),
+        other => Ok((rust_type_text(other)?, false)),
     }
 }
 

@@ -8,128 +8,111 @@
 //! [`FULL_SERDE_FEATURE`]. Decoding goes through `rt::codec::Fields`, so each impl is one
 //! short function.
 
-use proc_macro2::{Ident, TokenStream};
-use quote::quote;
-
-use super::idents::{ident, member_ident};
-use super::types::{field_role, FieldRole};
-use super::EmitError;
-use crate::model::{NamedType, StructType};
+use super::code::{string_literal, Code};
+use super::types::{field_role, FieldRole, Fields};
 
 /// Cargo feature of the crate that compiles the generated code which adds the direction
 /// the client does not use (`Deserialize` on request types, `Serialize` on response types).
 pub const FULL_SERDE_FEATURE: &str = "full-serde";
 
+/// The signature of `Serialize::serialize`, as prettyplease lays it out.
+pub(super) const SERIALIZE_SIGNATURE: &str =
+    "fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {";
+
 /// Both impls of a struct, each behind [`FULL_SERDE_FEATURE`] when the client does not use
-/// it. `extra` is the catch-all field of a response struct.
-pub fn serde_impls(
-    ty: &NamedType,
-    s: &StructType,
-    extra: Option<&Ident>,
-) -> Result<TokenStream, EmitError> {
-    let name = ident(&ty.name, "type name")?;
-    let gate = |used: bool| {
-        if used {
-            quote!()
-        } else {
-            quote!(#[cfg(feature = #FULL_SERDE_FEATURE)])
+/// it.
+pub(super) fn serde_impls(code: &mut Code, f: &Fields<'_>) {
+    let gate = |code: &mut Code, used: bool| {
+        if !used {
+            code.fixed(0, &format!("#[cfg(feature = \"{FULL_SERDE_FEATURE}\")]"));
         }
     };
-    let (ser_gate, de_gate) = (gate(ty.in_request), gate(ty.in_response));
-    let serialize = serialize_impl(&name, ty, s, extra)?;
-    let deserialize = deserialize_impl(&name, ty, s, extra)?;
-    Ok(quote! {
-        #ser_gate
-        #serialize
-        #de_gate
-        #deserialize
-    })
+    gate(code, f.ty.in_request);
+    serialize_impl(code, f);
+    gate(code, f.ty.in_response);
+    deserialize_impl(code, f);
 }
 
 /// Writes the fields in spec order as one JSON object: optional fields only when set,
 /// nullable ones always (as null when `None`), the catch-all's members last.
-fn serialize_impl(
-    name: &Ident,
-    ty: &NamedType,
-    s: &StructType,
-    extra: Option<&Ident>,
-) -> Result<TokenStream, EmitError> {
-    let context = format!("field of `{}`", ty.name);
-    let mut entries = Vec::with_capacity(s.fields.len() + 1);
-    for field in &s.fields {
-        let fname = member_ident(&field.name, &context)?;
-        let wire = &field.wire_name;
-        entries.push(match field_role(field) {
+fn serialize_impl(code: &mut Code, f: &Fields<'_>) {
+    code.line(0, &format!("impl serde::Serialize for {} {{", f.name));
+    code.fixed(1, SERIALIZE_SIGNATURE);
+    code.fixed(2, "use serde::ser::SerializeMap as _;");
+    // `end` alone needs no `mut`.
+    code.fixed(
+        2,
+        if f.s.fields.is_empty() && f.extra.is_none() {
+            "let map = serializer.serialize_map(None)?;"
+        } else {
+            "let mut map = serializer.serialize_map(None)?;"
+        },
+    );
+    for (field, member) in f.s.fields.iter().zip(f.members) {
+        let wire = string_literal(&field.wire_name);
+        match field_role(field) {
             FieldRole::Required | FieldRole::Nullable => {
-                quote!(map.serialize_entry(#wire, &self.#fname)?;)
+                code.line(2, &format!("map.serialize_entry({wire}, &self.{member})?;"));
             }
-            FieldRole::Optional | FieldRole::Computed => quote! {
-                if let Some(value) = &self.#fname {
-                    map.serialize_entry(#wire, value)?;
-                }
-            },
-        });
-    }
-    if let Some(extra) = extra {
-        entries.push(quote! {
-            for (key, value) in &self.#extra {
-                map.serialize_entry(key, value)?;
-            }
-        });
-    }
-    // `end` alone needs no `mut`, and nothing else needs the trait.
-    let binding = if entries.is_empty() {
-        quote!(map)
-    } else {
-        quote!(mut map)
-    };
-    Ok(quote! {
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                use serde::ser::SerializeMap as _;
-                let #binding = serializer.serialize_map(None)?;
-                #(#entries)*
-                map.end()
+            FieldRole::Optional | FieldRole::Computed => {
+                code.line(2, &format!("if let Some(value) = &self.{member} {{"));
+                code.line(3, &format!("map.serialize_entry({wire}, value)?;"));
+                code.fixed(2, "}");
             }
         }
-    })
+    }
+    if let Some(extra) = f.extra {
+        code.line(2, &format!("for (key, value) in &self.{extra} {{"));
+        code.fixed(3, "map.serialize_entry(key, value)?;");
+        code.fixed(2, "}");
+    }
+    code.fixed(2, "map.end()");
+    code.fixed(1, "}");
+    code.fixed(0, "}");
+}
+
+/// The impl line and signature of `Deserialize::deserialize` for `name`.
+pub(super) fn deserialize_head(code: &mut Code, name: &str) {
+    code.line(
+        0,
+        &format!("impl<'de> serde::Deserialize<'de> for {name} {{"),
+    );
+    code.fixed(1, "fn deserialize<D: serde::Deserializer<'de>>(");
+    code.fixed(2, "deserializer: D,");
+    code.fixed(1, ") -> Result<Self, D::Error> {");
 }
 
 /// Reads the fields from an object by wire name or alias; a response struct keeps the
 /// members no field took.
-fn deserialize_impl(
-    name: &Ident,
-    ty: &NamedType,
-    s: &StructType,
-    extra: Option<&Ident>,
-) -> Result<TokenStream, EmitError> {
-    let context = format!("field of `{}`", ty.name);
-    let mut inits = Vec::with_capacity(s.fields.len() + 1);
-    for field in &s.fields {
-        let fname = member_ident(&field.name, &context)?;
-        let wire = &field.wire_name;
-        let aliases = &field.aliases;
+fn deserialize_impl(code: &mut Code, f: &Fields<'_>) {
+    let mut inits = Vec::with_capacity(f.members.len() + 1);
+    for (field, member) in f.s.fields.iter().zip(f.members) {
         let read = match field_role(field) {
-            FieldRole::Required => quote!(required),
-            FieldRole::Nullable | FieldRole::Optional | FieldRole::Computed => quote!(optional),
+            FieldRole::Required => "required",
+            FieldRole::Nullable | FieldRole::Optional | FieldRole::Computed => "optional",
         };
-        inits.push(quote!(#fname: fields.#read(#wire, &[#(#aliases),*])?));
+        let aliases: Vec<String> = field.aliases.iter().map(|a| string_literal(a)).collect();
+        inits.push(format!(
+            "{member}: fields.{read}({}, &[{}])?",
+            string_literal(&field.wire_name),
+            aliases.join(", ")
+        ));
     }
-    if let Some(extra) = extra {
-        inits.push(quote!(#extra: fields.rest()));
+    if let Some(extra) = f.extra {
+        inits.push(format!("{extra}: fields.rest()"));
     }
     // Without fields the reader is only checked to be an object, or only drained.
-    let binding = match (s.fields.is_empty(), extra.is_some()) {
-        (false, _) => quote!(mut fields),
-        (true, true) => quote!(fields),
-        (true, false) => quote!(_fields),
+    let binding = match (f.s.fields.is_empty(), f.extra.is_some()) {
+        (false, _) => "mut fields",
+        (true, true) => "fields",
+        (true, false) => "_fields",
     };
-    Ok(quote! {
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let #binding = rt::codec::Fields::new(deserializer)?;
-                Ok(Self { #(#inits),* })
-            }
-        }
-    })
+    deserialize_head(code, f.name);
+    code.fixed(
+        2,
+        &format!("let {binding} = rt::codec::Fields::new(deserializer)?;"),
+    );
+    code.struct_literal(2, "Ok(", &inits, ")");
+    code.fixed(1, "}");
+    code.fixed(0, "}");
 }

@@ -2,24 +2,22 @@
 
 use std::collections::HashSet;
 
-use proc_macro2::TokenStream;
-use quote::quote;
-
-use super::docs::{code, Doc};
+use super::code::{string_literal, Code};
+use super::docs::{code as code_span, Doc};
 use super::idents::{ident, member_ident};
-use super::rust_types::{characters, describe, param_type, rust_type};
-use super::serde_impls::serde_impls;
+use super::rust_types::{characters, describe, param_type_text, rust_type_text};
+use super::serde_impls::{deserialize_head, serde_impls, SERIALIZE_SIGNATURE};
 use super::EmitError;
 use crate::model::{EnumRepr, EnumType, EnumVariant, Field, NamedType, StructType, TypeKind};
 
 /// More constructor parameters than clippy's `too_many_arguments` allows by default.
 const CLIPPY_MAX_ARGS: usize = 7;
 
-/// Renders one named type with its impls.
+/// Renders one named type with its impls, formatted.
 ///
 /// `role` says what the type is for when it is an endpoint's request or response
 /// (`Request body of …`); it leads the rustdoc.
-pub fn named_type(ty: &NamedType, role: Option<&str>) -> Result<TokenStream, EmitError> {
+pub fn named_type(ty: &NamedType, role: Option<&str>) -> Result<String, EmitError> {
     match &ty.kind {
         TypeKind::Struct(s) => struct_type(ty, s, role),
         TypeKind::Enum(e) => enum_type(ty, e, role),
@@ -67,7 +65,7 @@ fn field_doc(field: &Field) -> Doc {
     let mut doc = Doc::prose(field.description.as_deref().unwrap_or_default());
     let mut facts = format!(
         "Wire name {}, {}",
-        code(&field.wire_name),
+        code_span(&field.wire_name),
         describe(&field.ty)
     );
     facts.push_str(if field.required {
@@ -81,7 +79,7 @@ fn field_doc(field: &Field) -> Doc {
     facts.push('.');
     doc.paragraph(facts);
     if !field.aliases.is_empty() {
-        let aliases: Vec<String> = field.aliases.iter().map(|a| code(a)).collect();
+        let aliases: Vec<String> = field.aliases.iter().map(|a| code_span(a)).collect();
         doc.paragraph(format!(
             "Also accepted when decoding: {}.",
             aliases.join(", ")
@@ -91,31 +89,31 @@ fn field_doc(field: &Field) -> Doc {
         doc.paragraph("Filled in by the client when the request is sent; leave it `None`.");
     }
     if let Some(example) = &field.example {
-        doc.paragraph(format!("Example: {}.", code(example)));
+        doc.paragraph(format!("Example: {}.", code_span(example)));
     }
     doc.quirks(&field.quirks);
     doc
 }
 
-fn struct_type(
-    ty: &NamedType,
-    s: &StructType,
-    role: Option<&str>,
-) -> Result<TokenStream, EmitError> {
-    let name = ident(&ty.name, "type name")?;
-    let doc = type_doc(ty, role).tokens();
+fn struct_type(ty: &NamedType, s: &StructType, role: Option<&str>) -> Result<String, EmitError> {
+    let name = ident(&ty.name, "type name")?.to_string();
+    let mut code = Code::new();
+    code.doc(0, &type_doc(ty, role));
     let all_optional = s
         .fields
         .iter()
         .all(|f| !matches!(field_role(f), FieldRole::Required));
-    let default_derive = if all_optional {
-        quote!(, Default)
-    } else {
-        quote!()
-    };
+    code.fixed(
+        0,
+        if all_optional {
+            "#[derive(Clone, Debug, PartialEq, Default)]"
+        } else {
+            "#[derive(Clone, Debug, PartialEq)]"
+        },
+    );
 
     let mut names = HashSet::with_capacity(s.fields.len());
-    let mut fields = Vec::with_capacity(s.fields.len() + 1);
+    let mut members = Vec::with_capacity(s.fields.len());
     for field in &s.fields {
         if !names.insert(field.name.as_str()) {
             return Err(EmitError::DuplicateName {
@@ -123,51 +121,69 @@ fn struct_type(
                 context: format!("field of `{}`", ty.name),
             });
         }
-        fields.push(field_decl(ty, field)?);
+        members.push(member_ident(&field.name, &format!("field of `{}`", ty.name))?.to_string());
     }
     let extra = if ty.in_response {
-        let extra = member_ident(&extra_field_name(&names), "catch-all field")?;
-        fields.push(quote! {
-            /// Fields the vendor sent that the spec does not document, kept so that nothing
-            /// in a response is lost.
-            pub #extra: serde_json::Map<String, serde_json::Value>,
-        });
-        Some(extra)
+        Some(member_ident(&extra_field_name(&names), "catch-all field")?.to_string())
     } else {
         None
     };
-
-    let builder = if ty.in_request {
-        builder_impl(ty, s, extra.as_ref())?
+    if s.fields.is_empty() && extra.is_none() {
+        code.line(0, &format!("pub struct {name} {{}}"));
     } else {
-        quote!()
-    };
-    let serde = serde_impls(ty, s, extra.as_ref())?;
-
-    Ok(quote! {
-        #doc
-        #[derive(Clone, Debug, PartialEq #default_derive)]
-        pub struct #name {
-            #(#fields)*
+        code.line(0, &format!("pub struct {name} {{"));
+        for (field, member) in s.fields.iter().zip(&members) {
+            code.doc(1, &field_doc(field));
+            let fty = rust_type_text(&field.ty)?;
+            code.line(
+                1,
+                &match field_role(field) {
+                    FieldRole::Required => format!("pub {member}: {fty},"),
+                    FieldRole::Nullable | FieldRole::Optional | FieldRole::Computed => {
+                        format!("pub {member}: Option<{fty}>,")
+                    }
+                },
+            );
         }
-        #builder
-        #serde
-    })
+        if let Some(extra) = &extra {
+            code.doc_line(
+                1,
+                "Fields the vendor sent that the spec does not document, kept so that nothing",
+            );
+            code.doc_line(1, "in a response is lost.");
+            code.line(
+                1,
+                &format!("pub {extra}: serde_json::Map<String, serde_json::Value>,"),
+            );
+        }
+        code.fixed(0, "}");
+    }
+    let fields = Fields {
+        ty,
+        s,
+        name: &name,
+        members: &members,
+        extra: extra.as_deref(),
+    };
+    if ty.in_request {
+        builder_impl(&mut code, &fields)?;
+    }
+    serde_impls(&mut code, &fields);
+    code.finish(&ty.name)
 }
 
-/// One field of a struct: its rustdoc and its declaration.
-fn field_decl(ty: &NamedType, field: &Field) -> Result<TokenStream, EmitError> {
-    let fname = member_ident(&field.name, &format!("field of `{}`", ty.name))?;
-    let fty = rust_type(&field.ty)?;
-    let doc = field_doc(field).tokens();
-    let decl_ty = match field_role(field) {
-        FieldRole::Required => fty,
-        FieldRole::Nullable | FieldRole::Optional | FieldRole::Computed => quote!(Option<#fty>),
-    };
-    Ok(quote! {
-        #doc
-        pub #fname: #decl_ty,
-    })
+/// A struct's names, checked once and shared by its impls.
+pub(super) struct Fields<'a> {
+    /// The type.
+    pub ty: &'a NamedType,
+    /// Its fields.
+    pub s: &'a StructType,
+    /// The Rust name of the type.
+    pub name: &'a str,
+    /// The Rust name of each field, in order.
+    pub members: &'a [String],
+    /// The catch-all field of a response struct.
+    pub extra: Option<&'a str>,
 }
 
 /// Name of the catch-all field for undocumented response fields: `extra`, unless the spec
@@ -209,125 +225,85 @@ fn setter_names(s: &StructType) -> Vec<Option<String>> {
         .collect()
 }
 
-/// The parts of a request type's `impl`, gathered field by field.
-#[derive(Default)]
-struct Builder {
-    /// Parameters of `new`: the required and nullable fields.
-    params: Vec<TokenStream>,
-    /// Field initialisers of `new`, every field in order.
-    inits: Vec<TokenStream>,
-    /// One setter per optional field.
-    setters: Vec<TokenStream>,
-    /// How `new`'s rustdoc lists its parameters.
-    param_docs: Vec<String>,
-}
-
-fn builder_impl(
-    ty: &NamedType,
-    s: &StructType,
-    extra: Option<&proc_macro2::Ident>,
-) -> Result<TokenStream, EmitError> {
-    let name = ident(&ty.name, "type name")?;
-    let mut builder = Builder::default();
-    for (field, setter) in s.fields.iter().zip(setter_names(s)) {
-        builder.add_field(ty, field, setter.as_deref())?;
-    }
-    let Builder {
-        params,
-        mut inits,
-        setters,
-        param_docs,
-    } = builder;
-    if let Some(extra) = extra {
-        inits.push(quote!(#extra: serde_json::Map::new()));
-    }
-    let (new_doc, allow) = new_doc(&param_docs, params.len());
-    Ok(quote! {
-        impl #name {
-            #new_doc
-            #allow
-            pub fn new(#(#params),*) -> Self {
-                Self { #(#inits),* }
-            }
-            #(#setters)*
-        }
-    })
-}
-
-impl Builder {
-    /// Adds what `field` contributes to `new` and, when optional, its setter.
-    fn add_field(
-        &mut self,
-        ty: &NamedType,
-        field: &Field,
-        setter: Option<&str>,
-    ) -> Result<(), EmitError> {
-        let context = format!("field of `{}`", ty.name);
-        let fname = member_ident(&field.name, &context)?;
+/// `new` and the setters of a request type.
+fn builder_impl(code: &mut Code, f: &Fields<'_>) -> Result<(), EmitError> {
+    let mut params = Vec::new();
+    let mut inits = Vec::with_capacity(f.members.len() + 1);
+    let mut param_docs = Vec::new();
+    let mut setters = Vec::new();
+    let context = format!("field of `{}`", f.ty.name);
+    for ((field, member), setter) in f.s.fields.iter().zip(f.members).zip(setter_names(f.s)) {
         match field_role(field) {
             FieldRole::Required => {
-                let (pty, into) = param_type(&field.ty)?;
-                self.params.push(quote!(#fname: #pty));
-                self.inits.push(if into {
-                    quote!(#fname: #fname.into())
+                let (pty, into) = param_type_text(&field.ty)?;
+                params.push(format!("{member}: {pty}"));
+                inits.push(if into {
+                    format!("{member}: {member}.into()")
                 } else {
-                    quote!(#fname)
+                    member.clone()
                 });
-                self.param_docs.push(code(&field.name));
+                param_docs.push(code_span(&field.name));
             }
             FieldRole::Nullable => {
-                let fty = rust_type(&field.ty)?;
-                self.params.push(quote!(#fname: Option<#fty>));
-                self.inits.push(quote!(#fname));
-                self.param_docs.push(format!(
+                params.push(format!("{member}: Option<{}>", rust_type_text(&field.ty)?));
+                inits.push(member.clone());
+                param_docs.push(format!(
                     "{} (may be `None`: sent as null)",
-                    code(&field.name)
+                    code_span(&field.name)
                 ));
             }
             FieldRole::Optional => {
-                self.inits.push(quote!(#fname: None));
-                let param = param_type(&field.ty)?;
-                let setter = member_ident(setter.unwrap_or(&field.name), &context)?;
-                self.setters.push(setter_fn(field, &fname, &setter, param));
+                inits.push(format!("{member}: None"));
+                let setter = member_ident(setter.as_deref().unwrap_or(&field.name), &context)?;
+                setters.push((
+                    field,
+                    member,
+                    setter.to_string(),
+                    param_type_text(&field.ty)?,
+                ));
             }
-            FieldRole::Computed => {
-                self.inits.push(quote!(#fname: None));
-            }
-        }
-        Ok(())
-    }
-}
-
-/// The builder method `setter` that sets the optional field `fname` from a parameter of
-/// type `pty` (converted with `into` when `into` is set).
-fn setter_fn(
-    field: &Field,
-    fname: &proc_macro2::Ident,
-    setter: &proc_macro2::Ident,
-    (pty, into): (TokenStream, bool),
-) -> TokenStream {
-    let value = if into {
-        quote!(value.into())
-    } else {
-        quote!(value)
-    };
-    let mut doc = Doc::default();
-    doc.paragraph(format!("Sets {}.", code(&field.wire_name)));
-    doc.maybe_prose(field.description.as_deref());
-    let doc = doc.tokens();
-    quote! {
-        #doc
-        #[must_use]
-        pub fn #setter(mut self, value: #pty) -> Self {
-            self.#fname = Some(#value);
-            self
+            FieldRole::Computed => inits.push(format!("{member}: None")),
         }
     }
+    if let Some(extra) = f.extra {
+        inits.push(format!("{extra}: serde_json::Map::new()"));
+    }
+    code.line(0, &format!("impl {} {{", f.name));
+    code.doc(1, &new_doc(&param_docs, params.len()));
+    if params.len() > CLIPPY_MAX_ARGS {
+        code.fixed(1, "#[allow(clippy::too_many_arguments)]");
+    }
+    code.list(1, "pub fn new(", &params, ") -> Self {");
+    code.struct_literal(2, "", &inits, "");
+    code.fixed(1, "}");
+    for (field, member, setter, (pty, into)) in setters {
+        let mut doc = Doc::default();
+        doc.paragraph(format!("Sets {}.", code_span(&field.wire_name)));
+        doc.maybe_prose(field.description.as_deref());
+        code.doc(1, &doc);
+        code.fixed(1, "#[must_use]");
+        code.line(
+            1,
+            &format!("pub fn {setter}(mut self, value: {pty}) -> Self {{"),
+        );
+        code.line(
+            2,
+            &if into {
+                format!("self.{member} = Some(value.into());")
+            } else {
+                format!("self.{member} = Some(value);")
+            },
+        );
+        code.fixed(2, "self");
+        code.fixed(1, "}");
+    }
+    code.fixed(0, "}");
+    Ok(())
 }
 
-/// The rustdoc of `new` and, when it takes more arguments than clippy allows, the
-/// attribute that allows them.
-fn new_doc(param_docs: &[String], params: usize) -> (TokenStream, TokenStream) {
+/// The rustdoc of `new`; it explains the `allow` that more than clippy's limit of
+/// arguments gets.
+fn new_doc(param_docs: &[String], params: usize) -> Doc {
     let mut new_doc = Doc::default();
     if param_docs.is_empty() {
         new_doc.paragraph("Creates the value; every field is optional.");
@@ -337,43 +313,46 @@ fn new_doc(param_docs: &[String], params: usize) -> (TokenStream, TokenStream) {
             param_docs.join(", ")
         ));
     }
-    let allow = if params > CLIPPY_MAX_ARGS {
+    if params > CLIPPY_MAX_ARGS {
         new_doc.paragraph(
             "Takes one argument per required field, as the vendor's parameter table lists \
              them, hence `#[allow(clippy::too_many_arguments)]`.",
         );
-        quote!(#[allow(clippy::too_many_arguments)])
-    } else {
-        quote!()
-    };
-    (new_doc.tokens(), allow)
+    }
+    new_doc
 }
 
-fn enum_type(ty: &NamedType, e: &EnumType, role: Option<&str>) -> Result<TokenStream, EmitError> {
-    let name = ident(&ty.name, "type name")?;
-    let doc = enum_doc(ty, e, role);
+fn enum_type(ty: &NamedType, e: &EnumType, role: Option<&str>) -> Result<String, EmitError> {
+    let name = ident(&ty.name, "type name")?.to_string();
     let integer = matches!(e.repr, EnumRepr::Integer);
     let arms = EnumArms::of(ty, e, integer)?;
-    let variants = &arms.variants;
-    let body = if integer {
-        integer_enum_impls(&name, &arms)
+    let mut code = Code::new();
+    code.doc(0, &enum_doc(ty, e, role));
+    code.fixed(0, "#[derive(Clone, Debug, PartialEq, Eq, Hash)]");
+    code.line(0, &format!("pub enum {name} {{"));
+    for (doc, variant) in &arms.variants {
+        code.doc(1, doc);
+        code.line(1, &format!("{variant},"));
+    }
+    code.doc_line(1, "A value the spec does not list.");
+    code.fixed(
+        1,
+        if integer {
+            "Unknown(i64),"
+        } else {
+            "Unknown(String),"
+        },
+    );
+    code.fixed(0, "}");
+    if integer {
+        integer_enum_impls(&mut code, &name, &arms);
     } else {
-        string_enum_impls(&name, &arms)
-    };
-    let unknown_ty = if integer { quote!(i64) } else { quote!(String) };
-    Ok(quote! {
-        #doc
-        #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-        pub enum #name {
-            #(#variants)*
-            /// A value the spec does not list.
-            Unknown(#unknown_ty),
-        }
-        #body
-    })
+        string_enum_impls(&mut code, &name, &arms);
+    }
+    code.finish(&ty.name)
 }
 
-fn enum_doc(ty: &NamedType, e: &EnumType, role: Option<&str>) -> TokenStream {
+fn enum_doc(ty: &NamedType, e: &EnumType, role: Option<&str>) -> Doc {
     let mut doc = type_doc(ty, role);
     if let EnumRepr::String { max_len: Some(n) } = e.repr {
         doc.paragraph(format!("Sent as a string of at most {}.", characters(n)));
@@ -381,17 +360,17 @@ fn enum_doc(ty: &NamedType, e: &EnumType, role: Option<&str>) -> TokenStream {
     doc.paragraph(
         "Values the spec does not list decode into `Unknown` instead of failing, and encode back unchanged.",
     );
-    doc.tokens()
+    doc
 }
 
 /// The variants of an enum and the match arms between them and their wire values.
 struct EnumArms {
-    /// Variant declarations with their rustdoc.
-    variants: Vec<TokenStream>,
+    /// Each variant's rustdoc and name.
+    variants: Vec<(Doc, String)>,
     /// `Self::Variant => value`.
-    to_wire: Vec<TokenStream>,
+    to_wire: Vec<String>,
     /// `value => Self::Variant`.
-    from_wire: Vec<TokenStream>,
+    from_wire: Vec<String>,
 }
 
 impl EnumArms {
@@ -405,9 +384,9 @@ impl EnumArms {
         let mut seen_values = HashSet::with_capacity(e.variants.len());
         let mut seen_names = HashSet::with_capacity(e.variants.len());
         let mut arms = EnumArms {
-            variants: Vec::new(),
-            to_wire: Vec::new(),
-            from_wire: Vec::new(),
+            variants: Vec::with_capacity(e.variants.len()),
+            to_wire: Vec::with_capacity(e.variants.len()),
+            from_wire: Vec::with_capacity(e.variants.len()),
         };
         for v in &e.variants {
             if v.name == "Unknown" {
@@ -419,26 +398,25 @@ impl EnumArms {
             if !seen_names.insert(v.name.as_str()) {
                 return Err(invalid(format!("variant name `{}` is used twice", v.name)));
             }
-            let vname = ident(&v.name, &format!("variant of `{}`", ty.name))?;
-            let vdoc = variant_doc(v);
-            arms.variants.push(quote!(#vdoc #vname,));
+            let vname = ident(&v.name, &format!("variant of `{}`", ty.name))?.to_string();
             let value = wire_value(v, integer, &mut seen_values).map_err(invalid)?;
-            arms.to_wire.push(quote!(Self::#vname => #value));
-            arms.from_wire.push(quote!(#value => Self::#vname));
+            arms.to_wire.push(format!("Self::{vname} => {value},"));
+            arms.from_wire.push(format!("{value} => Self::{vname},"));
+            arms.variants.push((variant_doc(v), vname));
         }
         Ok(arms)
     }
 }
 
-fn variant_doc(v: &EnumVariant) -> TokenStream {
+fn variant_doc(v: &EnumVariant) -> Doc {
     let mut vdoc = Doc::default();
     match &v.description {
         // Made safe together, so that a fence opening the text is not misread
         // after the value.
-        Some(d) => vdoc.add_prose(&format!("{}: {d}", code(&v.value))),
-        None => vdoc.paragraph(code(&v.value)),
+        Some(d) => vdoc.add_prose(&format!("{}: {d}", code_span(&v.value))),
+        None => vdoc.paragraph(code_span(&v.value)),
     };
-    vdoc.tokens()
+    vdoc
 }
 
 /// The literal of a variant's wire value, usable as expression and pattern; the error
@@ -447,7 +425,7 @@ fn wire_value(
     v: &EnumVariant,
     integer: bool,
     seen_values: &mut HashSet<String>,
-) -> Result<TokenStream, String> {
+) -> Result<String, String> {
     if integer {
         let value: i64 = v
             .value
@@ -463,101 +441,341 @@ fn wire_value(
         if !seen_values.insert(v.value.clone()) {
             return Err(format!("value `{}` is listed twice", v.value));
         }
-        let value = v.value.as_str();
-        Ok(quote!(#value))
+        Ok(string_literal(&v.value))
     }
+}
+
+/// A `match` over `scrutinee` at nesting 2 with `arms` and the `fallback` arm last.
+fn match_arms(code: &mut Code, scrutinee: &str, arms: &[String], fallback: &str) {
+    code.fixed(2, &format!("match {scrutinee} {{"));
+    for arm in arms {
+        code.line(3, arm);
+    }
+    code.fixed(3, fallback);
+    code.fixed(2, "}");
 }
 
 /// `value()`, conversions, `Display` and serde of an enum sent as an integer.
-fn integer_enum_impls(name: &proc_macro2::Ident, arms: &EnumArms) -> TokenStream {
-    let (to_wire, from_wire) = (&arms.to_wire, &arms.from_wire);
-    quote! {
-        impl #name {
-            #[doc = #WIRE_DOC]
-            pub fn value(&self) -> i64 {
-                match self {
-                    #(#to_wire,)*
-                    Self::Unknown(value) => *value,
-                }
-            }
-        }
-        impl From<i64> for #name {
-            fn from(value: i64) -> Self {
-                match value {
-                    #(#from_wire,)*
-                    other => Self::Unknown(other),
-                }
-            }
-        }
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                write!(f, "{}", self.value())
-            }
-        }
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_i64(self.value())
-            }
-        }
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                rt::codec::integer_or_string(deserializer).map(Self::from)
-            }
-        }
-    }
+fn integer_enum_impls(code: &mut Code, name: &str, arms: &EnumArms) {
+    code.line(0, &format!("impl {name} {{"));
+    code.doc_line(1, WIRE_DOC);
+    code.fixed(1, "pub fn value(&self) -> i64 {");
+    match_arms(
+        code,
+        "self",
+        &arms.to_wire,
+        "Self::Unknown(value) => *value,",
+    );
+    code.fixed(1, "}");
+    code.fixed(0, "}");
+    code.line(0, &format!("impl From<i64> for {name} {{"));
+    code.fixed(1, "fn from(value: i64) -> Self {");
+    match_arms(
+        code,
+        "value",
+        &arms.from_wire,
+        "other => Self::Unknown(other),",
+    );
+    code.fixed(1, "}");
+    code.fixed(0, "}");
+    code.line(0, &format!("impl std::fmt::Display for {name} {{"));
+    code.fixed(
+        1,
+        "fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {",
+    );
+    code.fixed(2, "write!(f, \"{}\", self.value())");
+    code.fixed(1, "}");
+    code.fixed(0, "}");
+    code.line(0, &format!("impl serde::Serialize for {name} {{"));
+    code.fixed(1, SERIALIZE_SIGNATURE);
+    code.fixed(2, "serializer.serialize_i64(self.value())");
+    code.fixed(1, "}");
+    code.fixed(0, "}");
+    deserialize_head(code, name);
+    code.fixed(
+        2,
+        "rt::codec::integer_or_string(deserializer).map(Self::from)",
+    );
+    code.fixed(1, "}");
+    code.fixed(0, "}");
 }
 
 /// `as_str()`, conversions, `Display` and serde of an enum sent as a string.
-fn string_enum_impls(name: &proc_macro2::Ident, arms: &EnumArms) -> TokenStream {
-    let (to_wire, from_wire) = (&arms.to_wire, &arms.from_wire);
-    quote! {
-        impl #name {
-            #[doc = #WIRE_DOC]
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #(#to_wire,)*
-                    Self::Unknown(value) => value.as_str(),
-                }
-            }
-        }
-        impl From<&str> for #name {
-            fn from(value: &str) -> Self {
-                match value {
-                    #(#from_wire,)*
-                    other => Self::Unknown(other.to_owned()),
-                }
-            }
-        }
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                rt::codec::string_or_number(deserializer).map(|value| Self::from(value.as_str()))
-            }
-        }
-    }
+fn string_enum_impls(code: &mut Code, name: &str, arms: &EnumArms) {
+    code.line(0, &format!("impl {name} {{"));
+    code.doc_line(1, WIRE_DOC);
+    code.fixed(1, "pub fn as_str(&self) -> &str {");
+    match_arms(
+        code,
+        "self",
+        &arms.to_wire,
+        "Self::Unknown(value) => value.as_str(),",
+    );
+    code.fixed(1, "}");
+    code.fixed(0, "}");
+    code.line(0, &format!("impl From<&str> for {name} {{"));
+    code.fixed(1, "fn from(value: &str) -> Self {");
+    match_arms(
+        code,
+        "value",
+        &arms.from_wire,
+        "other => Self::Unknown(other.to_owned()),",
+    );
+    code.fixed(1, "}");
+    code.fixed(0, "}");
+    code.line(0, &format!("impl std::fmt::Display for {name} {{"));
+    code.fixed(
+        1,
+        "fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {",
+    );
+    code.fixed(2, "f.write_str(self.as_str())");
+    code.fixed(1, "}");
+    code.fixed(0, "}");
+    code.line(0, &format!("impl serde::Serialize for {name} {{"));
+    code.fixed(1, SERIALIZE_SIGNATURE);
+    code.fixed(2, "serializer.serialize_str(self.as_str())");
+    code.fixed(1, "}");
+    code.fixed(0, "}");
+    deserialize_head(code, name);
+    code.fixed(
+        2,
+        "rt::codec::string_or_number(deserializer).map(|value| Self::from(value.as_str()))",
+    );
+    code.fixed(1, "}");
+    code.fixed(0, "}");
 }
 
 /// The rustdoc of an enum's `value()` or `as_str()`.
-const WIRE_DOC: &str = " The value as it appears on the wire.";
+const WIRE_DOC: &str = "The value as it appears on the wire.";
 
 /// An `i64` literal usable in both expression and pattern position.
-fn int_literal(value: i64) -> TokenStream {
+fn int_literal(value: i64) -> String {
     if value == i64::MIN {
-        quote!(i64::MIN)
-    } else if value < 0 {
-        let abs = proc_macro2::Literal::i64_unsuffixed(-value);
-        quote!(-#abs)
+        "i64::MIN".to_owned()
     } else {
-        let value = proc_macro2::Literal::i64_unsuffixed(value);
-        quote!(#value)
+        value.to_string()
+    }
+}
+
+#[cfg(test)]
+mod layout_tests {
+    //! The named types are written as text in prettyplease's layout; prettyplease reading
+    //! that text back must print the same bytes, for the committed specs and for types of
+    //! every shape and name length, above all near the margins where layout changes.
+
+    use proptest::prelude::*;
+
+    use super::named_type;
+    use crate::model::{
+        EnumRepr, EnumType, EnumVariant, Field, NamedType, SourceRef, StructType, TypeExpr,
+        TypeKind,
+    };
+
+    fn assert_prettyplease_layout(text: &str) {
+        let file = syn::parse_file(text).expect("the written text parses");
+        let printed = prettyplease::unparse(&file);
+        assert!(
+            printed == text,
+            "written:\n{text}\nprettyplease prints:\n{printed}"
+        );
+    }
+
+    #[test]
+    fn committed_and_fixture_specs_are_written_as_prettyplease_prints_them() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut types = 0;
+        for dir in [root.join("../spec"), root.join("tests/golden/spec")] {
+            let set = crate::load(&dir).expect("spec loads");
+            for service in &set.services {
+                for ty in &service.types {
+                    for role in [None, Some("Request body of [`Client::x`]: test.")] {
+                        assert_prettyplease_layout(&named_type(ty, role).expect("renders"));
+                    }
+                    types += 1;
+                }
+            }
+        }
+        assert!(types > 10, "only {types} types found");
+    }
+
+    fn origin() -> SourceRef {
+        SourceRef {
+            file: "svc/endpoints/op.yaml".to_owned(),
+            line: 1,
+            column: 1,
+        }
+    }
+
+    /// Identifiers from 1 to 45 characters, so that lines land on both sides of each margin.
+    fn snake() -> impl Strategy<Value = String> {
+        "[a-z][a-z0-9_]{0,44}".prop_filter("not a keyword", |s| {
+            super::super::idents::member_ident(s, "test").is_ok()
+        })
+    }
+
+    fn camel() -> impl Strategy<Value = String> {
+        "[A-Z][A-Za-z0-9]{0,44}".prop_filter("not reserved", |s| {
+            s != "Unknown" && super::super::idents::ident(s, "test").is_ok()
+        })
+    }
+
+    fn text() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "[a-zA-Z0-9_ ]{0,50}",
+            "\\PC{0,40}",
+            Just("say \"hi\" \\ back".to_owned()),
+        ]
+    }
+
+    fn type_expr() -> impl Strategy<Value = TypeExpr> {
+        let leaf = prop_oneof![
+            proptest::option::of(1u32..100).prop_map(|max_len| TypeExpr::String { max_len }),
+            Just(TypeExpr::Integer),
+            Just(TypeExpr::Number),
+            Just(TypeExpr::Boolean),
+            Just(TypeExpr::Json),
+            camel().prop_map(TypeExpr::Named),
+        ];
+        leaf.prop_recursive(3, 4, 1, |inner| {
+            inner.prop_map(|t| TypeExpr::List(Box::new(t)))
+        })
+    }
+
+    fn field() -> impl Strategy<Value = Field> {
+        (
+            snake(),
+            text(),
+            proptest::collection::vec(text(), 0..3),
+            type_expr(),
+            (any::<bool>(), any::<bool>(), any::<bool>()),
+            proptest::option::of(text()),
+            proptest::option::of(text()),
+        )
+            .prop_map(
+                |(
+                    name,
+                    wire_name,
+                    aliases,
+                    ty,
+                    (required, nullable, computed),
+                    description,
+                    example,
+                )| {
+                    Field {
+                        name,
+                        wire_name,
+                        aliases,
+                        ty,
+                        required,
+                        nullable,
+                        computed,
+                        description,
+                        example,
+                        quirks: Vec::new(),
+                        origin: origin(),
+                    }
+                },
+            )
+    }
+
+    fn kind() -> impl Strategy<Value = TypeKind> {
+        let variant = (
+            camel(),
+            text(),
+            -3i64..100_000,
+            proptest::option::of(text()),
+        );
+        prop_oneof![
+            proptest::collection::vec(field(), 0..12)
+                .prop_map(|fields| TypeKind::Struct(StructType { fields })),
+            (any::<bool>(), proptest::collection::vec(variant, 0..6)).prop_map(
+                |(integer, variants)| {
+                    TypeKind::Enum(EnumType {
+                        repr: if integer {
+                            EnumRepr::Integer
+                        } else {
+                            EnumRepr::String { max_len: Some(8) }
+                        },
+                        variants: variants
+                            .into_iter()
+                            .map(|(name, text, number, description)| EnumVariant {
+                                name,
+                                value: if integer { number.to_string() } else { text },
+                                description,
+                            })
+                            .collect(),
+                    })
+                }
+            ),
+        ]
+    }
+
+    /// Every length of one, two and three fields' names, so that struct literals, `new`
+    /// and the lines of the impls cross each width at which prettyplease lays them out
+    /// differently.
+    #[test]
+    fn every_width_around_the_layout_limits_is_written_as_prettyplease_prints_it() {
+        let plain = |name: String, required: bool| Field {
+            wire_name: name.clone(),
+            name,
+            aliases: Vec::new(),
+            ty: TypeExpr::Integer,
+            required,
+            nullable: false,
+            computed: false,
+            description: None,
+            example: None,
+            quirks: Vec::new(),
+            origin: origin(),
+        };
+        for len in 1..=60 {
+            for count in 1..=3 {
+                for required in [false, true] {
+                    let fields = (0..count)
+                        .map(|i| plain(format!("{}{i}", "f".repeat(len)), required))
+                        .collect();
+                    for (in_request, in_response) in [(true, false), (false, true), (true, true)] {
+                        let ty = NamedType {
+                            name: "T".repeat(len),
+                            description: None,
+                            kind: TypeKind::Struct(StructType {
+                                fields: Vec::clone(&fields),
+                            }),
+                            in_response,
+                            in_request,
+                            quirks: Vec::new(),
+                            origin: origin(),
+                        };
+                        assert_prettyplease_layout(&named_type(&ty, None).expect("renders"));
+                    }
+                }
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+        #[test]
+        fn types_of_any_shape_are_written_as_prettyplease_prints_them(
+            name in camel(),
+            kind in kind(),
+            (in_request, in_response) in (any::<bool>(), any::<bool>()),
+            description in proptest::option::of(text()),
+            role in proptest::option::of(text()),
+        ) {
+            let ty = NamedType {
+                name,
+                description,
+                kind,
+                in_response,
+                in_request,
+                quirks: Vec::new(),
+                origin: origin(),
+            };
+            // Repeated names or values are reported, not written.
+            if let Ok(text) = named_type(&ty, role.as_deref()) {
+                assert_prettyplease_layout(&text);
+            }
+        }
     }
 }

@@ -27,6 +27,7 @@ pub use diagnostic::{Diagnostic, DiagnosticKind, Diagnostics};
 pub use source::{read_sources, SourceFile, MAX_SPEC_FILE_BYTES};
 
 use crate::model::SpecSet;
+use de::Checked;
 use ident::is_snake_case;
 use paths::{check_file_name, file_role, FileRole};
 use raw::{OneOrMany, Opt};
@@ -58,8 +59,10 @@ pub fn load(root: &Path) -> Result<SpecSet, Diagnostics> {
 pub fn load_sources(sources: &[SourceFile]) -> Result<SpecSet, Diagnostics> {
     let mut diags = Vec::new();
     let mut drafts: BTreeMap<&str, ServiceDraft> = BTreeMap::new();
-    for src in sources {
-        read_source(src, &mut diags, &mut drafts);
+    // Reading the YAML of one file needs nothing from the others, and is most of the work.
+    let parsed = crate::par::map_ordered(sources, crate::par::workers(), parse_source);
+    for (src, parsed) in sources.iter().zip(parsed) {
+        read_source(src, parsed, &mut diags, &mut drafts);
     }
     let mut services = Vec::new();
     for (name, draft) in drafts {
@@ -94,9 +97,59 @@ pub fn load_sources(sources: &[SourceFile]) -> Result<SpecSet, Diagnostics> {
     }
 }
 
+/// A file's text checked and read into its raw shape, before anything is known of the
+/// other files.
+struct ParsedSource {
+    /// The problems found so far, reported only when the file's place is valid.
+    diags: Vec<Diagnostic>,
+    /// The file's contents, when its text is acceptable and parsed.
+    raw: Option<RawFile>,
+}
+
+/// The raw contents of a file, by its role.
+enum RawFile {
+    Service(Box<Checked<raw::service::ServiceFile>>),
+    Endpoint(Box<Checked<raw::endpoint::EndpointFile>>),
+}
+
+fn parse_source(src: &SourceFile) -> ParsedSource {
+    let (file, text) = (src.path.as_str(), src.text.as_str());
+    let mut diags = Vec::new();
+    // A file too large, or in no place a spec file goes, is refused before its text is
+    // looked at.
+    let role = file_role(file);
+    if text.len() > MAX_SPEC_FILE_BYTES
+        || matches!(role, FileRole::Misplaced)
+        || !text::check_raw(file, text, &mut diags)
+    {
+        return ParsedSource { diags, raw: None };
+    }
+    let root = match yaml::parse(file, text) {
+        Ok(root) => root,
+        Err(d) => {
+            diags.push(d);
+            return ParsedSource { diags, raw: None };
+        }
+    };
+    let cx = &mut Cx {
+        file,
+        diags: &mut diags,
+    };
+    text::check_values(cx, &root);
+    let raw = match role {
+        FileRole::Service { .. } => RawFile::Service(Box::new(de::from_root(cx, &root, raw::noun))),
+        _ => RawFile::Endpoint(Box::new(de::from_root(cx, &root, raw::noun))),
+    };
+    ParsedSource {
+        diags,
+        raw: Some(raw),
+    }
+}
+
 /// Reads one spec file into the draft of its service.
 fn read_source<'s>(
     src: &'s SourceFile,
+    parsed: ParsedSource,
     diags: &mut Vec<Diagnostic>,
     drafts: &mut BTreeMap<&'s str, ServiceDraft>,
 ) {
@@ -113,31 +166,22 @@ fn read_source<'s>(
     } else {
         draft.endpoint_files.push(file.to_string());
     }
-    if !text::check_raw(file, text, cx.diags) {
-        return;
-    }
-    let root = match yaml::parse(file, text) {
-        Ok(root) => root,
-        Err(d) => {
-            cx.diags.push(d);
-            return;
+    cx.diags.extend(parsed.diags);
+    match parsed.raw {
+        None => {}
+        Some(RawFile::Service(raw)) => {
+            draft.head = service_file::check_service(cx, *raw, &mut draft.types, &mut draft.refs);
         }
-    };
-    text::check_values(cx, &root);
-    if let FileRole::Service { .. } = role {
-        let parsed = de::from_root(cx, &root, raw::noun);
-        draft.head = service_file::check_service(cx, parsed, &mut draft.types, &mut draft.refs);
-    } else {
-        let parsed = de::from_root(cx, &root, raw::noun);
-        let types = &mut draft.types;
-        let endpoint = endpoint_file::check_endpoint(
-            cx,
-            parsed,
-            types,
-            &mut draft.refs,
-            &mut draft.response_at,
-        );
-        draft.endpoints.extend(endpoint);
+        Some(RawFile::Endpoint(raw)) => {
+            let endpoint = endpoint_file::check_endpoint(
+                cx,
+                *raw,
+                &mut draft.types,
+                &mut draft.refs,
+                &mut draft.response_at,
+            );
+            draft.endpoints.extend(endpoint);
+        }
     }
 }
 
