@@ -66,15 +66,21 @@ impl Code {
     }
 
     /// Writes one `///` line whose text follows the slashes after a space (none when empty).
+    /// Spec text reaches this line, so a control character (a line break would end the
+    /// comment and make the rest code) is written as a space; [`Doc`] lines have none.
     pub fn doc_line(&mut self, depth: usize, line: &str) {
-        // A doc line never holds a line break (the lines are split); anything odd is left
-        // to the formatter rather than written in a form it would not print.
-        if line.contains(['\n', '\r']) {
-            self.canonical = false;
-        }
         self.indent(depth);
         self.text.push_str("///");
-        let line = line.trim_end_matches(' ');
+        let cleaned: String;
+        let line = if line.contains(char::is_control) {
+            cleaned = line
+                .chars()
+                .map(|c| if c.is_control() { ' ' } else { c })
+                .collect();
+            cleaned.trim_end_matches(' ')
+        } else {
+            line.trim_end_matches(' ')
+        };
         if !line.is_empty() {
             self.text.push(' ');
             self.text.push_str(line);
@@ -245,6 +251,14 @@ mod tests {
         code.line(0, "pub struct S;");
         let text = code.finish("test").unwrap();
         assert_eq!(text, "/// Text with trailing spaces\n///\npub struct S;\n");
+
+        let mut code = Code::new();
+        code.doc_line(0, "text\npub fn injected() {}\r\u{85}");
+        code.line(0, "pub struct S;");
+        let text = code.finish("test").unwrap();
+        assert_eq!(text, "/// text pub fn injected() {}\npub struct S;\n");
+        let file = syn::parse_file(&text).unwrap();
+        assert_eq!(file.items.len(), 1, "the comment stays a comment");
         assert_eq!(
             text,
             prettyplease::unparse(&syn::parse_file(&text).unwrap())
