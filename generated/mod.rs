@@ -7,10 +7,8 @@
 //   spec/shoubei/service.yaml
 // Do not edit: change the spec and run `retail-apis generate` (or `cargo build`).
 
-/// 金蝶精斗云 零售云开放接口
 pub mod jdy;
 
-/// 收呗 开放接口
 pub mod shoubei;
 
 /// Descriptors of every service, for untyped calls by name.

@@ -98,3 +98,48 @@ fn check_reports_a_unified_diff_missing_and_extra_files() {
     // Checking never writes.
     assert!(!dir.path().join("b.rs").exists());
 }
+
+/// rustdoc joins a module's outer docs (on `pub mod x;`) and its inner `//!` docs; the
+/// generated modules document themselves once, so each summary shows once.
+#[test]
+fn each_service_module_is_documented_once() {
+    let spec = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec");
+    let set = retail_apis_codegen::load(&spec).expect("spec loads");
+    let files = retail_apis_codegen::generate(&set).expect("generates");
+    let index = files.iter().find(|f| f.path == "mod.rs").expect("mod.rs");
+    let index = syn::parse_file(&index.contents).expect("mod.rs parses");
+    for service in &set.services {
+        let declaration = index
+            .items
+            .iter()
+            .find_map(|item| match item {
+                syn::Item::Mod(m) if m.ident == service.name => Some(m),
+                _ => None,
+            })
+            .expect("module declared");
+        assert!(
+            !declaration.attrs.iter().any(|a| a.path().is_ident("doc")),
+            "`pub mod {}` has outer docs as well as its own",
+            service.name
+        );
+        let module = files
+            .iter()
+            .find(|f| f.path == format!("{}.rs", service.name))
+            .expect("module file");
+        let module = syn::parse_file(&module.contents).expect("module parses");
+        let first_doc = module
+            .attrs
+            .iter()
+            .find(|a| a.path().is_ident("doc"))
+            .expect("module docs");
+        let syn::Meta::NameValue(doc) = &first_doc.meta else {
+            panic!("doc attribute without a value")
+        };
+        let doc = quote::ToTokens::to_token_stream(&doc.value).to_string();
+        assert!(
+            doc.contains(service.title.trim()),
+            "{} docs open with {doc}, not the title",
+            service.name
+        );
+    }
+}

@@ -6,7 +6,7 @@
 //! - [`AnyClient`] picks the scheme of a descriptor at run time, for tools that call or
 //!   explain any service (`retail-apis call`, `retail-apis sign --explain`).
 //!
-//! Adding a scheme is one module implementing [`Scheme`](crate::Scheme) and one line here.
+//! Adding a scheme is one module implementing [`Scheme`] and one line here.
 
 use serde_json::Value;
 

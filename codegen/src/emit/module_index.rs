@@ -4,7 +4,6 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::docs::Doc;
 use super::idents::ident;
 use super::{EmitError, GenerateOptions};
 use crate::model::SpecSet;
@@ -20,8 +19,9 @@ pub fn index_module(spec: &SpecSet, options: &GenerateOptions) -> Result<TokenSt
             });
         }
         let name = ident(&service.name, "service name")?;
-        let doc = Doc::prose(&service.title).tokens();
-        mods.push(quote!(#doc pub mod #name;));
+        // The module's own `//!` docs open with the title; docs here too would make
+        // rustdoc show the summary twice.
+        mods.push(quote!(pub mod #name;));
         services.push(quote!(&#name::SERVICE));
     }
     let mut files: Vec<&String> = spec.services.iter().flat_map(|s| &s.files).collect();

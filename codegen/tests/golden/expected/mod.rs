@@ -9,16 +9,12 @@
 //   spec/nested/service.yaml
 // Do not edit: change the spec and run `retail-apis generate` (or `cargo build`).
 
-/// Bare gateway service
 pub mod bare;
 
-/// Bearer service
 pub mod bearer;
 
-/// Demo service
 pub mod demo;
 
-/// Nested gateway service
 pub mod nested;
 
 /// Descriptors of every service, for untyped calls by name.
