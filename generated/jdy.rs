@@ -294,7 +294,7 @@ pub struct ConsumeReturn {
     ///
     /// Example: `1333333333`.
     ///
-    /// Quirk: 000_02ae261432214172.txt: same description as RechargeReturn.amt (退充值预核销金额) although this is a goods return (退货退款).
+    /// Quirk ([反预核销](https://open.jdy.com/#/files/api/detail?index=3&categrayId=&id=9d9771b1712511eda0b39ff1b255b8f0)): same description as RechargeReturn.amt (退充值预核销金额) although this is a goods return (退货退款).
     pub return_amt: Option<String>,
     /// 原单ID
     ///
@@ -586,7 +586,7 @@ pub struct MallPreWriteOffCancelRequest {
     ///
     /// Example: `001`.
     ///
-    /// Quirk: 000_02ae261432214172.txt: the description of this *cancel* operation speaks of 每次预核销 (each pre-write-off).
+    /// Quirk ([反预核销](https://open.jdy.com/#/files/api/detail?index=3&categrayId=&id=9d9771b1712511eda0b39ff1b255b8f0)): the description of this *cancel* operation speaks of 每次预核销 (each pre-write-off).
     pub src_bill_id: String,
     /// 预核销业务类型
     ///
@@ -650,7 +650,7 @@ pub struct MallRechargeRequest {
     ///
     /// Example: `001`.
     ///
-    /// Quirk: 001_381c52f1f9cdd22d.txt: an amount typed as string; the request example sends "001".
+    /// Quirk ([会员充值](https://open.jdy.com/#/files/api/detail?index=3&categrayId=&id=54b9e01cb96011ed83ead1a19fc86b2e)): an amount typed as string; the request example sends "001".
     pub bal_amount: String,
     /// 会员ID
     ///
@@ -837,7 +837,7 @@ pub struct MallRechargeResponse {
     ///
     /// Example: `普通门店`.
     ///
-    /// Quirk: 001_381c52f1f9cdd22d.txt: documented as 零售单内码 but the response example returns "普通门店" (a store type).
+    /// Quirk ([会员充值](https://open.jdy.com/#/files/api/detail?index=3&categrayId=&id=54b9e01cb96011ed83ead1a19fc86b2e)): documented as 零售单内码 but the response example returns "普通门店" (a store type).
     pub inner_no: Option<String>,
     /// Fields the vendor sent that the spec does not document, kept so that nothing
     /// in a response is lost.
@@ -890,7 +890,7 @@ pub struct MemberDeals {
     ///
     /// Wire name `integral_now`, [`IntegralNow`], optional.
     ///
-    /// Quirk: 000_02ae261432214172.txt: described as 优惠券预核销 (coupon pre-write-off), the same text as write_off_coupons, although the type holds points (integral).
+    /// Quirk ([反预核销](https://open.jdy.com/#/files/api/detail?index=3&categrayId=&id=9d9771b1712511eda0b39ff1b255b8f0)): described as 优惠券预核销 (coupon pre-write-off), the same text as write_off_coupons, although the type holds points (integral).
     pub integral_now: Option<IntegralNow>,
     /// 会员消费
     ///
@@ -1005,7 +1005,7 @@ impl<'de> serde::Deserialize<'de> for MemberDeals {
 
 /// 支付方式 (settle_entries.pay_type)
 ///
-/// Quirk: 001_381c52f1f9cdd22d.txt: the values are only listed in the description text of a field typed `string`; the example sends "90", so the wire form is a string.
+/// Quirk ([会员充值](https://open.jdy.com/#/files/api/detail?index=3&categrayId=&id=54b9e01cb96011ed83ead1a19fc86b2e)): the values are only listed in the description text of a field typed `string`; the example sends "90", so the wire form is a string.
 ///
 /// Values the spec does not list decode into `Unknown` instead of failing, and encode back unchanged.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -1249,7 +1249,7 @@ impl<'de> serde::Deserialize<'de> for RechargeReturn {
 
 /// 来源
 ///
-/// Quirk: 001_381c52f1f9cdd22d.txt: only the ISV value (9) is documented ("ISV都填写9").
+/// Quirk ([会员充值](https://open.jdy.com/#/files/api/detail?index=3&categrayId=&id=54b9e01cb96011ed83ead1a19fc86b2e)): only the ISV value (9) is documented ("ISV都填写9").
 ///
 /// Values the spec does not list decode into `Unknown` instead of failing, and encode back unchanged.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -1306,7 +1306,7 @@ pub struct RefundSaveRequest {
     ///
     /// Wire name `channel_order_no`, string, required, may be null.
     ///
-    /// Quirk: 003_5bfa149578f5c20b.txt: marked required, but the request example sends "channel_order_no": null.
+    /// Quirk ([零售退款保存](https://open.jdy.com/#/files/api/detail?index=3&categrayId=&id=9d79ff9a712511eda0b3070175881e95)): marked required, but the request example sends "channel_order_no": null.
     pub channel_order_no: Option<String>,
     /// 请求指令
     ///
@@ -1314,7 +1314,7 @@ pub struct RefundSaveRequest {
     ///
     /// Example: `pay.refund.query`.
     ///
-    /// Quirk: 003_5bfa149578f5c20b.txt: the example of this refund *save* sends the command "pay.refund.query".
+    /// Quirk ([零售退款保存](https://open.jdy.com/#/files/api/detail?index=3&categrayId=&id=9d79ff9a712511eda0b3070175881e95)): the example of this refund *save* sends the command "pay.refund.query".
     pub cmd: String,
     /// 商户号
     ///
@@ -1332,7 +1332,7 @@ pub struct RefundSaveRequest {
     ///
     /// Wire name `service_group_name`, string, required, may be null.
     ///
-    /// Quirk: 003_5bfa149578f5c20b.txt: marked required, but the request example sends "service_group_name": null.
+    /// Quirk ([零售退款保存](https://open.jdy.com/#/files/api/detail?index=3&categrayId=&id=9d79ff9a712511eda0b3070175881e95)): marked required, but the request example sends "service_group_name": null.
     pub service_group_name: Option<String>,
     /// 签名
     ///
@@ -1340,7 +1340,7 @@ pub struct RefundSaveRequest {
     ///
     /// Example: `1`.
     ///
-    /// Quirk: 003_5bfa149578f5c20b.txt: a body signature whose algorithm the page does not describe; the example sends "1". It is the caller's value, not the gateway signature.
+    /// Quirk ([零售退款保存](https://open.jdy.com/#/files/api/detail?index=3&categrayId=&id=9d79ff9a712511eda0b3070175881e95)): a body signature whose algorithm the page does not describe; the example sends "1". It is the caller's value, not the gateway signature.
     pub sign_msg: String,
     /// 终端IP
     ///
@@ -1516,7 +1516,7 @@ pub struct RefundSaveResponse {
     ///
     /// Example: `支付失败，签名异常`.
     ///
-    /// Quirk: 003_5bfa149578f5c20b.txt: documented as 返回码 (a code), but the example returns a message, inside a response whose envelope says success.
+    /// Quirk ([零售退款保存](https://open.jdy.com/#/files/api/detail?index=3&categrayId=&id=9d79ff9a712511eda0b3070175881e95)): documented as 返回码 (a code), but the example returns a message, inside a response whose envelope says success.
     pub err: Option<String>,
     /// 退款完成时间
     ///
@@ -1554,7 +1554,7 @@ pub struct RefundSaveResponse {
     ///
     /// Example: `R10029`.
     ///
-    /// Quirk: 003_5bfa149578f5c20b.txt: the request's refund_no is 退款订单号 ("10029"); the response's is 微信/支付宝退款订单号 ("R10029").
+    /// Quirk ([零售退款保存](https://open.jdy.com/#/files/api/detail?index=3&categrayId=&id=9d79ff9a712511eda0b3070175881e95)): the request's refund_no is 退款订单号 ("10029"); the response's is 微信/支付宝退款订单号 ("R10029").
     pub refund_no: Option<String>,
     /// 退款状态
     ///
@@ -1562,7 +1562,7 @@ pub struct RefundSaveResponse {
     ///
     /// Example: `1SUCCESSd=false`.
     ///
-    /// Quirk: 003_5bfa149578f5c20b.txt: no value list; the example "1SUCCESSd=false" looks like a garbled value, so the field stays a plain string.
+    /// Quirk ([零售退款保存](https://open.jdy.com/#/files/api/detail?index=3&categrayId=&id=9d79ff9a712511eda0b3070175881e95)): no value list; the example "1SUCCESSd=false" looks like a garbled value, so the field stays a plain string.
     pub refund_status: Option<String>,
     /// 门店号
     ///
@@ -1705,7 +1705,7 @@ pub struct WriteOffCoupons {
     ///
     /// Wire name `coupon_list`, list of [`Coupon`], optional.
     ///
-    /// Quirk: 000_02ae261432214172.txt: the type is written `List <Coupon>` with a space.
+    /// Quirk ([反预核销](https://open.jdy.com/#/files/api/detail?index=3&categrayId=&id=9d9771b1712511eda0b39ff1b255b8f0)): the type is written `List <Coupon>` with a space.
     pub coupon_list: Option<Vec<Coupon>>,
     /// 会员卡ID
     ///
@@ -1829,13 +1829,13 @@ impl Client {
     ///
     /// `POST /jdy/v2/ls/mall_pre_write_off_cancel`
     ///
-    /// Transcribed from `000_02ae261432214172.txt`.
+    /// Transcribed from [反预核销](https://open.jdy.com/#/files/api/detail?index=3&categrayId=&id=9d9771b1712511eda0b39ff1b255b8f0).
     ///
     /// Idempotent by `src_bill_id`: `000_02ae261432214172.txt` says “商城单据内码（外部对接系统唯一标识），每次预核销，该参数必须不同，否则会当成已经处理，直接返回”. So the client also repeats it after timeouts, 5xx answers and retryable codes. If the call fails with an error whose [`outcome_unknown()`](rt::Error::outcome_unknown) is true, the request may have been applied: query its state, then retry with the same `src_bill_id`.
     ///
-    /// Quirk: 000_02ae261432214172.txt: the response Data table has one row with an empty name (type string, no description) and the example returns "data": {}; the response is declared `type: json`.
+    /// Quirk ([反预核销](https://open.jdy.com/#/files/api/detail?index=3&categrayId=&id=9d9771b1712511eda0b39ff1b255b8f0)): the response Data table has one row with an empty name (type string, no description) and the example returns "data": {}; the response is declared `type: json`.
     ///
-    /// Quirk: 000_02ae261432214172.txt: the curl example says `--data-row` (typo of `--data-raw`) and the body is tab-indented.
+    /// Quirk ([反预核销](https://open.jdy.com/#/files/api/detail?index=3&categrayId=&id=9d9771b1712511eda0b39ff1b255b8f0)): the curl example says `--data-row` (typo of `--data-raw`) and the body is tab-indented.
     pub async fn mall_pre_write_off_cancel(
         &self,
         request: &MallPreWriteOffCancelRequest,
@@ -1849,11 +1849,11 @@ impl Client {
     ///
     /// `POST /jdy/v2/ls/mall_recharge`
     ///
-    /// Transcribed from `001_381c52f1f9cdd22d.txt`.
+    /// Transcribed from [会员充值](https://open.jdy.com/#/files/api/detail?index=3&categrayId=&id=54b9e01cb96011ed83ead1a19fc86b2e).
     ///
     /// Keyed by `src_bill_id`, but no vendor page says repeats of it are ignored, so the client repeats the call only when it provably had no effect (connection not established, HTTP 429, a code marked `processed: never`). If the call fails with an error whose [`outcome_unknown()`](rt::Error::outcome_unknown) is true, the request may have been applied: query its state, then retry with the same `src_bill_id` only if it was not applied.
     ///
-    /// Quirk: 001_381c52f1f9cdd22d.txt: the curl example says `--data-row` (typo of `--data-raw`) and the body is tab-indented.
+    /// Quirk ([会员充值](https://open.jdy.com/#/files/api/detail?index=3&categrayId=&id=54b9e01cb96011ed83ead1a19fc86b2e)): the curl example says `--data-row` (typo of `--data-raw`) and the body is tab-indented.
     pub async fn mall_recharge(
         &self,
         request: &MallRechargeRequest,
@@ -1867,15 +1867,15 @@ impl Client {
     ///
     /// `POST /jdy/v2/ls/refundSave`
     ///
-    /// Transcribed from `003_5bfa149578f5c20b.txt`.
+    /// Transcribed from [零售退款保存](https://open.jdy.com/#/files/api/detail?index=3&categrayId=&id=9d79ff9a712511eda0b3070175881e95).
     ///
     /// Keyed by `refund_no`, but no vendor page says repeats of it are ignored, so the client repeats the call only when it provably had no effect (connection not established, HTTP 429, a code marked `processed: never`). If the call fails with an error whose [`outcome_unknown()`](rt::Error::outcome_unknown) is true, the request may have been applied: query its state, then retry with the same `refund_no` only if it was not applied.
     ///
-    /// Quirk: 003_5bfa149578f5c20b.txt: the curl example says `--data-row` (typo of `--data-raw`) and the body is tab-indented.
+    /// Quirk ([零售退款保存](https://open.jdy.com/#/files/api/detail?index=3&categrayId=&id=9d79ff9a712511eda0b3070175881e95)): the curl example says `--data-row` (typo of `--data-raw`) and the body is tab-indented.
     ///
-    /// Quirk: 003_5bfa149578f5c20b.txt: channel_order_no and service_group_name are marked required but the example sends null for both (declared `nullable`).
+    /// Quirk ([零售退款保存](https://open.jdy.com/#/files/api/detail?index=3&categrayId=&id=9d79ff9a712511eda0b3070175881e95)): channel_order_no and service_group_name are marked required but the example sends null for both (declared `nullable`).
     ///
-    /// Quirk: 003_5bfa149578f5c20b.txt: the operation is named after the path segment `refundSave`, in snake_case.
+    /// Quirk ([零售退款保存](https://open.jdy.com/#/files/api/detail?index=3&categrayId=&id=9d79ff9a712511eda0b3070175881e95)): the operation is named after the path segment `refundSave`, in snake_case.
     pub async fn refund_save(
         &self,
         request: &RefundSaveRequest,

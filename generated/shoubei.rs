@@ -10,9 +10,9 @@
 //!
 //! Base URL: `https://open.51shoubei.com`.
 //!
-//! Quirk: 002_a53efbcfc7cd4844.txt: the page is HTML whose JSON examples are HTML-escaped twice (`&amp;quot;`, `&amp;#039;`); the endpoint examples are unescaped to plain JSON.
+//! Quirk (收呗 开放接口 · 核销接口): the page is HTML whose JSON examples are HTML-escaped twice (`&amp;quot;`, `&amp;#039;`); the endpoint examples are unescaped to plain JSON.
 //!
-//! Quirk: 002_a53efbcfc7cd4844.txt: the signing algorithm is not stated; the auth parameters above are an assumption (see PROTOCOL.md).
+//! Quirk (收呗 开放接口 · 核销接口): the signing algorithm is not stated; the auth parameters above are an assumption (see PROTOCOL.md).
 
 use retail_apis_runtime as rt;
 
@@ -96,7 +96,7 @@ pub mod endpoints {
 
 /// 通道类型
 ///
-/// Quirk: 002_a53efbcfc7cd4844.txt: the values are listed in the example column ("10001.东福,10002.口碑,..."); 10010-10012 are not listed.
+/// Quirk (收呗 开放接口 · 核销接口): the values are listed in the example column ("10001.东福,10002.口碑,..."); 10010-10012 are not listed.
 ///
 /// Sent as a string of at most 5 characters.
 ///
@@ -193,7 +193,7 @@ pub struct CouponWriteOffRequest {
     ///
     /// Example: `900024`.
     ///
-    /// Quirk: 002_a53efbcfc7cd4844.txt: the table's example is 900024, the request example sends "60000001".
+    /// Quirk (收呗 开放接口 · 核销接口): the table's example is 900024, the request example sends "60000001".
     pub inst_no: String,
     /// 商户号
     ///
@@ -213,7 +213,7 @@ pub struct CouponWriteOffRequest {
     ///
     /// Example: `843d920a-2c0f-e3b4-eebc-9d2dd5887ce2`.
     ///
-    /// Quirk: 002_a53efbcfc7cd4844.txt: typed string(32), but the example is a 36-character UUID.
+    /// Quirk (收呗 开放接口 · 核销接口): typed string(32), but the example is a 36-character UUID.
     pub wf_trace_no: Option<String>,
     /// 时间戳
     ///
@@ -229,7 +229,7 @@ pub struct CouponWriteOffRequest {
     ///
     /// Example: `679533922928`.
     ///
-    /// Quirk: 002_a53efbcfc7cd4844.txt: the parameter table says coupon_code, the request example sends couponCode (accepted as an alias).
+    /// Quirk (收呗 开放接口 · 核销接口): the parameter table says coupon_code, the request example sends couponCode (accepted as an alias).
     pub coupon_code: String,
     /// 通道类型
     ///
@@ -257,7 +257,7 @@ pub struct CouponWriteOffRequest {
     ///
     /// Example: `0`.
     ///
-    /// Quirk: 002_a53efbcfc7cd4844.txt: sent by the request example ("writeOff_tyep": "0", sic), absent from the parameter table; meaning unknown.
+    /// Quirk (收呗 开放接口 · 核销接口): sent by the request example ("writeOff_tyep": "0", sic), absent from the parameter table; meaning unknown.
     pub write_off_type: Option<String>,
     /// 签名
     ///
@@ -415,7 +415,7 @@ pub struct CouponWriteOffResponse {
     ///
     /// Example: `SUCCESS`.
     ///
-    /// Quirk: 002_a53efbcfc7cd4844.txt: the response example returns "0205", not SUCCESS/FAIL.
+    /// Quirk (收呗 开放接口 · 核销接口): the response example returns "0205", not SUCCESS/FAIL.
     pub return_code: ReturnCode,
     /// 返回信息提示,“操作成功”,“参数不合法” 等
     ///
@@ -429,7 +429,7 @@ pub struct CouponWriteOffResponse {
     ///
     /// Example: `SUCCESS`.
     ///
-    /// Quirk: 002_a53efbcfc7cd4844.txt: marked 必含 (always present), but its own description says it is only returned when return_code is SUCCESS, so it is optional here; the example returns it with return_code "0205".
+    /// Quirk (收呗 开放接口 · 核销接口): marked 必含 (always present), but its own description says it is only returned when return_code is SUCCESS, so it is optional here; the example returns it with return_code "0205".
     pub result_code: Option<ResultCode>,
     /// 核销记录号
     ///
@@ -437,7 +437,7 @@ pub struct CouponWriteOffResponse {
     ///
     /// Example: `516375643352141195430506`.
     ///
-    /// Quirk: 002_a53efbcfc7cd4844.txt: marked 必含, but the response example returns null.
+    /// Quirk (收呗 开放接口 · 核销接口): marked 必含, but the response example returns null.
     pub order_no: Option<String>,
     /// 核销流水号
     ///
@@ -451,7 +451,7 @@ pub struct CouponWriteOffResponse {
     ///
     /// Example: `679533922928`.
     ///
-    /// Quirk: 002_a53efbcfc7cd4844.txt: the response example quotes the value with single quotes ('679533922928'), which is not JSON.
+    /// Quirk (收呗 开放接口 · 核销接口): the response example quotes the value with single quotes ('679533922928'), which is not JSON.
     pub codes: String,
     /// 券面额(单位:分)
     ///
@@ -463,7 +463,7 @@ pub struct CouponWriteOffResponse {
     ///
     /// Also accepted when decoding: `settleAmount`.
     ///
-    /// Quirk: 002_a53efbcfc7cd4844.txt: the response table says settle_amount, the example says settleAmount (accepted as an alias).
+    /// Quirk (收呗 开放接口 · 核销接口): the response table says settle_amount, the example says settleAmount (accepted as an alias).
     pub settle_amount: Option<String>,
     /// 签名
     ///
@@ -639,7 +639,7 @@ impl<'de> serde::Deserialize<'de> for ResultCode {
 
 /// 响应码:SUCCESS成功,FAIL失败,响应码仅代表通信或参数
 ///
-/// Quirk: 002_a53efbcfc7cd4844.txt: documented as SUCCESS/FAIL, but the response example returns "0205" (券码已退款); such values decode into the generated Unknown fallback.
+/// Quirk (收呗 开放接口 · 核销接口): documented as SUCCESS/FAIL, but the response example returns "0205" (券码已退款); such values decode into the generated Unknown fallback.
 ///
 /// Sent as a string of at most 32 characters.
 ///
@@ -732,21 +732,21 @@ impl Client {
     ///
     /// `POST /openpay/coupon/wf`
     ///
-    /// Transcribed from `002_a53efbcfc7cd4844.txt`.
+    /// Transcribed from 收呗 开放接口 · 核销接口.
     ///
     /// Not idempotent: the client repeats the call only when it provably had no effect. If the call fails with an error whose [`outcome_unknown()`](rt::Error::outcome_unknown) is true, the request may have been applied: query its state, and repeat it only if it was not applied.
     ///
-    /// Quirk: 002_a53efbcfc7cd4844.txt: the request example sends couponCode instead of coupon_code and an undocumented writeOff_tyep field.
+    /// Quirk (收呗 开放接口 · 核销接口): the request example sends couponCode instead of coupon_code and an undocumented writeOff_tyep field.
     ///
-    /// Quirk: 002_a53efbcfc7cd4844.txt: the response table says settle_amount, the example settleAmount.
+    /// Quirk (收呗 开放接口 · 核销接口): the response table says settle_amount, the example settleAmount.
     ///
-    /// Quirk: 002_a53efbcfc7cd4844.txt: return_code is documented as SUCCESS/FAIL, the example returns "0205".
+    /// Quirk (收呗 开放接口 · 核销接口): return_code is documented as SUCCESS/FAIL, the example returns "0205".
     ///
-    /// Quirk: 002_a53efbcfc7cd4844.txt: both examples are HTML-escaped twice (&amp;quot;), and the response example quotes codes with single quotes; the examples here are unescaped, valid JSON.
+    /// Quirk (收呗 开放接口 · 核销接口): both examples are HTML-escaped twice (&amp;quot;), and the response example quotes codes with single quotes; the examples here are unescaped, valid JSON.
     ///
-    /// Quirk: 002_a53efbcfc7cd4844.txt: the response example is labelled 成功返回结果 (success) but reports a failure (券码已退款).
+    /// Quirk (收呗 开放接口 · 核销接口): the response example is labelled 成功返回结果 (success) but reports a failure (券码已退款).
     ///
-    /// Quirk: 002_a53efbcfc7cd4844.txt: the page gives the full URL <https://open.51shoubei.com/openpay/coupon/wf>; base URL and path are split here.
+    /// Quirk (收呗 开放接口 · 核销接口): the page gives the full URL <https://open.51shoubei.com/openpay/coupon/wf>; base URL and path are split here.
     pub async fn coupon_write_off(
         &self,
         request: &CouponWriteOffRequest,

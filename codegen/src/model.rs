@@ -10,6 +10,8 @@
 //! the runtime and the sandbox read; [`Service::descriptor`] is the one conversion from
 //! this model to a [`ServiceDescriptor`].
 
+use std::collections::BTreeMap;
+
 pub use retail_apis_descriptor::{
     AuthScheme, BearerScheme, Code, EndpointDescriptor, EnvelopeDescriptor, ErrorAction,
     ErrorCodeInfo, HttpMethod, KingdeeGatewayScheme, Md5SignScheme, Processed, ResultCheck,
@@ -61,8 +63,19 @@ pub struct Service {
     pub endpoints: Vec<Endpoint>,
     /// Documentation quirks recorded at service level.
     pub quirks: Vec<String>,
+    /// The vendor pages quirks cite, by the name they cite them with.
+    pub pages: BTreeMap<String, VendorPage>,
     /// Where the service file declared the service.
     pub origin: SourceRef,
+}
+
+/// A vendor documentation page the specs were transcribed from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VendorPage {
+    /// Its title, as the vendor gives it.
+    pub title: String,
+    /// Where it is published (`http(s)://`), when it can be linked.
+    pub url: Option<String>,
 }
 
 /// A documented request header.

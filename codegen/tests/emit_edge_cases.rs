@@ -10,7 +10,7 @@ use common::compiles_cleanly;
 use retail_apis_codegen::model::{
     AuthScheme, Code, Endpoint, EnumRepr, EnumType, EnumVariant, EnvelopeDescriptor, Field,
     HttpMethod, Md5SignScheme, NamedType, Service, SourceRef, SpecSet, StructType, TypeExpr,
-    TypeKind,
+    TypeKind, VendorPage,
 };
 use retail_apis_codegen::{generate, write_changed, EmitError};
 
@@ -179,10 +179,20 @@ fn edge_spec() -> SpecSet {
             request: "TypeRequest".to_owned(),
             response: TypeExpr::List(Box::new(TypeExpr::Named("Item".to_owned()))),
             examples: Vec::new(),
-            quirks: Vec::new(),
+            quirks: vec![
+                "page`1`.txt: a quirk citing a page whose title and URL fight back".to_owned(),
+            ],
             origin: SourceRef::default(),
         }],
-        quirks: Vec::new(),
+        quirks: vec!["page`1`.txt: ```\nfn not_a_doctest() {}\n```".to_owned()],
+        pages: [(
+            "page`1`.txt".to_owned(),
+            VendorPage {
+                title: "Title](https://evil.example) [`x` *y* <b>".to_owned(),
+                url: Some("https://docs.example.com/a(b)c?x=1&y=[2]".to_owned()),
+            },
+        )]
+        .into(),
         origin: SourceRef::default(),
     };
     SpecSet {
@@ -210,6 +220,8 @@ fn awkward_names_and_values_generate_code_that_compiles_cleanly() {
         "#[allow(clippy::too_many_arguments)]",
         "```text\n//! fn not_a_doctest() {}",
         "Example: `` a`b ``.",
+        // A page title stays link text, and the URL's parentheses cannot end the link.
+        "Quirk ([Title\\]\\(https\\:\\/\\/evil\\.example\\) \\[\\`x\\` \\*y\\* \\<b\\>](https://docs.example.com/a%28b%29c?x=1&y=[2])): a quirk",
     ] {
         assert!(edge.contains(needle), "edge.rs lacks {needle}\n---\n{edge}");
     }

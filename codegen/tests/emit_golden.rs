@@ -97,7 +97,7 @@ fn fixture_output_has_the_promised_shapes() {
             "`demo.txt` says “同一 order_no 重复下单 \\[不会\\] 重复扣款，直接返回首次结果”",
             "then retry with the same `order_no`.",
             "/// 下单",
-            "/// Quirk: demo.txt: required but the example sends null.",
+            "/// Quirk ([Demo \\(place an order\\)](https://demo.example.com/docs/place_order%28v2%29)): required but the example sends null.",
             // A field named `new` gets a setter that does not clash with the constructor, and
             // a documented `extra` field moves the catch-all aside.
             "pub fn with_new(mut self, value: bool) -> Self",

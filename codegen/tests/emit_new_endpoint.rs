@@ -12,11 +12,12 @@ use common::{compiles_cleanly, workspace};
 use retail_apis_codegen::{generate, load, write_changed};
 
 /// The new endpoint; `{n}` makes its names ones the real spec does not use (see
-/// [`fresh_names`]), so the test keeps passing whatever endpoints the spec gains.
+/// [`fresh_names`]), so the test keeps passing whatever endpoints the spec gains, and
+/// `{page}` is a page the service declares.
 const NEW_ENDPOINT: &str = r#"
 operation: member_query_probe{n}
 summary: 会员查询
-source_page: example.txt
+source_page: {page}
 method: POST
 path: /jdy/v2/ls/member_query_probe{n}
 idempotency_key: member_id
@@ -90,14 +91,20 @@ fn one_yaml_file_adds_a_typed_method() {
     let spec = tmp.path().join("spec");
     let out = tmp.path().join("generated");
     copy_tree(&workspace().join("spec"), &spec);
-    let before = generate(&load(&spec).expect("copied spec loads")).expect("generates");
+    let loaded = load(&spec).expect("copied spec loads");
+    let before = generate(&loaded).expect("generates");
+    let page = loaded
+        .service("jdy")
+        .and_then(|jdy| jdy.pages.keys().next())
+        .expect("jdy declares a page")
+        .clone();
     write_changed(&out, &before).expect("write");
 
     let n = fresh_names(&spec);
     let file = format!("member_query_probe{n}.yaml");
     fs::write(
         spec.join("jdy/endpoints").join(&file),
-        NEW_ENDPOINT.replace("{n}", &n),
+        NEW_ENDPOINT.replace("{n}", &n).replace("{page}", &page),
     )
     .expect("add endpoint");
     let after = generate(&load(&spec).expect("spec with new endpoint loads")).expect("generates");

@@ -637,3 +637,74 @@ fn every_missing_key_is_reported() {
     }
     assert_eq!(d.len(), 4, "{d}");
 }
+
+/// Quirks and `source_page` cite pages by name; a name the service's `pages` does not
+/// declare is reported at the item that cites it, and declared pages must be well formed.
+#[test]
+fn citations_of_undeclared_pages_and_malformed_pages_are_reported() {
+    const SERVICE: &str = "svc/service.yaml";
+    let mut files = minimal();
+    let ping = file_mut(&mut files, PING);
+    ping.text = ping
+        .text
+        .replace(
+            "summary: Ping\n",
+            "summary: Ping\nsource_page: 009_missing.txt\n",
+        )
+        .replace(
+            "    id: {type: string, required: true}\n",
+            "    id: {type: string, required: true, quirks: \"009_missing.txt: says so.\"}\n",
+        );
+    let d = load_sources(&files).expect_err("undeclared pages are refused");
+    assert_eq!(d.len(), 2, "{d}");
+    let quirk = find(&d, DiagnosticKind::InvalidValue, PING, 9, 5);
+    assert!(
+        quirk
+            .message
+            .contains("`PingRequest.id` cites page `009_missing.txt`"),
+        "{quirk}"
+    );
+    let source = find(&d, DiagnosticKind::InvalidValue, PING, 1, 1);
+    assert!(
+        source.message.contains("`source_page` of `ping`"),
+        "{source}"
+    );
+
+    // Declared, both load; a quirk whose first words are not a page name is plain text.
+    let declared =
+        "pages:\n  009_missing.txt:\n    title: 缺页\n    url: https://example.com/p?id=9\n";
+    let service = file_mut(&mut files, SERVICE);
+    service.text.push_str(declared);
+    let ping = file_mut(&mut files, PING);
+    ping.text = ping.text.replace(
+        "summary: Ping\n",
+        "summary: Ping\nquirks: \"The page says: nothing.\"\n",
+    );
+    let set = load_sources(&files).unwrap_or_else(|d| panic!("{d}"));
+    assert_eq!(set.services[0].pages["009_missing.txt"].title, "缺页");
+
+    // Names with spaces or colons, URLs that are not plain http(s), and empty titles.
+    let service = file_mut(&mut files, SERVICE);
+    service.text = service.text.replace(declared, "")
+        + "pages:\n  bad name.txt: {title: A}\n  b.txt: {title: B, url: \"javascript:alert(1)\"}\n  c.txt: {title: \" \"}\n";
+    let d = load_sources(&files).expect_err("malformed pages are refused");
+    let messages: Vec<&str> = d.0.iter().map(|d| d.message.as_str()).collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("page name `bad name.txt`")),
+        "{d}"
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("page url `javascript:alert(1)`")),
+        "{d}"
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("page `c.txt` needs a title")),
+        "{d}"
+    );
+}

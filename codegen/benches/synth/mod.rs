@@ -106,8 +106,40 @@ pub fn synth_sources_in(root: &Path, endpoints: usize) -> Vec<SourceFile> {
             text,
         });
     }
+    declare_foreign_pages(&seed, &mut out);
     out.sort_by(|a, b| a.path.cmp(&b.path));
     out
+}
+
+/// Copies of another service's endpoints cite that service's pages, which quirks may cite
+/// only where their service declares them: the target service's file declares them too.
+fn declare_foreign_pages(seed: &[SourceFile], out: &mut [SourceFile]) {
+    let set = load_sources(seed).unwrap_or_else(|d| panic!("the seed spec loads:\n{d}"));
+    let mut entries = String::new();
+    for service in set.services.iter().filter(|s| s.name != TARGET_SERVICE) {
+        for (name, page) in &service.pages {
+            // JSON strings are YAML double-quoted scalars.
+            let quote = |text: &str| serde_json::to_string(text).expect("a string serialises");
+            entries.push_str(&format!(
+                "  {}:\n    title: {}\n",
+                quote(name),
+                quote(&page.title)
+            ));
+            if let Some(url) = &page.url {
+                entries.push_str(&format!("    url: {}\n", quote(url)));
+            }
+        }
+    }
+    let file = format!("{TARGET_SERVICE}/service.yaml");
+    let target = out
+        .iter_mut()
+        .find(|s| s.path == file)
+        .unwrap_or_else(|| panic!("{file} is a seed file"));
+    match target.text.find("\npages:\n") {
+        Some(at) => target.text.insert_str(at + "\npages:\n".len(), &entries),
+        None if !entries.is_empty() => target.text.push_str(&format!("\npages:\n{entries}")),
+        None => {}
+    }
 }
 
 /// The four seed endpoints, in service order (JDY first), as templates for the target

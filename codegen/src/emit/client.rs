@@ -1,17 +1,17 @@
 //! One service module: descriptors, named types and the typed `Client`.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::docs::{code, inline_prose, Doc};
+use super::docs::{code, inline_prose, page_citation, Doc};
 use super::idents::{const_ident, ident, member_ident};
 use super::rust_types::rust_type;
 use super::types::named_type;
 use super::EmitError;
-use crate::model::{Endpoint, Service, TypeExpr, TypeKind};
+use crate::model::{Endpoint, Service, TypeExpr, TypeKind, VendorPage};
 
 /// Named types per part; small enough to spread a large service over threads, large
 /// enough that handing out parts costs nothing measurable.
@@ -85,7 +85,7 @@ impl<'s> ServiceModule<'s> {
                 let mut text = String::new();
                 for ty in service.types.get(range.clone()).unwrap_or_default() {
                     let role = self.roles.get(ty.name.as_str()).map(String::as_str);
-                    text.push_str(&named_type(ty, role)?);
+                    text.push_str(&named_type(ty, role, &service.pages)?);
                 }
                 Ok(Rendered::Formatted(text))
             }
@@ -198,7 +198,7 @@ fn module_doc(service: &Service) -> Doc {
     let mut doc = Doc::prose(&service.title);
     doc.maybe_prose(service.description.as_deref());
     doc.paragraph(format!("Base URL: {}.", code(&service.base_url)));
-    doc.quirks(&service.quirks);
+    doc.quirks(&service.quirks, &service.pages);
     doc
 }
 
@@ -264,7 +264,7 @@ fn client(service: &Service) -> Result<TokenStream, EmitError> {
     let methods = service
         .endpoints
         .iter()
-        .map(endpoint_method)
+        .map(|ep| endpoint_method(ep, &service.pages))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(quote! {
         #doc
@@ -303,7 +303,10 @@ fn client(service: &Service) -> Result<TokenStream, EmitError> {
 }
 
 /// One `Client` method. Type references were checked by [`check_names`].
-fn endpoint_method(ep: &Endpoint) -> Result<TokenStream, EmitError> {
+fn endpoint_method(
+    ep: &Endpoint,
+    pages: &BTreeMap<String, VendorPage>,
+) -> Result<TokenStream, EmitError> {
     let fname = member_ident(&ep.operation, "operation")?;
     let cname = const_ident(&ep.operation)?;
     let request = ident(&ep.request, "request type")?;
@@ -312,10 +315,11 @@ fn endpoint_method(ep: &Endpoint) -> Result<TokenStream, EmitError> {
     doc.maybe_prose(ep.description.as_deref());
     doc.paragraph(code(&format!("{} {}", ep.method.as_str(), ep.path)));
     if let Some(page) = &ep.source_page {
-        doc.paragraph(format!("Transcribed from {}.", code(page)));
+        let cited = pages.get(page).map_or_else(|| code(page), page_citation);
+        doc.paragraph(format!("Transcribed from {cited}."));
     }
     retry_doc(&mut doc, ep);
-    doc.quirks(&ep.quirks);
+    doc.quirks(&ep.quirks, pages);
     let doc = doc.tokens();
     Ok(quote! {
         #doc
@@ -398,7 +402,13 @@ mod tests {
         let types: String = service
             .types
             .iter()
-            .map(|ty| named_type(ty, roles.get(ty.name.as_str()).map(String::as_str)))
+            .map(|ty| {
+                named_type(
+                    ty,
+                    roles.get(ty.name.as_str()).map(String::as_str),
+                    &service.pages,
+                )
+            })
             .collect::<Result<_, _>>()
             .expect("types");
         let client = client(&service).expect("client");

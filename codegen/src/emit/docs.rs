@@ -16,8 +16,13 @@
 //! follows a label on the same line goes through [`inline_prose`], which keeps it on
 //! that line, where no block can start.
 
+use std::collections::BTreeMap;
+
 use proc_macro2::TokenStream;
 use quote::quote;
+
+use crate::load::cited_page;
+use crate::model::VendorPage;
 
 /// Accumulates documentation paragraphs and renders them as `#[doc]` attributes.
 #[derive(Default)]
@@ -61,12 +66,24 @@ impl Doc {
         self
     }
 
-    /// Adds one "Quirk: …" paragraph per recorded documentation quirk.
-    pub fn quirks(&mut self, quirks: &[String]) -> &mut Self {
+    /// Adds one "Quirk: …" paragraph per recorded documentation quirk. A quirk that cites
+    /// one of `pages` (`<name>: …`) names the page by its title, linked to it.
+    pub fn quirks(&mut self, quirks: &[String], pages: &BTreeMap<String, VendorPage>) -> &mut Self {
         for quirk in quirks {
+            let cited = cited_page(quirk, pages).and_then(|name| {
+                let page = pages.get(name)?;
+                Some((page, quirk.get(name.len() + 2..)?))
+            });
             // The label and the text are made safe together: a fence on the text's first
             // line would otherwise follow the label and be misread.
-            self.add_prose(&format!("Quirk: {quirk}"));
+            match cited {
+                Some((page, text)) => {
+                    let safe = prose(&format!("Quirk: {text}"));
+                    let text = safe.strip_prefix("Quirk: ").unwrap_or(&safe);
+                    self.paragraph(format!("Quirk ({}): {text}", page_citation(page)))
+                }
+                None => self.add_prose(&format!("Quirk: {quirk}")),
+            };
         }
         self
     }
@@ -120,6 +137,28 @@ fn clean_line(line: &str) -> String {
         }
     }
     out
+}
+
+/// A vendor page as docs cite it: its title, as a link when the page has a URL. The title
+/// is escaped so that it stays link text; the URL was checked by the loader and its
+/// parentheses, which would end the link, are percent-encoded.
+pub fn page_citation(page: &VendorPage) -> String {
+    let mut title = String::with_capacity(page.title.len());
+    for word in page.title.split_whitespace() {
+        if !title.is_empty() {
+            title.push(' ');
+        }
+        for c in word.chars() {
+            if c.is_ascii_punctuation() {
+                title.push('\\');
+            }
+            title.push(c);
+        }
+    }
+    match &page.url {
+        Some(url) => format!("[{title}]({})", url.replace('(', "%28").replace(')', "%29")),
+        None => title,
+    }
 }
 
 /// Renders `text` as an inline code span, whatever backticks it contains.

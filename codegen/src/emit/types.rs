@@ -8,7 +8,12 @@ use super::idents::{ident, member_ident};
 use super::rust_types::{characters, describe, param_type_text, rust_type_text};
 use super::serde_impls::{deserialize_head, serde_impls, SERIALIZE_SIGNATURE};
 use super::EmitError;
-use crate::model::{EnumRepr, EnumType, EnumVariant, Field, NamedType, StructType, TypeKind};
+use crate::model::{
+    EnumRepr, EnumType, EnumVariant, Field, NamedType, StructType, TypeKind, VendorPage,
+};
+
+/// The vendor pages of a service, by the name quirks cite them with.
+pub(super) type Pages = std::collections::BTreeMap<String, VendorPage>;
 
 /// More constructor parameters than clippy's `too_many_arguments` allows by default.
 const CLIPPY_MAX_ARGS: usize = 7;
@@ -17,14 +22,14 @@ const CLIPPY_MAX_ARGS: usize = 7;
 ///
 /// `role` says what the type is for when it is an endpoint's request or response
 /// (`Request body of …`); it leads the rustdoc.
-pub fn named_type(ty: &NamedType, role: Option<&str>) -> Result<String, EmitError> {
+pub fn named_type(ty: &NamedType, role: Option<&str>, pages: &Pages) -> Result<String, EmitError> {
     match &ty.kind {
-        TypeKind::Struct(s) => struct_type(ty, s, role),
-        TypeKind::Enum(e) => enum_type(ty, e, role),
+        TypeKind::Struct(s) => struct_type(ty, s, role, pages),
+        TypeKind::Enum(e) => enum_type(ty, e, role, pages),
     }
 }
 
-fn type_doc(ty: &NamedType, role: Option<&str>) -> Doc {
+fn type_doc(ty: &NamedType, role: Option<&str>, pages: &Pages) -> Doc {
     let mut doc = Doc::default();
     if let Some(role) = role {
         doc.paragraph(role);
@@ -33,7 +38,7 @@ fn type_doc(ty: &NamedType, role: Option<&str>) -> Doc {
     if role.is_none() && ty.description.is_none() {
         doc.paragraph(format!("`{}` (the spec gives no description).", ty.name));
     }
-    doc.quirks(&ty.quirks);
+    doc.quirks(&ty.quirks, pages);
     doc
 }
 
@@ -61,7 +66,7 @@ pub(super) fn field_role(field: &Field) -> FieldRole {
     }
 }
 
-fn field_doc(field: &Field) -> Doc {
+fn field_doc(field: &Field, pages: &Pages) -> Doc {
     let mut doc = Doc::prose(field.description.as_deref().unwrap_or_default());
     let mut facts = format!(
         "Wire name {}, {}",
@@ -91,14 +96,19 @@ fn field_doc(field: &Field) -> Doc {
     if let Some(example) = &field.example {
         doc.paragraph(format!("Example: {}.", code_span(example)));
     }
-    doc.quirks(&field.quirks);
+    doc.quirks(&field.quirks, pages);
     doc
 }
 
-fn struct_type(ty: &NamedType, s: &StructType, role: Option<&str>) -> Result<String, EmitError> {
+fn struct_type(
+    ty: &NamedType,
+    s: &StructType,
+    role: Option<&str>,
+    pages: &Pages,
+) -> Result<String, EmitError> {
     let name = ident(&ty.name, "type name")?.to_string();
     let mut code = Code::new();
-    code.doc(0, &type_doc(ty, role));
+    code.doc(0, &type_doc(ty, role, pages));
     let all_optional = s
         .fields
         .iter()
@@ -133,7 +143,7 @@ fn struct_type(ty: &NamedType, s: &StructType, role: Option<&str>) -> Result<Str
     } else {
         code.line(0, &format!("pub struct {name} {{"));
         for (field, member) in s.fields.iter().zip(&members) {
-            code.doc(1, &field_doc(field));
+            code.doc(1, &field_doc(field, pages));
             let fty = rust_type_text(&field.ty)?;
             code.line(
                 1,
@@ -322,12 +332,17 @@ fn new_doc(param_docs: &[String], params: usize) -> Doc {
     new_doc
 }
 
-fn enum_type(ty: &NamedType, e: &EnumType, role: Option<&str>) -> Result<String, EmitError> {
+fn enum_type(
+    ty: &NamedType,
+    e: &EnumType,
+    role: Option<&str>,
+    pages: &Pages,
+) -> Result<String, EmitError> {
     let name = ident(&ty.name, "type name")?.to_string();
     let integer = matches!(e.repr, EnumRepr::Integer);
     let arms = EnumArms::of(ty, e, integer)?;
     let mut code = Code::new();
-    code.doc(0, &enum_doc(ty, e, role));
+    code.doc(0, &enum_doc(ty, e, role, pages));
     code.fixed(0, "#[derive(Clone, Debug, PartialEq, Eq, Hash)]");
     code.line(0, &format!("pub enum {name} {{"));
     for (doc, variant) in &arms.variants {
@@ -352,8 +367,8 @@ fn enum_type(ty: &NamedType, e: &EnumType, role: Option<&str>) -> Result<String,
     code.finish(&ty.name)
 }
 
-fn enum_doc(ty: &NamedType, e: &EnumType, role: Option<&str>) -> Doc {
-    let mut doc = type_doc(ty, role);
+fn enum_doc(ty: &NamedType, e: &EnumType, role: Option<&str>, pages: &Pages) -> Doc {
+    let mut doc = type_doc(ty, role, pages);
     if let EnumRepr::String { max_len: Some(n) } = e.repr {
         doc.paragraph(format!("Sent as a string of at most {}.", characters(n)));
     }
@@ -565,7 +580,7 @@ mod layout_tests {
 
     use proptest::prelude::*;
 
-    use super::named_type;
+    use super::{named_type, Pages};
     use crate::model::{
         EnumRepr, EnumType, EnumVariant, Field, NamedType, SourceRef, StructType, TypeExpr,
         TypeKind,
@@ -589,7 +604,9 @@ mod layout_tests {
             for service in &set.services {
                 for ty in &service.types {
                     for role in [None, Some("Request body of [`Client::x`]: test.")] {
-                        assert_prettyplease_layout(&named_type(ty, role).expect("renders"));
+                        assert_prettyplease_layout(
+                            &named_type(ty, role, &service.pages).expect("renders"),
+                        );
                     }
                     types += 1;
                 }
@@ -746,7 +763,9 @@ mod layout_tests {
                             quirks: Vec::new(),
                             origin: origin(),
                         };
-                        assert_prettyplease_layout(&named_type(&ty, None).expect("renders"));
+                        assert_prettyplease_layout(
+                            &named_type(&ty, None, &Pages::new()).expect("renders"),
+                        );
                     }
                 }
             }
@@ -773,7 +792,7 @@ mod layout_tests {
                 origin: origin(),
             };
             // Repeated names or values are reported, not written.
-            if let Ok(text) = named_type(&ty, role.as_deref()) {
+            if let Ok(text) = named_type(&ty, role.as_deref(), &Pages::new()) {
                 assert_prettyplease_layout(&text);
             }
         }

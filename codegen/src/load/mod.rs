@@ -5,6 +5,7 @@
 //! `spec/README.md`). Loading reports every problem it finds, each with file, line and
 //! column, and never panics on malformed input.
 
+mod citations;
 mod de;
 mod diagnostic;
 mod endpoint_file;
@@ -23,6 +24,7 @@ mod yaml;
 use std::collections::BTreeMap;
 use std::path::Path;
 
+pub(crate) use citations::cited_page;
 pub use diagnostic::{Diagnostic, DiagnosticKind, Diagnostics};
 pub use source::{read_sources, SourceFile, MAX_SPEC_FILE_BYTES};
 

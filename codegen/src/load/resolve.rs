@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use super::citations::check_citations;
 use super::diagnostic::DiagnosticKind;
 use super::ident::closest;
 use super::named_types::TypeRef;
@@ -88,7 +89,7 @@ pub(crate) fn resolve(cx: &mut Cx<'_>, name: &str, draft: ServiceDraft) -> Optio
     endpoints.sort_by(|a, b| a.operation.cmp(&b.operation));
     let mut files: Vec<String> = service_file.into_iter().chain(endpoint_files).collect();
     files.sort();
-    Some(Service {
+    let service = Service {
         name: name.to_string(),
         title: head.title,
         description: head.description,
@@ -101,8 +102,11 @@ pub(crate) fn resolve(cx: &mut Cx<'_>, name: &str, draft: ServiceDraft) -> Optio
         types,
         endpoints,
         quirks: head.quirks,
+        pages: head.pages,
         origin: head.origin,
-    })
+    };
+    check_citations(cx, &service);
+    Some(service)
 }
 
 /// Type names are one namespace per service: the index of each name's first declaration.

@@ -1,20 +1,20 @@
 //! Checks of `<service>/service.yaml` ([`raw::ServiceFile`]) and what it becomes
 //! in the model.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 use super::diagnostic::DiagnosticKind;
 use super::ident::is_snake_case;
 use super::named_types::{check_types_section, TypeRef};
 use super::paths::{check_http_path, http_method};
 use super::raw::service as raw;
-use super::raw::{Checked, Code, Opt};
+use super::raw::{Checked, Code, Entries, Opt};
 use super::yaml::{Cx, Pos};
 use super::{quirks, value};
 use crate::model::{
     AuthScheme, BearerScheme, Code as CodeValue, EnvelopeDescriptor, ErrorAction, ErrorCodeInfo,
     HeaderSpec, KingdeeGatewayScheme, Md5SignScheme, NamedType, Processed, ResultCheck, SourceRef,
-    TokenEndpoint,
+    TokenEndpoint, VendorPage,
 };
 
 /// Headers a `kingdee_gateway` signature can cover: those the client sends on every
@@ -39,6 +39,7 @@ pub(crate) struct ServiceHead {
     pub envelope: EnvelopeDescriptor,
     pub errors: Vec<ErrorCodeInfo>,
     pub quirks: Vec<String>,
+    pub pages: BTreeMap<String, VendorPage>,
     pub origin: SourceRef,
 }
 
@@ -74,6 +75,7 @@ pub(crate) fn check_service(
     let headers = check_headers(cx, raw.headers);
     let envelope = raw.envelope.value.and_then(check_envelope);
     let errors = check_errors(cx, raw.errors);
+    let pages = check_pages(cx, raw.pages);
     Some(ServiceHead {
         title: raw.title.value?,
         description: value(raw.description),
@@ -83,8 +85,61 @@ pub(crate) fn check_service(
         envelope: envelope?,
         errors,
         quirks: quirks(raw.quirks),
+        pages,
         origin,
     })
+}
+
+/// The vendor pages, by the name quirks cite them with. A name is cited as `<name>: …`, so
+/// it has no spaces or colons; a URL becomes a rustdoc link, so it is a plain http(s) URL.
+fn check_pages(cx: &mut Cx<'_>, pages: Opt<Entries<raw::Page>>) -> BTreeMap<String, VendorPage> {
+    let mut out = BTreeMap::new();
+    for (key, page) in value(pages).map(|p| p.0).unwrap_or_default() {
+        let (Some(name), Some(page)) = (key.value, page.value) else {
+            continue;
+        };
+        if name.is_empty()
+            || name.contains(|c: char| c.is_whitespace() || c == ':' || c.is_control())
+        {
+            cx.error(
+                key.span,
+                DiagnosticKind::InvalidValue,
+                format!("page name `{name}` must be non-empty, without spaces or colons (quirks cite it as `{name}: …`)"),
+            );
+            continue;
+        }
+        let url_span = page.url.as_ref().map(|u| u.span);
+        let url = value(page.url).and_then(|url| {
+            let ok = (url.starts_with("https://") || url.starts_with("http://"))
+                && !url.contains(|c: char| {
+                    c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | '"' | '`' | '\\')
+                });
+            if !ok {
+                cx.error(
+                    url_span.unwrap_or(page.title.span),
+                    DiagnosticKind::InvalidValue,
+                    format!("page url `{url}` must be an http(s) URL without spaces, quotes, backticks, backslashes or angle brackets"),
+                );
+            }
+            ok.then_some(url)
+        });
+        let Some(title) = page.title.value.filter(|t| !t.trim().is_empty()) else {
+            cx.error(
+                page.title.span,
+                DiagnosticKind::InvalidValue,
+                format!("page `{name}` needs a title"),
+            );
+            continue;
+        };
+        out.insert(
+            name,
+            VendorPage {
+                title: title.trim().to_owned(),
+                url,
+            },
+        );
+    }
+    out
 }
 
 fn check_auth(cx: &mut Cx<'_>, auth: raw::Auth) -> Option<AuthScheme> {

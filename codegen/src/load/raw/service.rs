@@ -28,6 +28,20 @@ pub(crate) struct ServiceFile {
     pub types: Opt<Entries<TypeDecl>>,
     /// Documentation quirks concerning the whole service.
     pub quirks: Opt<OneOrMany>,
+    /// The vendor pages the specs were transcribed from, keyed by the name quirks and
+    /// `source_page` cite them by (`001_381c52f1f9cdd22d.txt`).
+    pub pages: Opt<Entries<Page>>,
+}
+
+/// A vendor documentation page, as generated docs cite it.
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Page {
+    /// The page's title, as the vendor gives it (`会员充值`).
+    pub title: Checked<String>,
+    /// Where the page is published, an `http(s)://` URL without spaces; absent when the
+    /// vendor publishes it nowhere it can be linked.
+    pub url: Opt<String>,
 }
 
 /// The signing scheme (implemented in the runtime) and its parameters, all required.

@@ -143,7 +143,7 @@ pub struct PlaceOrderRequest {
     ///
     /// Wire name `note`, string, required, may be null.
     ///
-    /// Quirk: demo.txt: required but the example sends null.
+    /// Quirk ([Demo \(place an order\)](https://demo.example.com/docs/place_order%28v2%29)): required but the example sends null.
     pub note: Option<String>,
     /// 券码
     ///
@@ -398,7 +398,7 @@ impl Client {
     ///
     /// `POST /demo/order`
     ///
-    /// Transcribed from `demo.txt`.
+    /// Transcribed from [Demo \(place an order\)](https://demo.example.com/docs/place_order%28v2%29).
     ///
     /// Idempotent by `order_no`: `demo.txt` says “同一 order_no 重复下单 \[不会\] 重复扣款，直接返回首次结果”. So the client also repeats it after timeouts, 5xx answers and retryable codes. If the call fails with an error whose [`outcome_unknown()`](rt::Error::outcome_unknown) is true, the request may have been applied: query its state, then retry with the same `order_no`.
     pub async fn place_order(

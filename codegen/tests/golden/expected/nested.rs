@@ -319,7 +319,7 @@ impl Client {
     ///
     /// `POST /nested/items`
     ///
-    /// Transcribed from `nested.txt`.
+    /// Transcribed from Nested items \[query\].
     ///
     /// Safe (read-only): the client repeats it after any transient failure, and its failures never leave an unknown outcome.
     pub async fn query_items(
