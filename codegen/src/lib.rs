@@ -16,7 +16,10 @@ mod par;
 mod reserved;
 
 pub use emit::{generate, generate_with, EmitError, GenerateOptions, GeneratedFile};
-pub use export::{openapi_document, openapi_text, ExportError};
+pub use export::{
+    openapi_document, openapi_document_in, openapi_text, openapi_text_in, ExportError,
+    OpenApiVersion,
+};
 pub use load::{
     load, load_sources, read_sources, spec_schema, spec_schema_text, Diagnostic, DiagnosticKind,
     Diagnostics, SourceFile,

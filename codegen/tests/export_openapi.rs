@@ -1,5 +1,7 @@
-//! `openapi_document`: the real spec as an OpenAPI 3.0.3 document that an OpenAPI reader
-//! accepts, with every endpoint and named type of the spec in it, read from the spec.
+//! `openapi_document_in`: the real spec as an OpenAPI 3.0.3 document that an OpenAPI 3.0
+//! reader accepts, with every endpoint and named type of the spec in it, read from the spec;
+//! and the 3.1 form of what 3.0 says differently. (`export_validates.rs` checks both
+//! versions against the official schemas.)
 
 mod common;
 
@@ -10,7 +12,9 @@ use openapiv3::{OpenAPI, ReferenceOr};
 use retail_apis_codegen::model::{
     EnumRepr, HttpMethod, Service, SpecSet, StructType, TypeExpr, TypeKind,
 };
-use retail_apis_codegen::{load_sources, openapi_document, openapi_text, ExportError};
+use retail_apis_codegen::{
+    load_sources, openapi_document_in, openapi_text_in, ExportError, OpenApiVersion,
+};
 use serde_json::{json, Value};
 
 fn spec() -> SpecSet {
@@ -38,10 +42,10 @@ fn expected_schema(ty: &TypeExpr) -> Value {
 #[test]
 fn the_real_spec_is_an_openapi_3_0_document_with_every_endpoint() {
     let spec = spec();
-    let text = openapi_text(&spec).expect("exports");
+    let text = openapi_text_in(&spec, OpenApiVersion::V3_0).expect("exports");
     assert_eq!(
         text,
-        openapi_text(&spec).expect("exports"),
+        openapi_text_in(&spec, OpenApiVersion::V3_0).expect("exports"),
         "not deterministic"
     );
     let document: OpenAPI = serde_json::from_str(&text).expect("an OpenAPI 3.0 document");
@@ -88,7 +92,7 @@ fn the_real_spec_is_an_openapi_3_0_document_with_every_endpoint() {
 #[test]
 fn requests_and_responses_use_the_spec_types_inside_the_envelope() {
     let spec = spec();
-    let document = openapi_document(&spec).expect("exports");
+    let document = openapi_document_in(&spec, OpenApiVersion::V3_0).expect("exports");
     for service in &spec.services {
         for endpoint in &service.endpoints {
             let method = match endpoint.method {
@@ -161,7 +165,10 @@ fn check_struct(service: &Service, name: &str, s: &StructType, schema: &Value) {
                 let mut bare = property.clone();
                 if let Some(map) = bare.as_object_mut() {
                     map.retain(|key, _| {
-                        !matches!(key.as_str(), "description" | "nullable" | "x-aliases")
+                        !matches!(
+                            key.as_str(),
+                            "description" | "nullable" | "x-aliases" | "x-quirks"
+                        )
                     });
                 }
                 bare
@@ -193,7 +200,7 @@ fn check_struct(service: &Service, name: &str, s: &StructType, schema: &Value) {
 #[test]
 fn every_named_type_is_a_component_schema() {
     let spec = spec();
-    let document = openapi_document(&spec).expect("exports");
+    let document = openapi_document_in(&spec, OpenApiVersion::V3_0).expect("exports");
     let schemas = document["components"]["schemas"]
         .as_object()
         .expect("schemas");
@@ -249,7 +256,7 @@ fn references<'a>(value: &'a Value, out: &mut Vec<&'a str>) {
 
 #[test]
 fn every_reference_resolves() {
-    let document = openapi_document(&spec()).expect("exports");
+    let document = openapi_document_in(&spec(), OpenApiVersion::V3_0).expect("exports");
     let mut found = Vec::new();
     references(&document, &mut found);
     assert!(!found.is_empty());
@@ -273,7 +280,7 @@ fn a_get_endpoint_sends_its_fields_as_query_parameters() {
         "method: GET",
     );
     let spec = load_sources(&files).expect("loads");
-    let document = openapi_document(&spec).expect("exports");
+    let document = openapi_document_in(&spec, OpenApiVersion::V3_0).expect("exports");
     let operation = &document["paths"]["/ping"]["get"];
     assert!(operation.get("requestBody").is_none(), "{operation}");
     let parameters = operation["parameters"].as_array().expect("parameters");
@@ -301,7 +308,7 @@ fn a_name_two_services_declare_is_refused() {
     }
     let spec = load_sources(&files).expect("loads");
     assert_eq!(
-        openapi_document(&spec).expect_err("a clash"),
+        openapi_document_in(&spec, OpenApiVersion::V3_0).expect_err("a clash"),
         ExportError::Clash {
             what: "schema",
             name: "Item".to_owned(),
@@ -309,4 +316,43 @@ fn a_name_two_services_declare_is_refused() {
             second: "svc".to_owned(),
         }
     );
+}
+
+/// What 3.1 says differently: `null` is a type (no `nullable`), and a reference carries its
+/// description beside it instead of inside an `allOf`.
+#[test]
+fn openapi_3_1_writes_null_as_a_type_and_references_with_siblings() {
+    let spec = spec();
+    let document = openapi_document_in(&spec, OpenApiVersion::V3_1).expect("exports");
+    assert_eq!(document["openapi"], "3.1.0");
+    let mut nullable_seen = 0;
+    for service in &spec.services {
+        for ty in &service.types {
+            let TypeKind::Struct(s) = &ty.kind else {
+                continue;
+            };
+            let properties = &document["components"]["schemas"][&ty.name]["properties"];
+            for field in &s.fields {
+                let property = &properties[&field.wire_name];
+                let context = format!("{}.{}", ty.name, field.wire_name);
+                assert!(property.get("nullable").is_none(), "{context}: {property}");
+                let allows_null = property["type"]
+                    .as_array()
+                    .is_some_and(|types| types.contains(&json!("null")))
+                    || property["anyOf"]
+                        .as_array()
+                        .is_some_and(|any| any.contains(&json!({"type": "null"})));
+                // `json` accepts any value, null included, without saying so.
+                if !matches!(field.ty, TypeExpr::Json) {
+                    assert_eq!(allows_null, field.nullable, "{context}: {property}");
+                }
+                nullable_seen += usize::from(field.nullable);
+                if matches!(field.ty, TypeExpr::Named(_)) && !field.nullable {
+                    assert!(property.get("allOf").is_none(), "{context}: {property}");
+                    assert!(property.get("$ref").is_some(), "{context}: {property}");
+                }
+            }
+        }
+    }
+    assert!(nullable_seen > 0, "the spec has no nullable field to check");
 }

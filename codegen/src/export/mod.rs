@@ -2,5 +2,9 @@
 //! with the loader (`spec_schema`), since it describes the YAML format rather than an API.
 
 pub mod openapi;
+mod security;
 
-pub use openapi::{openapi_document, openapi_text, ExportError};
+pub use openapi::{
+    openapi_document, openapi_document_in, openapi_text, openapi_text_in, ExportError,
+    OpenApiVersion,
+};

@@ -1,28 +1,53 @@
-//! The resolved model as an OpenAPI 3.0.3 document, for client generators and API browsers
-//! that read OpenAPI rather than our YAML (3.0, not 3.1: progenitor and many others read
-//! only 3.0.x).
+//! The resolved model as an OpenAPI document, for client generators and API browsers that
+//! read OpenAPI rather than our YAML: 3.1 by default (Swagger UI, Postman, TypeScript
+//! generators), or 3.0.3 for generators that read only 3.0.x (progenitor among them).
 //!
 //! All services go into one document, each operation carrying its service's base URL as
 //! operation-level `servers` (services have different hosts). Names must therefore be unique
 //! across services: operation ids, method + path pairs and schema names; a clash is an
 //! [`ExportError`] rather than a silently merged document.
 //!
-//! What OpenAPI cannot say is kept as text or extensions: field aliases (`x-aliases`), the
-//! Rust variant names of enums (`x-enum-varnames`), quirks (in descriptions). Enums list the
-//! documented values; the generated Rust client also accepts others (`Unknown`), which a
-//! strict OpenAPI `enum` does not express.
+//! Signing schemes become security schemes where OpenAPI has a type for them: the Kingdee
+//! gateway's `app-token` and `X-Api-Signature` headers, a bearer token's header. A signature
+//! carried in the body (the MD5 `sign` field) has no OpenAPI type; it is described on the
+//! field and in the operation's `x-retail-apis-auth`, which every operation carries with its
+//! scheme's parameters.
+//!
+//! What else OpenAPI cannot say is kept as text or extensions: field aliases (`x-aliases`),
+//! the Rust variant names of enums (`x-enum-varnames`), quirks (`x-quirks`, and in
+//! descriptions). Enums list the documented values; the generated Rust client also accepts
+//! others (`Unknown`), which a strict OpenAPI `enum` does not express.
 
 use std::collections::HashMap;
 
 use serde_json::{json, Map, Value};
+
+use super::security;
 
 use crate::model::{
     Code, Endpoint, EnumRepr, EnumType, Field, HttpMethod, NamedType, Service, SpecSet, StructType,
     TypeExpr, TypeKind,
 };
 
-/// The OpenAPI version written; 3.0.x is what most client generators read.
-const OPENAPI_VERSION: &str = "3.0.3";
+/// Which OpenAPI version a document is written in.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum OpenApiVersion {
+    /// OpenAPI 3.0.3: `nullable`, and a `$ref` wrapped in `allOf` to carry a description.
+    V3_0,
+    /// OpenAPI 3.1.0, whose schemas are JSON Schema 2020-12: `null` as a type.
+    #[default]
+    V3_1,
+}
+
+impl OpenApiVersion {
+    /// The `openapi` field of the document.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OpenApiVersion::V3_0 => "3.0.3",
+            OpenApiVersion::V3_1 => "3.1.0",
+        }
+    }
+}
 
 /// Where component schemas are referenced from.
 const SCHEMA_REF: &str = "#/components/schemas/";
@@ -45,10 +70,15 @@ pub enum ExportError {
     },
 }
 
-/// The OpenAPI document of every service in `spec`, as pretty-printed JSON with a final
+/// The OpenAPI 3.1 document of every service in `spec`, as pretty-printed JSON with a final
 /// newline. The same spec always gives the same bytes.
 pub fn openapi_text(spec: &SpecSet) -> Result<String, ExportError> {
-    let document = openapi_document(spec)?;
+    openapi_text_in(spec, OpenApiVersion::default())
+}
+
+/// [`openapi_text`] in the given OpenAPI version.
+pub fn openapi_text_in(spec: &SpecSet, version: OpenApiVersion) -> Result<String, ExportError> {
+    let document = openapi_document_in(spec, version)?;
     // Serialising a `Value` cannot fail: its keys are strings and it holds no floats
     // that JSON cannot represent.
     let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
@@ -56,17 +86,28 @@ pub fn openapi_text(spec: &SpecSet) -> Result<String, ExportError> {
     Ok(text)
 }
 
-/// The OpenAPI document of every service in `spec`.
+/// The OpenAPI 3.1 document of every service in `spec`.
 pub fn openapi_document(spec: &SpecSet) -> Result<Value, ExportError> {
+    openapi_document_in(spec, OpenApiVersion::default())
+}
+
+/// [`openapi_document`] in the given OpenAPI version.
+pub fn openapi_document_in(spec: &SpecSet, version: OpenApiVersion) -> Result<Value, ExportError> {
     let mut names = Names::default();
+    let mut security_schemes = Map::new();
     let mut paths = Map::new();
     let mut schemas = Map::new();
     let mut tags = Vec::with_capacity(spec.services.len());
     for service in &spec.services {
         tags.push(json!({"name": service.name, "description": service.title}));
+        let security = security::schemes(service);
+        for (name, scheme) in &security.schemes {
+            names.claim("security scheme", name, &service.name)?;
+            security_schemes.insert(name.clone(), scheme.clone());
+        }
         for ty in &service.types {
             names.claim("schema", &ty.name, &service.name)?;
-            schemas.insert(ty.name.clone(), named_schema(ty));
+            schemas.insert(ty.name.clone(), named_schema(ty, version));
         }
         for endpoint in &service.endpoints {
             names.claim("operationId", &endpoint.operation, &service.name)?;
@@ -88,22 +129,29 @@ pub fn openapi_document(spec: &SpecSet) -> Result<Value, ExportError> {
                 .entry(endpoint.path.clone())
                 .or_insert_with(|| Value::Object(Map::new()));
             if let Value::Object(item) = item {
-                item.insert(
-                    method_key(endpoint.method).to_owned(),
-                    operation(service, endpoint, response),
-                );
+                let mut op = operation(service, endpoint, response, version);
+                security.apply(&mut op);
+                item.insert(method_key(endpoint.method).to_owned(), Value::Object(op));
             }
         }
     }
     let mut document = Map::new();
-    document.insert("openapi".to_owned(), json!(OPENAPI_VERSION));
+    document.insert("openapi".to_owned(), json!(version.as_str()));
     document.insert("info".to_owned(), info(spec));
     if let [service] = spec.services.as_slice() {
         document.insert("servers".to_owned(), servers(service));
     }
     document.insert("tags".to_owned(), Value::Array(tags));
     document.insert("paths".to_owned(), Value::Object(paths));
-    document.insert("components".to_owned(), json!({ "schemas": schemas }));
+    let mut components = Map::new();
+    components.insert("schemas".to_owned(), Value::Object(schemas));
+    if !security_schemes.is_empty() {
+        components.insert(
+            "securitySchemes".to_owned(),
+            Value::Object(security_schemes),
+        );
+    }
+    document.insert("components".to_owned(), Value::Object(components));
     Ok(Value::Object(document))
 }
 
@@ -158,7 +206,12 @@ fn method_key(method: HttpMethod) -> &'static str {
     }
 }
 
-fn operation(service: &Service, endpoint: &Endpoint, response: Value) -> Value {
+fn operation(
+    service: &Service,
+    endpoint: &Endpoint,
+    response: Value,
+    version: OpenApiVersion,
+) -> Map<String, Value> {
     let mut op = Map::new();
     op.insert("operationId".to_owned(), json!(endpoint.operation));
     op.insert("summary".to_owned(), json!(endpoint.summary));
@@ -169,7 +222,10 @@ fn operation(service: &Service, endpoint: &Endpoint, response: Value) -> Value {
     op.insert("servers".to_owned(), servers(service));
     match endpoint.method {
         HttpMethod::Get => {
-            op.insert("parameters".to_owned(), query_parameters(service, endpoint));
+            op.insert(
+                "parameters".to_owned(),
+                query_parameters(service, endpoint, version),
+            );
         }
         HttpMethod::Post => {
             op.insert(
@@ -201,11 +257,19 @@ fn operation(service: &Service, endpoint: &Endpoint, response: Value) -> Value {
     if let Some(key) = &endpoint.idempotency_key {
         op.insert("x-idempotency-key".to_owned(), json!(key));
     }
-    Value::Object(op)
+    quirks(&mut op, &endpoint.quirks);
+    op
+}
+
+/// The quirks as an extension too, for tools that show extensions apart from the text.
+fn quirks(schema: &mut Map<String, Value>, quirks: &[String]) {
+    if !quirks.is_empty() {
+        schema.insert("x-quirks".to_owned(), json!(quirks));
+    }
 }
 
 /// A GET request's fields as query parameters; its request struct names them.
-fn query_parameters(service: &Service, endpoint: &Endpoint) -> Value {
+fn query_parameters(service: &Service, endpoint: &Endpoint, version: OpenApiVersion) -> Value {
     let fields = match service.named_type(&endpoint.request).map(|t| &t.kind) {
         Some(TypeKind::Struct(s)) => s.fields.as_slice(),
         _ => &[],
@@ -221,7 +285,7 @@ fn query_parameters(service: &Service, endpoint: &Endpoint) -> Value {
                 if let Some(text) = described(field.description.as_deref(), &field.quirks) {
                     parameter.insert("description".to_owned(), json!(text));
                 }
-                parameter.insert("schema".to_owned(), type_schema(&field.ty));
+                parameter.insert("schema".to_owned(), field_schema(field, version));
                 Value::Object(parameter)
             })
             .collect(),
@@ -270,18 +334,19 @@ fn envelope_schema(service: &Service, endpoint: &Endpoint) -> Value {
     })
 }
 
-fn named_schema(ty: &NamedType) -> Value {
+fn named_schema(ty: &NamedType, version: OpenApiVersion) -> Value {
     let mut schema = match &ty.kind {
-        TypeKind::Struct(s) => struct_schema(s, ty.in_response),
+        TypeKind::Struct(s) => struct_schema(s, ty.in_response, version),
         TypeKind::Enum(e) => enum_schema(e),
     };
     if let Some(text) = described(ty.description.as_deref(), &ty.quirks) {
         schema.insert("description".to_owned(), json!(text));
     }
+    quirks(&mut schema, &ty.quirks);
     Value::Object(schema)
 }
 
-fn struct_schema(s: &StructType, in_response: bool) -> Map<String, Value> {
+fn struct_schema(s: &StructType, in_response: bool, version: OpenApiVersion) -> Map<String, Value> {
     let mut schema = Map::new();
     schema.insert("type".to_owned(), json!("object"));
     let required: Vec<&str> = s
@@ -296,7 +361,7 @@ fn struct_schema(s: &StructType, in_response: bool) -> Map<String, Value> {
     let properties: Map<String, Value> = s
         .fields
         .iter()
-        .map(|f| (f.wire_name.clone(), field_schema(f)))
+        .map(|f| (f.wire_name.clone(), field_schema(f, version)))
         .collect();
     schema.insert("properties".to_owned(), Value::Object(properties));
     if in_response {
@@ -312,10 +377,10 @@ fn caller_required(field: &Field) -> bool {
     field.required && !field.computed
 }
 
-fn field_schema(field: &Field) -> Value {
+fn field_schema(field: &Field, version: OpenApiVersion) -> Value {
     let mut schema = match type_schema(&field.ty) {
         // A `$ref` takes no siblings in OpenAPI 3.0: wrap it to carry a description.
-        Value::Object(map) if !map.contains_key("$ref") => map,
+        Value::Object(map) if version == OpenApiVersion::V3_1 || !map.contains_key("$ref") => map,
         reference => {
             let mut wrapper = Map::new();
             wrapper.insert("allOf".to_owned(), json!([reference]));
@@ -333,12 +398,45 @@ fn field_schema(field: &Field) -> Value {
         schema.insert("description".to_owned(), json!(text));
     }
     if field.nullable {
-        schema.insert("nullable".to_owned(), json!(true));
+        nullable(&mut schema, version);
     }
     if !field.aliases.is_empty() {
         schema.insert("x-aliases".to_owned(), json!(field.aliases));
     }
+    quirks(&mut schema, &field.quirks);
     Value::Object(schema)
+}
+
+/// Lets the schema's value also be null: `nullable` in 3.0; in 3.1, `null` joins the
+/// `type`, or, for a reference or a value of any type, an `anyOf` with `null`.
+fn nullable(schema: &mut Map<String, Value>, version: OpenApiVersion) {
+    match version {
+        OpenApiVersion::V3_0 => {
+            schema.insert("nullable".to_owned(), json!(true));
+        }
+        OpenApiVersion::V3_1 => match schema.get("type").cloned() {
+            Some(Value::String(ty)) => {
+                schema.insert("type".to_owned(), json!([ty, "null"]));
+            }
+            // Any value already includes null.
+            _ if !schema.contains_key("$ref") && !schema.contains_key("allOf") => {}
+            _ => {
+                let keep = ["description", "x-aliases", "x-quirks"];
+                let mut inner = Map::new();
+                for (key, value) in std::mem::take(schema) {
+                    if keep.contains(&key.as_str()) {
+                        schema.insert(key, value);
+                    } else {
+                        inner.insert(key, value);
+                    }
+                }
+                schema.insert(
+                    "anyOf".to_owned(),
+                    json!([Value::Object(inner), {"type": "null"}]),
+                );
+            }
+        },
+    }
 }
 
 fn enum_schema(e: &EnumType) -> Map<String, Value> {
