@@ -1,5 +1,7 @@
 //! Rust identifier rules for names that become generated code, and name suggestions.
 
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
 /// Keywords (strict, reserved and edition-2024 reserved) that cannot be plain identifiers.
 const KEYWORDS: &[&str] = &[
     "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
@@ -38,28 +40,18 @@ pub(crate) fn is_upper_camel(s: &str) -> bool {
     first.is_ascii_uppercase() && s.chars().all(|c| c.is_ascii_alphanumeric()) && s != "Self"
 }
 
-/// Best-effort snake_case spelling of an arbitrary name (`writeOff_tyep` → `write_off_tyep`).
+/// The ASCII letters and digits of `s`, anything else a word break: generated names are
+/// ASCII, and a vendor name may hold spaces, dashes or Chinese.
+fn ascii_words(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
+        .collect()
+}
+
+/// Best-effort snake_case spelling of an arbitrary name (`writeOff_tyep` → `write_off_tyep`,
+/// `getURLForID` → `get_url_for_id`), made a usable identifier.
 pub(crate) fn to_snake_case(s: &str) -> String {
-    let mut out = String::new();
-    let mut prev_lower_or_digit = false;
-    for c in s.chars() {
-        if c.is_ascii_uppercase() {
-            if prev_lower_or_digit {
-                out.push('_');
-            }
-            out.push(c.to_ascii_lowercase());
-            prev_lower_or_digit = false;
-        } else if c.is_ascii_alphanumeric() {
-            out.push(c);
-            prev_lower_or_digit = true;
-        } else {
-            if !out.is_empty() && !out.ends_with('_') {
-                out.push('_');
-            }
-            prev_lower_or_digit = false;
-        }
-    }
-    let mut out = out.trim_matches('_').to_string();
+    let mut out = ascii_words(s).to_snake_case();
     if out.is_empty() {
         out.push_str("field");
     }
@@ -74,20 +66,7 @@ pub(crate) fn to_snake_case(s: &str) -> String {
 
 /// UpperCamelCase spelling of a snake_case or mixed name (`mall_recharge` → `MallRecharge`).
 pub(crate) fn to_upper_camel(s: &str) -> String {
-    let mut out = String::new();
-    let mut upper_next = true;
-    for c in s.chars() {
-        if c.is_ascii_alphanumeric() {
-            if upper_next {
-                out.push(c.to_ascii_uppercase());
-            } else {
-                out.push(c);
-            }
-            upper_next = false;
-        } else {
-            upper_next = true;
-        }
-    }
+    let mut out = ascii_words(s).to_upper_camel_case();
     if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
         out.insert(0, 'T');
     }
@@ -95,35 +74,6 @@ pub(crate) fn to_upper_camel(s: &str) -> String {
         out.push_str("Type");
     }
     out
-}
-
-/// Edit distance counting an adjacent transposition as one edit (optimal string
-/// alignment), so `Itme` is one typo away from `Item`. Inputs are short names.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let width = b.len() + 1;
-    let mut d = vec![0usize; (a.len() + 1) * width];
-    let idx = |i: usize, j: usize| i * width + j;
-    for i in 0..=a.len() {
-        d[idx(i, 0)] = i;
-    }
-    for j in 0..=b.len() {
-        d[idx(0, j)] = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (d[idx(i - 1, j)] + 1)
-                .min(d[idx(i, j - 1)] + 1)
-                .min(d[idx(i - 1, j - 1)] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                best = best.min(d[idx(i - 2, j - 2)] + 1);
-            }
-            d[idx(i, j)] = best;
-        }
-    }
-    d[idx(a.len(), b.len())]
 }
 
 /// The candidate closest to `name`, if it is close enough to be a plausible typo.
@@ -136,7 +86,9 @@ pub(crate) fn closest<'a>(
     let limit = (name.chars().count() / 3).clamp(1, 3);
     candidates
         .into_iter()
-        .map(|c| (edit_distance(&lower, &c.to_lowercase()), c))
+        // Optimal string alignment: an adjacent transposition is one edit, so `Itme` is
+        // one typo away from `Item`.
+        .map(|c| (strsim::osa_distance(&lower, &c.to_lowercase()), c))
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
@@ -163,8 +115,14 @@ mod tests {
         assert_eq!(to_snake_case("writeOff_tyep"), "write_off_tyep");
         assert_eq!(to_snake_case("couponCode"), "coupon_code");
         assert_eq!(to_snake_case("type"), "type_value");
+        assert_eq!(to_snake_case("getURLForID"), "get_url_for_id");
+        assert_eq!(to_snake_case("settle-amount 2"), "settle_amount_2");
+        assert_eq!(to_snake_case("券码"), "field");
+        assert_eq!(to_snake_case("2nd"), "n_2nd");
         assert_eq!(to_upper_camel("mall_recharge"), "MallRecharge");
         assert_eq!(to_upper_camel("refund_save"), "RefundSave");
+        assert_eq!(to_upper_camel("refundSave"), "RefundSave");
+        assert_eq!(to_upper_camel("9_items"), "T9Items");
     }
 
     #[test]
@@ -172,5 +130,6 @@ mod tests {
         let keys = ["type", "required", "nullable", "doc"];
         assert_eq!(closest("requird", keys), Some("required"));
         assert_eq!(closest("zzzzzz", keys), None);
+        assert_eq!(closest("Itme", ["Item", "Items2"]), Some("Item"));
     }
 }
