@@ -6,7 +6,82 @@
 //! - [`runtime`]: configuration, transport and the [`runtime::Error`] every call returns.
 //!
 //! The modules are the committed source in `generated/`, rewritten by the build script only
-//! when a spec changes, so what compiles is exactly what was reviewed.
+//! when a spec changes (inside this crate's repository, never in a dependent's build), so
+//! what compiles is exactly what was reviewed.
+//!
+//! # Configuration
+//!
+//! A client reads its credentials from the environment (`JDY_CLIENT_ID`,
+//! `JDY_CLIENT_SECRET`, `JDY_APP_KEY`, `JDY_APP_SECRET`, `JDY_DOMAIN`, optionally
+//! `JDY_BASE_URL`; `SHOUBEI_KEY` and optionally `SHOUBEI_BASE_URL`), or takes them
+//! explicitly. Secrets are held as [`runtime::Secret`], which never prints its value.
+//! [`runtime::TransportConfig`] sets the timeouts (5 s to connect, 30 s per attempt), the
+//! number of retries (2) and their backoff, and the largest body read (4 MiB).
+//!
+//! ```no_run
+//! use std::time::Duration;
+//!
+//! use retail_apis::jdy;
+//! use retail_apis::runtime::jdy::JdyConfig;
+//! use retail_apis::runtime::{Secret, TransportConfig};
+//!
+//! # fn main() -> Result<(), retail_apis::runtime::Error> {
+//! let client = jdy::Client::new(JdyConfig {
+//!     base_url: None, // the spec's production URL
+//!     client_id: "my-client-id".into(),
+//!     client_secret: Secret::new(std::env::var("MY_CLIENT_SECRET").unwrap_or_default()),
+//!     app_key: "my-app-key".into(),
+//!     app_secret: Secret::new(std::env::var("MY_APP_SECRET").unwrap_or_default()),
+//!     domain: "my-domain".into(),
+//!     transport: TransportConfig {
+//!         timeout: Duration::from_secs(10),
+//!         ..TransportConfig::default()
+//!     },
+//! })?;
+//! # let _ = client;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Errors
+//!
+//! Every call returns its typed `data` or a [`runtime::Error`], whose variants keep apart
+//! what a caller handles differently: the network ([`Transport`](runtime::Error::Transport),
+//! [`Timeout`](runtime::Error::Timeout)), a gateway rejection such as a bad signature
+//! ([`Gateway`](runtime::Error::Gateway), with the vendor's code), a business error
+//! ([`Business`](runtime::Error::Business)), a refused redirect, an undecodable or
+//! unverifiable answer. [`code`](runtime::Error::code) gives the vendor code and
+//! [`known`](runtime::Error::known) what the spec says about it. No error, log line or
+//! `Debug` output carries a secret or a token.
+//!
+//! # Retries and idempotency
+//!
+//! Money moves at most once. A call is repeated only when the failed attempt provably had no
+//! effect (the connection was refused, HTTP 429, a gateway code the spec marks as never
+//! processed), or when the vendor documents that repeats with the same key are ignored.
+//! Queries (`safe` endpoints) are repeated after any transient failure. When a write may
+//! have been applied and no usable answer came back, the error's
+//! [`outcome_unknown`](runtime::Error::outcome_unknown) is true: query the operation's state,
+//! and repeat only if it was not applied, with the same key (each method's docs name it).
+//!
+//! ```no_run
+//! # async fn f(client: retail_apis::jdy::Client, request: retail_apis::jdy::RefundSaveRequest) {
+//! match client.refund_save(&request).await {
+//!     Ok(refund) => println!("{:?}", refund.in_refund_no),
+//!     Err(e) if e.outcome_unknown() => { /* query the refund, then decide */ }
+//!     Err(e) if e.is_retryable() => { /* try again later, same refund_no */ }
+//!     Err(e) => eprintln!("refused: {e}"),
+//! }
+//! # }
+//! ```
+//!
+//! # The sandbox
+//!
+//! `retail-apis sandbox` (the `retail-apis-cli` crate) runs a local gateway that serves every
+//! endpoint of the specs compiled into it, checks signatures, timestamps, nonces and tokens
+//! as the vendors do, and keeps realistic state (balances, idempotent bills, one-time
+//! coupons). Point `JDY_BASE_URL` / `SHOUBEI_BASE_URL` at it and use its test credentials;
+//! the `retail-apis-sandbox` crate starts the same gateway inside a test, on a loopback port.
 
 pub use retail_apis_runtime as runtime;
 
