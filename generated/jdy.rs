@@ -275,6 +275,7 @@ pub mod endpoints {
 
 /// `ConsumeReturn` (the spec gives no description).
 #[derive(Clone, Debug, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ConsumeReturn {
     /// 会员卡ID
     ///
@@ -389,6 +390,7 @@ impl<'de> serde::Deserialize<'de> for ConsumeReturn {
 
 /// `Coupon` (the spec gives no description).
 #[derive(Clone, Debug, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Coupon {
     /// 优惠券ID 可选
     ///
@@ -481,6 +483,7 @@ impl<'de> serde::Deserialize<'de> for Coupon {
 
 /// `IntegralNow` (the spec gives no description).
 #[derive(Clone, Debug, PartialEq, Default)]
+#[non_exhaustive]
 pub struct IntegralNow {
     /// 核销积分
     ///
@@ -573,6 +576,7 @@ impl<'de> serde::Deserialize<'de> for IntegralNow {
 
 /// Request body of [`Client::mall_pre_write_off_cancel`]: 反预核销.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct MallPreWriteOffCancelRequest {
     /// 会员ID
     ///
@@ -643,6 +647,7 @@ impl<'de> serde::Deserialize<'de> for MallPreWriteOffCancelRequest {
 
 /// Request body of [`Client::mall_recharge`]: 会员充值.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct MallRechargeRequest {
     /// 充值金额
     ///
@@ -818,6 +823,7 @@ impl<'de> serde::Deserialize<'de> for MallRechargeRequest {
 ///
 /// 业务返回具体对象
 #[derive(Clone, Debug, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MallRechargeResponse {
     /// 零售单编号
     ///
@@ -881,6 +887,7 @@ impl<'de> serde::Deserialize<'de> for MallRechargeResponse {
 
 /// 预核销业务类型
 #[derive(Clone, Debug, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MemberDeals {
     /// 退货退款
     ///
@@ -1009,6 +1016,7 @@ impl<'de> serde::Deserialize<'de> for MemberDeals {
 ///
 /// Values the spec does not list decode into `Unknown` instead of failing, and encode back unchanged.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum PayType {
     /// `1`: 微信
     Wechat,
@@ -1065,6 +1073,7 @@ impl<'de> serde::Deserialize<'de> for PayType {
 
 /// `RechargeConsume` (the spec gives no description).
 #[derive(Clone, Debug, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RechargeConsume {
     /// 会员消费预核销金额
     ///
@@ -1157,6 +1166,7 @@ impl<'de> serde::Deserialize<'de> for RechargeConsume {
 
 /// `RechargeReturn` (the spec gives no description).
 #[derive(Clone, Debug, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RechargeReturn {
     /// 退充值预核销金额
     ///
@@ -1253,6 +1263,7 @@ impl<'de> serde::Deserialize<'de> for RechargeReturn {
 ///
 /// Values the spec does not list decode into `Unknown` instead of failing, and encode back unchanged.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RechargeSource {
     /// `9`: ISV
     Isv,
@@ -1301,6 +1312,7 @@ impl<'de> serde::Deserialize<'de> for RechargeSource {
 
 /// Request body of [`Client::refund_save`]: 零售退款保存.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct RefundSaveRequest {
     /// 渠道订单号
     ///
@@ -1503,6 +1515,7 @@ impl<'de> serde::Deserialize<'de> for RefundSaveRequest {
 ///
 /// 业务返回具体对象
 #[derive(Clone, Debug, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RefundSaveResponse {
     /// 渠道退款订单号
     ///
@@ -1650,6 +1663,7 @@ impl<'de> serde::Deserialize<'de> for RefundSaveResponse {
 
 /// 结算明细分录
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct SettleEntries {
     /// 1、微信、2、支付宝、 90、会员卡(储值)
     ///
@@ -1700,6 +1714,7 @@ impl<'de> serde::Deserialize<'de> for SettleEntries {
 
 /// `WriteOffCoupons` (the spec gives no description).
 #[derive(Clone, Debug, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WriteOffCoupons {
     /// 优惠券 数组
     ///

@@ -102,6 +102,7 @@ pub mod endpoints {
 ///
 /// Values the spec does not list decode into `Unknown` instead of failing, and encode back unchanged.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ChannelType {
     /// `10001`: 东福
     Dongfu,
@@ -186,6 +187,7 @@ impl<'de> serde::Deserialize<'de> for ChannelType {
 
 /// Request body of [`Client::coupon_write_off`]: 核销接口.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct CouponWriteOffRequest {
     /// 机构号
     ///
@@ -408,6 +410,7 @@ impl<'de> serde::Deserialize<'de> for CouponWriteOffRequest {
 
 /// Response data of [`Client::coupon_write_off`]: 核销接口.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct CouponWriteOffResponse {
     /// 响应码:SUCCESS成功,FAIL失败,响应码仅代表通信或参数
     ///
@@ -531,6 +534,7 @@ impl<'de> serde::Deserialize<'de> for CouponWriteOffResponse {
 ///
 /// Values the spec does not list decode into `Unknown` instead of failing, and encode back unchanged.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ExcDiscountFlag {
     /// `1`: 是
     Yes,
@@ -587,6 +591,7 @@ impl<'de> serde::Deserialize<'de> for ExcDiscountFlag {
 ///
 /// Values the spec does not list decode into `Unknown` instead of failing, and encode back unchanged.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ResultCode {
     /// `SUCCESS`: 成功
     Success,
@@ -645,6 +650,7 @@ impl<'de> serde::Deserialize<'de> for ResultCode {
 ///
 /// Values the spec does not list decode into `Unknown` instead of failing, and encode back unchanged.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ReturnCode {
     /// `SUCCESS`: 成功
     Success,

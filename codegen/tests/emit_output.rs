@@ -143,3 +143,56 @@ fn each_service_module_is_documented_once() {
         );
     }
 }
+
+/// Adding a field or an enum value to a spec must not break a dependent's build: every
+/// generated struct and enum is `#[non_exhaustive]`, and request structs keep a way to be
+/// built from another crate (`new`).
+#[test]
+fn generated_structs_and_enums_are_non_exhaustive_and_request_types_constructible() {
+    let spec = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec");
+    let set = retail_apis_codegen::load(&spec).expect("spec loads");
+    let files = retail_apis_codegen::generate(&set).expect("generates");
+    let mut checked = 0;
+    for service in &set.services {
+        let module = files
+            .iter()
+            .find(|f| f.path == format!("{}.rs", service.name))
+            .expect("module file");
+        let module = syn::parse_file(&module.contents).expect("module parses");
+        let non_exhaustive =
+            |attrs: &[syn::Attribute]| attrs.iter().any(|a| a.path().is_ident("non_exhaustive"));
+        let constructors: Vec<String> = module
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                syn::Item::Impl(i) if i.trait_.is_none() => Some(i),
+                _ => None,
+            })
+            .filter(|i| {
+                i.items
+                    .iter()
+                    .any(|m| matches!(m, syn::ImplItem::Fn(f) if f.sig.ident == "new"))
+            })
+            .map(|i| quote::ToTokens::to_token_stream(&i.self_ty).to_string())
+            .collect();
+        for ty in &service.types {
+            let item = module.items.iter().find_map(|item| match item {
+                syn::Item::Struct(s) if s.ident == ty.name => Some(s.attrs.as_slice()),
+                syn::Item::Enum(e) if e.ident == ty.name => Some(e.attrs.as_slice()),
+                _ => None,
+            });
+            let attrs = item.unwrap_or_else(|| panic!("{} not generated", ty.name));
+            assert!(
+                non_exhaustive(attrs),
+                "{} is not #[non_exhaustive]",
+                ty.name
+            );
+            let is_struct = matches!(ty.kind, retail_apis_codegen::model::TypeKind::Struct(_));
+            if is_struct && ty.in_request {
+                assert!(constructors.contains(&ty.name), "{} has no `new`", ty.name);
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 0);
+}

@@ -121,6 +121,9 @@ fn struct_type(
             "#[derive(Clone, Debug, PartialEq)]"
         },
     );
+    // A field the spec gains later must not break code that builds or matches the struct:
+    // other crates build it with `new` and the setters.
+    code.fixed(0, "#[non_exhaustive]");
 
     let mut names = HashSet::with_capacity(s.fields.len());
     let mut members = Vec::with_capacity(s.fields.len());
@@ -344,6 +347,8 @@ fn enum_type(
     let mut code = Code::new();
     code.doc(0, &enum_doc(ty, e, role, pages));
     code.fixed(0, "#[derive(Clone, Debug, PartialEq, Eq, Hash)]");
+    // Values the spec lists later become variants without breaking exhaustive matches.
+    code.fixed(0, "#[non_exhaustive]");
     code.line(0, &format!("pub enum {name} {{"));
     for (doc, variant) in &arms.variants {
         code.doc(1, doc);

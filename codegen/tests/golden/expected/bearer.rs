@@ -80,6 +80,7 @@ pub mod endpoints {
 
 /// Request body of [`Client::stock_adjust`]: 调整库存.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct StockAdjustRequest {
     /// 商品编码
     ///
@@ -123,6 +124,7 @@ impl<'de> serde::Deserialize<'de> for StockAdjustRequest {
 
 /// Response data of [`Client::stock_adjust`]: 调整库存.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct StockAdjustResponse {
     /// 调整后数量
     ///
@@ -160,6 +162,7 @@ impl<'de> serde::Deserialize<'de> for StockAdjustResponse {
 
 /// Request body of [`Client::stock_query`]: 查询库存.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct StockQueryRequest {
     /// 商品编码
     ///
@@ -197,6 +200,7 @@ impl<'de> serde::Deserialize<'de> for StockQueryRequest {
 
 /// Response data of [`Client::stock_query`]: 查询库存.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct StockQueryResponse {
     /// 商品编码
     ///

@@ -76,6 +76,7 @@ pub mod endpoints {
 ///
 /// Values the spec does not list decode into `Unknown` instead of failing, and encode back unchanged.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Level {
     /// `1`: 低
     Low,
@@ -128,6 +129,7 @@ impl<'de> serde::Deserialize<'de> for Level {
 
 /// Request body of [`Client::place_order`]: 下单.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct PlaceOrderRequest {
     /// 订单号
     ///
@@ -234,6 +236,7 @@ impl<'de> serde::Deserialize<'de> for PlaceOrderRequest {
 
 /// Response data of [`Client::place_order`]: 下单.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct PlaceOrderResponse {
     /// 响应码
     ///
@@ -313,6 +316,7 @@ impl<'de> serde::Deserialize<'de> for PlaceOrderResponse {
 ///
 /// Values the spec does not list decode into `Unknown` instead of failing, and encode back unchanged.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Status {
     /// `SUCCESS`
     Success,

@@ -65,6 +65,7 @@ pub mod endpoints {
 
 /// 明细行
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct Item {
     /// 商品
     ///
@@ -154,6 +155,7 @@ impl<'de> serde::Deserialize<'de> for Item {
 
 /// Request body of [`Client::query_items`]: 查询明细.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct QueryItemsRequest {
     /// 订单号
     ///
@@ -229,6 +231,7 @@ impl<'de> serde::Deserialize<'de> for QueryItemsRequest {
 
 /// Response data of [`Client::query_items`]: 查询明细.
 #[derive(Clone, Debug, PartialEq, Default)]
+#[non_exhaustive]
 pub struct QueryItemsResponse {
     /// 合计
     ///
