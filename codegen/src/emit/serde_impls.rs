@@ -9,7 +9,7 @@
 //! short function.
 
 use super::code::{string_literal, Code};
-use super::types::{field_role, FieldRole, Fields};
+use super::types::{close_fn_and_impl, field_role, FieldRole, Fields};
 
 /// Cargo feature of the crate that compiles the generated code which adds the direction
 /// the client does not use (`Deserialize` on request types, `Serialize` on response types).
@@ -67,8 +67,7 @@ fn serialize_impl(code: &mut Code, f: &Fields<'_>) {
         code.fixed(2, "}");
     }
     code.fixed(2, "map.end()");
-    code.fixed(1, "}");
-    code.fixed(0, "}");
+    close_fn_and_impl(code);
 }
 
 /// The impl line and signature of `Deserialize::deserialize` for `name`.
@@ -113,6 +112,5 @@ fn deserialize_impl(code: &mut Code, f: &Fields<'_>) {
         &format!("let {binding} = rt::codec::Fields::new(deserializer)?;"),
     );
     code.struct_literal(2, "Ok(", &inits, ")");
-    code.fixed(1, "}");
-    code.fixed(0, "}");
+    close_fn_and_impl(code);
 }

@@ -364,11 +364,8 @@ fn enum_type(
         },
     );
     code.fixed(0, "}");
-    if integer {
-        integer_enum_impls(&mut code, &name, &arms);
-    } else {
-        string_enum_impls(&mut code, &name, &arms);
-    }
+    let form = if integer { &INTEGER_FORM } else { &STRING_FORM };
+    enum_impls(&mut code, &name, &arms, form);
     code.finish(&ty.name)
 }
 
@@ -475,92 +472,79 @@ fn match_arms(code: &mut Code, scrutinee: &str, arms: &[String], fallback: &str)
     code.fixed(2, "}");
 }
 
-/// `value()`, conversions, `Display` and serde of an enum sent as an integer.
-fn integer_enum_impls(code: &mut Code, name: &str, arms: &EnumArms) {
-    code.line(0, &format!("impl {name} {{"));
-    code.doc_line(1, WIRE_DOC);
-    code.fixed(1, "pub fn value(&self) -> i64 {");
-    match_arms(
-        code,
-        "self",
-        &arms.to_wire,
-        "Self::Unknown(value) => *value,",
-    );
-    code.fixed(1, "}");
-    code.fixed(0, "}");
-    code.line(0, &format!("impl From<i64> for {name} {{"));
-    code.fixed(1, "fn from(value: i64) -> Self {");
-    match_arms(
-        code,
-        "value",
-        &arms.from_wire,
-        "other => Self::Unknown(other),",
-    );
-    code.fixed(1, "}");
-    code.fixed(0, "}");
-    code.line(0, &format!("impl std::fmt::Display for {name} {{"));
-    code.fixed(
-        1,
-        "fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {",
-    );
-    code.fixed(2, "write!(f, \"{}\", self.value())");
-    code.fixed(1, "}");
-    code.fixed(0, "}");
-    code.line(0, &format!("impl serde::Serialize for {name} {{"));
-    code.fixed(1, SERIALIZE_SIGNATURE);
-    code.fixed(2, "serializer.serialize_i64(self.value())");
-    code.fixed(1, "}");
-    code.fixed(0, "}");
-    deserialize_head(code, name);
-    code.fixed(
-        2,
-        "rt::codec::integer_or_string(deserializer).map(Self::from)",
-    );
-    code.fixed(1, "}");
-    code.fixed(0, "}");
+/// What differs between the impls of an enum sent as an integer and one sent as a string.
+struct WireForm {
+    /// The signature of the accessor of the wire value.
+    accessor: &'static str,
+    /// Its arm for `Unknown`.
+    unknown_out: &'static str,
+    /// The type converted from.
+    from: &'static str,
+    /// The signature of `from`.
+    from_fn: &'static str,
+    /// Its arm for values the spec does not list.
+    unknown_in: &'static str,
+    /// The body of `Display::fmt`.
+    display: &'static str,
+    /// The body of `Serialize::serialize`.
+    serialize: &'static str,
+    /// The body of `Deserialize::deserialize`.
+    deserialize: &'static str,
 }
 
-/// `as_str()`, conversions, `Display` and serde of an enum sent as a string.
-fn string_enum_impls(code: &mut Code, name: &str, arms: &EnumArms) {
+const INTEGER_FORM: WireForm = WireForm {
+    accessor: "pub fn value(&self) -> i64 {",
+    unknown_out: "Self::Unknown(value) => *value,",
+    from: "i64",
+    from_fn: "fn from(value: i64) -> Self {",
+    unknown_in: "other => Self::Unknown(other),",
+    display: "write!(f, \"{}\", self.value())",
+    serialize: "serializer.serialize_i64(self.value())",
+    deserialize: "rt::codec::integer_or_string(deserializer).map(Self::from)",
+};
+
+const STRING_FORM: WireForm = WireForm {
+    accessor: "pub fn as_str(&self) -> &str {",
+    unknown_out: "Self::Unknown(value) => value.as_str(),",
+    from: "&str",
+    from_fn: "fn from(value: &str) -> Self {",
+    unknown_in: "other => Self::Unknown(other.to_owned()),",
+    display: "f.write_str(self.as_str())",
+    serialize: "serializer.serialize_str(self.as_str())",
+    deserialize:
+        "rt::codec::string_or_number(deserializer).map(|value| Self::from(value.as_str()))",
+};
+
+/// The wire accessor (`value()` or `as_str()`), the conversion from the wire value,
+/// `Display` and serde of an enum.
+fn enum_impls(code: &mut Code, name: &str, arms: &EnumArms, form: &WireForm) {
     code.line(0, &format!("impl {name} {{"));
     code.doc_line(1, WIRE_DOC);
-    code.fixed(1, "pub fn as_str(&self) -> &str {");
-    match_arms(
-        code,
-        "self",
-        &arms.to_wire,
-        "Self::Unknown(value) => value.as_str(),",
-    );
-    code.fixed(1, "}");
-    code.fixed(0, "}");
-    code.line(0, &format!("impl From<&str> for {name} {{"));
-    code.fixed(1, "fn from(value: &str) -> Self {");
-    match_arms(
-        code,
-        "value",
-        &arms.from_wire,
-        "other => Self::Unknown(other.to_owned()),",
-    );
-    code.fixed(1, "}");
-    code.fixed(0, "}");
+    code.fixed(1, form.accessor);
+    match_arms(code, "self", &arms.to_wire, form.unknown_out);
+    close_fn_and_impl(code);
+    code.line(0, &format!("impl From<{}> for {name} {{", form.from));
+    code.fixed(1, form.from_fn);
+    match_arms(code, "value", &arms.from_wire, form.unknown_in);
+    close_fn_and_impl(code);
     code.line(0, &format!("impl std::fmt::Display for {name} {{"));
     code.fixed(
         1,
         "fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {",
     );
-    code.fixed(2, "f.write_str(self.as_str())");
-    code.fixed(1, "}");
-    code.fixed(0, "}");
+    code.fixed(2, form.display);
+    close_fn_and_impl(code);
     code.line(0, &format!("impl serde::Serialize for {name} {{"));
     code.fixed(1, SERIALIZE_SIGNATURE);
-    code.fixed(2, "serializer.serialize_str(self.as_str())");
-    code.fixed(1, "}");
-    code.fixed(0, "}");
+    code.fixed(2, form.serialize);
+    close_fn_and_impl(code);
     deserialize_head(code, name);
-    code.fixed(
-        2,
-        "rt::codec::string_or_number(deserializer).map(|value| Self::from(value.as_str()))",
-    );
+    code.fixed(2, form.deserialize);
+    close_fn_and_impl(code);
+}
+
+/// The closing braces of a method and of its impl block.
+pub(super) fn close_fn_and_impl(code: &mut Code) {
     code.fixed(1, "}");
     code.fixed(0, "}");
 }
