@@ -74,7 +74,7 @@ async fn call_with_an_invalid_body_prints_the_typed_error() {
     )
     .await;
 
-    assert_eq!(run.code, Some(1), "{run:?}");
+    assert_eq!(run.code, Some(7), "{run:?}");
     assert!(run.stdout.is_empty(), "{}", run.stdout);
     assert!(
         run.stderr
@@ -83,8 +83,15 @@ async fn call_with_an_invalid_body_prints_the_typed_error() {
         run.stderr
     );
     assert!(run.stderr.contains("bal_amount"), "{}", run.stderr);
-    // The variant is printed too, so scripts and people can tell error kinds apart.
-    assert!(run.stderr.contains("Business {"), "{}", run.stderr);
+    // The kind and the vendor code follow on lines of their own, so scripts and people
+    // can tell error kinds apart; the error's Debug form is not dumped.
+    assert!(run.stderr.contains("\n  kind: business\n"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("\n  vendor code: 1000000400\n"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("Business {"), "{}", run.stderr);
     assert_eq!(sandbox.applied_recharges(), 0);
 }
 
@@ -101,6 +108,11 @@ async fn a_lost_refund_answer_exits_with_the_outcome_unknown_code() {
     // Not 1: a script must not treat this refund as failed and send it again.
     assert_eq!(run.code, Some(3), "{run:?}");
     assert!(run.stderr.contains("outcome unknown"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("\n  kind: outcome-unknown (cause: http-status)\n"),
+        "{}",
+        run.stderr
+    );
     assert!(run.stderr.contains("refund_no"), "{}", run.stderr);
     assert_eq!(sandbox.request_count("jdy.refund_save"), 1);
     assert_eq!(sandbox.refund_count(), 1);
@@ -134,7 +146,8 @@ async fn call_with_a_body_that_is_not_json_sends_nothing() {
     )
     .await;
 
-    assert_eq!(run.code, Some(1), "{run:?}");
+    // Input: exit 2, like any command line the command cannot act on.
+    assert_eq!(run.code, Some(2), "{run:?}");
     assert!(run.stderr.contains("not valid JSON"), "{}", run.stderr);
     assert_eq!(sandbox.request_count("jdy.app_token"), 0);
     assert_eq!(sandbox.request_count("jdy.mall_recharge"), 0);
@@ -152,7 +165,8 @@ async fn call_without_credentials_names_the_missing_variable() {
     )
     .await;
 
-    assert_eq!(run.code, Some(1), "{run:?}");
+    // Configuration: exit 4.
+    assert_eq!(run.code, Some(4), "{run:?}");
     assert!(run.stderr.contains("JDY_APP_SECRET"), "{}", run.stderr);
     // The error names the variable and must not echo any credential value.
     assert!(!run.stderr.contains(creds::CLIENT_SECRET), "{}", run.stderr);
@@ -191,7 +205,7 @@ async fn call_coupon_write_off_signs_with_the_shoubei_key() {
         shoubei_env(&sandbox.base_url()),
     )
     .await;
-    assert_eq!(again.code, Some(1), "{again:?}");
+    assert_eq!(again.code, Some(7), "{again:?}");
     assert!(
         again
             .stderr
@@ -206,7 +220,7 @@ async fn call_of_an_unknown_operation_lists_the_known_ones() {
     let sandbox = start_sandbox().await;
     let run = call("jdy.no_such_thing", "{}", jdy_env(&sandbox.base_url())).await;
 
-    assert_eq!(run.code, Some(1), "{run:?}");
+    assert_eq!(run.code, Some(2), "{run:?}");
     assert!(
         run.stderr.contains("unknown operation `no_such_thing`"),
         "{}",

@@ -274,7 +274,7 @@ async fn explanation_errors_name_the_problem_and_no_secret() {
         shoubei_env(),
     )
     .await;
-    assert_eq!(run.code, Some(1), "{run:?}");
+    assert_eq!(run.code, Some(2), "{run:?}");
     assert!(run.stderr.contains("--nonce"), "{}", run.stderr);
 
     let run = explain(
@@ -284,19 +284,19 @@ async fn explanation_errors_name_the_problem_and_no_secret() {
         jdy_env("https://api.kingdee.com", creds::CLIENT_SECRET),
     )
     .await;
-    assert_eq!(run.code, Some(1), "{run:?}");
+    assert_eq!(run.code, Some(2), "{run:?}");
     assert!(run.stderr.contains("--timestamp"), "{}", run.stderr);
 
     // The credentials come from the environment exactly as for `call`.
     let mut env = jdy_env("https://api.kingdee.com", creds::CLIENT_SECRET);
     env.retain(|(name, _)| *name != "JDY_APP_SECRET");
     let run = explain("jdy.mall_recharge", "{}", &[], env).await;
-    assert_eq!(run.code, Some(1), "{run:?}");
+    assert_eq!(run.code, Some(4), "{run:?}");
     assert!(run.stderr.contains("JDY_APP_SECRET"), "{}", run.stderr);
     assert_no_secret(&run, &[creds::CLIENT_SECRET]);
 
     let run = explain("jdy.no_such_operation", "{}", &[], shoubei_env()).await;
-    assert_eq!(run.code, Some(1), "{run:?}");
+    assert_eq!(run.code, Some(2), "{run:?}");
     assert!(run.stderr.contains("mall_recharge"), "{}", run.stderr);
 
     // A body the MD5 scheme cannot sign is refused by name, the key unprinted.
@@ -307,7 +307,7 @@ async fn explanation_errors_name_the_problem_and_no_secret() {
         shoubei_env(),
     )
     .await;
-    assert_eq!(run.code, Some(1), "{run:?}");
+    assert_eq!(run.code, Some(2), "{run:?}");
     assert!(run.stderr.contains("`goods`"), "{}", run.stderr);
     assert_no_secret(&run, &[creds::SHOUBEI_KEY]);
 }
