@@ -284,9 +284,22 @@ mod tests {
     #[test]
     fn json_is_requested_in_either_spelling() {
         let args = |list: &[&str]| list.iter().map(OsString::from).collect::<Vec<_>>();
-        assert!(json_requested(args(&["retail-apis", "--output", "json", "x"])));
-        assert!(json_requested(args(&["retail-apis", "lint", "--output=json"])));
+        assert!(json_requested(args(&[
+            "retail-apis",
+            "--output",
+            "json",
+            "x"
+        ])));
+        assert!(json_requested(args(&[
+            "retail-apis",
+            "lint",
+            "--output=json"
+        ])));
         assert!(!json_requested(args(&["retail-apis", "--output", "text"])));
-        assert!(!json_requested(args(&["retail-apis", "--", "--output=json"])));
+        assert!(!json_requested(args(&[
+            "retail-apis",
+            "--",
+            "--output=json"
+        ])));
     }
 }

@@ -5,14 +5,18 @@ mod common;
 
 use std::net::SocketAddr;
 
-use common::{run_with_body, Run, BODY};
+use common::{json_error, one_json_document, run_with_body, Run, BODY};
 use retail_apis_sandbox::{
-    config as creds, CouponState, Fault, Sandbox, SandboxConfig, SandboxHandle,
+    config as creds, CouponState, Fault, Sandbox, SandboxConfig, SandboxCredentials, SandboxHandle,
 };
 use serde_json::Value;
 
 async fn start_sandbox() -> SandboxHandle {
-    Sandbox::from_files(retail_apis::SPEC_FILES, SandboxConfig::default())
+    start_sandbox_with(SandboxConfig::default()).await
+}
+
+async fn start_sandbox_with(config: SandboxConfig) -> SandboxHandle {
+    Sandbox::from_files(retail_apis::SPEC_FILES, config)
         .unwrap_or_else(|d| panic!("the embedded specs do not load:\n{d}"))
         .start(SocketAddr::from(([127, 0, 0, 1], 0)))
         .await
@@ -41,6 +45,26 @@ fn shoubei_env(base_url: &str) -> Vec<(&'static str, String)> {
 /// sandbox keeps serving while the binary runs.
 async fn call(target: &str, body: &str, env: Vec<(&'static str, String)>) -> Run {
     run_with_body(&["call", target, "--body", BODY], body, env).await
+}
+
+/// [`call`] with `--output json`.
+async fn call_json(target: &str, body: &str, env: Vec<(&'static str, String)>) -> Run {
+    run_with_body(
+        &["--output", "json", "call", target, "--body", BODY],
+        body,
+        env,
+    )
+    .await
+}
+
+const RECHARGE: &str = r#"{"bal_amount":"10.00","member_id":"M1","source":9,"src_bill_id":"B1"}"#;
+
+/// A write-off of `coupon` with the sandbox's institution number.
+fn write_off(coupon: &str, trace: &str) -> String {
+    format!(
+        r#"{{"inst_no":"{}","merchant_no":"851811130002","shop_no":"862010110001","ts":"20261125120000","coupon_code":"{coupon}","wf_trace_no":"{trace}"}}"#,
+        creds::SHOUBEI_INST_NO
+    )
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -85,7 +109,11 @@ async fn call_with_an_invalid_body_prints_the_typed_error() {
     assert!(run.stderr.contains("bal_amount"), "{}", run.stderr);
     // The kind and the vendor code follow on lines of their own, so scripts and people
     // can tell error kinds apart; the error's Debug form is not dumped.
-    assert!(run.stderr.contains("\n  kind: business\n"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("\n  kind: business\n"),
+        "{}",
+        run.stderr
+    );
     assert!(
         run.stderr.contains("\n  vendor code: 1000000400\n"),
         "{}",
@@ -109,7 +137,8 @@ async fn a_lost_refund_answer_exits_with_the_outcome_unknown_code() {
     assert_eq!(run.code, Some(3), "{run:?}");
     assert!(run.stderr.contains("outcome unknown"), "{}", run.stderr);
     assert!(
-        run.stderr.contains("\n  kind: outcome-unknown (cause: http-status)\n"),
+        run.stderr
+            .contains("\n  kind: outcome-unknown (cause: http-status)\n"),
         "{}",
         run.stderr
     );
@@ -228,4 +257,249 @@ async fn call_of_an_unknown_operation_lists_the_known_ones() {
     );
     assert!(run.stderr.contains("mall_recharge"), "{}", run.stderr);
     assert_eq!(sandbox.request_count("jdy.app_token"), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn call_json_prints_the_answer_under_data() {
+    let sandbox = start_sandbox().await;
+    let run = call_json("jdy.mall_recharge", RECHARGE, jdy_env(&sandbox.base_url())).await;
+
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert!(run.stderr.is_empty(), "{run:?}");
+    let document = one_json_document(&run.stdout);
+    let bill_no = document["data"]["bill_no"].as_str().expect("data.bill_no");
+    assert!(!bill_no.is_empty());
+    assert_eq!(sandbox.member_balance("M1").cents(), 1000);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn call_json_reports_a_business_error_with_its_vendor_code() {
+    let sandbox = start_sandbox().await;
+    let body = write_off("679533922929", "CLI-JSON-1");
+    let first = call_json(
+        "shoubei.coupon_write_off",
+        &body,
+        shoubei_env(&sandbox.base_url()),
+    )
+    .await;
+    assert_eq!(first.code, Some(0), "{first:?}");
+
+    let again = call_json(
+        "shoubei.coupon_write_off",
+        &body,
+        shoubei_env(&sandbox.base_url()),
+    )
+    .await;
+    assert_eq!(again.code, Some(7), "{again:?}");
+    let error = json_error(&again);
+    assert_eq!(error["kind"], "business");
+    assert_eq!(error["code"], "0203");
+    assert_eq!(error["service"], "shoubei");
+    assert_eq!(error["operation"], "coupon_write_off");
+    assert_eq!(error["outcome_unknown"], false);
+    assert!(error["retryable"].is_boolean(), "{error}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_credentials_are_a_gateway_rejection_in_both_forms() {
+    let sandbox = start_sandbox().await;
+    let mut env = jdy_env(&sandbox.base_url());
+    for (name, value) in &mut env {
+        if *name == "JDY_CLIENT_SECRET" {
+            *value = String::from("not-the-client-secret");
+        }
+    }
+
+    let run = call_json("jdy.mall_recharge", RECHARGE, env.clone()).await;
+    assert_eq!(run.code, Some(6), "{run:?}");
+    let error = json_error(&run);
+    assert_eq!(error["kind"], "gateway");
+    assert!(
+        error["code"].as_str().is_some_and(|c| !c.is_empty()),
+        "{error}"
+    );
+    assert_eq!(error["outcome_unknown"], false);
+
+    let run = call("jdy.mall_recharge", RECHARGE, env).await;
+    assert_eq!(run.code, Some(6), "{run:?}");
+    assert!(run.stderr.contains("\n  kind: gateway\n"), "{}", run.stderr);
+    let code = error["code"].as_str().unwrap_or_default();
+    assert!(
+        run.stderr.contains(&format!("\n  vendor code: {code}\n")),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(sandbox.request_count("jdy.mall_recharge"), 0);
+    assert_eq!(sandbox.applied_recharges(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn call_json_says_when_the_outcome_is_unknown() {
+    let sandbox = start_sandbox().await;
+    sandbox
+        .faults()
+        .inject("jdy.refund_save", Fault::ApplyThenFail { status: 502 })
+        .expect("refund_save is served");
+    let body = example_request("jdy", "refund_save");
+    let run = call_json("jdy.refund_save", &body, jdy_env(&sandbox.base_url())).await;
+
+    assert_eq!(run.code, Some(3), "{run:?}");
+    let error = json_error(&run);
+    assert_eq!(error["kind"], "outcome-unknown");
+    assert_eq!(error["outcome_unknown"], true);
+    assert_eq!(error["retryable"], false);
+    assert_eq!(error["cause"], "http-status");
+    assert_eq!(error["http_status"], 502);
+    // The field to keep when repeating it, as the spec names it.
+    let key = retail_apis::jdy::endpoints::REFUND_SAVE
+        .idempotency_key
+        .as_deref()
+        .expect("refund_save names its idempotency key");
+    assert_eq!(error["key"], key);
+    assert_eq!(sandbox.refund_count(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn call_json_exit_codes_for_usage_and_configuration() {
+    let sandbox = start_sandbox().await;
+    let run = call_json("jdy.no_such_thing", "{}", jdy_env(&sandbox.base_url())).await;
+    assert_eq!(run.code, Some(2), "{run:?}");
+    assert_eq!(json_error(&run)["kind"], "usage");
+
+    let run = call_json(
+        "jdy.mall_recharge",
+        "{not json",
+        jdy_env(&sandbox.base_url()),
+    )
+    .await;
+    assert_eq!(run.code, Some(2), "{run:?}");
+    assert_eq!(json_error(&run)["kind"], "input");
+
+    let mut env = jdy_env(&sandbox.base_url());
+    env.retain(|(name, _)| *name != "JDY_APP_SECRET");
+    let run = call_json("jdy.mall_recharge", RECHARGE, env).await;
+    assert_eq!(run.code, Some(4), "{run:?}");
+    let error = json_error(&run);
+    assert_eq!(error["kind"], "config");
+    assert!(
+        error["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("JDY_APP_SECRET")),
+        "{error}"
+    );
+    assert_eq!(sandbox.request_count("jdy.app_token"), 0);
+}
+
+/// Failing calls of every kind, in both forms, against a sandbox that accepts credentials
+/// found nowhere else: none of the values set in the environment is printed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_secret_from_the_environment_reaches_the_output_of_a_failing_call() {
+    let credentials = SandboxCredentials {
+        client_secret: String::from("cs-3f9a1c7e5b2d4068"),
+        app_secret: String::from("as-8e2b6d0f4a1c9357"),
+        shoubei_key: String::from("sk-5c1e9a3f7b0d2846"),
+        ..SandboxCredentials::default()
+    };
+    let sandbox = start_sandbox_with(SandboxConfig {
+        credentials: credentials.clone(),
+        ..SandboxConfig::default()
+    })
+    .await;
+    sandbox
+        .faults()
+        // Once per output form.
+        .inject_times("jdy.refund_save", 2, Fault::ApplyThenFail { status: 502 })
+        .expect("refund_save is served");
+    let base = sandbox.base_url();
+    let jdy = |client_secret: &str, app_secret: &str| {
+        let mut env = jdy_env(&base);
+        for (name, value) in &mut env {
+            match *name {
+                "JDY_CLIENT_SECRET" => *value = client_secret.to_owned(),
+                "JDY_APP_SECRET" => *value = app_secret.to_owned(),
+                _ => {}
+            }
+        }
+        env
+    };
+    let wrong_client_secret = "cs-wrong-71d04b9e";
+    let wrong_app_secret = "as-wrong-2a6f8c13";
+    let wrong_key = "sk-wrong-e4b7091d";
+    let shoubei = |key: &str| {
+        vec![
+            ("SHOUBEI_BASE_URL", base.clone()),
+            ("SHOUBEI_KEY", key.to_owned()),
+        ]
+    };
+    let bad_amount = r#"{"bal_amount":"abc","member_id":"M1","source":9,"src_bill_id":"B1"}"#;
+    let refund = example_request("jdy", "refund_save");
+    let cases = [
+        // gateway rejection: the client secret is wrong
+        (
+            "jdy.mall_recharge",
+            RECHARGE.to_owned(),
+            jdy(wrong_client_secret, &credentials.app_secret),
+            6,
+        ),
+        // the token request is refused: the app secret is wrong
+        (
+            "jdy.mall_recharge",
+            RECHARGE.to_owned(),
+            jdy(&credentials.client_secret, wrong_app_secret),
+            7,
+        ),
+        // business error after a token was issued
+        (
+            "jdy.mall_recharge",
+            bad_amount.to_owned(),
+            jdy(&credentials.client_secret, &credentials.app_secret),
+            7,
+        ),
+        // outcome unknown, the answer's body quoted
+        (
+            "jdy.refund_save",
+            refund,
+            jdy(&credentials.client_secret, &credentials.app_secret),
+            3,
+        ),
+        // the Shoubei key is wrong: the answer's signature does not verify, so whether
+        // the write-off happened is unknown
+        (
+            "shoubei.coupon_write_off",
+            write_off("679533922928", "CLI-S-1"),
+            shoubei(wrong_key),
+            3,
+        ),
+        // a business error signed with the right key
+        (
+            "shoubei.coupon_write_off",
+            write_off("679533922931", "CLI-S-2"),
+            shoubei(&credentials.shoubei_key),
+            7,
+        ),
+    ];
+    let secrets = [
+        credentials.client_secret.as_str(),
+        credentials.app_secret.as_str(),
+        credentials.shoubei_key.as_str(),
+        wrong_client_secret,
+        wrong_app_secret,
+        wrong_key,
+    ];
+    for (target, body, env, code) in cases {
+        for json in [false, true] {
+            let run = if json {
+                call_json(target, &body, env.clone()).await
+            } else {
+                call(target, &body, env.clone()).await
+            };
+            assert_eq!(run.code, Some(code), "{target}: {run:?}");
+            for secret in secrets {
+                assert!(
+                    !run.stdout.contains(secret) && !run.stderr.contains(secret),
+                    "{target} printed `{secret}`:\n{run:?}"
+                );
+            }
+        }
+    }
 }

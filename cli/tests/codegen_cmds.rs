@@ -5,7 +5,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{copy_tree, run_cli, workspace_root, Run};
+use common::{copy_tree, json_error, one_json_document, run_cli, workspace_root};
 use serde_json::{json, Value};
 
 fn path_str(path: &Path) -> &str {
@@ -287,27 +287,6 @@ fn export_openapi_writes_every_endpoint_of_the_spec() {
     assert!(!failed.exists(), "a document was written for a broken spec");
 }
 
-/// The one JSON document a `--output json` run printed on `text` (stdout or stderr).
-fn one_json_document(text: &str) -> Value {
-    assert_eq!(text.lines().count(), 1, "one line of JSON expected:\n{text}");
-    serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}):\n{text}"))
-}
-
-/// The `error` object of a failed `--output json` run: alone on stderr, with the run's
-/// exit code in it, nothing on stdout.
-fn json_error(run: &Run) -> Value {
-    assert!(run.stdout.is_empty(), "{run:?}");
-    let document = one_json_document(&run.stderr);
-    let error = document["error"].clone();
-    assert_eq!(
-        error["exit_code"].as_i64().map(|c| c as i32),
-        run.code,
-        "{run:?}"
-    );
-    assert!(error["message"].is_string(), "{run:?}");
-    error
-}
-
 #[test]
 fn lint_json_reports_the_committed_specs_clean() {
     let spec_dir = workspace_root().join("spec");
@@ -339,7 +318,10 @@ fn lint_json_lists_every_problem_located_with_invisible_characters_escaped() {
         .expect("write the spec copy");
     let expected = retail_apis_codegen::load(&spec).expect_err("the copy is broken");
 
-    let run = run_cli(&["--output", "json", "lint", "--spec", path_str(&spec)], &[]);
+    let run = run_cli(
+        &["--output", "json", "lint", "--spec", path_str(&spec)],
+        &[],
+    );
 
     assert_eq!(run.code, Some(1), "{run:?}");
     assert!(run.stderr.is_empty(), "{run:?}");
@@ -358,10 +340,12 @@ fn lint_json_lists_every_problem_located_with_invisible_characters_escaped() {
     }
     let (line, column) = method.split_once(':').expect("line:column");
     assert!(
-        problems.iter().any(|p| p["file"] == "jdy/endpoints/mall_recharge.yaml"
-            && p["line"].to_string() == line
-            && p["column"].to_string() == column
-            && p["message"].as_str().is_some_and(|m| m.contains("PATCH"))),
+        problems
+            .iter()
+            .any(|p| p["file"] == "jdy/endpoints/mall_recharge.yaml"
+                && p["line"].to_string() == line
+                && p["column"].to_string() == column
+                && p["message"].as_str().is_some_and(|m| m.contains("PATCH"))),
         "{problems:?}"
     );
     assert!(
@@ -472,12 +456,22 @@ fn export_json_confirms_a_written_file_and_reports_an_unwritable_one() {
     // To standard output the document is the result, as in text form.
     let run = run_cli(&["--output", "json", "export", "schema"], &[]);
     assert_eq!(run.code, Some(0), "{run:?}");
-    assert!(run.stdout == committed, "stdout differs from spec/schema.json");
+    assert!(
+        run.stdout == committed,
+        "stdout differs from spec/schema.json"
+    );
 
     let dir = tempfile::tempdir().expect("temp dir");
     let out = dir.path().join("schema.json");
     let run = run_cli(
-        &["--output", "json", "export", "schema", "--out", path_str(&out)],
+        &[
+            "--output",
+            "json",
+            "export",
+            "schema",
+            "--out",
+            path_str(&out),
+        ],
         &[],
     );
     assert_eq!(run.code, Some(0), "{run:?}");
@@ -488,7 +482,14 @@ fn export_json_confirms_a_written_file_and_reports_an_unwritable_one() {
 
     let bad = dir.path().join("missing-dir/schema.json");
     let run = run_cli(
-        &["--output", "json", "export", "schema", "--out", path_str(&bad)],
+        &[
+            "--output",
+            "json",
+            "export",
+            "schema",
+            "--out",
+            path_str(&bad),
+        ],
         &[],
     );
     assert_eq!(run.code, Some(8), "{run:?}");
