@@ -158,7 +158,7 @@ pub async fn sandbox(
 ) -> Result<u8, Failure> {
     let set = match spec {
         // Specs the sandbox is told to serve are part of its configuration.
-        Some(dir) => load(dir).map_err(Failure::as_config)?,
+        Some(dir) => load(dir).map_err(Failure::into_config)?,
         None => {
             let sources: Vec<SourceFile> = retail_apis::SPEC_FILES
                 .iter()

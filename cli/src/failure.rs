@@ -21,7 +21,8 @@ pub struct Failure {
     kind: &'static str,
     exit_code: u8,
     message: String,
-    detail: Detail,
+    /// Boxed: the facts are rarely there, and failures travel in every `Result`.
+    detail: Box<Detail>,
 }
 
 #[derive(Debug)]
@@ -57,7 +58,7 @@ impl Failure {
             kind,
             exit_code,
             message: message.into(),
-            detail: Detail::None,
+            detail: Box::new(Detail::None),
         }
     }
 
@@ -92,15 +93,15 @@ impl Failure {
             kind: "spec",
             exit_code: exit::PROBLEMS,
             message: problem_count(spec, &diagnostics),
-            detail: Detail::Problems {
+            detail: Box::new(Detail::Problems {
                 spec: spec.to_path_buf(),
                 diagnostics,
-            },
+            }),
         }
     }
 
     /// The same failure, counted as a configuration problem (the sandbox's `--spec`).
-    pub fn as_config(self) -> Failure {
+    pub fn into_config(self) -> Failure {
         Failure {
             kind: "config",
             exit_code: exit::CONFIG,
@@ -173,7 +174,7 @@ impl Failure {
             kind: exit::call_error_kind(error),
             exit_code: exit::of_call_error(error),
             message: error.to_string(),
-            detail: Detail::Call(facts),
+            detail: Box::new(Detail::Call(facts)),
         }
     }
 
@@ -188,7 +189,7 @@ impl Failure {
         error.insert("kind".into(), json!(self.kind));
         error.insert("message".into(), json!(self.message));
         error.insert("exit_code".into(), json!(self.exit_code));
-        match &self.detail {
+        match self.detail.as_ref() {
             Detail::None => {}
             Detail::Call(facts) => {
                 if let (Some(service), Some(operation)) = (facts.service, facts.operation) {
@@ -220,7 +221,7 @@ impl Failure {
     /// person may act on, one per indented line.
     pub fn to_text(&self) -> String {
         let mut out = String::new();
-        match &self.detail {
+        match self.detail.as_ref() {
             // Problems print as `lint` prints them: every one located, then the count.
             Detail::Problems { diagnostics, .. } => {
                 let _ = writeln!(out, "{diagnostics}");

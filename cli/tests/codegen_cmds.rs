@@ -339,12 +339,16 @@ fn lint_json_lists_every_problem_located_with_invisible_characters_escaped() {
         assert_eq!(problem["message"], diagnostic.message.as_str());
     }
     let (line, column) = method.split_once(':').expect("line:column");
+    let (line, column): (usize, usize) = (
+        line.parse().expect("a line"),
+        column.parse().expect("a column"),
+    );
     assert!(
         problems
             .iter()
             .any(|p| p["file"] == "jdy/endpoints/mall_recharge.yaml"
-                && p["line"].to_string() == line
-                && p["column"].to_string() == column
+                && p["line"] == line
+                && p["column"] == column
                 && p["message"].as_str().is_some_and(|m| m.contains("PATCH"))),
         "{problems:?}"
     );
