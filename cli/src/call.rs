@@ -28,7 +28,8 @@ pub async fn run(target: &str, body_path: &Path, mode: Output) -> Result<u8, Fai
         Output::Text => {
             let text = serde_json::to_string_pretty(&value)
                 .map_err(|e| Failure::io(format!("cannot print the response: {e}")))?;
-            output::stdout(&format!("{text}\n"))?;
+            // The answer is the vendor's text: nothing in it may drive the terminal.
+            output::stdout(&format!("{}\n", output::json_escaped(&text)))?;
         }
         Output::Json => output::json(&json!({ "data": value }))?,
     }

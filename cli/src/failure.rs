@@ -228,10 +228,11 @@ impl Failure {
                 let _ = writeln!(out, "{}", self.message);
             }
             Detail::None => {
-                let _ = writeln!(out, "error: {}", self.message);
+                let _ = writeln!(out, "error: {}", output::visible(&self.message));
             }
             Detail::Call(facts) => {
-                let _ = writeln!(out, "error: {}", self.message);
+                // Messages quote the vendor's answers, which must not drive the terminal.
+                let _ = writeln!(out, "error: {}", output::visible(&self.message));
                 match facts.cause {
                     Some(cause) => {
                         let _ = writeln!(out, "  kind: {} (cause: {cause})", self.kind);
@@ -241,7 +242,7 @@ impl Failure {
                     }
                 }
                 if let Some(code) = &facts.code {
-                    let _ = writeln!(out, "  vendor code: {code}");
+                    let _ = writeln!(out, "  vendor code: {}", output::visible(code));
                 }
                 if let Some(status) = facts.http_status {
                     let _ = writeln!(out, "  HTTP status: {status}");
@@ -271,7 +272,7 @@ impl Failure {
     pub fn report(&self, mode: Output) {
         let text = match mode {
             Output::Text => self.to_text(),
-            Output::Json => format!("{}\n", self.to_json()),
+            Output::Json => output::json_line(&self.to_json()),
         };
         // Standard error closed: there is nowhere left to report to; the exit code remains.
         let _ = std::io::Write::write_all(&mut std::io::stderr().lock(), text.as_bytes());

@@ -32,23 +32,44 @@ pub fn json(document: &Value) -> Result<(), Failure> {
 }
 
 /// `document` as one line of JSON, with every invisible or direction-changing character
-/// escaped: messages quote spec text, which must not be able to hide itself or reorder
-/// what a terminal shows when a person reads the JSON. The escapes decode to the same
-/// strings.
+/// escaped: messages quote spec text and vendor answers, which must not be able to hide
+/// themselves, reorder what a terminal shows or send it control sequences when a person
+/// reads the JSON. The escapes decode to the same strings.
 pub fn json_line(document: &Value) -> String {
-    let mut line = String::new();
-    let mut units = [0u16; 2];
-    for c in document.to_string().chars() {
-        if invisible(c) {
-            for unit in c.encode_utf16(&mut units) {
-                line.push_str(&format!("\\u{unit:04x}"));
-            }
-        } else {
-            line.push(c);
-        }
-    }
+    let mut line = json_escaped(&document.to_string());
     line.push('\n');
     line
+}
+
+/// JSON text with the invisible characters of its strings written as `\uXXXX` escapes.
+/// Line breaks are kept: serde_json escapes those inside strings, so a raw one is layout.
+pub fn json_escaped(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    let mut units = [0u16; 2];
+    for c in json.chars() {
+        if c != '\n' && invisible(c) {
+            for unit in c.encode_utf16(&mut units) {
+                out.push_str(&format!("\\u{unit:04x}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Text for a terminal with its invisible characters written as `\u{...}` escapes, the
+/// way `lint` shows them; line breaks and tabs are kept.
+pub fn visible(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c != '\n' && c != '\t' && invisible(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Control characters and the format characters that are invisible or change the
@@ -100,5 +121,22 @@ mod tests {
         assert!(line.contains('é'), "{line}");
         let back: Value = serde_json::from_str(&line).expect("valid JSON");
         assert_eq!(back["message"], text);
+    }
+
+    #[test]
+    fn visible_text_keeps_its_layout_and_escapes_the_rest() {
+        assert_eq!(
+            visible("a\n\tb\u{1b}[2J\u{202e}c"),
+            "a\n\tb\\u{1b}[2J\\u{202e}c"
+        );
+        let pretty =
+            serde_json::to_string_pretty(&json!({ "a": "x\u{2028}y" })).expect("serialises");
+        let escaped = json_escaped(&pretty);
+        assert!(
+            escaped.contains('\n') && !escaped.contains('\u{2028}'),
+            "{escaped}"
+        );
+        let back: Value = serde_json::from_str(&escaped).expect("valid JSON");
+        assert_eq!(back["a"], "x\u{2028}y");
     }
 }

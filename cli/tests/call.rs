@@ -503,3 +503,138 @@ async fn no_secret_from_the_environment_reaches_the_output_of_a_failing_call() {
         }
     }
 }
+
+/// A retried call logs a warning; in JSON form standard error stays free of log lines, so
+/// a script can parse whatever it holds.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn call_json_prints_no_log_lines() {
+    let sandbox = start_sandbox().await;
+    let busy_once = || {
+        sandbox
+            .faults()
+            .inject("jdy.mall_recharge", Fault::TooManyRequests)
+            .expect("mall_recharge is served")
+    };
+    let body = |bill: &str| {
+        format!(r#"{{"bal_amount":"10.00","member_id":"M1","source":9,"src_bill_id":"{bill}"}}"#)
+    };
+
+    // The text form shows the retry, so there is a log line to keep out.
+    busy_once();
+    let text = call(
+        "jdy.mall_recharge",
+        &body("B-LOG-1"),
+        jdy_env(&sandbox.base_url()),
+    )
+    .await;
+    assert_eq!(text.code, Some(0), "{text:?}");
+    assert!(text.stderr.contains("retrying"), "{text:?}");
+
+    busy_once();
+    let run = call_json(
+        "jdy.mall_recharge",
+        &body("B-LOG-2"),
+        jdy_env(&sandbox.base_url()),
+    )
+    .await;
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert!(run.stderr.is_empty(), "{run:?}");
+    assert!(one_json_document(&run.stdout)["data"]["bill_no"].is_string());
+    assert_eq!(sandbox.applied_recharges(), 2);
+    assert_eq!(sandbox.request_count("jdy.mall_recharge"), 4);
+}
+
+/// An answer the client cannot use is exit 5; whatever control sequences and direction
+/// overrides it holds reach the terminal escaped, in both forms.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hostile_answer_is_a_protocol_error_shown_escaped() {
+    let sandbox = start_sandbox().await;
+    let hostile = "\u{1b}]0;pwned\u{7}\u{1b}[2J\u{202e}gnp.exe";
+    sandbox
+        .faults()
+        .inject_times(
+            "shoubei.coupon_write_off",
+            2,
+            Fault::Status {
+                status: 404,
+                body: hostile.to_owned(),
+            },
+        )
+        .expect("coupon_write_off is served");
+    let body = write_off("679533922928", "CLI-HOSTILE-1");
+
+    let text = call(
+        "shoubei.coupon_write_off",
+        &body,
+        shoubei_env(&sandbox.base_url()),
+    )
+    .await;
+    assert_eq!(text.code, Some(5), "{text:?}");
+    assert!(
+        text.stderr.contains("\n  kind: http-status\n"),
+        "{}",
+        text.stderr
+    );
+    assert!(text.stderr.contains("\\u{1b}[2J"), "{}", text.stderr);
+
+    let json = call_json(
+        "shoubei.coupon_write_off",
+        &body,
+        shoubei_env(&sandbox.base_url()),
+    )
+    .await;
+    assert_eq!(json.code, Some(5), "{json:?}");
+    let error = json_error(&json);
+    assert_eq!(error["kind"], "http-status");
+    assert_eq!(error["http_status"], 404);
+    // The decoded message holds the answer as it came.
+    assert!(
+        error["message"]
+            .as_str()
+            .is_some_and(|m| m.contains(hostile)),
+        "{error}"
+    );
+
+    for run in [&text, &json] {
+        for raw in ['\u{1b}', '\u{7}', '\u{202e}'] {
+            assert!(
+                !run.stdout.contains(raw) && !run.stderr.contains(raw),
+                "{raw:?} printed raw: {run:?}"
+            );
+        }
+    }
+}
+
+/// A successful answer is printed as the vendor sent it, its direction overrides and
+/// line separators escaped (the JSON still decodes to the same data).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_answer_holding_invisible_characters_is_printed_escaped() {
+    let sandbox = start_sandbox().await;
+    let bill_no = "CZ\u{202e}1000\u{2028}";
+    let answer =
+        serde_json::json!({ "errcode": 0, "description": "", "data": { "bill_no": bill_no } });
+    sandbox
+        .faults()
+        .inject_times(
+            "jdy.mall_recharge",
+            2,
+            Fault::Status {
+                status: 200,
+                body: answer.to_string(),
+            },
+        )
+        .expect("mall_recharge is served");
+
+    let text = call("jdy.mall_recharge", RECHARGE, jdy_env(&sandbox.base_url())).await;
+    let json = call_json("jdy.mall_recharge", RECHARGE, jdy_env(&sandbox.base_url())).await;
+    assert_eq!(text.code, Some(0), "{text:?}");
+    assert_eq!(json.code, Some(0), "{json:?}");
+    let printed: Value = serde_json::from_str(&text.stdout).expect("stdout is JSON");
+    assert_eq!(printed["bill_no"], bill_no);
+    assert_eq!(one_json_document(&json.stdout)["data"]["bill_no"], bill_no);
+    for run in [&text, &json] {
+        for raw in ['\u{202e}', '\u{2028}'] {
+            assert!(!run.stdout.contains(raw), "{raw:?} printed raw: {run:?}");
+        }
+    }
+}

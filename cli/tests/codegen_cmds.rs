@@ -316,6 +316,9 @@ fn lint_json_lists_every_problem_located_with_invisible_characters_escaped() {
     let text = std::fs::read_to_string(&file).expect("read the spec copy");
     std::fs::write(&file, text.replacen("summary: ", "summary: \u{202e}", 1))
         .expect("write the spec copy");
+    // A file name is quoted as it is, in `file` and in the message.
+    let hostile_name = "jdy/endpoints/refund\u{202e}.yaml";
+    std::fs::write(spec.join(hostile_name), &text).expect("write the spec copy");
     let expected = retail_apis_codegen::load(&spec).expect_err("the copy is broken");
 
     let run = run_cli(
@@ -357,6 +360,10 @@ fn lint_json_lists_every_problem_located_with_invisible_characters_escaped() {
             .iter()
             .any(|p| p["file"] == "jdy/endpoints/refund_save.yaml"
                 && p["kind"] == "invalid-character"),
+        "{problems:?}"
+    );
+    assert!(
+        problems.iter().any(|p| p["file"] == hostile_name),
         "{problems:?}"
     );
 }
@@ -442,13 +449,20 @@ fn generate_and_check_report_their_files_as_json() {
     let service = spec.join("jdy/service.yaml");
     let text = std::fs::read_to_string(&service).expect("service.yaml");
     std::fs::write(&service, text.replacen("base_url:", "base_urll:", 1)).expect("break it");
+    let hostile_name = "jdy/endpoints/x\u{202e}.yaml";
+    std::fs::write(spec.join(hostile_name), "").expect("write the spec copy");
     let broken = run_cli(&generate, &[]);
     assert_eq!(broken.code, Some(1), "{broken:?}");
+    assert!(!broken.stderr.contains('\u{202e}'), "{broken:?}");
     let error = json_error(&broken);
     assert_eq!(error["kind"], "spec");
     let problems = error["problems"].as_array().expect("problems");
     assert!(
         problems.iter().any(|p| p["file"] == "jdy/service.yaml"),
+        "{problems:?}"
+    );
+    assert!(
+        problems.iter().any(|p| p["file"] == hostile_name),
         "{problems:?}"
     );
 }
