@@ -133,7 +133,9 @@ impl Failure {
             | Error::Business {
                 service, operation, ..
             }
-            | Error::SignatureMismatch { service, operation }
+            | Error::SignatureMismatch {
+                service, operation, ..
+            }
             | Error::Decode {
                 service, operation, ..
             }

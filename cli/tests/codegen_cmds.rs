@@ -481,14 +481,15 @@ fn export_json_confirms_a_written_file_and_reports_an_unwritable_one() {
 
     let dir = tempfile::tempdir().expect("temp dir");
     let out = dir.path().join("schema.json");
+    // `--output` is global: it may follow the subcommand too.
     let run = run_cli(
         &[
-            "--output",
-            "json",
             "export",
             "schema",
             "--out",
             path_str(&out),
+            "--output",
+            "json",
         ],
         &[],
     );
