@@ -112,8 +112,10 @@ enum Command {
         #[arg(long, value_name = "MS")]
         timestamp: Option<String>,
     },
-    /// Print a completion script for a shell (e.g. `retail-apis completions bash >
-    /// /etc/bash_completion.d/retail-apis`); the script is printed as is in both output forms.
+    /// Print the completion script of a shell (bash, zsh, fish, elvish, powershell).
+    ///
+    /// For example `retail-apis completions bash > ~/.local/share/bash-completion/completions/retail-apis`.
+    /// The script prints as is with `--output json` too.
     Completions {
         /// The shell to complete in.
         shell: clap_complete::Shell,
