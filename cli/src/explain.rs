@@ -11,14 +11,17 @@
 
 use std::fmt::Write as _;
 use std::path::Path;
-use std::process::ExitCode;
 
 pub use retail_apis_runtime::client::Reproduce;
 use retail_apis_runtime::client::{Carrier, ExplainError, Explained, Signed};
 use retail_apis_runtime::schemes::AnyClient;
 use retail_apis_runtime::{EndpointDescriptor, HttpMethod, ServiceDescriptor};
+use serde_json::{json, Value};
 
 use crate::call;
+use crate::exit;
+use crate::failure::Failure;
+use crate::output::{self, Output};
 
 /// The headers the HTTP library adds on its own; none is signed.
 const LIBRARY_HEADERS: &str =
@@ -27,8 +30,14 @@ const LIBRARY_HEADERS: &str =
 /// Longest `--nonce` or `--timestamp` accepted.
 const MAX_HEADER_TEXT: usize = 64;
 
-/// Prints the explanation of one request to `target` with the body in `body_path`.
-pub fn run(target: &str, body_path: &Path, reproduce: Reproduce) -> Result<ExitCode, String> {
+/// Prints the explanation of one request to `target` with the body in `body_path`, as
+/// prose or as one JSON object ([`to_json`]).
+pub fn run(
+    target: &str,
+    body_path: &Path,
+    reproduce: Reproduce,
+    mode: Output,
+) -> Result<u8, Failure> {
     let (service, endpoint) = call::resolve(target)?;
     let body = call::read_body(body_path)?;
     for (flag, value) in [
@@ -39,27 +48,30 @@ pub fn run(target: &str, body_path: &Path, reproduce: Reproduce) -> Result<ExitC
             check_header_text(flag, value)?;
         }
     }
-    let client = AnyClient::from_env(service).map_err(|e| e.to_string())?;
+    let client = AnyClient::from_env(service).map_err(|e| Failure::call(&e))?;
     let explained = client
         .explain(endpoint, body, reproduce)
         .map_err(|error| match error {
             // The flag is named after the value it sets.
-            ExplainError::NotSigned { service, value } => {
-                format!("--{value}: `{service}` signs no {value}, so there is none to reproduce")
-            }
-            other => other.to_string(),
+            ExplainError::NotSigned { service, value } => Failure::usage(format!(
+                "--{value}: `{service}` signs no {value}, so there is none to reproduce"
+            )),
+            ExplainError::Failed(error) => Failure::call(&error),
         })?;
-    print!("{}", render(service, endpoint, &explained)?);
-    Ok(ExitCode::SUCCESS)
+    match mode {
+        Output::Text => output::stdout(&render(service, endpoint, &explained)?)?,
+        Output::Json => output::json(&to_json(service, endpoint, &explained)?)?,
+    }
+    Ok(exit::SUCCESS)
 }
 
 /// A captured header value must be one the client could have sent.
-fn check_header_text(flag: &str, value: &str) -> Result<(), String> {
+fn check_header_text(flag: &str, value: &str) -> Result<(), Failure> {
     let visible = value.bytes().all(|b| b.is_ascii_graphic());
     if value.is_empty() || value.len() > MAX_HEADER_TEXT || !visible {
-        return Err(format!(
+        return Err(Failure::usage(format!(
             "{flag}: give the header value as captured (1 to {MAX_HEADER_TEXT} visible ASCII characters)"
-        ));
+        )));
     }
     Ok(())
 }
@@ -69,7 +81,7 @@ fn render(
     service: &ServiceDescriptor,
     endpoint: &EndpointDescriptor,
     explained: &Explained,
-) -> Result<String, String> {
+) -> Result<String, Failure> {
     let explanation = explained.explanation();
     let mut out = String::new();
     let _ = writeln!(
@@ -117,22 +129,17 @@ fn headers(out: &mut String, explained: &Explained) {
 }
 
 /// The body exactly as sent, and whether it carries the signature.
-fn body(out: &mut String, method: HttpMethod, explained: &Explained) -> Result<(), String> {
-    let field = match explained.explanation().signed.as_ref().map(|s| &s.carrier) {
-        Some(Carrier::Field(field)) => Some(field.as_str()),
-        _ => None,
-    };
-    match (method, explained.request().body()) {
-        (HttpMethod::Post, Some(bytes)) => {
-            let text = std::str::from_utf8(bytes)
-                .map_err(|_| String::from("the request body is not UTF-8"))?;
+fn body(out: &mut String, method: HttpMethod, explained: &Explained) -> Result<(), Failure> {
+    let field = signature_field(explained);
+    match sent_body(method, explained)? {
+        Some(text) => {
             let title = field.map_or_else(
                 || String::from("Body (not signed):"),
                 |field| format!("Body, with `{field}` added:"),
             );
             let _ = writeln!(out, "{title}\n  {text}");
         }
-        _ => {
+        None => {
             let travels = field.map_or_else(
                 || String::from("the request travels"),
                 |field| format!("the fields and `{field}` travel"),
@@ -144,7 +151,25 @@ fn body(out: &mut String, method: HttpMethod, explained: &Explained) -> Result<(
     Ok(())
 }
 
-fn signature(out: &mut String, signed: &Signed) -> Result<(), String> {
+/// The body field (or query parameter) that carries the signature, if one does.
+fn signature_field(explained: &Explained) -> Option<&str> {
+    match explained.explanation().signed.as_ref().map(|s| &s.carrier) {
+        Some(Carrier::Field(field)) => Some(field.as_str()),
+        _ => None,
+    }
+}
+
+/// The body exactly as sent, or `None` when the request travels as the query.
+fn sent_body(method: HttpMethod, explained: &Explained) -> Result<Option<&str>, Failure> {
+    match (method, explained.request().body()) {
+        (HttpMethod::Post, Some(bytes)) => std::str::from_utf8(bytes)
+            .map(Some)
+            .map_err(|_| Failure::input("the request body is not UTF-8")),
+        _ => Ok(None),
+    }
+}
+
+fn signature(out: &mut String, signed: &Signed) -> Result<(), Failure> {
     exact_block(
         out,
         &format!("String to sign ({}):", signed.layout),
@@ -159,8 +184,9 @@ fn signature(out: &mut String, signed: &Signed) -> Result<(), String> {
 
 /// The exact text between markers, and once more as a JSON string, which shows every
 /// line break and space unambiguously.
-fn exact_block(out: &mut String, title: &str, text: &str) -> Result<(), String> {
-    let json = serde_json::to_string(text).map_err(|e| e.to_string())?;
+fn exact_block(out: &mut String, title: &str, text: &str) -> Result<(), Failure> {
+    let json = serde_json::to_string(text)
+        .map_err(|e| Failure::io(format!("cannot print the string to sign: {e}")))?;
     let _ = writeln!(out, "{title}");
     let _ = writeln!(out, "-----BEGIN STRING TO SIGN-----");
     let _ = write!(out, "{text}");
@@ -174,4 +200,51 @@ fn exact_block(out: &mut String, title: &str, text: &str) -> Result<(), String> 
     }
     let _ = writeln!(out, "  as a JSON string: {json}");
     Ok(())
+}
+
+/// The explanation as one JSON object: the same facts as [`render`]'s sections, each in
+/// its own field, secrets masked exactly as there.
+fn to_json(
+    service: &ServiceDescriptor,
+    endpoint: &EndpointDescriptor,
+    explained: &Explained,
+) -> Result<Value, Failure> {
+    let explanation = explained.explanation();
+    let credentials: Vec<Value> = explanation
+        .credentials
+        .iter()
+        .map(|(variable, shown)| json!({ "variable": variable, "value": shown }))
+        .collect();
+    let headers: Vec<Value> = explained
+        .headers()
+        .into_iter()
+        .map(|(name, value)| json!({ "name": name, "value": value }))
+        .collect();
+    let signature = explanation.signed.as_ref().map(|signed| {
+        let (carrier, name) = match &signed.carrier {
+            Carrier::Header(name) => ("header", *name),
+            Carrier::Field(name) => ("field", name.as_str()),
+        };
+        json!({
+            "layout": signed.layout,
+            "string_to_sign": signed.string_to_sign,
+            "formula": signed.formula,
+            "carrier": { "kind": carrier, "name": name },
+            "signature": signed.signature,
+        })
+    });
+    Ok(json!({
+        "service": service.name.as_ref(),
+        "operation": endpoint.operation.as_ref(),
+        "sent": false,
+        "credentials": credentials,
+        "method": endpoint.method.as_str(),
+        "url": explained.url(),
+        "headers": headers,
+        "user_agent": explained.user_agent(),
+        "body": sent_body(endpoint.method, explained)?,
+        "signature_field": signature_field(explained),
+        "signature": signature,
+        "notes": explanation.notes,
+    }))
 }

@@ -3,19 +3,30 @@
 
 mod call;
 mod codegen_cmds;
+mod exit;
 mod explain;
+mod failure;
+mod output;
 
+use std::ffi::OsString;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
+
+use failure::Failure;
+use output::Output;
 
 /// Typed clients for Kingdee JDY and Shoubei, generated from reviewed specs.
 #[derive(Parser)]
-#[command(name = "retail-apis", version, about)]
+#[command(name = "retail-apis", version, about, after_help = exit::HELP)]
 struct Cli {
+    /// Print results as text, or as one JSON document on standard output (errors as one
+    /// JSON object on standard error).
+    #[arg(long, global = true, value_enum, default_value_t = Output::Text)]
+    output: Output,
     #[command(subcommand)]
     command: Command,
 }
@@ -101,6 +112,14 @@ enum Command {
         #[arg(long, value_name = "MS")]
         timestamp: Option<String>,
     },
+    /// Print the completion script of a shell (bash, zsh, fish, elvish, powershell).
+    ///
+    /// For example `retail-apis completions bash > ~/.local/share/bash-completion/completions/retail-apis`.
+    /// The script prints as is with `--output json` too.
+    Completions {
+        /// The shell to complete in.
+        shell: clap_complete::Shell,
+    },
 }
 
 #[derive(Subcommand)]
@@ -123,24 +142,44 @@ enum Export {
 }
 
 fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => usage_error(error),
+    };
+    let mode = cli.output;
+    // In JSON form standard error holds the one error object only, unless RUST_LOG asks
+    // for log lines.
+    let default_filter = match mode {
+        Output::Text => "warn",
+        Output::Json => "off",
+    };
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_filter)),
         )
         .with_writer(std::io::stderr)
         .init();
-    let cli = Cli::parse();
-    let result = match cli.command {
-        Command::Generate { spec, out } => codegen_cmds::generate(&spec, &out),
-        Command::Check { spec, out } => codegen_cmds::check(&spec, &out),
-        Command::Lint { spec } => codegen_cmds::lint(&spec),
+    match run(cli.command, mode) {
+        Ok(code) => ExitCode::from(code),
+        Err(failure) => {
+            failure.report(mode);
+            ExitCode::from(failure.exit_code())
+        }
+    }
+}
+
+fn run(command: Command, mode: Output) -> Result<u8, Failure> {
+    match command {
+        Command::Generate { spec, out } => codegen_cmds::generate(&spec, &out, mode),
+        Command::Check { spec, out } => codegen_cmds::check(&spec, &out, mode),
+        Command::Lint { spec } => codegen_cmds::lint(&spec, mode),
         Command::Export {
             what: Export::Schema { out },
-        } => codegen_cmds::export_schema(out.as_deref()),
+        } => codegen_cmds::export_schema(out.as_deref(), mode),
         Command::Export {
             what: Export::Openapi { spec, out },
-        } => codegen_cmds::export_openapi(&spec, out.as_deref()),
+        } => codegen_cmds::export_openapi(&spec, out.as_deref(), mode),
         Command::Sandbox {
             listen,
             spec,
@@ -156,26 +195,61 @@ fn main() -> ExitCode {
                 max_connections: max_connections as usize,
                 ..retail_apis_sandbox::SandboxConfig::default()
             };
-            runtime()
-                .and_then(|rt| rt.block_on(codegen_cmds::sandbox(listen, spec.as_deref(), config)))
+            runtime().and_then(|rt| {
+                rt.block_on(codegen_cmds::sandbox(listen, spec.as_deref(), config, mode))
+            })
         }
         Command::Call { target, body } => {
-            runtime().and_then(|rt| rt.block_on(call::run(&target, &body)))
+            runtime().and_then(|rt| rt.block_on(call::run(&target, &body, mode)))
         }
         Command::Sign {
             explain,
             body,
             nonce,
             timestamp,
-        } => explain::run(&explain, &body, explain::Reproduce { nonce, timestamp }),
-    };
-    match result {
-        Ok(code) => code,
-        Err(message) => {
-            eprintln!("error: {message}");
-            ExitCode::FAILURE
+        } => explain::run(
+            &explain,
+            &body,
+            explain::Reproduce { nonce, timestamp },
+            mode,
+        ),
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "retail-apis", &mut script);
+            let script = String::from_utf8(script)
+                .map_err(|_| Failure::io("the completion script is not UTF-8"))?;
+            output::stdout(&script)?;
+            Ok(exit::SUCCESS)
         }
     }
+}
+
+/// Exits on a command line clap refuses, or after `--help` and `--version`. With
+/// `--output json` a refusal is the one JSON error object, with clap's exit code (2).
+fn usage_error(error: clap::Error) -> ! {
+    if error.use_stderr() && json_requested(std::env::args_os()) {
+        let text = error.render().to_string();
+        let message = text.trim().trim_start_matches("error: ");
+        let failure = Failure::usage(message);
+        failure.report(Output::Json);
+        std::process::exit(i32::from(failure.exit_code()));
+    }
+    error.exit()
+}
+
+/// Whether the command line asks for JSON output, read without clap (which refused it).
+fn json_requested(args: impl IntoIterator<Item = OsString>) -> bool {
+    let mut previous = OsString::new();
+    for arg in args {
+        if arg == "--" {
+            break;
+        }
+        if arg == "--output=json" || (previous == "--output" && arg == "json") {
+            return true;
+        }
+        previous = arg;
+    }
+    false
 }
 
 /// A timeout in seconds: positive, finite, at most a day (a typo such as `1e12` is
@@ -193,9 +267,41 @@ fn seconds(text: &str) -> Result<f64, String> {
     }
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime, String> {
+fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .map_err(|e| format!("cannot start the async runtime: {e}"))
+        .map_err(|e| Failure::io(format!("cannot start the async runtime: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_command_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn json_is_requested_in_either_spelling() {
+        let args = |list: &[&str]| list.iter().map(OsString::from).collect::<Vec<_>>();
+        assert!(json_requested(args(&[
+            "retail-apis",
+            "--output",
+            "json",
+            "x"
+        ])));
+        assert!(json_requested(args(&[
+            "retail-apis",
+            "lint",
+            "--output=json"
+        ])));
+        assert!(!json_requested(args(&["retail-apis", "--output", "text"])));
+        assert!(!json_requested(args(&[
+            "retail-apis",
+            "--",
+            "--output=json"
+        ])));
+    }
 }

@@ -5,7 +5,8 @@ mod common;
 
 use std::path::Path;
 
-use common::{copy_tree, run_cli, workspace_root};
+use common::{copy_tree, json_error, one_json_document, run_cli, workspace_root};
+use serde_json::{json, Value};
 
 fn path_str(path: &Path) -> &str {
     path.to_str().expect("temp paths are UTF-8")
@@ -212,7 +213,7 @@ fn export_schema_writes_the_committed_schema() {
     // A file that cannot be written is an error naming it, not a partial success.
     let bad = dir.path().join("missing-dir/schema.json");
     let run = run_cli(&["export", "schema", "--out", path_str(&bad)], &[]);
-    assert_eq!(run.code, Some(1), "{run:?}");
+    assert_eq!(run.code, Some(8), "{run:?}");
     assert!(run.stderr.contains("missing-dir"), "{run:?}");
 }
 
@@ -284,4 +285,239 @@ fn export_openapi_writes_every_endpoint_of_the_spec() {
     assert_eq!(run.code, Some(1), "{run:?}");
     assert!(run.stderr.contains("jdy/service.yaml"), "{run:?}");
     assert!(!failed.exists(), "a document was written for a broken spec");
+}
+
+#[test]
+fn lint_json_reports_the_committed_specs_clean() {
+    let spec_dir = workspace_root().join("spec");
+    let set = retail_apis_codegen::load(&spec_dir).expect("spec/ loads");
+    let run = run_cli(
+        &["--output", "json", "lint", "--spec", path_str(&spec_dir)],
+        &[],
+    );
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert!(run.stderr.is_empty(), "{run:?}");
+    let document = one_json_document(&run.stdout);
+    assert_eq!(document["ok"], true);
+    assert_eq!(document["problems"], json!([]));
+    assert_eq!(document["services"], set.services.len());
+    let endpoints: usize = set.services.iter().map(|s| s.endpoints.len()).sum();
+    assert_eq!(document["endpoints"], endpoints);
+}
+
+#[test]
+fn lint_json_lists_every_problem_located_with_invisible_characters_escaped() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let spec = dir.path().join("spec");
+    copy_tree(&workspace_root().join("spec"), &spec);
+    let file = spec.join("jdy/endpoints/mall_recharge.yaml");
+    let method = break_line(&file, "method: POST", "method: PATCH", "PATCH");
+    let file = spec.join("jdy/endpoints/refund_save.yaml");
+    let text = std::fs::read_to_string(&file).expect("read the spec copy");
+    std::fs::write(&file, text.replacen("summary: ", "summary: \u{202e}", 1))
+        .expect("write the spec copy");
+    // A file name is quoted as it is, in `file` and in the message.
+    let hostile_name = "jdy/endpoints/refund\u{202e}.yaml";
+    std::fs::write(spec.join(hostile_name), &text).expect("write the spec copy");
+    let expected = retail_apis_codegen::load(&spec).expect_err("the copy is broken");
+
+    let run = run_cli(
+        &["--output", "json", "lint", "--spec", path_str(&spec)],
+        &[],
+    );
+
+    assert_eq!(run.code, Some(1), "{run:?}");
+    assert!(run.stderr.is_empty(), "{run:?}");
+    // The override character travels escaped: it cannot reorder a terminal's text.
+    assert!(!run.stdout.contains('\u{202e}'), "{}", run.stdout);
+    let document = one_json_document(&run.stdout);
+    assert_eq!(document["ok"], false);
+    let problems = document["problems"].as_array().expect("problems");
+    assert_eq!(problems.len(), expected.len(), "{problems:?}");
+    for (problem, diagnostic) in problems.iter().zip(expected.iter()) {
+        assert_eq!(problem["file"], diagnostic.file.as_str());
+        assert_eq!(problem["line"], diagnostic.line);
+        assert_eq!(problem["column"], diagnostic.column);
+        assert_eq!(problem["kind"], diagnostic.kind.code());
+        assert_eq!(problem["message"], diagnostic.message.as_str());
+    }
+    let (line, column) = method.split_once(':').expect("line:column");
+    let (line, column): (usize, usize) = (
+        line.parse().expect("a line"),
+        column.parse().expect("a column"),
+    );
+    assert!(
+        problems
+            .iter()
+            .any(|p| p["file"] == "jdy/endpoints/mall_recharge.yaml"
+                && p["line"] == line
+                && p["column"] == column
+                && p["message"].as_str().is_some_and(|m| m.contains("PATCH"))),
+        "{problems:?}"
+    );
+    assert!(
+        problems
+            .iter()
+            .any(|p| p["file"] == "jdy/endpoints/refund_save.yaml"
+                && p["kind"] == "invalid-character"),
+        "{problems:?}"
+    );
+    assert!(
+        problems.iter().any(|p| p["file"] == hostile_name),
+        "{problems:?}"
+    );
+}
+
+#[test]
+fn generate_and_check_report_their_files_as_json() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let spec = dir.path().join("spec");
+    let out = dir.path().join("generated");
+    copy_tree(&workspace_root().join("spec"), &spec);
+    let set = retail_apis_codegen::load(&spec).expect("the copy loads");
+    let mut files: Vec<String> = retail_apis_codegen::generate(&set)
+        .expect("generates")
+        .into_iter()
+        .map(|f| f.path)
+        .collect();
+    files.sort();
+    let sorted = |value: &Value| {
+        let mut names: Vec<String> = value
+            .as_array()
+            .expect("a list of files")
+            .iter()
+            .map(|v| v.as_str().expect("a file name").to_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    let generate = [
+        "--output",
+        "json",
+        "generate",
+        "--spec",
+        path_str(&spec),
+        "--out",
+        path_str(&out),
+    ];
+
+    let first = run_cli(&generate, &[]);
+    assert_eq!(first.code, Some(0), "{first:?}");
+    let report = one_json_document(&first.stdout);
+    assert_eq!(sorted(&report["written"]), files);
+    assert_eq!(report["unchanged"], json!([]));
+    assert_eq!(report["removed"], json!([]));
+    let again = run_cli(&generate, &[]);
+    let report = one_json_document(&again.stdout);
+    assert_eq!(report["written"], json!([]));
+    assert_eq!(sorted(&report["unchanged"]), files);
+
+    let check = [
+        "--output",
+        "json",
+        "check",
+        "--spec",
+        path_str(&spec),
+        "--out",
+        path_str(&out),
+    ];
+    let fresh = run_cli(&check, &[]);
+    assert_eq!(fresh.code, Some(0), "{fresh:?}");
+    let report = one_json_document(&fresh.stdout);
+    assert_eq!(report["fresh"], true);
+    assert_eq!(report["stale"], json!([]));
+
+    let file = out.join("jdy.rs");
+    let text = std::fs::read_to_string(&file).expect("generated jdy.rs");
+    std::fs::write(&file, format!("{text}// edited_by_hand\n")).expect("edit the copy");
+    let stale = run_cli(&check, &[]);
+    assert_eq!(stale.code, Some(1), "{stale:?}");
+    assert!(stale.stderr.is_empty(), "{stale:?}");
+    let report = one_json_document(&stale.stdout);
+    assert_eq!(report["fresh"], false);
+    let stale_files = report["stale"].as_array().expect("stale files");
+    assert_eq!(stale_files.len(), 1, "{report}");
+    assert_eq!(stale_files[0]["file"], "jdy.rs");
+    let diff = stale_files[0]["diff"].as_str().expect("a diff");
+    assert!(
+        diff.lines()
+            .any(|l| l.starts_with('-') && l.contains("edited_by_hand")),
+        "{diff}"
+    );
+
+    // Specs that do not load: the problems come as the error object, exit 1.
+    let service = spec.join("jdy/service.yaml");
+    let text = std::fs::read_to_string(&service).expect("service.yaml");
+    std::fs::write(&service, text.replacen("base_url:", "base_urll:", 1)).expect("break it");
+    let hostile_name = "jdy/endpoints/x\u{202e}.yaml";
+    std::fs::write(spec.join(hostile_name), "").expect("write the spec copy");
+    let broken = run_cli(&generate, &[]);
+    assert_eq!(broken.code, Some(1), "{broken:?}");
+    assert!(!broken.stderr.contains('\u{202e}'), "{broken:?}");
+    let error = json_error(&broken);
+    assert_eq!(error["kind"], "spec");
+    let problems = error["problems"].as_array().expect("problems");
+    assert!(
+        problems.iter().any(|p| p["file"] == "jdy/service.yaml"),
+        "{problems:?}"
+    );
+    assert!(
+        problems.iter().any(|p| p["file"] == hostile_name),
+        "{problems:?}"
+    );
+}
+
+#[test]
+fn export_json_confirms_a_written_file_and_reports_an_unwritable_one() {
+    let committed = std::fs::read_to_string(workspace_root().join("spec/schema.json"))
+        .expect("spec/schema.json");
+    // To standard output the document is the result, as in text form.
+    let run = run_cli(&["--output", "json", "export", "schema"], &[]);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert!(
+        run.stdout == committed,
+        "stdout differs from spec/schema.json"
+    );
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("schema.json");
+    // `--output` is global: it may follow the subcommand too.
+    let run = run_cli(
+        &[
+            "export",
+            "schema",
+            "--out",
+            path_str(&out),
+            "--output",
+            "json",
+        ],
+        &[],
+    );
+    assert_eq!(run.code, Some(0), "{run:?}");
+    let confirmation = one_json_document(&run.stdout);
+    assert_eq!(confirmation["written"], path_str(&out));
+    assert_eq!(confirmation["bytes"], committed.len());
+    assert!(std::fs::read_to_string(&out).expect("written") == committed);
+
+    let bad = dir.path().join("missing-dir/schema.json");
+    let run = run_cli(
+        &[
+            "--output",
+            "json",
+            "export",
+            "schema",
+            "--out",
+            path_str(&bad),
+        ],
+        &[],
+    );
+    assert_eq!(run.code, Some(8), "{run:?}");
+    let error = json_error(&run);
+    assert_eq!(error["kind"], "io");
+    assert!(
+        error["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("missing-dir")),
+        "{error}"
+    );
 }

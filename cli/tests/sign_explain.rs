@@ -6,7 +6,7 @@ mod common;
 
 use std::net::SocketAddr;
 
-use common::{run_cli, run_with_body, Run, BODY};
+use common::{json_error, one_json_document, run_cli, run_with_body, Run, BODY};
 use retail_apis_runtime::jdy::headers::{APP_TOKEN, CONTENT_TYPE, JSON, X_API_SIGNATURE};
 use retail_apis_runtime::jdy::signing::{self, CanonicalRequest, SentHeaders, SignHeaders};
 use retail_apis_runtime::jdy::{JdyClient, JdyConfig};
@@ -274,7 +274,7 @@ async fn explanation_errors_name_the_problem_and_no_secret() {
         shoubei_env(),
     )
     .await;
-    assert_eq!(run.code, Some(1), "{run:?}");
+    assert_eq!(run.code, Some(2), "{run:?}");
     assert!(run.stderr.contains("--nonce"), "{}", run.stderr);
 
     let run = explain(
@@ -284,19 +284,19 @@ async fn explanation_errors_name_the_problem_and_no_secret() {
         jdy_env("https://api.kingdee.com", creds::CLIENT_SECRET),
     )
     .await;
-    assert_eq!(run.code, Some(1), "{run:?}");
+    assert_eq!(run.code, Some(2), "{run:?}");
     assert!(run.stderr.contains("--timestamp"), "{}", run.stderr);
 
     // The credentials come from the environment exactly as for `call`.
     let mut env = jdy_env("https://api.kingdee.com", creds::CLIENT_SECRET);
     env.retain(|(name, _)| *name != "JDY_APP_SECRET");
     let run = explain("jdy.mall_recharge", "{}", &[], env).await;
-    assert_eq!(run.code, Some(1), "{run:?}");
+    assert_eq!(run.code, Some(4), "{run:?}");
     assert!(run.stderr.contains("JDY_APP_SECRET"), "{}", run.stderr);
     assert_no_secret(&run, &[creds::CLIENT_SECRET]);
 
     let run = explain("jdy.no_such_operation", "{}", &[], shoubei_env()).await;
-    assert_eq!(run.code, Some(1), "{run:?}");
+    assert_eq!(run.code, Some(2), "{run:?}");
     assert!(run.stderr.contains("mall_recharge"), "{}", run.stderr);
 
     // A body the MD5 scheme cannot sign is refused by name, the key unprinted.
@@ -307,7 +307,7 @@ async fn explanation_errors_name_the_problem_and_no_secret() {
         shoubei_env(),
     )
     .await;
-    assert_eq!(run.code, Some(1), "{run:?}");
+    assert_eq!(run.code, Some(2), "{run:?}");
     assert!(run.stderr.contains("`goods`"), "{}", run.stderr);
     assert_no_secret(&run, &[creds::SHOUBEI_KEY]);
 }
@@ -317,4 +317,100 @@ fn sign_needs_the_explain_target() {
     let run = run_cli(&["sign", "--body", "x.json"], &[]);
     assert_eq!(run.code, Some(2), "{run:?}");
     assert!(run.stderr.contains("--explain"), "{}", run.stderr);
+}
+
+/// `--output json`: one object with the facts the text shows, field by field, and no
+/// secret; the PROTOCOL.md vector 3 signature comes out the same.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn explanation_as_json_carries_the_facts_of_the_text() {
+    let ts = "1655775240000";
+    let body = r#"{"bal_amount":"1.00","member_id":"M1","source":9,"src_bill_id":"B1"}"#;
+    let env = jdy_env("https://api.kingdee.com", "abc123");
+    let reproduce = ["--nonce", ts, "--timestamp", ts];
+    let text = explain("jdy.mall_recharge", body, &reproduce, env.clone()).await;
+    assert_eq!(text.code, Some(0), "{text:?}");
+    let mut args = vec!["--output", "json", "sign", "--explain", "jdy.mall_recharge"];
+    args.extend_from_slice(&["--body", BODY]);
+    args.extend_from_slice(&reproduce);
+    let run = run_with_body(&args, body, env).await;
+
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert!(run.stderr.is_empty(), "{run:?}");
+    assert_no_secret(&run, &["abc123", creds::APP_SECRET]);
+    let document = one_json_document(&run.stdout);
+    assert_eq!(document["sent"], false);
+    assert_eq!(document["service"], "jdy");
+    assert_eq!(document["operation"], "mall_recharge");
+    let (method, url) = request_line(&text.stdout);
+    assert_eq!(document["method"], method.as_str());
+    assert_eq!(document["url"], url.as_str());
+    let text_headers = section(&text.stdout, "Headers");
+    let headers: Vec<(&str, &str)> = document["headers"]
+        .as_array()
+        .expect("headers")
+        .iter()
+        .map(|h| {
+            (
+                h["name"].as_str().expect("name"),
+                h["value"].as_str().expect("value"),
+            )
+        })
+        .collect();
+    let (user_agent, others): (Vec<_>, Vec<_>) = text_headers
+        .iter()
+        .partition(|(name, _)| *name == "User-Agent");
+    assert_eq!(headers, others.into_iter().copied().collect::<Vec<_>>());
+    assert_eq!(document["user_agent"], user_agent[0].1);
+    let signature = &document["signature"];
+    assert_eq!(signature["string_to_sign"], string_to_sign(&text.stdout));
+    assert_eq!(signature["carrier"]["kind"], "header");
+    assert_eq!(signature["carrier"]["name"], X_API_SIGNATURE);
+    assert_eq!(
+        signature["signature"],
+        "NzBlY2VjMzc4YTg2YjA3ZDljZjc4OGIwMzgxODliMDljMTMzMDkwNWQwYTg5YzcwYzA1NGQzN2U3ZDVmNGE3OQ=="
+    );
+    let sent: Value =
+        serde_json::from_str(document["body"].as_str().expect("a body")).expect("the body is JSON");
+    assert_eq!(sent, body_line(&text.stdout, "Body"));
+    let secret = document["credentials"]
+        .as_array()
+        .expect("credentials")
+        .iter()
+        .find(|c| c["variable"] == "JDY_CLIENT_SECRET")
+        .expect("the client secret is listed");
+    assert!(
+        secret["value"]
+            .as_str()
+            .is_some_and(|v| v.starts_with("<secret")),
+        "{secret}"
+    );
+    assert!(
+        document["notes"]
+            .as_array()
+            .expect("notes")
+            .iter()
+            .any(|n| n.as_str().is_some_and(|n| n.contains("4006"))),
+        "stale timestamp noted: {document}"
+    );
+
+    // A refusal is the JSON error object, with the usage exit code.
+    let run = run_with_body(
+        &[
+            "--output",
+            "json",
+            "sign",
+            "--explain",
+            "shoubei.coupon_write_off",
+            "--body",
+            BODY,
+            "--nonce",
+            "1",
+        ],
+        r#"{"a":"1"}"#,
+        vec![("SHOUBEI_KEY", creds::SHOUBEI_KEY.to_owned())],
+    )
+    .await;
+    assert_eq!(run.code, Some(2), "{run:?}");
+    assert_eq!(json_error(&run)["kind"], "usage");
+    assert_no_secret(&run, &[creds::SHOUBEI_KEY]);
 }

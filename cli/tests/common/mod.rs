@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
+use serde_json::Value;
 use wait_timeout::ChildExt as _;
 
 /// Longest a run of the binary may take; far above what a passing run needs, so that a
@@ -114,4 +115,29 @@ pub async fn run_with_body(args: &[&str], body: &str, env: Vec<(&'static str, St
     })
     .await
     .expect("the runner thread")
+}
+
+/// The one JSON document a `--output json` run printed on `text` (stdout or stderr).
+pub fn one_json_document(text: &str) -> Value {
+    assert_eq!(
+        text.lines().count(),
+        1,
+        "one line of JSON expected:\n{text}"
+    );
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}):\n{text}"))
+}
+
+/// The `error` object of a failed `--output json` run: alone on stderr, with the run's
+/// exit code in it, nothing on stdout.
+pub fn json_error(run: &Run) -> Value {
+    assert!(run.stdout.is_empty(), "{run:?}");
+    let document = one_json_document(&run.stderr);
+    let error = document["error"].clone();
+    assert_eq!(
+        error["exit_code"].as_i64().map(|c| c as i32),
+        run.code,
+        "{run:?}"
+    );
+    assert!(error["message"].is_string(), "{run:?}");
+    error
 }
