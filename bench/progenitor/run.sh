@@ -42,7 +42,7 @@ echo "== synthetic spec ($ENDPOINTS JDY endpoints + the Shoubei one) and its Ope
 rm -rf "$WORK"
 mkdir -p "$WORK/ours/src" "$WORK/theirs/src"
 "$TOOLS/release/examples/synth_specs" "$ENDPOINTS" "$WORK/ours/spec" > /dev/null
-"$RETAIL_APIS" export openapi --spec "$WORK/ours/spec" --out "$WORK/openapi.json"
+"$RETAIL_APIS" export openapi --openapi-version 3.0 --spec "$WORK/ours/spec" --out "$WORK/openapi.json"
 OPERATIONS=$(grep -c '"operationId"' "$WORK/openapi.json")
 
 # Ours: the generated modules next to the spec they embed, as in the retail-apis crate.

@@ -121,10 +121,15 @@ pub fn export_schema(out: Option<&Path>, mode: Output) -> Result<u8, Failure> {
     write_export(&retail_apis_codegen::spec_schema_text(), out, mode)
 }
 
-/// `retail-apis export openapi`: the specs as one OpenAPI 3.0.3 document.
-pub fn export_openapi(spec: &Path, out: Option<&Path>, mode: Output) -> Result<u8, Failure> {
+/// `retail-apis export openapi`: the specs as one OpenAPI document (3.1, or 3.0.3).
+pub fn export_openapi(
+    spec: &Path,
+    out: Option<&Path>,
+    version: retail_apis_codegen::OpenApiVersion,
+    mode: Output,
+) -> Result<u8, Failure> {
     let set = load(spec)?;
-    let text = retail_apis_codegen::openapi_text(&set)
+    let text = retail_apis_codegen::openapi_text_in(&set, version)
         .map_err(|e| Failure::spec(format!("export failed: {e}")))?;
     write_export(&text, out, mode)
 }

@@ -130,7 +130,7 @@ enum Export {
         #[arg(long)]
         out: Option<PathBuf>,
     },
-    /// The specs as one OpenAPI 3.0.3 document (JSON), for other client generators.
+    /// The specs as one OpenAPI document (JSON; 3.1, or 3.0.3 on request), for other tools.
     Openapi {
         /// Spec root.
         #[arg(long, default_value = "spec")]
@@ -138,6 +138,11 @@ enum Export {
         /// Write it to this file instead of standard output.
         #[arg(long)]
         out: Option<PathBuf>,
+        /// OpenAPI version: 3.1 (Swagger UI, Postman, most generators), or 3.0 for
+        /// generators that read only 3.0.x (progenitor).
+        #[arg(long, value_name = "VERSION", default_value = "3.1",
+              value_parser = ["3.1", "3.0"])]
+        openapi_version: String,
     },
 }
 
@@ -178,8 +183,20 @@ fn run(command: Command, mode: Output) -> Result<u8, Failure> {
             what: Export::Schema { out },
         } => codegen_cmds::export_schema(out.as_deref(), mode),
         Command::Export {
-            what: Export::Openapi { spec, out },
-        } => codegen_cmds::export_openapi(&spec, out.as_deref(), mode),
+            what:
+                Export::Openapi {
+                    spec,
+                    out,
+                    openapi_version,
+                },
+        } => {
+            let version = if openapi_version == "3.0" {
+                retail_apis_codegen::OpenApiVersion::V3_0
+            } else {
+                retail_apis_codegen::OpenApiVersion::V3_1
+            };
+            codegen_cmds::export_openapi(&spec, out.as_deref(), version, mode)
+        }
         Command::Sandbox {
             listen,
             spec,

@@ -236,6 +236,8 @@ fn export_openapi_writes_every_endpoint_of_the_spec() {
         &[
             "export",
             "openapi",
+            "--openapi-version",
+            "3.0",
             "--spec",
             path_str(&spec_dir),
             "--out",
@@ -248,6 +250,11 @@ fn export_openapi_writes_every_endpoint_of_the_spec() {
     let document: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&out).expect("written")).expect("JSON");
     assert_eq!(document["openapi"], "3.0.3");
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&expected).expect("JSON")["openapi"],
+        "3.1.0",
+        "3.1 is the default"
+    );
     let mut operation_ids: Vec<&str> = document["paths"]
         .as_object()
         .expect("paths")
