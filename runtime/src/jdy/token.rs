@@ -1,8 +1,12 @@
 //! The app-token cache: one fetch at a time, shared by every call of a client.
 
+use std::fmt;
 use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+use reqwest::header::HeaderValue;
 
 use tokio::sync::Mutex;
 
@@ -16,10 +20,10 @@ const REFRESH_EARLY: Duration = Duration::from_secs(5 * 60);
 const MAX_TTL: Duration = Duration::from_secs(365 * 24 * 60 * 60);
 
 /// An app-token handed to a call, with the generation that identifies it when the
-/// service rejects it.
+/// service rejects it. Cheap to clone: every call shares the cached token.
 #[derive(Clone, Debug)]
 pub struct Lease {
-    pub(crate) token: Secret,
+    pub(crate) token: Arc<Token>,
     pub(crate) generation: u64,
 }
 
@@ -30,10 +34,44 @@ impl Lease {
     /// no cached token.
     #[doc(hidden)]
     pub fn unmanaged(token: Secret) -> Lease {
+        Lease::new(token, 0)
+    }
+
+    fn new(token: Secret, generation: u64) -> Lease {
         Lease {
-            token,
-            generation: 0,
+            token: Arc::new(Token::new(token)),
+            generation,
         }
+    }
+}
+
+/// An app-token and the `app-token` header value carrying it, made once per token
+/// rather than once per request.
+pub(crate) struct Token {
+    pub(crate) secret: Secret,
+    /// Marked sensitive; `None` when the token is not a valid header value, which
+    /// signing then reports as it reports any other invalid value.
+    pub(crate) header: Option<HeaderValue>,
+}
+
+impl Token {
+    fn new(secret: Secret) -> Token {
+        let header = HeaderValue::from_str(secret.expose())
+            .ok()
+            .map(|mut value| {
+                value.set_sensitive(true);
+                value
+            });
+        Token { secret, header }
+    }
+}
+
+impl fmt::Debug for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // `Secret` prints masked; the header value holds the same token.
+        f.debug_struct("Token")
+            .field("secret", &self.secret)
+            .finish_non_exhaustive()
     }
 }
 
@@ -68,10 +106,7 @@ impl TokenCache {
         }
         self.fetches.fetch_add(1, Ordering::Relaxed);
         let (token, ttl) = fetch().await?;
-        let lease = Lease {
-            token,
-            generation: self.generation.fetch_add(1, Ordering::Relaxed) + 1,
-        };
+        let lease = Lease::new(token, self.generation.fetch_add(1, Ordering::Relaxed) + 1);
         // Capped so that the deadline cannot overflow `Instant`.
         let ttl = ttl.min(MAX_TTL);
         let early = REFRESH_EARLY.min(ttl / 2);
