@@ -359,6 +359,98 @@ async fn secrets_never_show_in_debug_or_errors() {
     }
 }
 
+/// What an interceptor sees of each attempt: `Debug` of the signed request and the
+/// sensitive flag of every header.
+type Attempts = std::sync::Mutex<Vec<(String, Vec<(String, String, bool)>)>>;
+
+struct SeenAttempts(Arc<Attempts>);
+
+impl retail_apis_runtime::Interceptor for SeenAttempts {
+    fn before_send(
+        &self,
+        _call: &retail_apis_runtime::CallInfo,
+        _attempt: u32,
+        request: &mut retail_apis_runtime::Request,
+    ) {
+        let headers = request
+            .header_entries()
+            .map(|(name, value, sensitive)| (name.to_owned(), value.to_owned(), sensitive))
+            .collect();
+        if let Ok(mut seen) = self.0.lock() {
+            seen.push((format!("{request:?}"), headers));
+        }
+    }
+}
+
+#[tokio::test]
+async fn signed_attempts_carry_the_token_and_signature_as_sensitive_headers() {
+    let (client, seen) = client().await;
+    let attempts = Arc::new(Attempts::default());
+    let client = client.with_interceptor(SeenAttempts(Arc::clone(&attempts)));
+    for bill_no in ["B1", "B2"] {
+        let echo: Result<Echo, _> = client.call(&OK, &Recharge { bill_no, amount: 1 }).await;
+        assert_eq!(echo.map(|e| e.token).ok().as_deref(), Some("tok-1"));
+    }
+    assert_eq!(seen.problems(), Vec::<String>::new());
+    let attempts = attempts.lock().map(|a| a.clone()).unwrap_or_default();
+    // The token request, then one attempt per call.
+    assert_eq!(attempts.len(), 3, "{attempts:?}");
+    for (debug, headers) in &attempts[1..] {
+        assert!(!debug.contains("tok-1"), "{debug}");
+        let names: Vec<&str> = headers.iter().map(|(name, _, _)| name.as_str()).collect();
+        for expected in retail_apis_runtime::jdy::headers::ALL {
+            let lower = expected.to_ascii_lowercase();
+            assert_eq!(
+                names.iter().filter(|name| **name == lower).count(),
+                1,
+                "{expected} once in {names:?}"
+            );
+        }
+        for (name, value, sensitive) in headers {
+            let secret = name == "app-token" || name == "x-api-signature";
+            assert_eq!(*sensitive, secret, "{name}");
+            assert_eq!(debug.contains(value.as_str()), !secret, "{name} in {debug}");
+        }
+        assert!(headers.contains(&("app-token".to_owned(), "tok-1".to_owned(), true)));
+    }
+}
+
+/// The spec's `auth_version` goes into every request; a value no header can carry is a
+/// configuration error when the client is built, not a failure of every call.
+#[test]
+fn an_auth_version_no_header_can_carry_fails_when_the_client_is_built() {
+    use retail_apis_runtime::{AuthScheme, KingdeeGatewayScheme, ServiceDescriptor, Text};
+    static BAD_VERSION: ServiceDescriptor = ServiceDescriptor {
+        name: Text::Borrowed("jdy"),
+        base_url: Text::Borrowed("https://api.kingdee.com"),
+        auth: AuthScheme::KingdeeGateway(KingdeeGatewayScheme {
+            auth_version: Text::Borrowed("2.0\r\nX-Injected: 1"),
+            ..GATEWAY
+        }),
+        envelope: retail_apis_runtime::EnvelopeDescriptor {
+            code_field: Text::Borrowed("errcode"),
+            success_code: retail_apis_runtime::Code::Int(0),
+            message_field: Text::Borrowed("description"),
+            data_field: Some(Text::Borrowed("data")),
+            result: None,
+        },
+        errors: retail_apis_runtime::List::Borrowed(JDY_ERRORS),
+        endpoints: retail_apis_runtime::List::Borrowed(&[]),
+    };
+    let built = JdyClient::new(
+        &BAD_VERSION,
+        jdy_config("http://127.0.0.1:9", TransportConfig::default()),
+    );
+    match built {
+        Err(Error::Config { message }) => {
+            let lower = message.to_ascii_lowercase();
+            assert!(lower.contains("x-api-auth-version"), "{message}");
+            assert!(!message.contains("Injected"), "{message}");
+        }
+        other => panic!("expected a configuration error, got {other:?}"),
+    }
+}
+
 #[tokio::test]
 async fn wrong_scheme_and_bad_urls_are_config_errors() {
     let wrong = JdyClient::new(&SHOUBEI, jdy_config("http://x", TransportConfig::default()));

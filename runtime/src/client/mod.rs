@@ -6,6 +6,7 @@ mod explain;
 mod interceptor;
 mod request;
 mod scheme;
+mod urls;
 
 use std::fmt;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -28,6 +29,7 @@ pub use crate::envelope::Payload;
 use crate::error::Error;
 use crate::transport::Transport;
 pub use crate::transport::{CallInfo, Response};
+use urls::Urls;
 
 /// A client of one service, signing with the scheme `S`. Cheap to clone; clones share the
 /// connection pool and the scheme's state (an app-token cache).
@@ -38,7 +40,7 @@ pub struct Client<S: Scheme> {
 
 struct Inner<S> {
     service: &'static ServiceDescriptor,
-    base_url: String,
+    urls: Urls,
     scheme: S,
     transport: Transport,
 }
@@ -56,7 +58,7 @@ impl<S: Scheme> fmt::Debug for Client<S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("service", &&*self.inner.service.name)
-            .field("base_url", &self.inner.base_url)
+            .field("base_url", &self.inner.urls.base())
             .field("scheme", &self.inner.scheme)
             .field("interceptors", &self.interceptors.len())
             .finish()
@@ -77,7 +79,7 @@ impl<S: Scheme> Client<S> {
         Ok(Client {
             inner: Arc::new(Inner {
                 service,
-                base_url,
+                urls: Urls::new(base_url, service),
                 scheme,
                 transport,
             }),
@@ -152,7 +154,7 @@ impl<S: Scheme> Client<S> {
         let json = envelope::encode_request(&call, request)?;
         let request = self.unsigned_request(endpoint, &call, json)?;
         let scheme = &self.inner.scheme;
-        let mut attempt = request.clone();
+        let mut attempt = request.for_attempt();
         scheme.sign(&mut attempt, credential)?;
         self.build(&call, attempt)
     }
@@ -160,7 +162,7 @@ impl<S: Scheme> Client<S> {
     /// The request for the HTTP client, or an `Encode` error naming the call.
     fn build(&self, call: &CallInfo, request: Request) -> Result<reqwest::Request, Error> {
         request
-            .build(&self.inner.base_url)
+            .build(&self.inner.urls)
             .map_err(|message| Error::Encode {
                 service: call.service,
                 operation: call.operation,
@@ -281,7 +283,7 @@ impl<S: Scheme> Link<'_, S> {
             .transport
             .with_retries(call, || async {
                 let number = attempt.fetch_add(1, Ordering::Relaxed) + 1;
-                let mut request = request.clone();
+                let mut request = request.for_attempt();
                 sign(&mut request)?;
                 for interceptor in interceptors.iter() {
                     interceptor.before_send(call, number, &mut request);

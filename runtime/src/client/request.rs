@@ -10,6 +10,11 @@ use crate::error::Error;
 use crate::raw_object::{self, Kind, RawObject};
 use crate::transport::CallInfo;
 
+/// Headers an attempt adds to those of its request: the most any scheme signs with
+/// (nine for the Kingdee gateway) and the HTTP client's defaults (`Accept`,
+/// `User-Agent`).
+const ATTEMPT_HEADERS: usize = 12;
+
 /// A request before it is sent: what the client built from the endpoint and the caller's
 /// value, then what the auth scheme added (signature headers, credentials).
 ///
@@ -170,17 +175,38 @@ impl Request {
         Ok(())
     }
 
+    /// Sets a header to a value made beforehand; values shared by many requests are
+    /// cloned without a copy of their bytes.
+    pub(crate) fn insert_value(&mut self, name: HeaderName, value: HeaderValue) {
+        self.headers.insert(name, value);
+    }
+
+    /// A copy of this request for one attempt to sign, with room for the headers that
+    /// signing and the HTTP client add, so that none of them grows the header map.
+    pub(crate) fn for_attempt(&self) -> Request {
+        let mut headers = HeaderMap::with_capacity(self.headers.len() + ATTEMPT_HEADERS);
+        for (name, value) in &self.headers {
+            headers.append(name.clone(), value.clone());
+        }
+        Request {
+            method: self.method,
+            path: self.path,
+            query: self.query.clone(),
+            headers,
+            body: self.body.clone(),
+        }
+    }
+
     /// The body bytes, if any.
     pub fn body(&self) -> Option<&[u8]> {
         self.body.as_deref()
     }
 
-    /// The request for reqwest, with `base_url` in front of the path. The headers move
-    /// over as they are, not inserted one by one again.
+    /// The request for reqwest, with the base URL of `urls` in front of the path. The
+    /// headers move over as they are, not inserted one by one again.
     /// The error names what is wrong with the URL.
-    pub(crate) fn build(self, base_url: &str) -> Result<reqwest::Request, String> {
-        let mut url = reqwest::Url::parse(&crate::transport::join_url(base_url, self.path))
-            .map_err(|e| format!("invalid URL: {e}"))?;
+    pub(crate) fn build(self, urls: &super::urls::Urls) -> Result<reqwest::Request, String> {
+        let mut url = urls.url(self.path)?;
         if !self.query.is_empty() {
             // As reqwest's `RequestBuilder::query` writes them.
             url.query_pairs_mut().extend_pairs(&self.query);

@@ -4,7 +4,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use reqwest::header::HeaderName;
+use reqwest::header::{HeaderName, HeaderValue};
 use serde_json::Value;
 
 mod explain;
@@ -45,9 +45,36 @@ pub struct KingdeeGateway {
     app_secret: Secret,
     domain: String,
     token: TokenCache,
-    /// The names of `signing::gateway_headers`, in its order, parsed once.
-    header_names: [HeaderName; 8],
+    /// The headers of `signing::gateway_headers`, in its order, parsed once.
+    gateway_headers: [GatewayHeader; 8],
     app_token_name: HeaderName,
+}
+
+/// One header of `signing::gateway_headers`: its name, and its value when that is the
+/// same on every request, both parsed once so that signing an attempt parses neither.
+struct GatewayHeader {
+    name: HeaderName,
+    value: HeaderSlot,
+}
+
+/// Where the value of a gateway header comes from.
+enum HeaderSlot {
+    /// The client's own settings (client id, auth version, signed header list, domain,
+    /// content type), checked when the client is built.
+    Fixed(HeaderValue),
+    /// `X-Api-TimeStamp` of the attempt.
+    Timestamp,
+    /// `X-Api-Nonce` of the attempt.
+    Nonce,
+    /// `X-Api-Signature` of the attempt, kept out of `Debug` output like the credentials.
+    Signature,
+}
+
+/// The values of one attempt's headers that are new on every attempt.
+struct AttemptValues {
+    nonce: String,
+    timestamp: String,
+    signature: String,
 }
 
 impl fmt::Debug for KingdeeGateway {
@@ -81,8 +108,16 @@ impl Scheme for KingdeeGateway {
             }
         }
         let sign_headers = SignHeaders::parse(&scheme.sign_headers)?;
+        let fixed = SentHeaders {
+            nonce: "",
+            timestamp: "",
+            client_id: &config.client_id,
+            auth_version: &scheme.auth_version,
+            router_addr: &config.domain,
+            content_type: headers::JSON,
+        };
         Ok(KingdeeGateway {
-            header_names: gateway_header_names()?,
+            gateway_headers: parsed_gateway_headers(&fixed, &scheme.sign_headers)?,
             app_token_name: header_name(headers::APP_TOKEN)?,
             service,
             scheme,
@@ -102,8 +137,18 @@ impl Scheme for KingdeeGateway {
 
     fn sign(&self, request: &mut Request, lease: &Lease) -> Result<(), Error> {
         let (nonce, timestamp) = signing::fresh_nonce_and_timestamp();
-        self.sign_gateway_fast(request, &nonce, &timestamp)?;
-        request.insert(self.app_token_name.clone(), lease.token.expose(), true)
+        self.sign_gateway_fast(request, nonce, timestamp)?;
+        match &lease.token.header {
+            Some(value) => {
+                request.insert_value(self.app_token_name.clone(), value.clone());
+                Ok(())
+            }
+            None => request.insert(
+                self.app_token_name.clone(),
+                lease.token.secret.expose(),
+                true,
+            ),
+        }
     }
 
     /// Signs with the captured nonce and timestamp, if given, and a placeholder
@@ -149,7 +194,7 @@ impl KingdeeGateway {
     /// Every gateway header except `app-token`, with a fresh nonce and timestamp.
     fn sign_gateway(&self, request: &mut Request) -> Result<(), Error> {
         let (nonce, timestamp) = signing::fresh_nonce_and_timestamp();
-        self.sign_gateway_fast(request, &nonce, &timestamp)
+        self.sign_gateway_fast(request, nonce, timestamp)
     }
 
     /// Every gateway header except `app-token`, with `nonce` and `timestamp`; returns
@@ -165,7 +210,12 @@ impl KingdeeGateway {
         let canonical = self.canonical(request, &query, &sent);
         let string_to_sign = canonical.to_string();
         let signature = signing::signature_of(&string_to_sign, self.client_secret.expose());
-        self.set_gateway_headers(request, &sent, &signature)?;
+        let values = AttemptValues {
+            nonce: nonce.to_owned(),
+            timestamp: timestamp.to_owned(),
+            signature: signature.clone(),
+        };
+        self.set_gateway_headers(request, values)?;
         Ok(GatewaySignature {
             string_to_sign,
             signature,
@@ -177,14 +227,19 @@ impl KingdeeGateway {
     fn sign_gateway_fast(
         &self,
         request: &mut Request,
-        nonce: &str,
-        timestamp: &str,
+        nonce: String,
+        timestamp: String,
     ) -> Result<(), Error> {
         let query = query_pairs(request);
-        let sent = self.sent(nonce, timestamp);
+        let sent = self.sent(&nonce, &timestamp);
         let canonical = self.canonical(request, &query, &sent);
         let signature = signing::gateway_signature(&canonical, self.client_secret.expose());
-        self.set_gateway_headers(request, &sent, &signature)
+        let values = AttemptValues {
+            nonce,
+            timestamp,
+            signature,
+        };
+        self.set_gateway_headers(request, values)
     }
 
     fn sent<'a>(&'a self, nonce: &'a str, timestamp: &'a str) -> SentHeaders<'a> {
@@ -213,17 +268,28 @@ impl KingdeeGateway {
         )
     }
 
-    /// Sets the headers of `signing::gateway_headers`, by names parsed once.
+    /// Sets the headers of `signing::gateway_headers`: the values fixed for the client as
+    /// parsed once, the attempt's own moved in without a copy.
     fn set_gateway_headers(
         &self,
         request: &mut Request,
-        sent: &SentHeaders<'_>,
-        signature: &str,
+        values: AttemptValues,
     ) -> Result<(), Error> {
-        let values = signing::gateway_headers(sent, &self.scheme.sign_headers, signature);
-        for ((name, value), parsed) in values.into_iter().zip(&self.header_names) {
-            // The signature is kept out of `Debug` output like the credentials.
-            request.insert(parsed.clone(), value, name == headers::X_API_SIGNATURE)?;
+        let mut nonce = Some(values.nonce);
+        let mut timestamp = Some(values.timestamp);
+        let mut signature = Some(values.signature);
+        for header in &self.gateway_headers {
+            let (value, sensitive) = match &header.value {
+                HeaderSlot::Fixed(value) => {
+                    request.insert_value(header.name.clone(), value.clone());
+                    continue;
+                }
+                HeaderSlot::Nonce => (nonce.take(), false),
+                HeaderSlot::Timestamp => (timestamp.take(), false),
+                HeaderSlot::Signature => (signature.take(), true),
+            };
+            let value = owned_header_value(header.name.as_str(), value.unwrap_or_default())?;
+            request.insert_value(header.name.clone(), mark_sensitive(value, sensitive));
         }
         Ok(())
     }
@@ -268,7 +334,7 @@ impl Client<KingdeeGateway> {
         self.scheme()
             .credential(self.link())
             .await
-            .map(|lease| lease.token)
+            .map(|lease| lease.token.secret.clone())
     }
 
     /// How many token fetches this client (and its clones) started.
@@ -277,23 +343,43 @@ impl Client<KingdeeGateway> {
     }
 }
 
-/// The names of `signing::gateway_headers`, in its order, parsed once so that signing
-/// an attempt parses none.
-fn gateway_header_names() -> Result<[HeaderName; 8], Error> {
-    let sent = SentHeaders {
-        nonce: "",
-        timestamp: "",
-        client_id: "",
-        auth_version: "",
-        router_addr: "",
-        content_type: "",
-    };
-    let names = signing::gateway_headers(&sent, "", "").map(|(name, _)| name);
-    let mut parsed = names.map(|_| reqwest::header::CONTENT_TYPE);
-    for (slot, name) in parsed.iter_mut().zip(names) {
-        *slot = header_name(name)?;
+/// The headers of `signing::gateway_headers`, in its order, with the values `fixed`
+/// gives them parsed too: all but nonce, timestamp and signature, which are new on
+/// every attempt. A value that is no valid header value is a configuration error here,
+/// so signing an attempt cannot fail on it.
+fn parsed_gateway_headers(
+    fixed: &SentHeaders<'_>,
+    sign_headers: &str,
+) -> Result<[GatewayHeader; 8], Error> {
+    let listed = signing::gateway_headers(fixed, sign_headers, "");
+    let mut parsed = Vec::with_capacity(listed.len());
+    for (name, value) in listed {
+        let value = match name {
+            headers::X_API_NONCE => HeaderSlot::Nonce,
+            headers::X_API_TIMESTAMP => HeaderSlot::Timestamp,
+            headers::X_API_SIGNATURE => HeaderSlot::Signature,
+            _ => HeaderSlot::Fixed(owned_header_value(name, value.to_owned())?),
+        };
+        parsed.push(GatewayHeader {
+            name: header_name(name)?,
+            value,
+        });
     }
-    Ok(parsed)
+    parsed
+        .try_into()
+        .map_err(|_| Error::config("the gateway header list changed length"))
+}
+
+/// `value` as a header value, its bytes moved rather than copied; the error names the
+/// header, never the value.
+fn owned_header_value(name: &str, value: String) -> Result<HeaderValue, Error> {
+    HeaderValue::try_from(value)
+        .map_err(|_| Error::config(format!("{name} is not a valid HTTP header value")))
+}
+
+fn mark_sensitive(mut value: HeaderValue, sensitive: bool) -> HeaderValue {
+    value.set_sensitive(sensitive);
+    value
 }
 
 fn header_name(name: &str) -> Result<HeaderName, Error> {

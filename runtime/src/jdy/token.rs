@@ -1,8 +1,12 @@
 //! The app-token cache: one fetch at a time, shared by every call of a client.
 
+use std::fmt;
 use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, PoisonError, RwLock, RwLockWriteGuard};
 use std::time::{Duration, Instant};
+
+use reqwest::header::HeaderValue;
 
 use tokio::sync::Mutex;
 
@@ -16,10 +20,10 @@ const REFRESH_EARLY: Duration = Duration::from_secs(5 * 60);
 const MAX_TTL: Duration = Duration::from_secs(365 * 24 * 60 * 60);
 
 /// An app-token handed to a call, with the generation that identifies it when the
-/// service rejects it.
+/// service rejects it. Cheap to clone: every call shares the cached token.
 #[derive(Clone, Debug)]
 pub struct Lease {
-    pub(crate) token: Secret,
+    pub(crate) token: Arc<Token>,
     pub(crate) generation: u64,
 }
 
@@ -30,10 +34,44 @@ impl Lease {
     /// no cached token.
     #[doc(hidden)]
     pub fn unmanaged(token: Secret) -> Lease {
+        Lease::new(token, 0)
+    }
+
+    fn new(token: Secret, generation: u64) -> Lease {
         Lease {
-            token,
-            generation: 0,
+            token: Arc::new(Token::new(token)),
+            generation,
         }
+    }
+}
+
+/// An app-token and the `app-token` header value carrying it, made once per token
+/// rather than once per request.
+pub(crate) struct Token {
+    pub(crate) secret: Secret,
+    /// Marked sensitive; `None` when the token is not a valid header value, which
+    /// signing then reports as it reports any other invalid value.
+    pub(crate) header: Option<HeaderValue>,
+}
+
+impl Token {
+    fn new(secret: Secret) -> Token {
+        let header = HeaderValue::from_str(secret.expose())
+            .ok()
+            .map(|mut value| {
+                value.set_sensitive(true);
+                value
+            });
+        Token { secret, header }
+    }
+}
+
+impl fmt::Debug for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // `Secret` prints masked; the header value holds the same token.
+        f.debug_struct("Token")
+            .field("secret", &self.secret)
+            .finish_non_exhaustive()
     }
 }
 
@@ -43,11 +81,13 @@ struct Cached {
     refresh_at: Instant,
 }
 
-/// Holds the current token. The mutex is held during a fetch, so concurrent callers
-/// wait for that one fetch instead of starting their own.
+/// Holds the current token. Calls read it under a short lock without waiting while it
+/// is fresh; the async mutex is held during a fetch, so concurrent callers wait for that
+/// one fetch instead of starting their own.
 #[derive(Debug, Default)]
 pub(crate) struct TokenCache {
-    slot: Mutex<Option<Cached>>,
+    current: RwLock<Option<Cached>>,
+    fetching: Mutex<()>,
     generation: AtomicU64,
     fetches: AtomicU64,
 }
@@ -60,22 +100,21 @@ impl TokenCache {
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<(Secret, Duration), Error>>,
     {
-        let mut slot = self.slot.lock().await;
-        if let Some(cached) = slot.as_ref() {
-            if Instant::now() < cached.refresh_at {
-                return Ok(cached.lease.clone());
-            }
+        if let Some(lease) = self.fresh() {
+            return Ok(lease);
+        }
+        let _fetching = self.fetching.lock().await;
+        // Another caller may have fetched while this one waited.
+        if let Some(lease) = self.fresh() {
+            return Ok(lease);
         }
         self.fetches.fetch_add(1, Ordering::Relaxed);
         let (token, ttl) = fetch().await?;
-        let lease = Lease {
-            token,
-            generation: self.generation.fetch_add(1, Ordering::Relaxed) + 1,
-        };
+        let lease = Lease::new(token, self.generation.fetch_add(1, Ordering::Relaxed) + 1);
         // Capped so that the deadline cannot overflow `Instant`.
         let ttl = ttl.min(MAX_TTL);
         let early = REFRESH_EARLY.min(ttl / 2);
-        *slot = Some(Cached {
+        *self.write() = Some(Cached {
             lease: lease.clone(),
             refresh_at: Instant::now() + (ttl - early),
         });
@@ -83,16 +122,31 @@ impl TokenCache {
         Ok(lease)
     }
 
+    /// The cached token while it is not due for refresh.
+    fn fresh(&self) -> Option<Lease> {
+        let current = self.current.read().unwrap_or_else(PoisonError::into_inner);
+        current
+            .as_ref()
+            .filter(|cached| Instant::now() < cached.refresh_at)
+            .map(|cached| cached.lease.clone())
+    }
+
+    fn write(&self) -> RwLockWriteGuard<'_, Option<Cached>> {
+        // Every write replaces the whole value, so a panic elsewhere cannot have left
+        // it half written.
+        self.current.write().unwrap_or_else(PoisonError::into_inner)
+    }
+
     /// Drops the token of `generation` after the service rejected it. A token that was
     /// already replaced stays, so many calls failing with the same old token cause a
-    /// single refresh.
+    /// single refresh. It does not wait for a fetch in progress.
     pub async fn invalidate(&self, generation: u64) {
-        let mut slot = self.slot.lock().await;
-        if slot
+        let mut current = self.write();
+        if current
             .as_ref()
             .is_some_and(|c| c.lease.generation == generation)
         {
-            *slot = None;
+            *current = None;
             tracing::debug!(generation, "app-token invalidated");
         }
     }
@@ -151,6 +205,37 @@ mod tests {
         cache.invalidate(1).await;
         let third = cache.get(|| fetch_ok(ttl)).await.ok().map(|l| l.generation);
         assert_eq!(third, Some(2));
+        assert_eq!(cache.fetches(), 2);
+    }
+
+    #[tokio::test]
+    async fn invalidating_does_not_wait_for_a_fetch_in_progress() {
+        let cache = Arc::new(TokenCache::default());
+        let first = cache.get(|| fetch_ok(Duration::from_secs(3600))).await;
+        assert_eq!(first.ok().map(|l| l.generation), Some(1));
+        cache.invalidate(1).await;
+        // A fetch that goes on until the test lets it finish.
+        let (started_tx, started) = tokio::sync::oneshot::channel::<()>();
+        let (finish, finish_rx) = tokio::sync::oneshot::channel::<()>();
+        let fetching = tokio::spawn({
+            let cache = Arc::clone(&cache);
+            async move {
+                cache
+                    .get(|| async move {
+                        let _ = started_tx.send(());
+                        let _ = finish_rx.await;
+                        Ok((Secret::new("t2"), Duration::from_secs(3600)))
+                    })
+                    .await
+            }
+        });
+        assert!(started.await.is_ok(), "the fetch started");
+        // Bounded only so that a regression fails instead of hanging.
+        let invalidated = tokio::time::timeout(Duration::from_secs(10), cache.invalidate(1)).await;
+        assert!(invalidated.is_ok(), "invalidate waited for the fetch");
+        let _ = finish.send(());
+        let second = fetching.await.ok().and_then(Result::ok);
+        assert_eq!(second.map(|l| l.generation), Some(2));
         assert_eq!(cache.fetches(), 2);
     }
 
