@@ -250,11 +250,10 @@ fn delay_ms(delay: Duration) -> u64 {
     u64::try_from(delay.as_millis()).unwrap_or(u64::MAX)
 }
 
-/// A reqwest error as text with its causes, without the URL.
-fn error_text(error: reqwest::Error) -> String {
-    let error = error.without_url();
+/// A reqwest error, already stripped of its URL, as text with its causes.
+fn error_text(error: &reqwest::Error) -> String {
     let mut text = error.to_string();
-    let mut source = std::error::Error::source(&error);
+    let mut source = std::error::Error::source(error);
     while let Some(cause) = source {
         text.push_str(": ");
         text.push_str(&cause.to_string());
@@ -289,12 +288,18 @@ fn transport_error(call: &CallInfo, timeout: Duration, error: reqwest::Error) ->
             attempts: 1,
         };
     }
+    // reqwest's Display names the URL with its query, which on the token request holds
+    // `app_key` and `app_signature` (the app-token and the secrets travel in headers or
+    // not at all, and reqwest never shows headers). Without the URL, neither the error
+    // nor its causes (hyper, I/O, TLS errors) name anything but the failure.
+    let error = error.without_url();
     Error::Transport {
         service: call.service,
         operation: call.operation,
-        message: error_text(error),
+        message: error_text(&error),
         sent,
         attempts: 1,
+        source: Box::new(error),
     }
 }
 
