@@ -554,3 +554,32 @@ async fn a_safe_endpoint_is_retried_and_never_an_unknown_outcome() {
         "{error:?}"
     );
 }
+
+/// A caller's own HTTP client, without timeouts of its own: the runtime's per-attempt
+/// timeout and body limit still hold.
+#[tokio::test]
+async fn a_supplied_http_client_keeps_the_timeout_and_the_body_limit() {
+    let own = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let (client, _) = client_with(TransportConfig {
+        timeout: Duration::from_millis(300),
+        max_body_bytes: 4096,
+        http_client: Some(own),
+        ..fast_transport()
+    })
+    .await;
+    let error = client.call_value(&SLOW, json!({})).await.err();
+    assert_unknown_outcome(error.as_ref(), |e| {
+        matches!(e, Error::Timeout { attempts: 1, .. })
+    });
+    let error = client.call_value(&HUGE, json!({})).await.err();
+    assert!(
+        matches!(
+            error.as_ref().map(Error::underlying),
+            Some(Error::TooLarge { limit: 4096, .. })
+        ),
+        "{error:?}"
+    );
+}

@@ -13,8 +13,8 @@ use axum::Router;
 use common::{fast_transport, jdy_config, shoubei_config, APP_SECRET, CLIENT_SECRET, SB_KEY};
 use common::{JDY, OK, QUERY, SB_OK, SHOUBEI, TOKEN_PATH};
 use retail_apis_runtime::jdy::JdyClient;
-use retail_apis_runtime::shoubei::ShoubeiClient;
-use retail_apis_runtime::Error;
+use retail_apis_runtime::shoubei::{ShoubeiClient, ShoubeiConfig};
+use retail_apis_runtime::{Error, TransportConfig};
 use serde_json::json;
 
 /// Binds a loopback port and serves `app` on it; returns `host:port`.
@@ -227,5 +227,55 @@ fn non_http_base_urls_are_refused_when_the_client_is_built() {
             assert!(message.contains("http or https"), "{message}");
             assert!(!message.contains("pw-in-url"), "{message}");
         }
+    }
+}
+
+/// A caller's own HTTP client gets the same rule: one that follows redirects is refused
+/// when the client is built, and with one that does not, a redirect is an error and the
+/// target receives nothing.
+#[tokio::test]
+async fn a_supplied_http_client_never_follows_a_redirect() {
+    let following = TransportConfig {
+        http_client: Some(reqwest::Client::new()),
+        ..fast_transport()
+    };
+    for built in [
+        JdyClient::new(&JDY, jdy_config("http://127.0.0.1:1", following.clone())).err(),
+        ShoubeiClient::new(
+            &SHOUBEI,
+            ShoubeiConfig {
+                transport: following.clone(),
+                ..shoubei_config("http://127.0.0.1:1")
+            },
+        )
+        .err(),
+    ] {
+        match built {
+            Some(Error::Config { message }) => {
+                assert!(message.contains("Policy::none()"), "{message}")
+            }
+            other => panic!("a client that follows redirects was accepted: {other:?}"),
+        }
+    }
+
+    let own = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"));
+    for status in [302, 307] {
+        let (target_host, target_hits) = target().await;
+        let (host, hits) = redirector(status, &target_host, false).await;
+        let transport = TransportConfig {
+            http_client: Some(own.clone()),
+            ..fast_transport()
+        };
+        let client = JdyClient::new(&JDY, jdy_config(&format!("http://{host}"), transport))
+            .unwrap_or_else(|e| panic!("client: {e}"));
+        let result = client
+            .call_value(&OK, json!({"bill_no": "B1", "amount": 100}))
+            .await;
+        assert_redirect(result, status, &target_host, &OK.operation);
+        assert_eq!(target_hits.load(Ordering::SeqCst), 0, "HTTP {status}");
+        assert_eq!(hits.load(Ordering::SeqCst), 2, "HTTP {status}");
     }
 }

@@ -25,8 +25,19 @@ pub struct TransportConfig {
     pub backoff_max: Duration,
     /// Largest accepted response body in bytes; reading stops past it.
     pub max_body_bytes: usize,
-    /// `User-Agent` header.
+    /// `User-Agent` header of the HTTP client the runtime builds; a supplied
+    /// [`http_client`](Self::http_client) sends its own.
     pub user_agent: String,
+    /// An HTTP client of the caller's (a proxy, a corporate root certificate, default
+    /// headers), used instead of the one the runtime builds. It must be built with
+    /// [`reqwest::redirect::Policy::none()`]: every request carries credentials, and a
+    /// client that followed a redirect would hand them, and the body, to whichever host
+    /// the answer names. The client is refused when it is built otherwise. The runtime
+    /// still applies [`timeout`](Self::timeout) to each attempt (which bounds connecting
+    /// too; [`connect_timeout`](Self::connect_timeout) applies only to its own client),
+    /// [`max_body_bytes`](Self::max_body_bytes), and refuses any 3xx answer. Clones share
+    /// the client's connection pool.
+    pub http_client: Option<reqwest::Client>,
 }
 
 impl Default for TransportConfig {
@@ -39,6 +50,7 @@ impl Default for TransportConfig {
             backoff_max: Duration::from_secs(2),
             max_body_bytes: 4 * 1024 * 1024,
             user_agent: format!("retail-apis/{}", env!("CARGO_PKG_VERSION")),
+            http_client: None,
         }
     }
 }
