@@ -9,7 +9,6 @@ use axum::body::Bytes;
 use axum::http::{HeaderMap, HeaderValue, Method, Uri};
 use axum::response::IntoResponse;
 use common::{bounded, fast_transport, jdy_client_with, recharge, start_sandbox};
-use retail_apis::runtime::TransportConfig;
 
 const TAG: &str = "x-corp-tag";
 
@@ -90,10 +89,7 @@ async fn a_supplied_http_client_carries_the_calls() {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap_or_else(|e| panic!("{e}"));
-        let transport = TransportConfig {
-            http_client: Some(own),
-            ..fast_transport()
-        };
+        let transport = fast_transport().http_client(own);
         let client = jdy_client_with(&sandbox.base_url(), transport);
 
         client

@@ -13,8 +13,8 @@ use axum::Router;
 use common::{fast_transport, jdy_config, shoubei_config, APP_SECRET, CLIENT_SECRET, SB_KEY};
 use common::{JDY, OK, QUERY, SB_OK, SHOUBEI, TOKEN_PATH};
 use retail_apis_runtime::jdy::JdyClient;
-use retail_apis_runtime::shoubei::{ShoubeiClient, ShoubeiConfig};
-use retail_apis_runtime::{Error, TransportConfig};
+use retail_apis_runtime::shoubei::ShoubeiClient;
+use retail_apis_runtime::Error;
 use serde_json::json;
 
 /// Binds a loopback port and serves `app` on it; returns `host:port`.
@@ -235,18 +235,12 @@ fn non_http_base_urls_are_refused_when_the_client_is_built() {
 /// target receives nothing.
 #[tokio::test]
 async fn a_supplied_http_client_never_follows_a_redirect() {
-    let following = TransportConfig {
-        http_client: Some(reqwest::Client::new()),
-        ..fast_transport()
-    };
+    let following = fast_transport().http_client(reqwest::Client::new());
     for built in [
         JdyClient::new(&JDY, jdy_config("http://127.0.0.1:1", following.clone())).err(),
         ShoubeiClient::new(
             &SHOUBEI,
-            ShoubeiConfig {
-                transport: following.clone(),
-                ..shoubei_config("http://127.0.0.1:1")
-            },
+            shoubei_config("http://127.0.0.1:1").transport(following.clone()),
         )
         .err(),
     ] {
@@ -265,10 +259,7 @@ async fn a_supplied_http_client_never_follows_a_redirect() {
     for status in [302, 307] {
         let (target_host, target_hits) = target().await;
         let (host, hits) = redirector(status, &target_host, false).await;
-        let transport = TransportConfig {
-            http_client: Some(own.clone()),
-            ..fast_transport()
-        };
+        let transport = fast_transport().http_client(own.clone());
         let client = JdyClient::new(&JDY, jdy_config(&format!("http://{host}"), transport))
             .unwrap_or_else(|e| panic!("client: {e}"));
         let result = client

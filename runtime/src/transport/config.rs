@@ -11,7 +11,20 @@ use std::time::Duration;
 /// idempotency key has vendor evidence, and on `safe` (read-only) endpoints. A write that
 /// may have been applied but got no usable answer fails with
 /// [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown).
+///
+/// Built from [`default`](Self::default) with the setters, so that a setting added later
+/// breaks no caller:
+///
+/// ```
+/// # use std::time::Duration;
+/// # use retail_apis_runtime::TransportConfig;
+/// let transport = TransportConfig::default()
+///     .timeout(Duration::from_secs(10))
+///     .max_retries(1);
+/// assert_eq!(transport.max_retries, 1);
+/// ```
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct TransportConfig {
     /// Limit for establishing a connection (TCP and TLS).
     pub connect_timeout: Duration,
@@ -26,17 +39,16 @@ pub struct TransportConfig {
     /// Largest accepted response body in bytes; reading stops past it.
     pub max_body_bytes: usize,
     /// `User-Agent` header of the HTTP client the runtime builds; a supplied
-    /// [`http_client`](Self::http_client) sends its own.
+    /// `http_client` sends its own.
     pub user_agent: String,
     /// An HTTP client of the caller's (a proxy, a corporate root certificate, default
     /// headers), used instead of the one the runtime builds. It must be built with
     /// [`reqwest::redirect::Policy::none()`]: every request carries credentials, and a
     /// client that followed a redirect would hand them, and the body, to whichever host
     /// the answer names. The client is refused when it is built otherwise. The runtime
-    /// still applies [`timeout`](Self::timeout) to each attempt (which bounds connecting
-    /// too; [`connect_timeout`](Self::connect_timeout) applies only to its own client),
-    /// [`max_body_bytes`](Self::max_body_bytes), and refuses any 3xx answer. Clones share
-    /// the client's connection pool.
+    /// still applies `timeout` to each attempt (which bounds connecting too;
+    /// `connect_timeout` applies only to its own client), `max_body_bytes`, and refuses
+    /// any 3xx answer. Clones share the client's connection pool.
     pub http_client: Option<reqwest::Client>,
 }
 
@@ -56,6 +68,55 @@ impl Default for TransportConfig {
 }
 
 impl TransportConfig {
+    /// With `limit` for establishing a connection.
+    pub fn connect_timeout(mut self, limit: Duration) -> TransportConfig {
+        self.connect_timeout = limit;
+        self
+    }
+
+    /// With `limit` for one attempt: connecting, sending and reading the whole response.
+    pub fn timeout(mut self, limit: Duration) -> TransportConfig {
+        self.timeout = limit;
+        self
+    }
+
+    /// With at most `retries` repeats after the first attempt.
+    pub fn max_retries(mut self, retries: u32) -> TransportConfig {
+        self.max_retries = retries;
+        self
+    }
+
+    /// With `delay` as the first backoff delay.
+    pub fn backoff_base(mut self, delay: Duration) -> TransportConfig {
+        self.backoff_base = delay;
+        self
+    }
+
+    /// With `delay` as the longest backoff delay.
+    pub fn backoff_max(mut self, delay: Duration) -> TransportConfig {
+        self.backoff_max = delay;
+        self
+    }
+
+    /// With `limit` as the largest accepted response body in bytes.
+    pub fn max_body_bytes(mut self, limit: usize) -> TransportConfig {
+        self.max_body_bytes = limit;
+        self
+    }
+
+    /// With `agent` as the `User-Agent` of the HTTP client the runtime builds.
+    pub fn user_agent(mut self, agent: impl Into<String>) -> TransportConfig {
+        self.user_agent = agent.into();
+        self
+    }
+
+    /// With the caller's own HTTP client, built with
+    /// [`reqwest::redirect::Policy::none()`] (see the field of the same name).
+    pub fn http_client(mut self, client: reqwest::Client) -> TransportConfig {
+        self.http_client = Some(client);
+        self
+    }
+
     /// Delay before retry number `retry` (1-based): exponential from `backoff_base`,
     /// capped at `backoff_max`, scaled by a random factor in [0.5, 1] so that clients
     /// failing together do not retry in lockstep.
