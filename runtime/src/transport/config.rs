@@ -126,7 +126,7 @@ impl TransportConfig {
             .backoff_base
             .saturating_mul(1u32 << exponent)
             .min(self.backoff_max);
-        let factor: f64 = rand::Rng::random_range(&mut rand::rng(), 0.5..=1.0);
+        let factor: f64 = rand::RngExt::random_range(&mut rand::rng(), 0.5..=1.0);
         full.mul_f64(factor)
     }
 }

@@ -365,7 +365,7 @@ pub(crate) fn nonce() -> String {
     const SPAN: u64 = 9_000_000_000;
     static START: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
     static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let start = *START.get_or_init(|| rand::Rng::random_range(&mut rand::rng(), 0..SPAN));
+    let start = *START.get_or_init(|| rand::RngExt::random_range(&mut rand::rng(), 0..SPAN));
     let step = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     (FIRST + (start + step % SPAN) % SPAN).to_string()
 }
