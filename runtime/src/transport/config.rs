@@ -1,5 +1,6 @@
 //! Timeouts, retry policy and limits shared by both vendors' clients.
 
+use std::fmt;
 use std::time::Duration;
 
 /// How requests are sent and repeated.
@@ -23,7 +24,7 @@ use std::time::Duration;
 ///     .max_retries(1);
 /// assert_eq!(transport.max_retries, 1);
 /// ```
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct TransportConfig {
     /// Limit for establishing a connection (TCP and TLS).
@@ -64,6 +65,26 @@ impl Default for TransportConfig {
             user_agent: format!("retail-apis/{}", env!("CARGO_PKG_VERSION")),
             http_client: None,
         }
+    }
+}
+
+/// Shows whether an HTTP client was supplied, not the client: reqwest's `Debug` lists its
+/// default headers and proxies, which can hold credentials.
+impl fmt::Debug for TransportConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TransportConfig")
+            .field("connect_timeout", &self.connect_timeout)
+            .field("timeout", &self.timeout)
+            .field("max_retries", &self.max_retries)
+            .field("backoff_base", &self.backoff_base)
+            .field("backoff_max", &self.backoff_max)
+            .field("max_body_bytes", &self.max_body_bytes)
+            .field("user_agent", &self.user_agent)
+            .field(
+                "http_client",
+                &self.http_client.as_ref().map(|_| "supplied"),
+            )
+            .finish()
     }
 }
 
@@ -134,6 +155,27 @@ impl TransportConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn debug_does_not_show_the_supplied_client() {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(
+            "x-proxy-key",
+            reqwest::header::HeaderValue::from_static("header-secret"),
+        );
+        let proxy = reqwest::Proxy::all("http://user:proxy-password@127.0.0.1:3128")
+            .unwrap_or_else(|e| panic!("{e}"));
+        let client = reqwest::Client::builder()
+            .default_headers(headers)
+            .proxy(proxy)
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let text = format!("{:?}", TransportConfig::default().http_client(client));
+        assert!(text.contains(r#"http_client: Some("supplied")"#), "{text}");
+        for secret in ["header-secret", "proxy-password"] {
+            assert!(!text.contains(secret), "{secret} in {text}");
+        }
+    }
 
     #[test]
     fn backoff_grows_and_is_capped() {
