@@ -29,9 +29,7 @@ use retail_apis::runtime::jdy::headers::{CONTENT_TYPE, JSON};
 use retail_apis::runtime::jdy::{JdyConfig, Lease};
 use retail_apis::runtime::shoubei::signing::sign_object;
 use retail_apis::runtime::shoubei::ShoubeiConfig;
-use retail_apis::runtime::{
-    AuthScheme, Md5SignScheme, RawObject, Secret, ServiceDescriptor, TransportConfig,
-};
+use retail_apis::runtime::{AuthScheme, Md5SignScheme, RawObject, Secret, ServiceDescriptor};
 use retail_apis::{jdy, shoubei};
 use retail_apis_sandbox::config as creds;
 
@@ -65,25 +63,21 @@ fn write_off() -> shoubei::CouponWriteOffRequest {
 }
 
 fn jdy_client() -> jdy::Client {
-    jdy::Client::new(JdyConfig {
-        base_url: Some(BASE_URL.to_owned()),
-        client_id: creds::CLIENT_ID.to_owned(),
-        client_secret: Secret::new(creds::CLIENT_SECRET),
-        app_key: creds::APP_KEY.to_owned(),
-        app_secret: Secret::new(creds::APP_SECRET),
-        domain: creds::DOMAIN.to_owned(),
-        transport: TransportConfig::default(),
-    })
+    jdy::Client::new(
+        JdyConfig::new(
+            creds::CLIENT_ID,
+            creds::CLIENT_SECRET,
+            creds::APP_KEY,
+            creds::APP_SECRET,
+            creds::DOMAIN,
+        )
+        .base_url(BASE_URL),
+    )
     .expect("client")
 }
 
 fn shoubei_client() -> shoubei::Client {
-    shoubei::Client::new(ShoubeiConfig {
-        base_url: Some(BASE_URL.to_owned()),
-        key: Secret::new(creds::SHOUBEI_KEY),
-        transport: TransportConfig::default(),
-    })
-    .expect("client")
+    shoubei::Client::new(ShoubeiConfig::new(creds::SHOUBEI_KEY).base_url(BASE_URL)).expect("client")
 }
 
 /// The JDY request built by hand.

@@ -26,7 +26,6 @@ use std::time::Instant;
 use interleave::{interleave, report, Side};
 use retail_apis::jdy;
 use retail_apis::runtime::jdy::JdyConfig;
-use retail_apis::runtime::{Secret, TransportConfig};
 use retail_apis_sandbox::{config as creds, Sandbox, SandboxConfig, SandboxHandle};
 
 static SEQ: AtomicU64 = AtomicU64::new(0);
@@ -71,15 +70,16 @@ async fn sandbox() -> SandboxHandle {
 }
 
 fn client(base_url: String) -> jdy::Client {
-    jdy::Client::new(JdyConfig {
-        base_url: Some(base_url),
-        client_id: creds::CLIENT_ID.to_owned(),
-        client_secret: Secret::new(creds::CLIENT_SECRET),
-        app_key: creds::APP_KEY.to_owned(),
-        app_secret: Secret::new(creds::APP_SECRET),
-        domain: creds::DOMAIN.to_owned(),
-        transport: TransportConfig::default(),
-    })
+    jdy::Client::new(
+        JdyConfig::new(
+            creds::CLIENT_ID,
+            creds::CLIENT_SECRET,
+            creds::APP_KEY,
+            creds::APP_SECRET,
+            creds::DOMAIN,
+        )
+        .base_url(base_url),
+    )
     .expect("client")
 }
 

@@ -44,7 +44,6 @@ use std::time::{Duration, Instant};
 
 use retail_apis::runtime::jdy::headers::{X_API_NONCE, X_API_TIMESTAMP};
 use retail_apis::runtime::jdy::signing::{app_signature, gateway_signature, CanonicalRequest};
-use retail_apis::runtime::shoubei::ShoubeiConfig;
 use retail_apis::runtime::{AuthScheme, HttpMethod, ServiceDescriptor, TransportConfig};
 use retail_apis::{jdy, shoubei};
 use retail_apis_sandbox::{config as creds, SandboxConfig, SandboxHandle, SeedCoupon};
@@ -177,10 +176,7 @@ where
 /// The clients' transport without retries: a retry would hide a failure, and every call
 /// must succeed the first time.
 fn no_retries() -> TransportConfig {
-    TransportConfig {
-        max_retries: 0,
-        ..TransportConfig::default()
-    }
+    TransportConfig::default().max_retries(0)
 }
 
 /// What a raw token request needs from the spec.
@@ -400,10 +396,8 @@ async fn run_once(
             .await?
         }
         Scenario::CouponWriteOff => {
-            let client = shoubei::Client::new(ShoubeiConfig {
-                transport: no_retries(),
-                ..common::shoubei_config(&base)
-            })?;
+            let client =
+                shoubei::Client::new(common::shoubei_config(&base).transport(no_retries()))?;
             warm_then_time(requests, move |n| {
                 let client = client.clone();
                 async move {

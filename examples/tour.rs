@@ -8,7 +8,7 @@ use std::net::SocketAddr;
 
 use retail_apis::runtime::jdy::JdyConfig;
 use retail_apis::runtime::shoubei::ShoubeiConfig;
-use retail_apis::runtime::{Error, Secret, TransportConfig};
+use retail_apis::runtime::{Error, Secret};
 use retail_apis::{jdy, shoubei};
 use retail_apis_sandbox::{config as sandbox_creds, Sandbox, SandboxConfig, SandboxHandle};
 
@@ -27,11 +27,8 @@ async fn main() -> Tour {
     println!("   operations: {}", handle.operations().join(", "));
 
     let jdy = jdy::Client::new(jdy_config(&base_url, sandbox_creds::CLIENT_SECRET))?;
-    let shoubei = shoubei::Client::new(ShoubeiConfig {
-        base_url: Some(base_url.clone()),
-        key: Secret::new(sandbox_creds::SHOUBEI_KEY),
-        transport: TransportConfig::default(),
-    })?;
+    let shoubei =
+        shoubei::Client::new(ShoubeiConfig::new(sandbox_creds::SHOUBEI_KEY).base_url(&base_url))?;
     println!("2. clients ready (secrets print as {:?})", Secret::new("x"));
 
     let recharge = recharge_twice(&jdy, &handle).await?;
@@ -47,15 +44,14 @@ async fn main() -> Tour {
 
 /// The JDY configuration the sandbox accepts, with `client_secret`.
 fn jdy_config(base_url: &str, client_secret: &str) -> JdyConfig {
-    JdyConfig {
-        base_url: Some(base_url.to_owned()),
-        client_id: sandbox_creds::CLIENT_ID.to_owned(),
-        client_secret: Secret::new(client_secret),
-        app_key: sandbox_creds::APP_KEY.to_owned(),
-        app_secret: Secret::new(sandbox_creds::APP_SECRET),
-        domain: sandbox_creds::DOMAIN.to_owned(),
-        transport: TransportConfig::default(),
-    }
+    JdyConfig::new(
+        sandbox_creds::CLIENT_ID,
+        client_secret,
+        sandbox_creds::APP_KEY,
+        sandbox_creds::APP_SECRET,
+        sandbox_creds::DOMAIN,
+    )
+    .base_url(base_url)
 }
 
 /// 会员充值, twice with the same `src_bill_id`: the first call also fetches the

@@ -16,28 +16,30 @@
 //! `JDY_BASE_URL`; `SHOUBEI_KEY` and optionally `SHOUBEI_BASE_URL`), or takes them
 //! explicitly. Secrets are held as [`runtime::Secret`], which never prints its value.
 //! [`runtime::TransportConfig`] sets the timeouts (5 s to connect, 30 s per attempt), the
-//! number of retries (2) and their backoff, and the largest body read (4 MiB).
+//! number of retries (2) and their backoff, the largest body read (4 MiB), and optionally
+//! an HTTP client of your own (a proxy, a corporate root certificate). The configurations
+//! are `#[non_exhaustive]`: they are built with `new` (or `default`) and setters, so a
+//! setting added later breaks no build.
 //!
 //! ```no_run
 //! use std::time::Duration;
 //!
 //! use retail_apis::jdy;
 //! use retail_apis::runtime::jdy::JdyConfig;
-//! use retail_apis::runtime::{Secret, TransportConfig};
+//! use retail_apis::runtime::TransportConfig;
 //!
 //! # fn main() -> Result<(), retail_apis::runtime::Error> {
-//! let client = jdy::Client::new(JdyConfig {
-//!     base_url: None, // the spec's production URL
-//!     client_id: "my-client-id".into(),
-//!     client_secret: Secret::new(std::env::var("MY_CLIENT_SECRET").unwrap_or_default()),
-//!     app_key: "my-app-key".into(),
-//!     app_secret: Secret::new(std::env::var("MY_APP_SECRET").unwrap_or_default()),
-//!     domain: "my-domain".into(),
-//!     transport: TransportConfig {
-//!         timeout: Duration::from_secs(10),
-//!         ..TransportConfig::default()
-//!     },
-//! })?;
+//! let client = jdy::Client::new(
+//!     // The spec's production URL, unless `.base_url(..)` names another.
+//!     JdyConfig::new(
+//!         "my-client-id",
+//!         std::env::var("MY_CLIENT_SECRET").unwrap_or_default(),
+//!         "my-app-key",
+//!         std::env::var("MY_APP_SECRET").unwrap_or_default(),
+//!         "my-domain",
+//!     )
+//!     .transport(TransportConfig::default().timeout(Duration::from_secs(10))),
+//! )?;
 //! # let _ = client;
 //! # Ok(())
 //! # }

@@ -47,11 +47,9 @@ fn unknown_outcome<T: std::fmt::Debug>(result: Result<T, Error>, key: Option<&st
 /// scheduling: the delay is ten times the limit, and the limit is still generous for a
 /// loopback call on a loaded machine.
 fn short_timeout(max_retries: u32) -> TransportConfig {
-    TransportConfig {
-        timeout: Duration::from_millis(500),
-        max_retries,
-        ..fast_transport()
-    }
+    fast_transport()
+        .timeout(Duration::from_millis(500))
+        .max_retries(max_retries)
 }
 const SLOW: Duration = Duration::from_secs(5);
 

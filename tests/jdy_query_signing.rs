@@ -80,14 +80,8 @@ async fn start(config: SandboxConfig) -> SandboxHandle {
 }
 
 fn client(base_url: &str, config: JdyConfig) -> JdyClient {
-    JdyClient::new(
-        &retail_apis::jdy::SERVICE,
-        JdyConfig {
-            base_url: Some(base_url.to_owned()),
-            ..config
-        },
-    )
-    .expect("valid JDY configuration")
+    JdyClient::new(&retail_apis::jdy::SERVICE, config.base_url(base_url))
+        .expect("valid JDY configuration")
 }
 
 struct Harness {
@@ -148,13 +142,11 @@ async fn token_request_with_reserved_characters_in_the_app_key() {
             ..SandboxConfig::default()
         })
         .await;
-        let jdy = client(
-            &sandbox.base_url(),
-            JdyConfig {
-                app_key: app_key.to_owned(),
-                ..common::jdy_config("")
-            },
-        );
+        let jdy = client(&sandbox.base_url(), {
+            let mut config = common::jdy_config("");
+            config.app_key = app_key.to_owned();
+            config
+        });
         let token = common::bounded(jdy.app_token()).await;
         assert!(token.is_ok(), "{app_key}: {token:?}");
         assert_eq!(sandbox.token_fetch_count(), 1, "{app_key}");

@@ -35,7 +35,7 @@ use retail_apis::runtime::jdy::JdyConfig;
 use retail_apis::runtime::shoubei::{signing, ShoubeiConfig};
 use retail_apis::runtime::{
     AuthScheme, Code, EndpointDescriptor, Error, HttpMethod, KingdeeGatewayScheme, Md5SignScheme,
-    Secret, ServiceDescriptor, Text, TransportConfig, SNIPPET_LIMIT,
+    ServiceDescriptor, Text, TransportConfig, SNIPPET_LIMIT,
 };
 use retail_apis::{jdy, shoubei};
 use serde::Deserialize;
@@ -171,27 +171,27 @@ fn harness() -> &'static Harness {
         let base_url = format!("http://{}", listener.local_addr().expect("local addr"));
         rt.spawn(async move { axum::serve(listener, app).await });
         // No retries: one request, one answer (a token refresh adds one more, same answer).
-        let transport = TransportConfig {
-            max_retries: 0,
-            timeout: Duration::from_secs(10),
-            max_body_bytes: MAX_BODY,
-            ..TransportConfig::default()
-        };
-        let jdy = jdy::Client::new(JdyConfig {
-            base_url: Some(base_url.clone()),
-            client_id: "client".to_owned(),
-            client_secret: Secret::new("client-secret"),
-            app_key: "app".to_owned(),
-            app_secret: Secret::new("app-secret"),
-            domain: "tenant.example".to_owned(),
-            transport: transport.clone(),
-        })
+        let transport = TransportConfig::default()
+            .max_retries(0)
+            .timeout(Duration::from_secs(10))
+            .max_body_bytes(MAX_BODY);
+        let jdy = jdy::Client::new(
+            JdyConfig::new(
+                "client",
+                "client-secret",
+                "app",
+                "app-secret",
+                "tenant.example",
+            )
+            .base_url(&base_url)
+            .transport(transport.clone()),
+        )
         .expect("jdy client");
-        let shoubei = shoubei::Client::new(ShoubeiConfig {
-            base_url: Some(base_url),
-            key: Secret::new(SB_KEY),
-            transport,
-        })
+        let shoubei = shoubei::Client::new(
+            ShoubeiConfig::new(SB_KEY)
+                .base_url(base_url)
+                .transport(transport),
+        )
         .expect("shoubei client");
         Harness {
             rt,

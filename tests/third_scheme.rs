@@ -9,9 +9,7 @@ use common::{bearer_service, bounded, fast_transport, fixture_specs};
 use retail_apis::runtime::bearer::{BearerClient, BearerConfig};
 use retail_apis::runtime::client::{ExplainError, Explained, Reproduce};
 use retail_apis::runtime::schemes::AnyClient;
-use retail_apis::runtime::{
-    AuthScheme, BearerScheme, EndpointDescriptor, Error, HttpMethod, Secret,
-};
+use retail_apis::runtime::{AuthScheme, BearerScheme, EndpointDescriptor, Error, HttpMethod};
 use retail_apis_sandbox::{config as creds, Sandbox, SandboxConfig, SandboxHandle};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -32,11 +30,9 @@ async fn start() -> SandboxHandle {
 fn client(base_url: &str, token: &str) -> BearerClient {
     BearerClient::new(
         bearer_service(),
-        BearerConfig {
-            base_url: Some(base_url.to_owned()),
-            token: Secret::new(token),
-            transport: fast_transport(),
-        },
+        BearerConfig::new(token)
+            .base_url(base_url)
+            .transport(fast_transport()),
     )
     .unwrap_or_else(|e| panic!("{e}"))
 }

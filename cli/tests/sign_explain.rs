@@ -11,7 +11,7 @@ use retail_apis_runtime::jdy::headers::{APP_TOKEN, CONTENT_TYPE, JSON, X_API_SIG
 use retail_apis_runtime::jdy::signing::{self, CanonicalRequest, SentHeaders, SignHeaders};
 use retail_apis_runtime::jdy::{JdyClient, JdyConfig};
 use retail_apis_runtime::shoubei::signing::StringToSign;
-use retail_apis_runtime::{AuthScheme, Secret};
+use retail_apis_runtime::AuthScheme;
 use retail_apis_sandbox::{config as creds, Sandbox, SandboxConfig, SandboxHandle};
 use serde_json::{Map, Value};
 
@@ -152,15 +152,14 @@ async fn jdy_explanation_is_the_runtime_signature_and_the_sandbox_accepts_it() {
     // passes the sandbox.
     let client = JdyClient::new(
         &retail_apis::jdy::SERVICE,
-        JdyConfig {
-            base_url: Some(base.clone()),
-            client_id: creds::CLIENT_ID.to_owned(),
-            client_secret: Secret::new(creds::CLIENT_SECRET),
-            app_key: creds::APP_KEY.to_owned(),
-            app_secret: Secret::new(creds::APP_SECRET),
-            domain: creds::DOMAIN.to_owned(),
-            transport: Default::default(),
-        },
+        JdyConfig::new(
+            creds::CLIENT_ID,
+            creds::CLIENT_SECRET,
+            creds::APP_KEY,
+            creds::APP_SECRET,
+            creds::DOMAIN,
+        )
+        .base_url(base.clone()),
     )
     .expect("sandbox configuration");
     let token = client.app_token().await.expect("a token from the sandbox");

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use base64::Engine;
 use criterion::{criterion_group, Criterion};
-use hmac::{Hmac, Mac};
+use hmac::{Hmac, KeyInit, Mac};
 use md5::{Digest, Md5};
 use retail_apis_runtime::jdy::headers::{X_API_NONCE, X_API_TIMESTAMP};
 use retail_apis_runtime::jdy::signing::{app_signature, gateway_signature, CanonicalRequest};

@@ -17,8 +17,9 @@ use crate::transport::TransportConfig;
 /// A client of a static-bearer service.
 pub type BearerClient = Client<StaticBearer>;
 
-/// Settings of a [`BearerClient`].
+/// Settings of a [`BearerClient`], built with [`new`](Self::new) and the setters.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct BearerConfig {
     /// API URL; `None` uses the service descriptor's `base_url`.
     pub base_url: Option<String>,
@@ -26,6 +27,30 @@ pub struct BearerConfig {
     pub token: Secret,
     /// Timeouts, retries and limits.
     pub transport: TransportConfig,
+}
+
+impl BearerConfig {
+    /// The token, with the descriptor's base URL and the default transport.
+    pub fn new(token: impl Into<Secret>) -> BearerConfig {
+        BearerConfig {
+            base_url: None,
+            token: token.into(),
+            transport: TransportConfig::default(),
+        }
+    }
+
+    /// This configuration with the API at `url` (http or https) instead of the
+    /// descriptor's.
+    pub fn base_url(mut self, url: impl Into<String>) -> BearerConfig {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// This configuration with `transport` as timeouts, retries and limits.
+    pub fn transport(mut self, transport: TransportConfig) -> BearerConfig {
+        self.transport = transport;
+        self
+    }
 }
 
 impl ClientConfig for BearerConfig {

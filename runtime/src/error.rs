@@ -22,13 +22,19 @@ pub enum Error {
         service: &'static str,
         /// Operation name.
         operation: &'static str,
-        /// What failed, without the URL.
+        /// What failed, without the URL: the HTTP client's error and its causes, so that
+        /// printing only this error still says why.
         message: String,
         /// Whether the request may have reached the server (`false`: the connection
         /// was never established, so a repeat cannot duplicate anything).
         sent: bool,
         /// Attempts made, retries included.
         attempts: u32,
+        /// The HTTP client's error (a [`reqwest::Error`], whose own sources lead to the
+        /// I/O or TLS error), for callers that walk the chain or downcast. Stored without
+        /// its URL: the token request's query carries `app_key` and `app_signature`.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync + 'static>,
     },
     /// No complete response within the configured time.
     #[error("{service}.{operation}: no complete response within {} ms after {attempts} attempt(s)", .timeout.as_millis())]
@@ -398,6 +404,7 @@ mod tests {
             message: String::new(),
             sent,
             attempts: 1,
+            source: Box::new(std::io::Error::other("refused")),
         };
         let redirect = |status| Error::Redirect {
             service: "s",

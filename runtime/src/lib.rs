@@ -36,3 +36,7 @@ pub use error::{snippet, Error, SNIPPET_LIMIT};
 pub use raw_object::{NotAnObject, RawObject};
 pub use secret::Secret;
 pub use transport::TransportConfig;
+
+/// The HTTP client library the runtime is built on, at the version it uses: for
+/// [`TransportConfig::http_client`] and for downcasting a transport error's source.
+pub use reqwest;

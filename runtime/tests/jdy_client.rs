@@ -166,11 +166,7 @@ async fn reauthorize_code_is_returned_without_retry() {
 
 #[tokio::test]
 async fn slow_handler_times_out() {
-    let (client, _) = client_with(TransportConfig {
-        timeout: Duration::from_millis(300),
-        ..fast_transport()
-    })
-    .await;
+    let (client, _) = client_with(fast_transport().timeout(Duration::from_millis(300))).await;
     let started = Instant::now();
     let error = client.call_value(&SLOW, json!({})).await.err();
     // The request was sent and may still be applied: a write's outcome is unknown.
@@ -280,11 +276,7 @@ async fn retryable_gateway_codes_are_retried_for_idempotent_endpoints() {
 
 #[tokio::test]
 async fn oversized_body_is_too_large() {
-    let (client, _) = client_with(TransportConfig {
-        max_body_bytes: 4096,
-        ..fast_transport()
-    })
-    .await;
+    let (client, _) = client_with(fast_transport().max_body_bytes(4096)).await;
     let error = client.call_value(&HUGE, json!({})).await.err();
     assert!(
         matches!(
@@ -508,11 +500,7 @@ async fn a_5xx_on_a_key_without_evidence_is_not_retried_and_outcome_unknown() {
 
 #[tokio::test]
 async fn a_timeout_on_a_key_without_evidence_is_not_retried() {
-    let (client, seen) = client_with(TransportConfig {
-        timeout: Duration::from_millis(300),
-        ..fast_transport()
-    })
-    .await;
+    let (client, seen) = client_with(fast_transport().timeout(Duration::from_millis(300))).await;
     let error = client
         .call_value(&KEYED_SLOW, json!({"bill_no": "B1"}))
         .await
@@ -643,6 +631,35 @@ async fn a_safe_endpoint_is_retried_and_never_an_unknown_outcome() {
     assert!(!error.outcome_unknown(), "{error:?}");
     assert!(
         matches!(error, Error::HttpStatus { status: 503, .. }),
+        "{error:?}"
+    );
+}
+
+/// A caller's own HTTP client, without timeouts of its own: the runtime's per-attempt
+/// timeout and body limit still hold.
+#[tokio::test]
+async fn a_supplied_http_client_keeps_the_timeout_and_the_body_limit() {
+    let own = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let (client, _) = client_with(
+        fast_transport()
+            .timeout(Duration::from_millis(300))
+            .max_body_bytes(4096)
+            .http_client(own),
+    )
+    .await;
+    let error = client.call_value(&SLOW, json!({})).await.err();
+    assert_unknown_outcome(error.as_ref(), |e| {
+        matches!(e, Error::Timeout { attempts: 1, .. })
+    });
+    let error = client.call_value(&HUGE, json!({})).await.err();
+    assert!(
+        matches!(
+            error.as_ref().map(Error::underlying),
+            Some(Error::TooLarge { limit: 4096, .. })
+        ),
         "{error:?}"
     );
 }

@@ -229,3 +229,44 @@ fn non_http_base_urls_are_refused_when_the_client_is_built() {
         }
     }
 }
+
+/// A caller's own HTTP client gets the same rule: one that follows redirects is refused
+/// when the client is built, and with one that does not, a redirect is an error and the
+/// target receives nothing.
+#[tokio::test]
+async fn a_supplied_http_client_never_follows_a_redirect() {
+    let following = fast_transport().http_client(reqwest::Client::new());
+    for built in [
+        JdyClient::new(&JDY, jdy_config("http://127.0.0.1:1", following.clone())).err(),
+        ShoubeiClient::new(
+            &SHOUBEI,
+            shoubei_config("http://127.0.0.1:1").transport(following.clone()),
+        )
+        .err(),
+    ] {
+        match built {
+            Some(Error::Config { message }) => {
+                assert!(message.contains("Policy::none()"), "{message}")
+            }
+            other => panic!("a client that follows redirects was accepted: {other:?}"),
+        }
+    }
+
+    let own = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"));
+    for status in [302, 307] {
+        let (target_host, target_hits) = target().await;
+        let (host, hits) = redirector(status, &target_host, false).await;
+        let transport = fast_transport().http_client(own.clone());
+        let client = JdyClient::new(&JDY, jdy_config(&format!("http://{host}"), transport))
+            .unwrap_or_else(|e| panic!("client: {e}"));
+        let result = client
+            .call_value(&OK, json!({"bill_no": "B1", "amount": 100}))
+            .await;
+        assert_redirect(result, status, &target_host, &OK.operation);
+        assert_eq!(target_hits.load(Ordering::SeqCst), 0, "HTTP {status}");
+        assert_eq!(hits.load(Ordering::SeqCst), 2, "HTTP {status}");
+    }
+}

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use retail_apis::runtime::jdy::JdyConfig;
 use retail_apis::runtime::shoubei::ShoubeiConfig;
-use retail_apis::runtime::{Secret, TransportConfig};
+use retail_apis::runtime::TransportConfig;
 use retail_apis::{jdy, shoubei};
 use retail_apis_codegen::SourceFile;
 use retail_apis_sandbox::{config as creds, Fault, Sandbox, SandboxConfig, SandboxHandle};
@@ -64,27 +64,25 @@ pub fn inject(sandbox: &SandboxHandle, operation: &str, times: usize, fault: Fau
 /// Transport settings for tests: a few retries with 5 ms backoff, and a per-attempt
 /// timeout that a loaded CI machine still meets for loopback calls.
 pub fn fast_transport() -> TransportConfig {
-    TransportConfig {
-        connect_timeout: Duration::from_secs(2),
-        timeout: Duration::from_secs(5),
-        max_retries: 2,
-        backoff_base: Duration::from_millis(5),
-        backoff_max: Duration::from_millis(20),
-        ..TransportConfig::default()
-    }
+    TransportConfig::default()
+        .connect_timeout(Duration::from_secs(2))
+        .timeout(Duration::from_secs(5))
+        .max_retries(2)
+        .backoff_base(Duration::from_millis(5))
+        .backoff_max(Duration::from_millis(20))
 }
 
 /// The JDY configuration the sandbox accepts.
 pub fn jdy_config(base_url: &str) -> JdyConfig {
-    JdyConfig {
-        base_url: Some(base_url.to_owned()),
-        client_id: creds::CLIENT_ID.to_owned(),
-        client_secret: Secret::new(creds::CLIENT_SECRET),
-        app_key: creds::APP_KEY.to_owned(),
-        app_secret: Secret::new(creds::APP_SECRET),
-        domain: creds::DOMAIN.to_owned(),
-        transport: fast_transport(),
-    }
+    JdyConfig::new(
+        creds::CLIENT_ID,
+        creds::CLIENT_SECRET,
+        creds::APP_KEY,
+        creds::APP_SECRET,
+        creds::DOMAIN,
+    )
+    .base_url(base_url)
+    .transport(fast_transport())
 }
 
 /// A JDY client for the sandbox at `base_url`.
@@ -107,11 +105,9 @@ pub fn jdy_client_adjusted(base_url: &str, adjust: impl FnOnce(&mut JdyConfig)) 
 
 /// The Shoubei configuration the sandbox accepts.
 pub fn shoubei_config(base_url: &str) -> ShoubeiConfig {
-    ShoubeiConfig {
-        base_url: Some(base_url.to_owned()),
-        key: Secret::new(creds::SHOUBEI_KEY),
-        transport: fast_transport(),
-    }
+    ShoubeiConfig::new(creds::SHOUBEI_KEY)
+        .base_url(base_url)
+        .transport(fast_transport())
 }
 
 /// A Shoubei client for the sandbox at `base_url`.

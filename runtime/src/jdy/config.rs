@@ -6,7 +6,20 @@ use crate::secret::Secret;
 use crate::transport::TransportConfig;
 
 /// Settings of a [`JdyClient`](super::JdyClient).
+///
+/// Built with [`new`](Self::new) (or [`from_env`](Self::from_env)) and the setters; a
+/// setting added later then breaks no caller.
+///
+/// ```
+/// # use retail_apis_runtime::jdy::JdyConfig;
+/// # use retail_apis_runtime::TransportConfig;
+/// let config = JdyConfig::new("client-id", "client-secret", "app-key", "app-secret", "domain")
+///     .base_url("https://api.kingdee.com")
+///     .transport(TransportConfig::default().max_retries(0));
+/// assert_eq!(config.domain, "domain");
+/// ```
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct JdyConfig {
     /// Gateway URL; `None` uses the service descriptor's `base_url`.
     pub base_url: Option<String>,
@@ -25,6 +38,39 @@ pub struct JdyConfig {
 }
 
 impl JdyConfig {
+    /// The credentials of one tenant, with the descriptor's base URL and the default
+    /// transport.
+    pub fn new(
+        client_id: impl Into<String>,
+        client_secret: impl Into<Secret>,
+        app_key: impl Into<String>,
+        app_secret: impl Into<Secret>,
+        domain: impl Into<String>,
+    ) -> JdyConfig {
+        JdyConfig {
+            base_url: None,
+            client_id: client_id.into(),
+            client_secret: client_secret.into(),
+            app_key: app_key.into(),
+            app_secret: app_secret.into(),
+            domain: domain.into(),
+            transport: TransportConfig::default(),
+        }
+    }
+
+    /// This configuration with the gateway at `url` (http or https) instead of the
+    /// descriptor's.
+    pub fn base_url(mut self, url: impl Into<String>) -> JdyConfig {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// This configuration with `transport` as timeouts, retries and limits.
+    pub fn transport(mut self, transport: TransportConfig) -> JdyConfig {
+        self.transport = transport;
+        self
+    }
+
     /// Reads `JDY_BASE_URL` (optional; http or https), `JDY_CLIENT_ID`, `JDY_CLIENT_SECRET`,
     /// `JDY_APP_KEY`, `JDY_APP_SECRET` and `JDY_DOMAIN`, with the default transport.
     /// The error names the first missing variable.

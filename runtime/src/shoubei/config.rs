@@ -6,7 +6,17 @@ use crate::secret::Secret;
 use crate::transport::TransportConfig;
 
 /// Settings of a [`ShoubeiClient`](super::ShoubeiClient).
+///
+/// Built with [`new`](Self::new) (or [`from_env`](Self::from_env)) and the setters; a
+/// setting added later then breaks no caller.
+///
+/// ```
+/// # use retail_apis_runtime::shoubei::ShoubeiConfig;
+/// let config = ShoubeiConfig::new("institution-key").base_url("http://127.0.0.1:8080");
+/// assert_eq!(config.base_url.as_deref(), Some("http://127.0.0.1:8080"));
+/// ```
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct ShoubeiConfig {
     /// API URL; `None` uses the service descriptor's `base_url`.
     pub base_url: Option<String>,
@@ -17,6 +27,28 @@ pub struct ShoubeiConfig {
 }
 
 impl ShoubeiConfig {
+    /// The institution key, with the descriptor's base URL and the default transport.
+    pub fn new(key: impl Into<Secret>) -> ShoubeiConfig {
+        ShoubeiConfig {
+            base_url: None,
+            key: key.into(),
+            transport: TransportConfig::default(),
+        }
+    }
+
+    /// This configuration with the API at `url` (http or https) instead of the
+    /// descriptor's.
+    pub fn base_url(mut self, url: impl Into<String>) -> ShoubeiConfig {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// This configuration with `transport` as timeouts, retries and limits.
+    pub fn transport(mut self, transport: TransportConfig) -> ShoubeiConfig {
+        self.transport = transport;
+        self
+    }
+
     /// Reads `SHOUBEI_BASE_URL` (optional; http or https) and `SHOUBEI_KEY`, with the default
     /// transport. The error names the missing variable.
     pub fn from_env() -> Result<ShoubeiConfig, Error> {

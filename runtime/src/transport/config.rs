@@ -1,5 +1,6 @@
 //! Timeouts, retry policy and limits shared by both vendors' clients.
 
+use std::fmt;
 use std::time::Duration;
 
 /// How requests are sent and repeated.
@@ -11,7 +12,20 @@ use std::time::Duration;
 /// idempotency key has vendor evidence, and on `safe` (read-only) endpoints. A write that
 /// may have been applied but got no usable answer fails with
 /// [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown).
-#[derive(Clone, Debug)]
+///
+/// Built from [`default`](Self::default) with the setters, so that a setting added later
+/// breaks no caller:
+///
+/// ```
+/// # use std::time::Duration;
+/// # use retail_apis_runtime::TransportConfig;
+/// let transport = TransportConfig::default()
+///     .timeout(Duration::from_secs(10))
+///     .max_retries(1);
+/// assert_eq!(transport.max_retries, 1);
+/// ```
+#[derive(Clone)]
+#[non_exhaustive]
 pub struct TransportConfig {
     /// Limit for establishing a connection (TCP and TLS).
     pub connect_timeout: Duration,
@@ -25,8 +39,18 @@ pub struct TransportConfig {
     pub backoff_max: Duration,
     /// Largest accepted response body in bytes; reading stops past it.
     pub max_body_bytes: usize,
-    /// `User-Agent` header.
+    /// `User-Agent` header of the HTTP client the runtime builds; a supplied
+    /// `http_client` sends its own.
     pub user_agent: String,
+    /// An HTTP client of the caller's (a proxy, a corporate root certificate, default
+    /// headers), used instead of the one the runtime builds. It must be built with
+    /// [`reqwest::redirect::Policy::none()`]: every request carries credentials, and a
+    /// client that followed a redirect would hand them, and the body, to whichever host
+    /// the answer names. The client is refused when it is built otherwise. The runtime
+    /// still applies `timeout` to each attempt (which bounds connecting too;
+    /// `connect_timeout` applies only to its own client), `max_body_bytes`, and refuses
+    /// any 3xx answer. Clones share the client's connection pool.
+    pub http_client: Option<reqwest::Client>,
 }
 
 impl Default for TransportConfig {
@@ -39,11 +63,81 @@ impl Default for TransportConfig {
             backoff_max: Duration::from_secs(2),
             max_body_bytes: 4 * 1024 * 1024,
             user_agent: format!("retail-apis/{}", env!("CARGO_PKG_VERSION")),
+            http_client: None,
         }
     }
 }
 
+/// Shows whether an HTTP client was supplied, not the client: reqwest's `Debug` lists its
+/// default headers and proxies, which can hold credentials.
+impl fmt::Debug for TransportConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TransportConfig")
+            .field("connect_timeout", &self.connect_timeout)
+            .field("timeout", &self.timeout)
+            .field("max_retries", &self.max_retries)
+            .field("backoff_base", &self.backoff_base)
+            .field("backoff_max", &self.backoff_max)
+            .field("max_body_bytes", &self.max_body_bytes)
+            .field("user_agent", &self.user_agent)
+            .field(
+                "http_client",
+                &self.http_client.as_ref().map(|_| "supplied"),
+            )
+            .finish()
+    }
+}
+
 impl TransportConfig {
+    /// With `limit` for establishing a connection.
+    pub fn connect_timeout(mut self, limit: Duration) -> TransportConfig {
+        self.connect_timeout = limit;
+        self
+    }
+
+    /// With `limit` for one attempt: connecting, sending and reading the whole response.
+    pub fn timeout(mut self, limit: Duration) -> TransportConfig {
+        self.timeout = limit;
+        self
+    }
+
+    /// With at most `retries` repeats after the first attempt.
+    pub fn max_retries(mut self, retries: u32) -> TransportConfig {
+        self.max_retries = retries;
+        self
+    }
+
+    /// With `delay` as the first backoff delay.
+    pub fn backoff_base(mut self, delay: Duration) -> TransportConfig {
+        self.backoff_base = delay;
+        self
+    }
+
+    /// With `delay` as the longest backoff delay.
+    pub fn backoff_max(mut self, delay: Duration) -> TransportConfig {
+        self.backoff_max = delay;
+        self
+    }
+
+    /// With `limit` as the largest accepted response body in bytes.
+    pub fn max_body_bytes(mut self, limit: usize) -> TransportConfig {
+        self.max_body_bytes = limit;
+        self
+    }
+
+    /// With `agent` as the `User-Agent` of the HTTP client the runtime builds.
+    pub fn user_agent(mut self, agent: impl Into<String>) -> TransportConfig {
+        self.user_agent = agent.into();
+        self
+    }
+
+    /// With the caller's own HTTP client, built with
+    /// [`reqwest::redirect::Policy::none()`] (see the field of the same name).
+    pub fn http_client(mut self, client: reqwest::Client) -> TransportConfig {
+        self.http_client = Some(client);
+        self
+    }
+
     /// Delay before retry number `retry` (1-based): exponential from `backoff_base`,
     /// capped at `backoff_max`, scaled by a random factor in [0.5, 1] so that clients
     /// failing together do not retry in lockstep.
@@ -53,7 +147,7 @@ impl TransportConfig {
             .backoff_base
             .saturating_mul(1u32 << exponent)
             .min(self.backoff_max);
-        let factor: f64 = rand::Rng::random_range(&mut rand::rng(), 0.5..=1.0);
+        let factor: f64 = rand::RngExt::random_range(&mut rand::rng(), 0.5..=1.0);
         full.mul_f64(factor)
     }
 }
@@ -61,6 +155,27 @@ impl TransportConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn debug_does_not_show_the_supplied_client() {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(
+            "x-proxy-key",
+            reqwest::header::HeaderValue::from_static("header-secret"),
+        );
+        let proxy = reqwest::Proxy::all("http://user:proxy-password@127.0.0.1:3128")
+            .unwrap_or_else(|e| panic!("{e}"));
+        let client = reqwest::Client::builder()
+            .default_headers(headers)
+            .proxy(proxy)
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let text = format!("{:?}", TransportConfig::default().http_client(client));
+        assert!(text.contains(r#"http_client: Some("supplied")"#), "{text}");
+        for secret in ["header-secret", "proxy-password"] {
+            assert!(!text.contains(secret), "{secret} in {text}");
+        }
+    }
 
     #[test]
     fn backoff_grows_and_is_capped() {

@@ -116,6 +116,17 @@ pub(crate) struct Transport {
 
 impl Transport {
     pub fn new(config: TransportConfig) -> Result<Transport, Error> {
+        if let Some(http) = &config.http_client {
+            if !refuses_redirects(http) {
+                return Err(Error::config(
+                    "the supplied HTTP client may follow redirects, which would send the \
+                     credentials to another host; build it with \
+                     `.redirect(reqwest::redirect::Policy::none())`",
+                ));
+            }
+            let http = http.clone();
+            return Ok(Transport { http, config });
+        }
         // The per-attempt limit is enforced around send and body read together, so the
         // reqwest client only gets the connect timeout.
         let http = reqwest::Client::builder()
@@ -143,6 +154,7 @@ impl Transport {
         let limit = self.config.max_body_bytes;
         tracing::debug!(method = %request.method(), path = request.url().path(), "sending request");
         let exchange = async {
+            let requested = request.url().clone();
             let mut response = self
                 .http
                 .execute(request)
@@ -157,6 +169,21 @@ impl Transport {
                     status,
                     location_host: location_host(&headers, response.url()),
                 });
+            }
+            // A supplied client that followed a redirect despite `new`'s check: its answer
+            // comes from a host nobody configured and is not used. Not an
+            // `Error::Redirect`, which promises that nothing reached the target; the fault
+            // is the client's configuration, and repeating cannot help.
+            if response.url() != &requested {
+                return Err(Error::config(format!(
+                    "{}.{}: the supplied HTTP client followed a redirect to {}; build it with \
+                     `.redirect(reqwest::redirect::Policy::none())`",
+                    call.service,
+                    call.operation,
+                    host_and_port(response.url())
+                        .as_deref()
+                        .unwrap_or("an unreadable location"),
+                )));
             }
             let too_large = || Error::TooLarge {
                 service: call.service,
@@ -250,11 +277,10 @@ fn delay_ms(delay: Duration) -> u64 {
     u64::try_from(delay.as_millis()).unwrap_or(u64::MAX)
 }
 
-/// A reqwest error as text with its causes, without the URL.
-fn error_text(error: reqwest::Error) -> String {
-    let error = error.without_url();
+/// A reqwest error, already stripped of its URL, as text with its causes.
+fn error_text(error: &reqwest::Error) -> String {
     let mut text = error.to_string();
-    let mut source = std::error::Error::source(&error);
+    let mut source = std::error::Error::source(error);
     while let Some(cause) = source {
         text.push_str(": ");
         text.push_str(&cause.to_string());
@@ -268,13 +294,27 @@ fn error_text(error: reqwest::Error) -> String {
 /// `app_signature`.
 fn location_host(headers: &reqwest::header::HeaderMap, url: &reqwest::Url) -> Option<String> {
     let location = headers.get(reqwest::header::LOCATION)?.to_str().ok()?;
-    let target = url.join(location).ok()?;
+    host_and_port(&url.join(location).ok()?)
+}
+
+/// The host and explicit port of `url`, nothing else of it.
+fn host_and_port(url: &reqwest::Url) -> Option<String> {
     // `Host`'s Display keeps the brackets of an IPv6 address, so a port stays readable.
-    let host = target.host()?.to_string();
-    Some(match target.port() {
+    let host = url.host()?.to_string();
+    Some(match url.port() {
         Some(port) => format!("{host}:{port}"),
         None => host,
     })
+}
+
+/// Whether `client` was built with [`reqwest::redirect::Policy::none()`].
+///
+/// reqwest offers no way to read a client's redirect policy, nor to set one per request;
+/// its `Debug` output names the policy whenever it is not the default (which follows up
+/// to 10 redirects), as `redirect_policy: "Policy(None)"` for `none()`. Anything else,
+/// including a future change of that output, counts as following: the check fails closed.
+fn refuses_redirects(client: &reqwest::Client) -> bool {
+    format!("{client:?}").contains(r#"redirect_policy: "Policy(None)""#)
 }
 
 fn transport_error(call: &CallInfo, timeout: Duration, error: reqwest::Error) -> Error {
@@ -289,12 +329,18 @@ fn transport_error(call: &CallInfo, timeout: Duration, error: reqwest::Error) ->
             attempts: 1,
         };
     }
+    // reqwest's Display names the URL with its query, which on the token request holds
+    // `app_key` and `app_signature` (the app-token and the secrets travel in headers or
+    // not at all, and reqwest never shows headers). Without the URL, neither the error
+    // nor its causes (hyper, I/O, TLS errors) name anything but the failure.
+    let error = error.without_url();
     Error::Transport {
         service: call.service,
         operation: call.operation,
-        message: error_text(error),
+        message: error_text(&error),
         sent,
         attempts: 1,
+        source: Box::new(error),
     }
 }
 
@@ -319,7 +365,7 @@ pub(crate) fn nonce() -> String {
     const SPAN: u64 = 9_000_000_000;
     static START: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
     static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let start = *START.get_or_init(|| rand::Rng::random_range(&mut rand::rng(), 0..SPAN));
+    let start = *START.get_or_init(|| rand::RngExt::random_range(&mut rand::rng(), 0..SPAN));
     let step = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     (FIRST + (start + step % SPAN) % SPAN).to_string()
 }
@@ -360,6 +406,75 @@ mod tests {
     fn timestamp_is_milliseconds() {
         let ts: u128 = timestamp_ms().parse().unwrap_or_default();
         assert!(ts > 1_600_000_000_000);
+    }
+
+    fn client_with(policy: reqwest::redirect::Policy) -> reqwest::Client {
+        reqwest::Client::builder()
+            .redirect(policy)
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn only_clients_that_refuse_redirects_are_accepted() {
+        use reqwest::redirect::Policy;
+        assert!(refuses_redirects(&client_with(Policy::none())));
+        assert!(!refuses_redirects(&reqwest::Client::new()));
+        assert!(!refuses_redirects(&client_with(Policy::limited(1))));
+        assert!(!refuses_redirects(&client_with(Policy::custom(
+            |a| a.stop()
+        ))));
+        let supplied = |client| {
+            Transport::new(TransportConfig {
+                http_client: Some(client),
+                ..TransportConfig::default()
+            })
+        };
+        assert!(supplied(client_with(Policy::none())).is_ok());
+        match supplied(reqwest::Client::new()) {
+            Err(Error::Config { message }) => assert!(message.contains("Policy::none()")),
+            other => panic!("a following client was accepted: {other:?}"),
+        }
+    }
+
+    /// Serves `app` on a loopback port; returns `host:port`.
+    async fn serve(app: axum::Router) -> String {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let addr = listener.local_addr().unwrap_or_else(|e| panic!("{e}"));
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        addr.to_string()
+    }
+
+    /// A client that followed a redirect anyway (one `new` would have refused) gets no
+    /// answer from the host it was sent to.
+    #[tokio::test]
+    async fn an_answer_from_a_followed_redirect_is_not_used() {
+        let target = serve(axum::Router::new().fallback(|| async { "from elsewhere" })).await;
+        let location = format!("http://{target}/moved");
+        let origin = serve(axum::Router::new().fallback(move || {
+            let location = location.clone();
+            async move { (axum::http::StatusCode::FOUND, [("location", location)]) }
+        }))
+        .await;
+        let transport = Transport {
+            http: reqwest::Client::new(),
+            config: TransportConfig::default(),
+        };
+        let url = reqwest::Url::parse(&format!("http://{origin}/p?app_signature=s"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let request = reqwest::Request::new(reqwest::Method::GET, url);
+        let call = CallInfo::internal("jdy", "app_token");
+        match transport.send(&call, request).await {
+            Err(Error::Config { message }) => {
+                assert!(message.contains(&target), "{message}");
+                assert!(!message.contains("app_signature"), "{message}");
+            }
+            other => panic!("the redirected answer was used: {other:?}"),
+        }
     }
 
     #[test]

@@ -22,8 +22,8 @@ use retail_apis_runtime::shoubei::signing as sb_signing;
 use retail_apis_runtime::shoubei::ShoubeiConfig;
 use retail_apis_runtime::{
     AuthScheme, Code, EndpointDescriptor, EnvelopeDescriptor, Error, ErrorAction, ErrorCodeInfo,
-    HttpMethod, KingdeeGatewayScheme, List, Processed, ResultCheck, Secret, ServiceDescriptor,
-    Text, TokenEndpoint, TransportConfig,
+    HttpMethod, KingdeeGatewayScheme, List, Processed, ResultCheck, ServiceDescriptor, Text,
+    TokenEndpoint, TransportConfig,
 };
 use serde_json::{json, Map, Value};
 
@@ -275,34 +275,24 @@ pub static SHOUBEI: ServiceDescriptor = ServiceDescriptor {
 
 /// Fast retries so the tests do not wait on backoff.
 pub fn fast_transport() -> TransportConfig {
-    TransportConfig {
-        backoff_base: Duration::from_millis(1),
-        backoff_max: Duration::from_millis(5),
-        timeout: Duration::from_secs(5),
-        ..TransportConfig::default()
-    }
+    TransportConfig::default()
+        .backoff_base(Duration::from_millis(1))
+        .backoff_max(Duration::from_millis(5))
+        .timeout(Duration::from_secs(5))
 }
 
 /// A JDY configuration for `base_url` with the test credentials.
 pub fn jdy_config(base_url: &str, transport: TransportConfig) -> JdyConfig {
-    JdyConfig {
-        base_url: Some(base_url.to_owned()),
-        client_id: CLIENT_ID.into(),
-        client_secret: Secret::new(CLIENT_SECRET),
-        app_key: APP_KEY.into(),
-        app_secret: Secret::new(APP_SECRET),
-        domain: DOMAIN.into(),
-        transport,
-    }
+    JdyConfig::new(CLIENT_ID, CLIENT_SECRET, APP_KEY, APP_SECRET, DOMAIN)
+        .base_url(base_url)
+        .transport(transport)
 }
 
 /// A Shoubei configuration for `base_url` with the test key and fast retries.
 pub fn shoubei_config(base_url: &str) -> ShoubeiConfig {
-    ShoubeiConfig {
-        base_url: Some(base_url.to_owned()),
-        key: Secret::new(SB_KEY),
-        transport: fast_transport(),
-    }
+    ShoubeiConfig::new(SB_KEY)
+        .base_url(base_url)
+        .transport(fast_transport())
 }
 
 /// Asserts that `error` leaves the outcome of a write unknown, and that the failure

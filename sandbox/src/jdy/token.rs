@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use rand::Rng;
+use rand::RngExt;
 use retail_apis_codegen::model::{KingdeeGatewayScheme, Service};
 use serde_json::{Map, Value};
 
