@@ -26,7 +26,7 @@ use std::time::{Duration, Instant};
 use criterion::Criterion;
 use interleave::{interleave, report, Side};
 use retail_apis::runtime::jdy::headers::{CONTENT_TYPE, JSON};
-use retail_apis::runtime::jdy::{JdyConfig, Lease};
+use retail_apis::runtime::jdy::Lease;
 use retail_apis::runtime::shoubei::signing::sign_object;
 use retail_apis::runtime::shoubei::ShoubeiConfig;
 use retail_apis::runtime::{AuthScheme, Md5SignScheme, RawObject, Secret, ServiceDescriptor};
@@ -63,17 +63,7 @@ fn write_off() -> shoubei::CouponWriteOffRequest {
 }
 
 fn jdy_client() -> jdy::Client {
-    jdy::Client::new(
-        JdyConfig::new(
-            creds::CLIENT_ID,
-            creds::CLIENT_SECRET,
-            creds::APP_KEY,
-            creds::APP_SECRET,
-            creds::DOMAIN,
-        )
-        .base_url(BASE_URL),
-    )
-    .expect("client")
+    jdy::Client::new(creds::jdy_client_config(BASE_URL)).expect("client")
 }
 
 fn shoubei_client() -> shoubei::Client {

@@ -25,7 +25,6 @@ use std::time::Instant;
 
 use interleave::{interleave, report, Side};
 use retail_apis::jdy;
-use retail_apis::runtime::jdy::JdyConfig;
 use retail_apis_sandbox::{config as creds, Sandbox, SandboxConfig, SandboxHandle};
 
 static SEQ: AtomicU64 = AtomicU64::new(0);
@@ -70,17 +69,7 @@ async fn sandbox() -> SandboxHandle {
 }
 
 fn client(base_url: String) -> jdy::Client {
-    jdy::Client::new(
-        JdyConfig::new(
-            creds::CLIENT_ID,
-            creds::CLIENT_SECRET,
-            creds::APP_KEY,
-            creds::APP_SECRET,
-            creds::DOMAIN,
-        )
-        .base_url(base_url),
-    )
-    .expect("client")
+    jdy::Client::new(creds::jdy_client_config(base_url)).expect("client")
 }
 
 fn main() {

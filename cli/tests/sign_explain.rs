@@ -9,7 +9,7 @@ use std::net::SocketAddr;
 use common::{json_error, one_json_document, run_cli, run_with_body, Run, BODY};
 use retail_apis_runtime::jdy::headers::{APP_TOKEN, CONTENT_TYPE, JSON, X_API_SIGNATURE};
 use retail_apis_runtime::jdy::signing::{self, CanonicalRequest, SentHeaders, SignHeaders};
-use retail_apis_runtime::jdy::{JdyClient, JdyConfig};
+use retail_apis_runtime::jdy::JdyClient;
 use retail_apis_runtime::shoubei::signing::StringToSign;
 use retail_apis_runtime::AuthScheme;
 use retail_apis_sandbox::{config as creds, Sandbox, SandboxConfig, SandboxHandle};
@@ -152,14 +152,7 @@ async fn jdy_explanation_is_the_runtime_signature_and_the_sandbox_accepts_it() {
     // passes the sandbox.
     let client = JdyClient::new(
         &retail_apis::jdy::SERVICE,
-        JdyConfig::new(
-            creds::CLIENT_ID,
-            creds::CLIENT_SECRET,
-            creds::APP_KEY,
-            creds::APP_SECRET,
-            creds::DOMAIN,
-        )
-        .base_url(base.clone()),
+        creds::jdy_client_config(base.clone()),
     )
     .expect("sandbox configuration");
     let token = client.app_token().await.expect("a token from the sandbox");

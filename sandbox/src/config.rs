@@ -6,6 +6,12 @@ use std::time::Duration;
 use crate::amount::Amount;
 use crate::coupon_state::CouponState;
 
+/// A JDY client configuration with the sandbox's credentials, for a sandbox at `base_url`.
+pub fn jdy_client_config(base_url: impl Into<String>) -> retail_apis_runtime::jdy::JdyConfig {
+    retail_apis_runtime::jdy::JdyConfig::new(CLIENT_ID, CLIENT_SECRET, APP_KEY, APP_SECRET, DOMAIN)
+        .base_url(base_url)
+}
+
 /// `X-Api-ClientID` the sandbox accepts (the page examples use the same id).
 pub const CLIENT_ID: &str = "205022";
 /// HMAC key of the gateway signature.

@@ -74,15 +74,7 @@ pub fn fast_transport() -> TransportConfig {
 
 /// The JDY configuration the sandbox accepts.
 pub fn jdy_config(base_url: &str) -> JdyConfig {
-    JdyConfig::new(
-        creds::CLIENT_ID,
-        creds::CLIENT_SECRET,
-        creds::APP_KEY,
-        creds::APP_SECRET,
-        creds::DOMAIN,
-    )
-    .base_url(base_url)
-    .transport(fast_transport())
+    creds::jdy_client_config(base_url).transport(fast_transport())
 }
 
 /// A JDY client for the sandbox at `base_url`.
