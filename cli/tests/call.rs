@@ -125,11 +125,7 @@ async fn call_with_an_invalid_body_prints_the_typed_error() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_lost_refund_answer_exits_with_the_outcome_unknown_code() {
-    let sandbox = start_sandbox().await;
-    sandbox
-        .faults()
-        .inject("jdy.refund_save", Fault::ApplyThenFail { status: 502 })
-        .expect("refund_save is served");
+    let sandbox = sandbox_losing_a_refund_answer().await;
     let body = example_request("jdy", "refund_save");
     let run = call("jdy.refund_save", &body, jdy_env(&sandbox.base_url())).await;
 
@@ -148,6 +144,17 @@ async fn a_lost_refund_answer_exits_with_the_outcome_unknown_code() {
 }
 
 /// The first request example the embedded spec gives for `service.operation`.
+/// A sandbox that applies the next `refund_save` and then answers 502, so the caller cannot
+/// know the refund was made.
+async fn sandbox_losing_a_refund_answer() -> SandboxHandle {
+    let sandbox = start_sandbox().await;
+    sandbox
+        .faults()
+        .inject("jdy.refund_save", Fault::ApplyThenFail { status: 502 })
+        .expect("refund_save is served");
+    sandbox
+}
+
 fn example_request(service: &str, operation: &str) -> String {
     let sources: Vec<retail_apis_codegen::SourceFile> = retail_apis::SPEC_FILES
         .iter()
@@ -335,11 +342,7 @@ async fn wrong_credentials_are_a_gateway_rejection_in_both_forms() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn call_json_says_when_the_outcome_is_unknown() {
-    let sandbox = start_sandbox().await;
-    sandbox
-        .faults()
-        .inject("jdy.refund_save", Fault::ApplyThenFail { status: 502 })
-        .expect("refund_save is served");
+    let sandbox = sandbox_losing_a_refund_answer().await;
     let body = example_request("jdy", "refund_save");
     let run = call_json("jdy.refund_save", &body, jdy_env(&sandbox.base_url())).await;
 
