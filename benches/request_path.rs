@@ -108,6 +108,8 @@ fn md5_scheme() -> &'static Md5SignScheme {
 }
 
 fn criterion_groups(c: &mut Criterion) {
+    // reqwest sets up its rustls from the process default provider (README, "TLS").
+    retail_apis::runtime::tls::install_default_crypto_provider();
     let http = reqwest::Client::new();
     let (jdy, shoubei) = (jdy_client(), shoubei_client());
     let lease = Lease::unmanaged(Secret::new(TOKEN));
@@ -154,6 +156,8 @@ fn timed(n: u32, mut op: impl FnMut()) -> Duration {
 }
 
 fn interleaved() {
+    // reqwest sets up its rustls from the process default provider (README, "TLS").
+    retail_apis::runtime::tls::install_default_crypto_provider();
     let http = reqwest::Client::new();
     let (jdy, shoubei) = (jdy_client(), shoubei_client());
     let lease = Lease::unmanaged(Secret::new(TOKEN));

@@ -87,6 +87,8 @@ fn main() {
         .expect("token")
         .expose()
         .to_owned();
+    // reqwest sets up its rustls from the process default provider (README, "TLS").
+    retail_apis::runtime::tls::install_default_crypto_provider();
     let http = reqwest::Client::new();
 
     let mut sides = [

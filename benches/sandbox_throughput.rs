@@ -349,6 +349,8 @@ async fn run_once(
 ) -> Result<Measurement, BoxError> {
     let sandbox = fresh_sandbox(requests).await;
     let base = sandbox.base_url();
+    // reqwest sets up its rustls from the process default provider (README, "TLS").
+    retail_apis::runtime::tls::install_default_crypto_provider();
     let measured = match scenario {
         Scenario::Floor => {
             let (http, base) = (reqwest::Client::new(), base.clone());

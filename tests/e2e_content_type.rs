@@ -13,7 +13,7 @@ async fn the_real_clients_pass_the_content_type_check() {
         let sandbox = start_sandbox().await;
 
         // The same sandbox refuses an untyped body on the path the Shoubei client uses.
-        let untyped = reqwest::Client::new()
+        let untyped = common::http()
             .post(format!(
                 "{}{}",
                 sandbox.base_url(),

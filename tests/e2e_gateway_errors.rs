@@ -201,7 +201,7 @@ async fn a_replayed_nonce_is_rejected_with_4008() {
         let sandbox = start_sandbox().await;
         let client = jdy_client(&sandbox.base_url());
         let token = client.runtime().app_token().await.expect("token");
-        let http = reqwest::Client::builder()
+        let http = common::http_builder()
             .timeout(Duration::from_secs(5))
             .build()
             .expect("HTTP client");

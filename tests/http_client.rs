@@ -34,7 +34,7 @@ fn forwardable(headers: &HeaderMap) -> HeaderMap {
 /// A forwarding HTTP proxy on a loopback port that records every request; returns its
 /// URL.
 async fn start_proxy(seen: Seen) -> String {
-    let upstream = reqwest::Client::builder()
+    let upstream = common::http_builder()
         .redirect(reqwest::redirect::Policy::none())
         .no_proxy()
         .build()
@@ -83,7 +83,7 @@ async fn a_supplied_http_client_carries_the_calls() {
         let proxy = start_proxy(Arc::clone(&seen)).await;
         let mut defaults = HeaderMap::new();
         defaults.insert(TAG, HeaderValue::from_static("corp-7"));
-        let own = reqwest::Client::builder()
+        let own = common::http_builder()
             .proxy(reqwest::Proxy::http(&proxy).unwrap_or_else(|e| panic!("{e}")))
             .default_headers(defaults)
             .redirect(reqwest::redirect::Policy::none())

@@ -220,7 +220,7 @@ async fn token_request(
         },
         creds::CLIENT_SECRET,
     );
-    let mut request = reqwest::Client::new()
+    let mut request = common::http()
         .get(format!("{base}{}", scheme.token.path))
         .query(&query)
         .header(X_API_SIGNATURE, signature);

@@ -162,7 +162,7 @@ async fn send_as_shown(
     scheme: &BearerScheme,
     token: &str,
 ) -> Value {
-    let http = reqwest::Client::new();
+    let http = common::http();
     let mut request = match endpoint.method {
         HttpMethod::Get => http.get(explained.url()),
         HttpMethod::Post => http.post(explained.url()),

@@ -158,7 +158,7 @@ async fn jdy_explanation_is_the_runtime_signature_and_the_sandbox_accepts_it() {
     let token = client.app_token().await.expect("a token from the sandbox");
     let (method, url) = request_line(&run.stdout);
     assert_eq!(method, "POST");
-    let mut request = reqwest::Client::new().post(url);
+    let mut request = common::http().post(url);
     for (name, value) in headers.iter().filter(|(name, _)| *name != APP_TOKEN) {
         request = request.header(*name, *value);
     }
@@ -244,7 +244,7 @@ async fn shoubei_explanation_is_the_runtime_sign_and_the_sandbox_accepts_it() {
     // The printed body, sent as printed, is accepted.
     let (method, url) = request_line(&run.stdout);
     assert_eq!(method, "POST");
-    let response = reqwest::Client::new()
+    let response = common::http()
         .post(url)
         .header(CONTENT_TYPE, JSON)
         .body(sent.to_string())

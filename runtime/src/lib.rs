@@ -24,6 +24,7 @@ pub mod jdy;
 mod raw_object;
 mod secret;
 pub mod shoubei;
+pub mod tls;
 mod transport;
 
 pub mod schemes;

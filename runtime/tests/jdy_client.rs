@@ -639,10 +639,7 @@ async fn a_safe_endpoint_is_retried_and_never_an_unknown_outcome() {
 /// timeout and body limit still hold.
 #[tokio::test]
 async fn a_supplied_http_client_keeps_the_timeout_and_the_body_limit() {
-    let own = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap_or_else(|e| panic!("{e}"));
+    let own = common::own_client(reqwest::redirect::Policy::none());
     let (client, _) = client_with(
         fast_transport()
             .timeout(Duration::from_millis(300))

@@ -10,7 +10,8 @@ use std::sync::Arc;
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
-use common::{fast_transport, jdy_config, shoubei_config, APP_SECRET, CLIENT_SECRET, SB_KEY};
+use common::{fast_transport, jdy_config, own_client, shoubei_config};
+use common::{APP_SECRET, CLIENT_SECRET, SB_KEY};
 use common::{JDY, OK, QUERY, SB_OK, SHOUBEI, TOKEN_PATH};
 use retail_apis_runtime::jdy::JdyClient;
 use retail_apis_runtime::shoubei::ShoubeiClient;
@@ -235,7 +236,7 @@ fn non_http_base_urls_are_refused_when_the_client_is_built() {
 /// target receives nothing.
 #[tokio::test]
 async fn a_supplied_http_client_never_follows_a_redirect() {
-    let following = fast_transport().http_client(reqwest::Client::new());
+    let following = fast_transport().http_client(own_client(reqwest::redirect::Policy::default()));
     for built in [
         JdyClient::new(&JDY, jdy_config("http://127.0.0.1:1", following.clone())).err(),
         ShoubeiClient::new(
@@ -252,10 +253,7 @@ async fn a_supplied_http_client_never_follows_a_redirect() {
         }
     }
 
-    let own = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap_or_else(|e| panic!("{e}"));
+    let own = own_client(reqwest::redirect::Policy::none());
     for status in [302, 307] {
         let (target_host, target_hits) = target().await;
         let (host, hits) = redirector(status, &target_host, false).await;

@@ -52,7 +52,7 @@ async fn write_off_typed(
         write_off_body(code),
         retail_apis_sandbox::config::SHOUBEI_KEY,
     );
-    let mut request = reqwest::Client::new()
+    let mut request = common::http()
         .post(format!("{}{WRITE_OFF_PATH}", sandbox.base_url()))
         .body(body.to_string());
     if let Some(content_type) = content_type {

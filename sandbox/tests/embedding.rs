@@ -18,7 +18,9 @@ async fn the_router_serves_inside_another_server() {
     let base = format!("http://{}", listener.local_addr().expect("addr"));
     let server = tokio::spawn(async move { axum::serve(listener, app).await });
 
-    let health = reqwest::get(format!("{base}/health"))
+    let health = common::http()
+        .get(format!("{base}/health"))
+        .send()
         .await
         .expect("send")
         .text()

@@ -147,7 +147,7 @@ async fn truncated_and_html_bodies() {
     assert!(body.starts_with('{'), "{body}");
     assert!(serde_json::from_str::<Value>(&body).is_err(), "{body}");
 
-    let response = reqwest::Client::new()
+    let response = common::http()
         .post(format!("{}{}", sandbox.base_url(), RECHARGE_PATH))
         .send()
         .await

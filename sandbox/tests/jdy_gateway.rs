@@ -311,7 +311,7 @@ async fn the_router_address_must_be_the_tenant_domain() {
 #[tokio::test]
 async fn unknown_paths_and_methods_are_refused_without_panicking() {
     let sandbox = start(SandboxConfig::default()).await;
-    let http = reqwest::Client::new();
+    let http = common::http();
     let base = sandbox.base_url();
     let response = http
         .post(format!("{base}/nowhere"))

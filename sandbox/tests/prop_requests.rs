@@ -80,7 +80,7 @@ fn harness() -> &'static Harness {
             )
             .expect("sandbox starts");
         let base = sandbox.base_url();
-        let http = reqwest::Client::new();
+        let http = common::http();
         let token = rt.block_on(fetch_token(&http, &base, &specs));
         Harness {
             rt,

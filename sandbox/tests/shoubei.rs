@@ -158,7 +158,7 @@ async fn shoubei_bodies_are_validated() {
         .unwrap_or_default()
         .contains("shop_no"));
 
-    let response = reqwest::Client::new()
+    let response = common::http()
         .post(format!("{base}{WRITE_OFF_PATH}"))
         .header(CONTENT_TYPE, JSON)
         .body("not json")

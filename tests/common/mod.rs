@@ -178,3 +178,15 @@ pub fn bearer_service() -> &'static retail_apis::runtime::ServiceDescriptor {
             .expect("the fixture has a bearer service")
     })
 }
+
+/// A `reqwest::ClientBuilder` as a caller starts one: with a rustls feature on, reqwest sets
+/// up its TLS from the process's default crypto provider, which must be installed first.
+pub fn http_builder() -> reqwest::ClientBuilder {
+    retail_apis::runtime::tls::install_default_crypto_provider();
+    reqwest::Client::builder()
+}
+
+/// A plain HTTP client for the requests a test makes by hand.
+pub fn http() -> reqwest::Client {
+    http_builder().build().unwrap_or_else(|e| panic!("{e}"))
+}

@@ -165,6 +165,7 @@ mod tests {
         );
         let proxy = reqwest::Proxy::all("http://user:proxy-password@127.0.0.1:3128")
             .unwrap_or_else(|e| panic!("{e}"));
+        crate::tls::install_default_crypto_provider();
         let client = reqwest::Client::builder()
             .default_headers(headers)
             .proxy(proxy)

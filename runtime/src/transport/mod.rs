@@ -135,7 +135,8 @@ impl Transport {
             // whichever host the answer names. `send` turns a 3xx into an error.
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(config.connect_timeout)
-            .user_agent(config.user_agent.clone())
+            .user_agent(config.user_agent.clone());
+        let http = crate::tls::configure(http)?
             .build()
             .map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))?;
         Ok(Transport { http, config })
@@ -408,7 +409,9 @@ mod tests {
         assert!(ts > 1_600_000_000_000);
     }
 
+    /// A client of the caller's, which with a rustls feature needs the default provider.
     fn client_with(policy: reqwest::redirect::Policy) -> reqwest::Client {
+        crate::tls::install_default_crypto_provider();
         reqwest::Client::builder()
             .redirect(policy)
             .build()
@@ -419,7 +422,7 @@ mod tests {
     fn only_clients_that_refuse_redirects_are_accepted() {
         use reqwest::redirect::Policy;
         assert!(refuses_redirects(&client_with(Policy::none())));
-        assert!(!refuses_redirects(&reqwest::Client::new()));
+        assert!(!refuses_redirects(&client_with(Policy::default())));
         assert!(!refuses_redirects(&client_with(Policy::limited(1))));
         assert!(!refuses_redirects(&client_with(Policy::custom(
             |a| a.stop()
@@ -431,7 +434,7 @@ mod tests {
             })
         };
         assert!(supplied(client_with(Policy::none())).is_ok());
-        match supplied(reqwest::Client::new()) {
+        match supplied(client_with(Policy::default())) {
             Err(Error::Config { message }) => assert!(message.contains("Policy::none()")),
             other => panic!("a following client was accepted: {other:?}"),
         }
@@ -461,7 +464,7 @@ mod tests {
         }))
         .await;
         let transport = Transport {
-            http: reqwest::Client::new(),
+            http: client_with(reqwest::redirect::Policy::default()),
             config: TransportConfig::default(),
         };
         let url = reqwest::Url::parse(&format!("http://{origin}/p?app_signature=s"))

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod tls;
+
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -273,6 +275,17 @@ pub static SHOUBEI: ServiceDescriptor = ServiceDescriptor {
     endpoints: List::Borrowed(SB_ENDPOINTS),
 };
 
+/// A client as a caller builds one, with `policy` for redirects. reqwest sets up its own
+/// rustls from the process's default crypto provider, which the rustls features leave to
+/// the caller to install.
+pub fn own_client(policy: reqwest::redirect::Policy) -> reqwest::Client {
+    retail_apis_runtime::tls::install_default_crypto_provider();
+    reqwest::Client::builder()
+        .redirect(policy)
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
 /// Fast retries so the tests do not wait on backoff.
 pub fn fast_transport() -> TransportConfig {
     TransportConfig::default()
@@ -360,16 +373,21 @@ impl Seen {
     }
 }
 
-/// Starts the server; returns its base URL and what it saw.
-pub async fn start() -> (String, Arc<Seen>) {
-    let seen = Arc::new(Seen::default());
-    let state = Arc::clone(&seen);
-    let app = Router::new().fallback(
+/// The server's routes, recording into `seen`.
+pub fn app(seen: &Arc<Seen>) -> Router {
+    let state = Arc::clone(seen);
+    Router::new().fallback(
         move |method: Method, uri: Uri, headers: HeaderMap, body: Bytes| {
             let seen = Arc::clone(&state);
             async move { handle(&seen, method, uri, headers, body).await }
         },
-    );
+    )
+}
+
+/// Starts the server; returns its base URL and what it saw.
+pub async fn start() -> (String, Arc<Seen>) {
+    let seen = Arc::new(Seen::default());
+    let app = app(&seen);
     let listener = match tokio::net::TcpListener::bind("127.0.0.1:0").await {
         Ok(l) => l,
         Err(e) => panic!("cannot bind: {e}"),

@@ -150,7 +150,7 @@ pub struct Jdy {
 impl Jdy {
     pub fn new(handle: &SandboxHandle) -> Jdy {
         Jdy {
-            http: reqwest::Client::new(),
+            http: http(),
             base: handle.base_url(),
         }
     }
@@ -293,7 +293,7 @@ pub fn shoubei_verifies(body: &Value, key: &str) -> bool {
 }
 
 pub async fn post_json(base: &str, path: &str, body: &Value) -> (u16, Value) {
-    let response = reqwest::Client::new()
+    let response = http()
         .post(format!("{base}{path}"))
         .header(CONTENT_TYPE, JSON)
         .body(body.to_string())
@@ -328,4 +328,16 @@ pub fn recharge_body(member: &str, amount: &str, bill: &str) -> Value {
         "src_bill_id": bill,
         "settle_entries": [{"pay_type": "90", "settle_amt": amount}],
     })
+}
+
+/// A `reqwest::ClientBuilder` as a caller starts one: with a rustls feature on, reqwest sets
+/// up its TLS from the process's default crypto provider, which must be installed first.
+pub fn http_builder() -> reqwest::ClientBuilder {
+    retail_apis_runtime::tls::install_default_crypto_provider();
+    reqwest::Client::builder()
+}
+
+/// A plain HTTP client for the requests a test makes by hand.
+pub fn http() -> reqwest::Client {
+    http_builder().build().unwrap_or_else(|e| panic!("{e}"))
 }
