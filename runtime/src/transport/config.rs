@@ -49,7 +49,9 @@ pub struct TransportConfig {
     /// the answer names. The client is refused when it is built otherwise. The runtime
     /// still applies `timeout` to each attempt (which bounds connecting too;
     /// `connect_timeout` applies only to its own client), `max_body_bytes`, and refuses
-    /// any 3xx answer. Clones share the client's connection pool.
+    /// any 3xx answer. Clones share the client's connection pool. With a rustls feature,
+    /// build it after [`install_default_crypto_provider`](crate::tls::install_default_crypto_provider)
+    /// (or with a crypto provider of your own installed): reqwest panics without one.
     pub http_client: Option<reqwest::Client>,
 }
 
