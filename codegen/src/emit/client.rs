@@ -161,11 +161,11 @@ fn check_names(service: &Service) -> Result<(), EmitError> {
     Ok(())
 }
 
-/// The named type a type expression refers to, looking through lists.
+/// The named type a type expression refers to, looking through lists and maps.
 fn referenced_type(ty: &TypeExpr) -> Option<&str> {
     match ty {
         TypeExpr::Named(name) => Some(name),
-        TypeExpr::List(inner) => referenced_type(inner),
+        TypeExpr::List(inner) | TypeExpr::Map(inner) => referenced_type(inner),
         _ => None,
     }
 }
