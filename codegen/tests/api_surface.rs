@@ -591,6 +591,14 @@ fn renaming_a_rust_name_replaces_field_and_setter_and_keeps_the_wire_name() {
     let before = old.surface.get(&from, ItemKind::Field).expect("old field");
     let after = new.surface.get(&to, ItemKind::Field).expect("new field");
     assert_eq!(before.wire, after.wire, "the wire name stays");
+    let field_name = t.field.name.as_str();
+    for change in &changes {
+        let expected = match change.kind {
+            ChangeKind::Removed => format!("renamed to `{field_name}_renamed`"),
+            _ => format!("renamed from `{field_name}`"),
+        };
+        assert!(change.reason.starts_with(&expected), "{change:?}");
+    }
     assert!(before
         .wire
         .as_deref()

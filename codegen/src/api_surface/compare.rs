@@ -133,7 +133,63 @@ pub fn compare(old: &ApiSurface, new: &ApiSurface) -> Vec<ItemChange> {
             change.members += 1;
         }
     }
+    note_renames(&mut changes);
     changes
+}
+
+/// Splits a member path into its owner and name (`jdy::T::f` → `jdy::T`, `f`).
+fn split(path: &str) -> (&str, &str) {
+    path.rsplit_once("::").unwrap_or(("", path))
+}
+
+/// A field removed and one added in the same type with the same type and wire form is a
+/// Rust rename (a new `rust_name`): both say so, and so do their setters.
+fn note_renames(changes: &mut [ItemChange]) {
+    let wire_of = |c: &ItemChange| {
+        c.shown()
+            .and_then(|s| s.wire.clone().map(|w| (w, s.brief.clone())))
+    };
+    let mut renames = Vec::new();
+    for removed in changes
+        .iter()
+        .filter(|c| c.kind == ChangeKind::Removed && c.item_kind == ItemKind::Field)
+    {
+        let Some(facts) = wire_of(removed) else {
+            continue;
+        };
+        let (owner, from) = split(&removed.path);
+        let twin = changes.iter().find(|c| {
+            c.kind == ChangeKind::Added
+                && c.item_kind == ItemKind::Field
+                && split(&c.path).0 == owner
+                && wire_of(c).as_ref() == Some(&facts)
+        });
+        if let Some(added) = twin {
+            renames.push((
+                owner.to_owned(),
+                from.to_owned(),
+                split(&added.path).1.to_owned(),
+            ));
+        }
+    }
+    for (owner, from, to) in renames {
+        for change in changes.iter_mut() {
+            if !matches!(change.item_kind, ItemKind::Field | ItemKind::Method) {
+                continue;
+            }
+            let (at, name) = split(&change.path);
+            if at != owner {
+                continue;
+            }
+            if change.kind == ChangeKind::Removed && name == from {
+                change.reason = format!(
+                    "renamed to `{to}`, same wire form: code naming `{from}` stops compiling"
+                );
+            } else if change.kind == ChangeKind::Added && name == to {
+                change.reason = format!("renamed from `{from}`, same wire form");
+            }
+        }
+    }
 }
 
 /// The outermost container of `item` that is itself only in `side`, so that `item` is

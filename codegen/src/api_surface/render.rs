@@ -155,7 +155,7 @@ impl fmt::Display for Line<'_> {
         }
         if change.breaking {
             write!(f, "  BREAKING: {}", change.reason)?;
-        } else if change.kind == ChangeKind::Changed {
+        } else if change.kind == ChangeKind::Changed || change.reason.starts_with("renamed") {
             write!(f, "  ({})", change.reason)?;
         }
         if change.kind == ChangeKind::Changed {
