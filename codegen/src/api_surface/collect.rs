@@ -91,7 +91,7 @@ fn cfg(attrs: &[Attribute]) -> Option<String> {
     let cfgs: Vec<String> = attrs
         .iter()
         .filter(|a| a.path().is_ident("cfg"))
-        .map(|a| tokens::text(a))
+        .map(tokens::text)
         .collect();
     (!cfgs.is_empty()).then(|| cfgs.join(" "))
 }

@@ -22,8 +22,19 @@ pub(super) struct WireFacts {
 struct FieldWire {
     /// Name written by `Serialize`, and whether it is written even when `None`.
     encoded: Option<(String, bool)>,
-    /// Name and aliases read by `Deserialize`, and how (`required`, `optional`).
-    decoded: Option<(String, Vec<String>, String)>,
+    /// What `Deserialize` reads.
+    decoded: Option<Decoded>,
+}
+
+/// How `Deserialize` reads a field.
+#[derive(Clone)]
+struct Decoded {
+    /// The wire name.
+    name: String,
+    /// Other names accepted.
+    aliases: Vec<String>,
+    /// The reading method (`required`, `optional`).
+    how: String,
 }
 
 #[derive(Default)]
@@ -88,19 +99,20 @@ impl WireFacts {
         let mut parts = Vec::new();
         if let Some(facts) = self.fields.get(&(ty.to_owned(), member.to_owned())) {
             match (&facts.encoded, &facts.decoded) {
-                (Some((enc, _)), Some((dec, _, _))) if enc == dec => {
+                (Some((enc, _)), Some(dec)) if *enc == dec.name => {
                     parts.push(format!("wire {enc:?}"))
                 }
-                (Some((enc, _)), Some((dec, _, _))) => {
-                    parts.push(format!("encoded as {enc:?}, decoded from {dec:?}"))
+                (Some((enc, _)), Some(dec)) => {
+                    parts.push(format!("encoded as {enc:?}, decoded from {:?}", dec.name))
                 }
                 (Some((enc, _)), None) => parts.push(format!("wire {enc:?}")),
-                (None, Some((dec, _, _))) => parts.push(format!("wire {dec:?}")),
+                (None, Some(dec)) => parts.push(format!("wire {:?}", dec.name)),
                 (None, None) => {}
             }
-            if let Some((_, aliases, _)) = &facts.decoded {
-                if !aliases.is_empty() {
-                    let aliases: Vec<String> = aliases.iter().map(|a| format!("{a:?}")).collect();
+            if let Some(dec) = &facts.decoded {
+                if !dec.aliases.is_empty() {
+                    let aliases: Vec<String> =
+                        dec.aliases.iter().map(|a| format!("{a:?}")).collect();
                     parts.push(format!("also read as {}", aliases.join(", ")));
                 }
             }
@@ -114,8 +126,8 @@ impl WireFacts {
                     .to_owned(),
                 );
             }
-            if let Some((_, _, how)) = &facts.decoded {
-                parts.push(format!("read as {how}"));
+            if let Some(dec) = &facts.decoded {
+                parts.push(format!("read as {}", dec.how));
             }
         }
         parts.extend(serde_attrs(attrs));
@@ -249,7 +261,7 @@ impl<'ast> Visit<'ast> for SerializeReader {
 /// `Self { f: fields.required("wire", &["alias"])?, .. }`.
 #[derive(Default)]
 struct DeserializeReader {
-    found: Vec<(String, (String, Vec<String>, String))>,
+    found: Vec<(String, Decoded)>,
 }
 
 impl<'ast> Visit<'ast> for DeserializeReader {
@@ -266,8 +278,12 @@ impl<'ast> Visit<'ast> for DeserializeReader {
                         }
                         _ => Vec::new(),
                     };
-                    self.found
-                        .push((member.to_string(), (wire, aliases, call.method.to_string())));
+                    let read = Decoded {
+                        name: wire,
+                        aliases,
+                        how: call.method.to_string(),
+                    };
+                    self.found.push((member.to_string(), read));
                 }
             }
         }
