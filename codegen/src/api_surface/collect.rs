@@ -8,7 +8,7 @@ use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::{Attribute, Fields, FnArg, Pat, Visibility};
 
-use super::item::{Item, ItemKind, Location, Traits};
+use super::item::{Facts, Item, ItemKind, Location};
 use super::tokens;
 use super::wire::{self, WireFacts};
 
@@ -140,7 +140,7 @@ impl Walker<'_> {
         attrs: &[Attribute],
         span: Span,
         parent: Option<String>,
-        traits: Traits,
+        facts: Facts,
     ) {
         let item = Item {
             path,
@@ -151,7 +151,7 @@ impl Walker<'_> {
             docs: docs(attrs),
             location: self.location(span),
             parent,
-            traits,
+            facts,
         };
         self.out.items.push(item);
     }
@@ -198,9 +198,9 @@ impl Walker<'_> {
                     &m.attrs,
                     m.ident.span(),
                     parent_of(module),
-                    Traits {
+                    Facts {
                         cfg: cfg(&m.attrs),
-                        ..Traits::default()
+                        ..Facts::default()
                     },
                 );
                 if let Some((_, items)) = &m.content {
@@ -221,11 +221,11 @@ impl Walker<'_> {
                     &s.attrs,
                     s.ident.span(),
                     parent_of(module),
-                    Traits {
+                    Facts {
                         non_exhaustive: has_attr(&s.attrs, "non_exhaustive"),
                         private_fields,
                         cfg: cfg(&s.attrs),
-                        ..Traits::default()
+                        ..Facts::default()
                     },
                 );
                 self.derives(&path, &name, &s.attrs);
@@ -244,10 +244,10 @@ impl Walker<'_> {
                     &u.attrs,
                     u.ident.span(),
                     parent_of(module),
-                    Traits {
+                    Facts {
                         private_fields: u.fields.named.iter().any(|f| !is_pub(&f.vis)),
                         cfg: cfg(&u.attrs),
-                        ..Traits::default()
+                        ..Facts::default()
                     },
                 );
                 self.derives(&path, &name, &u.attrs);
@@ -266,10 +266,10 @@ impl Walker<'_> {
                     &e.attrs,
                     e.ident.span(),
                     parent_of(module),
-                    Traits {
+                    Facts {
                         non_exhaustive: has_attr(&e.attrs, "non_exhaustive"),
                         cfg: cfg(&e.attrs),
-                        ..Traits::default()
+                        ..Facts::default()
                     },
                 );
                 self.derives(&path, &name, &e.attrs);
@@ -299,9 +299,9 @@ impl Walker<'_> {
                         &variant.attrs,
                         variant.ident.span(),
                         Some(path.clone()),
-                        Traits {
+                        Facts {
                             cfg: cfg(&variant.attrs),
-                            ..Traits::default()
+                            ..Facts::default()
                         },
                     );
                 }
@@ -324,9 +324,9 @@ impl Walker<'_> {
                     &t.attrs,
                     t.ident.span(),
                     parent_of(module),
-                    Traits {
+                    Facts {
                         cfg: cfg(&t.attrs),
-                        ..Traits::default()
+                        ..Facts::default()
                     },
                 );
                 for member in &t.items {
@@ -354,7 +354,7 @@ impl Walker<'_> {
                                 &ty.attrs,
                                 ty.ident.span(),
                                 Some(path.clone()),
-                                Traits::default(),
+                                Facts::default(),
                             );
                         }
                         _ => {}
@@ -373,9 +373,9 @@ impl Walker<'_> {
                     &t.attrs,
                     t.ident.span(),
                     parent_of(module),
-                    Traits {
+                    Facts {
                         cfg: cfg(&t.attrs),
-                        ..Traits::default()
+                        ..Facts::default()
                     },
                 );
             }
@@ -413,9 +413,9 @@ impl Walker<'_> {
                     &u.attrs,
                     u.use_token.span,
                     parent_of(module),
-                    Traits {
+                    Facts {
                         cfg: cfg(&u.attrs),
-                        ..Traits::default()
+                        ..Facts::default()
                     },
                 );
             }
@@ -444,9 +444,9 @@ impl Walker<'_> {
                     &[],
                     trait_path.span(),
                     Some(path.to_owned()),
-                    Traits {
+                    Facts {
                         cfg: type_cfg.clone(),
-                        ..Traits::default()
+                        ..Facts::default()
                     },
                 );
             }
@@ -476,9 +476,9 @@ impl Walker<'_> {
                 &field.attrs,
                 span,
                 Some(path.to_owned()),
-                Traits {
+                Facts {
                     cfg: cfg(&field.attrs),
-                    ..Traits::default()
+                    ..Facts::default()
                 },
             );
         }
@@ -508,9 +508,9 @@ impl Walker<'_> {
             attrs,
             ident.span(),
             parent_of(owner),
-            Traits {
+            Facts {
                 cfg: cfg(attrs),
-                ..Traits::default()
+                ..Facts::default()
             },
         );
     }
@@ -579,11 +579,11 @@ impl Walker<'_> {
             attrs,
             sig.ident.span(),
             parent_of(owner),
-            Traits {
+            Facts {
                 cfg: cfg(attrs),
                 callable: Some(format!("{qualifiers}fn{brief}")),
                 params: sig.inputs.len(),
-                ..Traits::default()
+                ..Facts::default()
             },
         );
     }
@@ -628,9 +628,9 @@ impl Walker<'_> {
                     &imp.attrs,
                     imp.impl_token.span,
                     Some(path),
-                    Traits {
+                    Facts {
                         cfg: cfg(&imp.attrs),
-                        ..Traits::default()
+                        ..Facts::default()
                     },
                 );
             }
@@ -659,7 +659,7 @@ impl Walker<'_> {
                                 &t.attrs,
                                 t.ident.span(),
                                 Some(path.clone()),
-                                Traits::default(),
+                                Facts::default(),
                             );
                         }
                         _ => {}

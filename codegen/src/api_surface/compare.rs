@@ -250,11 +250,9 @@ fn removed(before: &Item) -> ItemChange {
 
 fn added(after: &Item, new: &ApiSurface) -> ItemChange {
     let parent = after.parent.as_deref().and_then(|p| new.container(p));
-    let exhaustive_parent = parent.is_some_and(|p| !p.traits.non_exhaustive);
+    let exhaustive_parent = parent.is_some_and(|p| !p.facts.non_exhaustive);
     let (breaking, reason) = match after.kind {
-        ItemKind::Field
-            if exhaustive_parent && parent.is_some_and(|p| !p.traits.private_fields) =>
-        {
+        ItemKind::Field if exhaustive_parent && parent.is_some_and(|p| !p.facts.private_fields) => {
             (
                 true,
                 "new field of an exhaustive struct: struct literals and patterns stop compiling",
@@ -322,7 +320,7 @@ fn wire_reason(kind: ItemKind) -> &'static str {
 
 /// Whether a change of signature breaks callers, and why.
 fn signature_change(before: &Item, after: &Item) -> (bool, &'static str) {
-    let (b, a) = (&before.traits, &after.traits);
+    let (b, a) = (&before.facts, &after.facts);
     if b.cfg != a.cfg {
         return if a.cfg.is_none() {
             (false, "no longer behind a cfg")

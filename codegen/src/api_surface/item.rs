@@ -124,12 +124,12 @@ pub struct Item {
     /// of anything else (`None` at the root).
     pub parent: Option<String>,
     /// Facts the compatibility rules read.
-    pub traits: Traits,
+    pub facts: Facts,
 }
 
 /// Facts of an item that decide whether a change to it breaks callers.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct Traits {
+pub struct Facts {
     /// `#[non_exhaustive]`: fields or variants may be added without breaking callers.
     pub non_exhaustive: bool,
     /// A struct with fields callers cannot see, so they cannot write a struct literal.

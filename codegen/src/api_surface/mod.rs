@@ -36,7 +36,7 @@ mod wire;
 use std::path::Path;
 
 pub use compare::{compare, ChangeKind, ItemChange, ItemSide};
-pub use item::{ApiSurface, Item, ItemKey, ItemKind, Location, Traits};
+pub use item::{ApiSurface, Facts, Item, ItemKey, ItemKind, Location};
 pub use render::render;
 
 use crate::emit::{EmitError, GeneratedFile};
