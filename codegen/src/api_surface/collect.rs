@@ -46,6 +46,17 @@ pub(super) fn collect_file(file: &str, syntax: &syn::File) -> FileItems {
     walker.out
 }
 
+/// An item as the walk finds it; its docs and location come from its attributes and span.
+struct Entry {
+    path: String,
+    kind: ItemKind,
+    signature: String,
+    brief: String,
+    wire: Option<String>,
+    parent: Option<String>,
+    facts: Facts,
+}
+
 struct Walker<'a> {
     file: &'a str,
     out: FileItems,
@@ -129,29 +140,17 @@ impl Walker<'_> {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn push(
-        &mut self,
-        path: String,
-        kind: ItemKind,
-        signature: String,
-        brief: String,
-        wire: Option<String>,
-        attrs: &[Attribute],
-        span: Span,
-        parent: Option<String>,
-        facts: Facts,
-    ) {
+    fn push(&mut self, entry: Entry, attrs: &[Attribute], span: Span) {
         let item = Item {
-            path,
-            kind,
-            signature,
-            brief,
-            wire,
+            path: entry.path,
+            kind: entry.kind,
+            signature: entry.signature,
+            brief: entry.brief,
+            wire: entry.wire,
             docs: docs(attrs),
             location: self.location(span),
-            parent,
-            facts,
+            parent: entry.parent,
+            facts: entry.facts,
         };
         self.out.items.push(item);
     }
@@ -190,18 +189,20 @@ impl Walker<'_> {
                 }
                 let signature = format!("{}pub mod {}", visible_attrs(&m.attrs), m.ident);
                 self.push(
-                    path.clone(),
-                    ItemKind::Module,
-                    signature,
-                    String::new(),
-                    None,
+                    Entry {
+                        path: path.clone(),
+                        kind: ItemKind::Module,
+                        signature,
+                        brief: String::new(),
+                        wire: None,
+                        parent: parent_of(module),
+                        facts: Facts {
+                            cfg: cfg(&m.attrs),
+                            ..Facts::default()
+                        },
+                    },
                     &m.attrs,
                     m.ident.span(),
-                    parent_of(module),
-                    Facts {
-                        cfg: cfg(&m.attrs),
-                        ..Facts::default()
-                    },
                 );
                 if let Some((_, items)) = &m.content {
                     self.module(&path, items);
@@ -213,20 +214,25 @@ impl Walker<'_> {
                 let private_fields = s.fields.iter().any(|f| !is_pub(&f.vis));
                 let generics = generics_text(&s.generics);
                 self.push(
-                    path.clone(),
-                    ItemKind::Struct,
-                    format!("{}pub struct {name}{generics}", visible_attrs(&s.attrs)),
-                    generics,
-                    none_if_empty(wire::serde_attrs(&s.attrs).join("; ")),
+                    Entry {
+                        path: path.clone(),
+                        kind: ItemKind::Struct,
+                        signature: format!(
+                            "{}pub struct {name}{generics}",
+                            visible_attrs(&s.attrs)
+                        ),
+                        brief: generics,
+                        wire: none_if_empty(wire::serde_attrs(&s.attrs).join("; ")),
+                        parent: parent_of(module),
+                        facts: Facts {
+                            non_exhaustive: has_attr(&s.attrs, "non_exhaustive"),
+                            private_fields,
+                            cfg: cfg(&s.attrs),
+                            ..Facts::default()
+                        },
+                    },
                     &s.attrs,
                     s.ident.span(),
-                    parent_of(module),
-                    Facts {
-                        non_exhaustive: has_attr(&s.attrs, "non_exhaustive"),
-                        private_fields,
-                        cfg: cfg(&s.attrs),
-                        ..Facts::default()
-                    },
                 );
                 self.derives(&path, &name, &s.attrs);
                 self.fields(&path, &name, &s.fields, facts);
@@ -236,19 +242,21 @@ impl Walker<'_> {
                 let name = u.ident.to_string();
                 let generics = generics_text(&u.generics);
                 self.push(
-                    path.clone(),
-                    ItemKind::Union,
-                    format!("{}pub union {name}{generics}", visible_attrs(&u.attrs)),
-                    generics,
-                    None,
+                    Entry {
+                        path: path.clone(),
+                        kind: ItemKind::Union,
+                        signature: format!("{}pub union {name}{generics}", visible_attrs(&u.attrs)),
+                        brief: generics,
+                        wire: None,
+                        parent: parent_of(module),
+                        facts: Facts {
+                            private_fields: u.fields.named.iter().any(|f| !is_pub(&f.vis)),
+                            cfg: cfg(&u.attrs),
+                            ..Facts::default()
+                        },
+                    },
                     &u.attrs,
                     u.ident.span(),
-                    parent_of(module),
-                    Facts {
-                        private_fields: u.fields.named.iter().any(|f| !is_pub(&f.vis)),
-                        cfg: cfg(&u.attrs),
-                        ..Facts::default()
-                    },
                 );
                 self.derives(&path, &name, &u.attrs);
                 self.fields(&path, &name, &Fields::Named(u.fields.clone()), facts);
@@ -258,19 +266,21 @@ impl Walker<'_> {
                 let name = e.ident.to_string();
                 let generics = generics_text(&e.generics);
                 self.push(
-                    path.clone(),
-                    ItemKind::Enum,
-                    format!("{}pub enum {name}{generics}", visible_attrs(&e.attrs)),
-                    generics,
-                    none_if_empty(wire::serde_attrs(&e.attrs).join("; ")),
+                    Entry {
+                        path: path.clone(),
+                        kind: ItemKind::Enum,
+                        signature: format!("{}pub enum {name}{generics}", visible_attrs(&e.attrs)),
+                        brief: generics,
+                        wire: none_if_empty(wire::serde_attrs(&e.attrs).join("; ")),
+                        parent: parent_of(module),
+                        facts: Facts {
+                            non_exhaustive: has_attr(&e.attrs, "non_exhaustive"),
+                            cfg: cfg(&e.attrs),
+                            ..Facts::default()
+                        },
+                    },
                     &e.attrs,
                     e.ident.span(),
-                    parent_of(module),
-                    Facts {
-                        non_exhaustive: has_attr(&e.attrs, "non_exhaustive"),
-                        cfg: cfg(&e.attrs),
-                        ..Facts::default()
-                    },
                 );
                 self.derives(&path, &name, &e.attrs);
                 for variant in &e.variants {
@@ -291,18 +301,20 @@ impl Walker<'_> {
                     }
                     let brief = signature[variant.ident.to_string().len()..].to_owned();
                     self.push(
-                        join(&path, &variant.ident.to_string()),
-                        ItemKind::Variant,
-                        format!("{}{signature}", visible_attrs(&variant.attrs)),
-                        brief,
-                        facts.variant(&name, &variant.ident.to_string(), &variant.attrs),
+                        Entry {
+                            path: join(&path, &variant.ident.to_string()),
+                            kind: ItemKind::Variant,
+                            signature: format!("{}{signature}", visible_attrs(&variant.attrs)),
+                            brief,
+                            wire: facts.variant(&name, &variant.ident.to_string(), &variant.attrs),
+                            parent: Some(path.clone()),
+                            facts: Facts {
+                                cfg: cfg(&variant.attrs),
+                                ..Facts::default()
+                            },
+                        },
                         &variant.attrs,
                         variant.ident.span(),
-                        Some(path.clone()),
-                        Facts {
-                            cfg: cfg(&variant.attrs),
-                            ..Facts::default()
-                        },
                     );
                 }
             }
@@ -316,18 +328,20 @@ impl Walker<'_> {
                     .trim_end()
                     .to_owned();
                 self.push(
-                    path.clone(),
-                    ItemKind::Trait,
-                    signature,
-                    String::new(),
-                    None,
+                    Entry {
+                        path: path.clone(),
+                        kind: ItemKind::Trait,
+                        signature,
+                        brief: String::new(),
+                        wire: None,
+                        parent: parent_of(module),
+                        facts: Facts {
+                            cfg: cfg(&t.attrs),
+                            ..Facts::default()
+                        },
+                    },
                     &t.attrs,
                     t.ident.span(),
-                    parent_of(module),
-                    Facts {
-                        cfg: cfg(&t.attrs),
-                        ..Facts::default()
-                    },
                 );
                 for member in &t.items {
                     match member {
@@ -346,15 +360,17 @@ impl Walker<'_> {
                             let mut head = ty.clone();
                             head.attrs.clear();
                             self.push(
-                                join(&path, &ty.ident.to_string()),
-                                ItemKind::TypeAlias,
-                                tokens::text(&head),
-                                String::new(),
-                                None,
+                                Entry {
+                                    path: join(&path, &ty.ident.to_string()),
+                                    kind: ItemKind::TypeAlias,
+                                    signature: tokens::text(&head),
+                                    brief: String::new(),
+                                    wire: None,
+                                    parent: Some(path.clone()),
+                                    facts: Facts::default(),
+                                },
                                 &ty.attrs,
                                 ty.ident.span(),
-                                Some(path.clone()),
-                                Facts::default(),
                             );
                         }
                         _ => {}
@@ -365,18 +381,24 @@ impl Walker<'_> {
                 let generics = generics_text(&t.generics);
                 let brief = format!("{generics} = {}", tokens::text(&t.ty));
                 self.push(
-                    join(module, &t.ident.to_string()),
-                    ItemKind::TypeAlias,
-                    format!("{}pub type {}{brief}", visible_attrs(&t.attrs), t.ident),
-                    brief,
-                    None,
+                    Entry {
+                        path: join(module, &t.ident.to_string()),
+                        kind: ItemKind::TypeAlias,
+                        signature: format!(
+                            "{}pub type {}{brief}",
+                            visible_attrs(&t.attrs),
+                            t.ident
+                        ),
+                        brief,
+                        wire: None,
+                        parent: parent_of(module),
+                        facts: Facts {
+                            cfg: cfg(&t.attrs),
+                            ..Facts::default()
+                        },
+                    },
                     &t.attrs,
                     t.ident.span(),
-                    parent_of(module),
-                    Facts {
-                        cfg: cfg(&t.attrs),
-                        ..Facts::default()
-                    },
                 );
             }
             syn::Item::Const(c) if is_pub(&c.vis) => {
@@ -405,18 +427,20 @@ impl Walker<'_> {
             syn::Item::Use(u) if is_pub(&u.vis) => {
                 let tree = tokens::text(&u.tree);
                 self.push(
-                    join(module, &tree),
-                    ItemKind::Use,
-                    format!("{}pub use {tree}", visible_attrs(&u.attrs)),
-                    String::new(),
-                    None,
+                    Entry {
+                        path: join(module, &tree),
+                        kind: ItemKind::Use,
+                        signature: format!("{}pub use {tree}", visible_attrs(&u.attrs)),
+                        brief: String::new(),
+                        wire: None,
+                        parent: parent_of(module),
+                        facts: Facts {
+                            cfg: cfg(&u.attrs),
+                            ..Facts::default()
+                        },
+                    },
                     &u.attrs,
                     u.use_token.span,
-                    parent_of(module),
-                    Facts {
-                        cfg: cfg(&u.attrs),
-                        ..Facts::default()
-                    },
                 );
             }
             syn::Item::Impl(imp) => self.impl_block(module, imp, public_types),
@@ -436,18 +460,20 @@ impl Walker<'_> {
             for trait_path in traits {
                 let name_of_trait = tokens::text(&trait_path);
                 self.push(
-                    format!("{path}::<impl {name_of_trait}>"),
-                    ItemKind::TraitImpl,
-                    format!("impl {name_of_trait} for {name}"),
-                    name_of_trait,
-                    None,
+                    Entry {
+                        path: format!("{path}::<impl {name_of_trait}>"),
+                        kind: ItemKind::TraitImpl,
+                        signature: format!("impl {name_of_trait} for {name}"),
+                        brief: name_of_trait,
+                        wire: None,
+                        parent: Some(path.to_owned()),
+                        facts: Facts {
+                            cfg: type_cfg.clone(),
+                            ..Facts::default()
+                        },
+                    },
                     &[],
                     trait_path.span(),
-                    Some(path.to_owned()),
-                    Facts {
-                        cfg: type_cfg.clone(),
-                        ..Facts::default()
-                    },
                 );
             }
         }
@@ -468,18 +494,20 @@ impl Walker<'_> {
                 .as_ref()
                 .map_or_else(|| field.ty.span(), |i| i.span());
             self.push(
-                join(path, &member),
-                ItemKind::Field,
-                format!("{}pub {member}: {ty}", visible_attrs(&field.attrs)),
-                format!(": {ty}"),
-                facts.field(name, &member, &field.attrs),
+                Entry {
+                    path: join(path, &member),
+                    kind: ItemKind::Field,
+                    signature: format!("{}pub {member}: {ty}", visible_attrs(&field.attrs)),
+                    brief: format!(": {ty}"),
+                    wire: facts.field(name, &member, &field.attrs),
+                    parent: Some(path.to_owned()),
+                    facts: Facts {
+                        cfg: cfg(&field.attrs),
+                        ..Facts::default()
+                    },
+                },
                 &field.attrs,
                 span,
-                Some(path.to_owned()),
-                Facts {
-                    cfg: cfg(&field.attrs),
-                    ..Facts::default()
-                },
             );
         }
     }
@@ -500,18 +528,20 @@ impl Walker<'_> {
             "const"
         };
         self.push(
-            join(owner, &ident.to_string()),
-            kind,
-            format!("{}pub {keyword} {ident}: {ty}", visible_attrs(attrs)),
-            format!(": {ty}"),
-            value.map(|v| format!("= {}", tokens::text(v))),
+            Entry {
+                path: join(owner, &ident.to_string()),
+                kind,
+                signature: format!("{}pub {keyword} {ident}: {ty}", visible_attrs(attrs)),
+                brief: format!(": {ty}"),
+                wire: value.map(|v| format!("= {}", tokens::text(v))),
+                parent: parent_of(owner),
+                facts: Facts {
+                    cfg: cfg(attrs),
+                    ..Facts::default()
+                },
+            },
             attrs,
             ident.span(),
-            parent_of(owner),
-            Facts {
-                cfg: cfg(attrs),
-                ..Facts::default()
-            },
         );
     }
 
@@ -571,20 +601,22 @@ impl Walker<'_> {
             types.join(", ")
         );
         self.push(
-            join(owner, &sig.ident.to_string()),
-            kind,
-            format!("{}{vis}{}", visible_attrs(attrs), tokens::text(&shown)),
-            brief.clone(),
-            None,
+            Entry {
+                path: join(owner, &sig.ident.to_string()),
+                kind,
+                signature: format!("{}{vis}{}", visible_attrs(attrs), tokens::text(&shown)),
+                brief: brief.clone(),
+                wire: None,
+                parent: parent_of(owner),
+                facts: Facts {
+                    cfg: cfg(attrs),
+                    callable: Some(format!("{qualifiers}fn{brief}")),
+                    params: sig.inputs.len(),
+                    ..Facts::default()
+                },
+            },
             attrs,
             sig.ident.span(),
-            parent_of(owner),
-            Facts {
-                cfg: cfg(attrs),
-                callable: Some(format!("{qualifiers}fn{brief}")),
-                params: sig.inputs.len(),
-                ..Facts::default()
-            },
         );
     }
 
@@ -616,22 +648,24 @@ impl Walker<'_> {
                     .map(|w| format!(" {}", tokens::text(w)))
                     .unwrap_or_default();
                 self.push(
-                    format!("{path}::<impl {trait_text}>"),
-                    ItemKind::TraitImpl,
-                    format!(
-                        "{}{unsafety}impl{generics} {trait_text} for {}{where_clause}",
-                        visible_attrs(&imp.attrs),
-                        tokens::text(&imp.self_ty)
-                    ),
-                    trait_text,
-                    None,
+                    Entry {
+                        path: format!("{path}::<impl {trait_text}>"),
+                        kind: ItemKind::TraitImpl,
+                        signature: format!(
+                            "{}{unsafety}impl{generics} {trait_text} for {}{where_clause}",
+                            visible_attrs(&imp.attrs),
+                            tokens::text(&imp.self_ty)
+                        ),
+                        brief: trait_text,
+                        wire: None,
+                        parent: Some(path),
+                        facts: Facts {
+                            cfg: cfg(&imp.attrs),
+                            ..Facts::default()
+                        },
+                    },
                     &imp.attrs,
                     imp.impl_token.span,
-                    Some(path),
-                    Facts {
-                        cfg: cfg(&imp.attrs),
-                        ..Facts::default()
-                    },
                 );
             }
             None => {
@@ -651,15 +685,17 @@ impl Walker<'_> {
                         syn::ImplItem::Type(t) if is_pub(&t.vis) => {
                             let brief = format!(" = {}", tokens::text(&t.ty));
                             self.push(
-                                join(&path, &t.ident.to_string()),
-                                ItemKind::TypeAlias,
-                                format!("pub type {}{brief}", t.ident),
-                                brief,
-                                None,
+                                Entry {
+                                    path: join(&path, &t.ident.to_string()),
+                                    kind: ItemKind::TypeAlias,
+                                    signature: format!("pub type {}{brief}", t.ident),
+                                    brief,
+                                    wire: None,
+                                    parent: Some(path.clone()),
+                                    facts: Facts::default(),
+                                },
                                 &t.attrs,
                                 t.ident.span(),
-                                Some(path.clone()),
-                                Facts::default(),
                             );
                         }
                         _ => {}
