@@ -149,6 +149,20 @@ impl Target<'_> {
 }
 
 fn optional_request_field(set: &SpecSet) -> Target<'_> {
+    let sources = real_spec();
+    // The edits below rewrite `type: string` and `doc: <description>` as written.
+    let editable = |field: &Field| {
+        let Some(source) = sources.iter().find(|f| f.path == field.origin.file) else {
+            return false;
+        };
+        let lines: Vec<&str> = source.text.lines().collect();
+        let text = lines[block(&source.text, field.origin.line)].join("\n");
+        text.contains("type: string")
+            && field
+                .description
+                .as_ref()
+                .is_some_and(|d| text.contains(&format!("doc: {d}")))
+    };
     for service in &set.services {
         for endpoint in &service.endpoints {
             let Some(ty) = service.named_type(&endpoint.request) else {
@@ -165,6 +179,7 @@ fn optional_request_field(set: &SpecSet) -> Target<'_> {
                     && f.description.is_some()
                     && f.aliases.is_empty()
                     && endpoint.idempotency_key.as_deref() != Some(f.wire_name.as_str())
+                    && editable(f)
             });
             if let Some(field) = chosen {
                 return Target { service, ty, field };
@@ -608,13 +623,23 @@ fn renaming_a_rust_name_replaces_field_and_setter_and_keeps_the_wire_name() {
 #[test]
 fn adding_an_enum_value_adds_one_variant_with_its_wire_value() {
     let set = committed();
+    let sources = real_spec();
+    // An enum whose values are a block list, where one more line is one more value.
+    let block_list = |ty: &NamedType| {
+        sources.iter().any(|f| {
+            f.path == ty.origin.file
+                && f.text.lines().collect::<Vec<_>>()[block(&f.text, ty.origin.line)]
+                    .iter()
+                    .any(|l| l.trim() == "values:")
+        })
+    };
     let (service, ty, values) = set
         .services
         .iter()
         .find_map(|service| {
             service.types.iter().find_map(|ty| match &ty.kind {
-                TypeKind::Enum(e) => Some((service, ty, e)),
-                TypeKind::Struct(_) => None,
+                TypeKind::Enum(e) if block_list(ty) => Some((service, ty, e)),
+                _ => None,
             })
         })
         .expect("the spec has an enum");

@@ -330,9 +330,10 @@ impl ArmReader<'_> {
 
 impl<'ast> Visit<'ast> for ArmReader<'_> {
     fn visit_arm(&mut self, arm: &'ast syn::Arm) {
+        // `Self::A => { "1" }` reads as `Self::A => "1"`.
         let body = match &*arm.body {
-            Expr::Block(b) if b.block.stmts.len() == 1 => match &b.block.stmts[0] {
-                syn::Stmt::Expr(e, None) => e,
+            Expr::Block(b) => match b.block.stmts.as_slice() {
+                [syn::Stmt::Expr(e, None)] => e,
                 _ => &*arm.body,
             },
             other => other,
