@@ -621,6 +621,47 @@ fn renaming_a_rust_name_replaces_field_and_setter_and_keeps_the_wire_name() {
 }
 
 #[test]
+fn renaming_a_wire_name_only_changes_the_field_on_the_wire() {
+    let set = committed();
+    let t = optional_request_field(&set);
+    let origin = &t.field.origin;
+    let wire = &t.field.wire_name;
+    let edited = edit_file(real_spec(), &origin.file, |text| {
+        let renamed = with_lines(text, |lines| {
+            let line = &mut lines[origin.line - 1];
+            *line = line.replacen(&format!("{wire}:"), &format!("{wire}_on_wire:"), 1);
+        });
+        if t.field.name == *wire {
+            add_key(&renamed, origin.line, "rust_name", &t.field.name)
+        } else {
+            renamed
+        }
+    });
+    let (_, _, changes) = changes_to(&edited);
+    let path = t.path(&t.field.name);
+    assert_eq!(
+        summary(&changes),
+        expect(&[(&path, ChangeKind::Changed, ItemKind::Field, false)]),
+        "{}",
+        render(&changes, "")
+    );
+    let field = &changes
+        .iter()
+        .find(|c| c.kind == ChangeKind::Changed)
+        .expect("field");
+    assert!(field.wire, "{field:?}");
+    assert!(
+        field
+            .new
+            .as_ref()
+            .and_then(|side| side.wire.as_deref())
+            .is_some_and(|w| w.starts_with(&format!("wire \"{wire}_on_wire\""))),
+        "{field:?}"
+    );
+    assert!(render(&changes, "").contains(&format!("[wire \"{wire}_on_wire\"")));
+}
+
+#[test]
 fn adding_an_enum_value_adds_one_variant_with_its_wire_value() {
     let set = committed();
     let sources = real_spec();
@@ -908,6 +949,59 @@ fn attributes_derives_wire_renames_and_parameter_names() {
     let hidden = hand_written("pub mod m;\nmod hidden;\n", "pub struct S;");
     assert!(hidden.items().all(|i| !i.path.starts_with("hidden")));
     assert!(hidden.get("m::S", ItemKind::Struct).is_some());
+}
+
+#[test]
+fn wire_values_serializer_names_and_cfg_gates() {
+    let old = "pub enum E { A }\n\
+               impl E { pub fn as_str(&self) -> &'static str { match self { Self::A => \"1\" } } }\n\
+               pub struct S { pub a: Option<i64> }\n\
+               impl serde::Serialize for S { fn serialize(&self) { if let Some(value) = &self.a { map.serialize_entry(\"a\", value)?; } } }\n\
+               #[cfg(feature = \"x\")] impl Clone for S {}";
+    let new = "pub enum E { A }\n\
+               impl E { pub fn as_str(&self) -> &'static str { match self { Self::A => \"01\" } } }\n\
+               pub struct S { pub a: Option<i64> }\n\
+               #[cfg(feature = \"full-serde\")]\n\
+               impl serde::Serialize for S { fn serialize(&self) { map.serialize_entry(\"b\", &self.a)?; } }\n\
+               impl Clone for S {}";
+    assert_eq!(
+        between(old, new),
+        expect(&[
+            ("m::E::A", ChangeKind::Changed, ItemKind::Variant, false),
+            (
+                "m::S::<impl Clone>",
+                ChangeKind::Changed,
+                ItemKind::TraitImpl,
+                false
+            ),
+            (
+                "m::S::<impl serde::Serialize>",
+                ChangeKind::Changed,
+                ItemKind::TraitImpl,
+                true
+            ),
+            ("m::S::a", ChangeKind::Changed, ItemKind::Field, false),
+        ])
+    );
+    let root = "pub mod m;\n";
+    let (before, after) = (hand_written(root, old), hand_written(root, new));
+    let wire = |s: &ApiSurface, path: &str, kind| s.get(path, kind).and_then(|i| i.wire.clone());
+    assert_eq!(
+        wire(&before, "m::E::A", ItemKind::Variant).as_deref(),
+        Some("wire \"1\"")
+    );
+    assert_eq!(
+        wire(&after, "m::E::A", ItemKind::Variant).as_deref(),
+        Some("wire \"01\"")
+    );
+    assert_eq!(
+        wire(&before, "m::S::a", ItemKind::Field).as_deref(),
+        Some("wire \"a\"; sent when set")
+    );
+    assert_eq!(
+        wire(&after, "m::S::a", ItemKind::Field).as_deref(),
+        Some("wire \"b\"; sent always")
+    );
 }
 
 #[test]
