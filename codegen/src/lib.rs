@@ -7,6 +7,7 @@
 //! retail_apis_codegen::write_changed(std::path::Path::new("generated"), &files).expect("written");
 //! ```
 
+pub mod api_surface;
 pub mod emit;
 pub mod export;
 pub mod load;
@@ -15,6 +16,10 @@ pub mod output;
 mod par;
 mod reserved;
 
+pub use api_surface::{
+    compare as compare_surfaces, render as render_surface_changes, surface, surface_of_spec,
+    ApiSurface, ItemChange, SurfaceError,
+};
 pub use emit::{generate, generate_with, EmitError, GenerateOptions, GeneratedFile};
 pub use export::{
     openapi_document, openapi_document_in, openapi_text, openapi_text_in, ExportError,
