@@ -7,6 +7,7 @@
 //! retail_apis_codegen::write_changed(std::path::Path::new("generated"), &files).expect("written");
 //! ```
 
+pub mod diff;
 pub mod emit;
 pub mod export;
 pub mod load;
