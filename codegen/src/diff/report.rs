@@ -122,7 +122,8 @@ impl Report {
                 change.detail
             );
             let site = |s: &Option<super::Site>| {
-                s.as_ref().map_or_else(|| "-".to_owned(), ToString::to_string)
+                s.as_ref()
+                    .map_or_else(|| "-".to_owned(), ToString::to_string)
             };
             let _ = writeln!(
                 out,

@@ -137,10 +137,10 @@ fn parse_source(src: &SourceFile) -> ParsedSource {
         Err(d) => {
             diags.push(d);
             return ParsedSource {
-            diags,
-            raw: None,
-            spans: Default::default(),
-        };
+                diags,
+                raw: None,
+                spans: Default::default(),
+            };
         }
     };
     let cx = &mut Cx {
@@ -203,10 +203,12 @@ fn read_source<'s>(
                 &mut draft.refs,
                 &mut draft.response_at,
             );
-            draft.endpoints.extend(endpoint.map(|e| crate::model::Endpoint {
-                spans: parsed.spans,
-                ..e
-            }));
+            draft
+                .endpoints
+                .extend(endpoint.map(|e| crate::model::Endpoint {
+                    spans: parsed.spans,
+                    ..e
+                }));
         }
     }
 }

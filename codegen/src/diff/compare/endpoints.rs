@@ -24,7 +24,11 @@ pub(super) fn pair(old: &Service, new: &Service) -> Pairs {
     let mut removed = Vec::new();
     let mut taken = vec![false; new.endpoints.len()];
     for (i, o) in old.endpoints.iter().enumerate() {
-        match new.endpoints.iter().position(|n| n.operation == o.operation) {
+        match new
+            .endpoints
+            .iter()
+            .position(|n| n.operation == o.operation)
+        {
             Some(j) => {
                 taken[j] = true;
                 both.push((i, j));
@@ -36,9 +40,11 @@ pub(super) fn pair(old: &Service, new: &Service) -> Pairs {
     // each side.
     removed.retain(|&i| {
         let o = &old.endpoints[i];
-        let same_route = new.endpoints.iter().enumerate().position(|(j, n)| {
-            !taken[j] && n.method == o.method && n.path == o.path
-        });
+        let same_route = new
+            .endpoints
+            .iter()
+            .enumerate()
+            .position(|(j, n)| !taken[j] && n.method == o.method && n.path == o.path);
         match same_route {
             Some(j) => {
                 taken[j] = true;
@@ -58,7 +64,10 @@ pub(super) fn pair(old: &Service, new: &Service) -> Pairs {
 
 /// Where `key` of an endpoint file was written, or the endpoint itself.
 fn at(e: &Endpoint, key: &str) -> SourceRef {
-    e.spans.get(key).cloned().unwrap_or_else(|| e.origin.clone())
+    e.spans
+        .get(key)
+        .cloned()
+        .unwrap_or_else(|| e.origin.clone())
 }
 
 /// Compares the paired endpoints and reports the unpaired ones.
@@ -90,7 +99,13 @@ pub(super) fn compare(
         );
     }
     for &(i, j) in &pairs.both {
-        endpoint(out, &new.name, &old.endpoints[i], &new.endpoints[j], renames);
+        endpoint(
+            out,
+            &new.name,
+            &old.endpoints[i],
+            &new.endpoints[j],
+            renames,
+        );
     }
 }
 
@@ -143,8 +158,16 @@ fn endpoint(
             "idempotency_key",
             format!(
                 "repeats-ignored evidence {} → {}",
-                if o.idempotency_evidence.is_some() { "given" } else { "none" },
-                if n.idempotency_evidence.is_some() { "given" } else { "none" }
+                if o.idempotency_evidence.is_some() {
+                    "given"
+                } else {
+                    "none"
+                },
+                if n.idempotency_evidence.is_some() {
+                    "given"
+                } else {
+                    "none"
+                }
             ),
         ),
         (Some(a), Some(b)) if a != b => push(

@@ -9,7 +9,10 @@ use crate::model::{AuthScheme, Code, ErrorCodeInfo, Service, SourceRef};
 pub(super) fn compare(out: &mut Out, old: &Service, new: &Service) {
     let item = Item::service(&new.name);
     let at = |s: &'_ Service, key: &str| -> SourceRef {
-        s.spans.get(key).cloned().unwrap_or_else(|| s.origin.clone())
+        s.spans
+            .get(key)
+            .cloned()
+            .unwrap_or_else(|| s.origin.clone())
     };
     if old.base_url != new.base_url {
         out.push(
@@ -26,9 +29,19 @@ pub(super) fn compare(out: &mut Out, old: &Service, new: &Service) {
     let (o, n) = (&at(old, "title"), &at(new, "title"));
     out.doc(&item, "title", (&old.title, &new.title), (o, n));
     let (o, n) = (&at(old, "description"), &at(new, "description"));
-    out.doc(&item, "description", (&old.description, &new.description), (o, n));
+    out.doc(
+        &item,
+        "description",
+        (&old.description, &new.description),
+        (o, n),
+    );
     let (o, n) = (&at(old, "headers"), &at(new, "headers"));
-    out.doc(&item, "documented headers", (&old.headers, &new.headers), (o, n));
+    out.doc(
+        &item,
+        "documented headers",
+        (&old.headers, &new.headers),
+        (o, n),
+    );
     let (o, n) = (&at(old, "pages"), &at(new, "pages"));
     out.doc(&item, "pages", (&old.pages, &new.pages), (o, n));
     let (o, n) = (&at(old, "quirks"), &at(new, "quirks"));
@@ -149,7 +162,11 @@ fn envelope(out: &mut Out, item: &Item, old: &Service, new: &Service) {
                 ChangeKind::EnvelopeChanged,
                 Some(&at(old, key)),
                 Some(&at(new, key)),
-                format!("envelope.{key} {} → {}", opt(o.as_deref()), opt(n.as_deref())),
+                format!(
+                    "envelope.{key} {} → {}",
+                    opt(o.as_deref()),
+                    opt(n.as_deref())
+                ),
             );
         }
     }
@@ -176,7 +193,8 @@ fn errors(out: &mut Out, item: &Item, old: &Service, new: &Service) {
             None => unmatched_old.push(i),
         }
     }
-    let mut unmatched_new: Vec<usize> = (0..new.errors.len()).filter(|j| !matched_new[*j]).collect();
+    let mut unmatched_new: Vec<usize> =
+        (0..new.errors.len()).filter(|j| !matched_new[*j]).collect();
     for i in unmatched_old {
         let o = &old.errors[i];
         if let Some(pos) = unmatched_new

@@ -80,8 +80,21 @@ fn same_contents(a: &NamedType, b: &NamedType) -> bool {
         (TypeKind::Struct(x), TypeKind::Struct(y)) => {
             x.fields.len() == y.fields.len()
                 && x.fields.iter().zip(&y.fields).all(|(f, g)| {
-                    (&f.name, &f.wire_name, &f.ty, f.required, f.nullable, f.computed)
-                        == (&g.name, &g.wire_name, &g.ty, g.required, g.nullable, g.computed)
+                    (
+                        &f.name,
+                        &f.wire_name,
+                        &f.ty,
+                        f.required,
+                        f.nullable,
+                        f.computed,
+                    ) == (
+                        &g.name,
+                        &g.wire_name,
+                        &g.ty,
+                        g.required,
+                        g.nullable,
+                        g.computed,
+                    )
                 })
         }
         (TypeKind::Enum(x), TypeKind::Enum(y)) => {
@@ -123,7 +136,11 @@ fn ty_diff(old: &TypeExpr, new: &TypeExpr, renames: &BTreeMap<String, String>) -
 }
 
 /// Whether two type expressions are the same Rust type (lengths aside), through renames.
-pub(super) fn same_type(old: &TypeExpr, new: &TypeExpr, renames: &BTreeMap<String, String>) -> bool {
+pub(super) fn same_type(
+    old: &TypeExpr,
+    new: &TypeExpr,
+    renames: &BTreeMap<String, String>,
+) -> bool {
     !matches!(ty_diff(old, new, renames), TyDiff::Different)
 }
 
@@ -240,18 +257,16 @@ fn named_type(
     out.doc(&undirected, "doc", (&o.description, &n.description), at);
     out.quirks(&undirected, (&o.quirks, &n.quirks), at);
     match (&o.kind, &n.kind) {
-        (TypeKind::Struct(a), TypeKind::Struct(b)) => struct_fields(out, item, (o, a), (n, b), renames),
+        (TypeKind::Struct(a), TypeKind::Struct(b)) => {
+            struct_fields(out, item, (o, a), (n, b), renames)
+        }
         (TypeKind::Enum(a), TypeKind::Enum(b)) => enum_values(out, item, (o, a), (n, b)),
         _ => out.push(
             &undirected,
             ChangeKind::TypeKindChanged,
             Some(at.0),
             Some(at.1),
-            format!(
-                "{} → {}",
-                kind_name(&o.kind),
-                kind_name(&n.kind)
-            ),
+            format!("{} → {}", kind_name(&o.kind), kind_name(&n.kind)),
         ),
     }
 }
@@ -371,7 +386,10 @@ fn field(out: &mut Out, item: &Item, o: &Field, n: &Field, renames: &BTreeMap<St
             ChangeKind::RustNameChanged,
             at.0,
             at.1,
-            format!("rust_name `{}` → `{}` (wire `{}`)", o.name, n.name, n.wire_name),
+            format!(
+                "rust_name `{}` → `{}` (wire `{}`)",
+                o.name, n.name, n.wire_name
+            ),
         );
     }
     match ty_diff(&o.ty, &n.ty, renames) {
@@ -400,7 +418,13 @@ fn field(out: &mut Out, item: &Item, o: &Field, n: &Field, renames: &BTreeMap<St
         _ => Some(ChangeKind::FieldNullableChanged),
     };
     if let Some(kind) = kind {
-        out.push(&it, kind, at.0, at.1, format!("{ro:?} → {rn:?}").to_lowercase());
+        out.push(
+            &it,
+            kind,
+            at.0,
+            at.1,
+            format!("{ro:?} → {rn:?}").to_lowercase(),
+        );
     }
     for alias in o.aliases.iter().filter(|a| !n.aliases.contains(a)) {
         out.push(
@@ -534,7 +558,8 @@ fn enum_values(
                 format!("repr {} → {}", repr_text(&o.repr), repr_text(&n.repr)),
             );
         }
-        (EnumRepr::Integer, EnumRepr::String { .. }) | (EnumRepr::String { .. }, EnumRepr::Integer) => {
+        (EnumRepr::Integer, EnumRepr::String { .. })
+        | (EnumRepr::String { .. }, EnumRepr::Integer) => {
             out.push(
                 &Item {
                     direction: None,
@@ -553,7 +578,9 @@ fn enum_values(
     let mut pairs = Vec::new();
     for (i, v) in o.variants.iter().enumerate() {
         let key = value_key(&o.repr, v);
-        match (0..n.variants.len()).find(|&j| !taken[j] && value_key(&n.repr, &n.variants[j]) == key) {
+        match (0..n.variants.len())
+            .find(|&j| !taken[j] && value_key(&n.repr, &n.variants[j]) == key)
+        {
             Some(j) => {
                 taken[j] = true;
                 pairs.push((i, j));
