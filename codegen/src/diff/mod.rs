@@ -107,7 +107,7 @@ pub struct Report {
 /// Compares two spec sets (`old` before, `new` after).
 pub fn diff(old: &SpecSet, new: &SpecSet) -> Report {
     let mut changes = compare::spec_sets(old, new);
-    changes.sort_by(|a, b| report::order(a).cmp(&report::order(b)));
+    changes.sort_by_key(report::order);
     Report::new(changes)
 }
 
