@@ -2,8 +2,9 @@
 //! under the same path the working tree's spec root has in the repository, so that
 //! reports name them as the repository does.
 
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 use retail_apis_codegen::load::MAX_SPEC_FILE_BYTES;
 use retail_apis_codegen::{Diagnostic, DiagnosticKind, SourceFile};
@@ -164,6 +165,8 @@ impl Repo {
         };
         let mut files = Vec::new();
         let mut problems = Vec::new();
+        // (path relative to the spec root, blob id) of each file to read.
+        let mut wanted = Vec::new();
         for entry in listing.stdout.split(|b| *b == 0).filter(|e| !e.is_empty()) {
             let entry = String::from_utf8_lossy(entry);
             let Some((meta, path)) = entry.split_once('\t') else {
@@ -202,19 +205,19 @@ impl Repo {
                 )));
                 continue;
             }
-            let blob = git(&self.top, &["cat-file", "blob", object])?;
-            if !blob.status.success() {
-                return Err(GitError::Unavailable(format!(
-                    "cannot read {path} at {revision}: {}",
-                    String::from_utf8_lossy(&blob.stderr).trim()
-                )));
-            }
-            match String::from_utf8(blob.stdout) {
-                Ok(text) => files.push(SourceFile {
-                    path: rel.to_owned(),
-                    text,
+            wanted.push((rel.to_owned(), object.to_owned()));
+        }
+        let blobs = self.blobs(wanted.iter().map(|(_, object)| object.as_str()))?;
+        for ((rel, _), blob) in wanted.into_iter().zip(blobs) {
+            match String::from_utf8(blob) {
+                Ok(text) => files.push(SourceFile { path: rel, text }),
+                Err(_) => problems.push(Diagnostic {
+                    file: rel,
+                    line: 1,
+                    column: 1,
+                    kind: DiagnosticKind::Io,
+                    message: format!("not UTF-8 at {revision}"),
                 }),
-                Err(_) => problems.push(problem(format!("not UTF-8 at {revision}"))),
             }
         }
         files.sort_by(|a, b| a.path.cmp(&b.path));
@@ -224,5 +227,54 @@ impl Repo {
             files,
             problems,
         })
+    }
+
+    /// The contents of blobs, in order, through one `git cat-file --batch` (a process per
+    /// file would dominate the time of a large spec tree).
+    fn blobs<'a>(&self, objects: impl Iterator<Item = &'a str>) -> Result<Vec<Vec<u8>>, GitError> {
+        let objects: Vec<&str> = objects.collect();
+        if objects.is_empty() {
+            return Ok(Vec::new());
+        }
+        let failed =
+            |e: std::io::Error| GitError::Unavailable(format!("cannot run `git cat-file`: {e}"));
+        let mut child = Command::new("git")
+            .args(["cat-file", "--batch"])
+            .current_dir(&self.top)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(failed)?;
+        let input: String = objects.iter().map(|o| format!("{o}\n")).collect();
+        let stdin = child.stdin.take();
+        // Written from another thread: git answers while it reads, and both pipes are finite.
+        let writer = std::thread::spawn(move || {
+            if let Some(mut stdin) = stdin {
+                let _ = stdin.write_all(input.as_bytes());
+            }
+        });
+        let mut out = Vec::new();
+        if let Some(mut stdout) = child.stdout.take() {
+            stdout.read_to_end(&mut out).map_err(failed)?;
+        }
+        let _ = writer.join();
+        let _ = child.wait();
+        let mut rest = out.as_slice();
+        let mut blobs = Vec::with_capacity(objects.len());
+        for object in objects {
+            let bad = || GitError::Unavailable(format!("`git cat-file` gave no blob {object}"));
+            let end = rest.iter().position(|b| *b == b'\n').ok_or_else(bad)?;
+            let header = String::from_utf8_lossy(&rest[..end]).into_owned();
+            // `<id> blob <size>`, then the bytes and a line feed.
+            let size = match header.split(' ').collect::<Vec<_>>().as_slice() {
+                [id, "blob", size] if *id == object => size.parse::<usize>().map_err(|_| bad())?,
+                _ => return Err(bad()),
+            };
+            let body = rest.get(end + 1..end + 1 + size).ok_or_else(bad)?;
+            blobs.push(body.to_vec());
+            rest = rest.get(end + 2 + size..).unwrap_or_default();
+        }
+        Ok(blobs)
     }
 }

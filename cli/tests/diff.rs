@@ -376,3 +376,63 @@ fn directories_compare_without_git() {
         run.stdout
     );
 }
+
+#[test]
+fn a_new_side_that_does_not_load_is_reported_with_its_side() {
+    let old = tempfile::tempdir().expect("temp dir");
+    let new = tempfile::tempdir().expect("temp dir");
+    copy_tree(&workspace_root().join("spec"), old.path());
+    copy_tree(&workspace_root().join("spec"), new.path());
+    let file = "jdy/endpoints/mall_recharge.yaml";
+    edit(new.path(), file, "method: ", |_| "method: FETCH".to_owned());
+    let line = line_of(new.path(), file, "method: ");
+    let old_dir = old.path().display().to_string();
+    let run = run_in(new.path(), &["diff", "--old", &old_dir, "--new", "."]);
+    assert_eq!(run.code, Some(1), "{run:?}");
+    assert!(run.stdout.is_empty(), "{run:?}");
+    assert!(
+        run.stderr.contains("the new spec does not load"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains(&format!("{file}:{line}:")),
+        "{}",
+        run.stderr
+    );
+    let json = run_in(
+        new.path(),
+        &["diff", "--old", &old_dir, "--new", ".", "--format", "json"],
+    );
+    assert_eq!(json.code, Some(1), "{json:?}");
+    let error = one_json_document(&json.stderr);
+    assert_eq!(error["error"]["kind"], "spec");
+    assert!(error["error"]["problems"][0]["file"]
+        .as_str()
+        .is_some_and(|f| f.ends_with(file)));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symbolic_link_in_the_base_revision_is_not_followed() {
+    let dir = repo();
+    let link = dir.path().join("spec/jdy/endpoints/linked.yaml");
+    std::os::unix::fs::symlink("/etc/passwd", &link).expect("symlink");
+    git(dir.path(), &["add", "-A"]);
+    commit(dir.path(), "a link out of the tree");
+    std::fs::remove_file(&link).expect("remove the link");
+    let run = run_in(dir.path(), &["diff", "--base", "HEAD"]);
+    assert_eq!(run.code, Some(1), "{run:?}");
+    assert!(
+        run.stderr.contains("the old spec does not load"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("HEAD:spec/jdy/endpoints/linked.yaml:1:1: error[io]: not a regular file"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("root:"), "{}", run.stderr);
+}
