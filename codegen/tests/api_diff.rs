@@ -576,6 +576,113 @@ fn doc_quirk_and_example_edits_are_compatible() {
     assert_eq!(report.semver, retail_apis_codegen::diff::Bump::Patch);
 }
 
+#[test]
+fn requests_swapping_their_types_change_both_methods() {
+    const REFUND: &str = "jdy/endpoints/refund_save.yaml";
+    let old = real_spec();
+    let new = insert_after(
+        old.clone(),
+        RECHARGE,
+        None,
+        "request:",
+        "  name: RefundSaveRequest",
+    );
+    let new = insert_after(new, REFUND, None, "request:", "  name: MallRechargeRequest");
+    let report = diff_of(&old, &new);
+    let changed: Vec<&Change> = report
+        .changes
+        .iter()
+        .filter(|c| c.kind == ChangeKind::RequestTypeChanged)
+        .collect();
+    assert_eq!(changed.len(), 2, "{}", report.text());
+    let recharge = changed
+        .iter()
+        .find(|c| c.endpoint.as_deref() == Some("mall_recharge"))
+        .expect("mall_recharge");
+    let line = line_of(&old, RECHARGE, None, "request:");
+    sites(
+        recharge,
+        Class::Breaking,
+        Some((RECHARGE, line)),
+        Some((RECHARGE, line)),
+    );
+    assert!(
+        recharge
+            .detail
+            .contains("`MallRechargeRequest` → `RefundSaveRequest`"),
+        "{}",
+        recharge.detail
+    );
+}
+
+#[test]
+fn an_auth_scheme_changed_breaks_callers() {
+    let old = real_spec();
+    let new = with_lines(old.clone(), SHOUBEI, |lines| {
+        let (start, end) = block(lines, None, "auth:");
+        lines.splice(
+            start..end,
+            [
+                "auth:",
+                "  scheme: static_bearer",
+                "  header: Authorization",
+            ]
+            .map(str::to_owned),
+        );
+    });
+    let old_line = line_of(&old, SHOUBEI, Some("auth:"), "  scheme: ");
+    let new_line = line_of(&new, SHOUBEI, Some("auth:"), "  scheme: ");
+    let report = diff_of(&old, &new);
+    let c = only(&report, ChangeKind::AuthSchemeChanged);
+    sites(
+        c,
+        Class::Breaking,
+        Some((SHOUBEI, old_line)),
+        Some((SHOUBEI, new_line)),
+    );
+    assert!(
+        c.detail.contains("`md5_body_sign` → `static_bearer`"),
+        "{}",
+        c.detail
+    );
+    // The parameters of different schemes are not compared one by one.
+    assert!(!report
+        .changes
+        .iter()
+        .any(|c| c.kind == ChangeKind::SigningParameterChanged));
+}
+
+#[test]
+fn a_named_type_added_is_compatible() {
+    let old = real_spec();
+    let new = insert_after(
+        old.clone(),
+        RECHARGE,
+        None,
+        "types:",
+        "  Remark:\n    fields:\n      text: {type: string}",
+    );
+    let line = line_of(&new, RECHARGE, Some("types:"), "  Remark:");
+    expect(
+        &old,
+        &new,
+        ChangeKind::TypeAdded,
+        Class::Compatible,
+        (None, Some("Remark"), None),
+        None,
+        Some((RECHARGE, line)),
+    );
+    expect(
+        &new,
+        &old,
+        ChangeKind::TypeRemoved,
+        Class::Breaking,
+        (None, Some("Remark"), None),
+        Some((RECHARGE, line)),
+        None,
+    );
+}
+
 // ---------------------------------------------------------------- fields
 
 /// The request field block `name` of mall_recharge: (line of its key).

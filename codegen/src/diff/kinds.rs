@@ -181,10 +181,10 @@ kinds! {
     /// An error code was dropped.
     ErrorCodeRemoved => "error-code-removed", Removed, Wire / Wire, Major,
         "the code becomes unknown: its token refresh, retry or outcome handling is lost";
-    /// An error code's value or name changed.
+    /// An error code's value, HTTP status or name changed.
     ErrorCodeChanged => "error-code-changed", Changed, Wire / Wire, Major,
         "answers carrying the old code, or code matching the old name, are handled differently";
-    /// An error code's HTTP status, action, `retryable` or `processed` changed.
+    /// An error code's action, `retryable` or `processed` changed.
     ErrorHandlingChanged => "error-handling-changed", Changed, Wire / Wire, Major,
         "the client retries, refreshes or reports the outcome of that code differently";
     /// An endpoint appeared.
