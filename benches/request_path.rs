@@ -48,7 +48,7 @@ fn refund() -> jdy::RefundSaveRequest {
         "127.0.0.1",
         "0002",
     )
-    .refund_amount("100")
+    .refund_amount(100)
 }
 
 fn write_off() -> shoubei::CouponWriteOffRequest {

@@ -41,7 +41,7 @@ fn request() -> jdy::RefundSaveRequest {
         "127.0.0.1",
         "0002",
     )
-    .refund_amount("100")
+    .refund_amount(100)
 }
 
 /// The request as a careful user would write it by hand with reqwest.

@@ -8,7 +8,7 @@ use std::net::SocketAddr;
 
 use retail_apis::runtime::jdy::JdyConfig;
 use retail_apis::runtime::shoubei::ShoubeiConfig;
-use retail_apis::runtime::{Error, Secret};
+use retail_apis::runtime::{Amount, Error, Secret};
 use retail_apis::{jdy, shoubei};
 use retail_apis_sandbox::{config as sandbox_creds, Sandbox, SandboxConfig, SandboxHandle};
 
@@ -61,13 +61,17 @@ async fn recharge_twice(
     handle: &SandboxHandle,
 ) -> Tour<jdy::MallRechargeRequest> {
     let member = MEMBER;
-    let recharge =
-        jdy::MallRechargeRequest::new("100.50", member, jdy::RechargeSource::Isv, "MALL-0001")
-            .store_id("850693217107061760")
-            .settle_entries(vec![jdy::SettleEntries::new(
-                jdy::PayType::Wechat,
-                "100.50",
-            )]);
+    // Amounts are decimals sent as the vendor's strings; text is parsed, and refused
+    // here, before anything is sent.
+    let amount: Amount = "100.50".parse()?;
+    let recharge = jdy::MallRechargeRequest::new(
+        amount.clone(),
+        member,
+        jdy::RechargeSource::Isv,
+        "MALL-0001",
+    )
+    .store_id("850693217107061760")
+    .settle_entries(vec![jdy::SettleEntries::new(jdy::PayType::Wechat, amount)]);
     let bill = jdy.mall_recharge(&recharge).await?;
     println!(
         "3. jdy.mall_recharge → bill_no {:?}, id {:?}; balance of {member} is now {}",
@@ -89,7 +93,8 @@ async fn recharge_twice(
 async fn cancel_pre_write_off(jdy: &jdy::Client, handle: &SandboxHandle) -> Tour {
     let member = MEMBER;
     let cancel = jdy::MallPreWriteOffCancelRequest::new(member, "PRE-0001").member_deals(
-        jdy::MemberDeals::new().recharge_consume(jdy::RechargeConsume::new().amt("20.00")),
+        jdy::MemberDeals::new()
+            .recharge_consume(jdy::RechargeConsume::new().amt("20.00".parse::<Amount>()?)),
     );
     let data = jdy.mall_pre_write_off_cancel(&cancel).await?;
     println!(
@@ -111,7 +116,7 @@ async fn save_refund(jdy: &jdy::Client) -> Tour {
         "127.0.0.1",
         "0002",
     )
-    .refund_amount("5000")
+    .refund_amount(5000)
     .refund_desc("客户退货。发起部分退款。");
     let refunded = jdy.refund_save(&refund).await?;
     println!(

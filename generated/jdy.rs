@@ -291,12 +291,12 @@ pub struct ConsumeReturn {
     pub member_card_no: Option<String>,
     /// 退充值预核销金额
     ///
-    /// Wire name `return_amt`, string, optional.
+    /// Wire name `return_amt`, decimal amount as a string, optional.
     ///
     /// Example: `1333333333`.
     ///
     /// Quirk ([反预核销](https://open.jdy.com/#/files/api/detail?index=3&categrayId=&id=9d9771b1712511eda0b39ff1b255b8f0)): same description as RechargeReturn.amt (退充值预核销金额) although this is a goods return (退货退款).
-    pub return_amt: Option<String>,
+    pub return_amt: Option<rt::Amount>,
     /// 原单ID
     ///
     /// Wire name `src_bill_id`, string, optional.
@@ -338,7 +338,7 @@ impl ConsumeReturn {
     ///
     /// 退充值预核销金额
     #[must_use]
-    pub fn return_amt(mut self, value: impl Into<String>) -> Self {
+    pub fn return_amt(mut self, value: impl Into<rt::Amount>) -> Self {
         self.return_amt = Some(value.into());
         self
     }
@@ -406,10 +406,10 @@ pub struct Coupon {
     pub coupons_no: Option<String>,
     /// 抵扣金额
     ///
-    /// Wire name `money`, string, optional.
+    /// Wire name `money`, decimal amount as a string, optional.
     ///
     /// Example: `300`.
-    pub money: Option<String>,
+    pub money: Option<rt::Amount>,
 }
 
 impl Coupon {
@@ -444,7 +444,7 @@ impl Coupon {
     ///
     /// 抵扣金额
     #[must_use]
-    pub fn money(mut self, value: impl Into<String>) -> Self {
+    pub fn money(mut self, value: impl Into<rt::Amount>) -> Self {
         self.money = Some(value.into());
         self
     }
@@ -651,12 +651,12 @@ impl<'de> serde::Deserialize<'de> for MallPreWriteOffCancelRequest {
 pub struct MallRechargeRequest {
     /// 充值金额
     ///
-    /// Wire name `bal_amount`, string, required.
+    /// Wire name `bal_amount`, decimal amount as a string, required.
     ///
     /// Example: `001`.
     ///
     /// Quirk ([会员充值](https://open.jdy.com/#/files/api/detail?index=3&categrayId=&id=54b9e01cb96011ed83ead1a19fc86b2e)): an amount typed as string; the request example sends "001".
-    pub bal_amount: String,
+    pub bal_amount: rt::Amount,
     /// 会员ID
     ///
     /// Wire name `member_id`, string, required.
@@ -696,6 +696,8 @@ pub struct MallRechargeRequest {
     /// 结算明细分录
     ///
     /// Wire name `settle_entries`, list of [`SettleEntries`], optional.
+    ///
+    /// Quirk ([会员充值](https://open.jdy.com/#/files/api/detail?index=3&categrayId=&id=54b9e01cb96011ed83ead1a19fc86b2e)): the type is written `List <SettleEntries>` with a space.
     pub settle_entries: Option<Vec<SettleEntries>>,
     /// 门店ID
     ///
@@ -708,7 +710,7 @@ pub struct MallRechargeRequest {
 impl MallRechargeRequest {
     /// Creates the value from its required fields: `bal_amount`, `member_id`, `source`, `src_bill_id`.
     pub fn new(
-        bal_amount: impl Into<String>,
+        bal_amount: impl Into<rt::Amount>,
         member_id: impl Into<String>,
         source: RechargeSource,
         src_bill_id: impl Into<String>,
@@ -1010,7 +1012,7 @@ impl<'de> serde::Deserialize<'de> for MemberDeals {
     }
 }
 
-/// 支付方式 (settle_entries.pay_type)
+/// Values of SettleEntries.pay_type, from its description: 1、微信、2、支付宝、 90、会员卡(储值)
 ///
 /// Quirk ([会员充值](https://open.jdy.com/#/files/api/detail?index=3&categrayId=&id=54b9e01cb96011ed83ead1a19fc86b2e)): the values are only listed in the description text of a field typed `string`; the example sends "90", so the wire form is a string.
 ///
@@ -1077,10 +1079,10 @@ impl<'de> serde::Deserialize<'de> for PayType {
 pub struct RechargeConsume {
     /// 会员消费预核销金额
     ///
-    /// Wire name `amt`, string, optional.
+    /// Wire name `amt`, decimal amount as a string, optional.
     ///
     /// Example: `30`.
-    pub amt: Option<String>,
+    pub amt: Option<rt::Amount>,
     /// 会员卡ID
     ///
     /// Wire name `member_card_id`, string, optional.
@@ -1109,7 +1111,7 @@ impl RechargeConsume {
     ///
     /// 会员消费预核销金额
     #[must_use]
-    pub fn amt(mut self, value: impl Into<String>) -> Self {
+    pub fn amt(mut self, value: impl Into<rt::Amount>) -> Self {
         self.amt = Some(value.into());
         self
     }
@@ -1170,10 +1172,10 @@ impl<'de> serde::Deserialize<'de> for RechargeConsume {
 pub struct RechargeReturn {
     /// 退充值预核销金额
     ///
-    /// Wire name `amt`, string, optional.
+    /// Wire name `amt`, decimal amount as a string, optional.
     ///
     /// Example: `300`.
-    pub amt: Option<String>,
+    pub amt: Option<rt::Amount>,
     /// 会员卡ID
     ///
     /// Wire name `member_card_id`, string, optional.
@@ -1202,7 +1204,7 @@ impl RechargeReturn {
     ///
     /// 退充值预核销金额
     #[must_use]
-    pub fn amt(mut self, value: impl Into<String>) -> Self {
+    pub fn amt(mut self, value: impl Into<rt::Amount>) -> Self {
         self.amt = Some(value.into());
         self
     }
@@ -1374,10 +1376,10 @@ pub struct RefundSaveRequest {
     pub order_no: Option<String>,
     /// 退款金额
     ///
-    /// Wire name `refund_amount`, string, optional.
+    /// Wire name `refund_amount`, decimal amount as a string, optional.
     ///
     /// Example: `5000`.
-    pub refund_amount: Option<String>,
+    pub refund_amount: Option<rt::Amount>,
     /// 退款描述
     ///
     /// Wire name `refund_desc`, string, optional.
@@ -1436,7 +1438,7 @@ impl RefundSaveRequest {
     ///
     /// 退款金额
     #[must_use]
-    pub fn refund_amount(mut self, value: impl Into<String>) -> Self {
+    pub fn refund_amount(mut self, value: impl Into<rt::Amount>) -> Self {
         self.refund_amount = Some(value.into());
         self
     }
@@ -1557,10 +1559,10 @@ pub struct RefundSaveResponse {
     pub msg: Option<String>,
     /// 退款金额
     ///
-    /// Wire name `refund_amount`, string, optional.
+    /// Wire name `refund_amount`, decimal amount as a string, optional.
     ///
     /// Example: `1`.
-    pub refund_amount: Option<String>,
+    pub refund_amount: Option<rt::Amount>,
     /// 微信/支付宝退款订单号
     ///
     /// Wire name `refund_no`, string, optional.
@@ -1673,15 +1675,15 @@ pub struct SettleEntries {
     pub pay_type: PayType,
     /// 收款金额
     ///
-    /// Wire name `settle_amt`, string, required.
+    /// Wire name `settle_amt`, decimal amount as a string, required.
     ///
     /// Example: `50`.
-    pub settle_amt: String,
+    pub settle_amt: rt::Amount,
 }
 
 impl SettleEntries {
     /// Creates the value from its required fields: `pay_type`, `settle_amt`.
-    pub fn new(pay_type: PayType, settle_amt: impl Into<String>) -> Self {
+    pub fn new(pay_type: PayType, settle_amt: impl Into<rt::Amount>) -> Self {
         Self {
             pay_type,
             settle_amt: settle_amt.into(),
@@ -1851,6 +1853,8 @@ impl Client {
     /// Quirk ([反预核销](https://open.jdy.com/#/files/api/detail?index=3&categrayId=&id=9d9771b1712511eda0b39ff1b255b8f0)): the response Data table has one row with an empty name (type string, no description) and the example returns "data": {}; the response is declared `type: json`.
     ///
     /// Quirk ([反预核销](https://open.jdy.com/#/files/api/detail?index=3&categrayId=&id=9d9771b1712511eda0b39ff1b255b8f0)): the curl example says `--data-row` (typo of `--data-raw`) and the body is tab-indented.
+    ///
+    /// Quirk ([反预核销](https://open.jdy.com/#/files/api/detail?index=3&categrayId=&id=9d9771b1712511eda0b39ff1b255b8f0)): the curl example writes the method in lower case with two spaces (`--request  post`); the method is POST.
     pub async fn mall_pre_write_off_cancel(
         &self,
         request: &MallPreWriteOffCancelRequest,
@@ -1869,6 +1873,8 @@ impl Client {
     /// Keyed by `src_bill_id`, but no vendor page says repeats of it are ignored, so the client repeats the call only when it provably had no effect (connection not established, HTTP 429, a code marked `processed: never`). If the call fails with an error whose [`outcome_unknown()`](rt::Error::outcome_unknown) is true, the request may have been applied: query its state, then retry with the same `src_bill_id` only if it was not applied.
     ///
     /// Quirk ([会员充值](https://open.jdy.com/#/files/api/detail?index=3&categrayId=&id=54b9e01cb96011ed83ead1a19fc86b2e)): the curl example says `--data-row` (typo of `--data-raw`) and the body is tab-indented.
+    ///
+    /// Quirk ([会员充值](https://open.jdy.com/#/files/api/detail?index=3&categrayId=&id=54b9e01cb96011ed83ead1a19fc86b2e)): the curl example writes the method in lower case with two spaces (`--request  post`); the method is POST.
     pub async fn mall_recharge(
         &self,
         request: &MallRechargeRequest,
@@ -1887,6 +1893,8 @@ impl Client {
     /// Keyed by `refund_no`, but no vendor page says repeats of it are ignored, so the client repeats the call only when it provably had no effect (connection not established, HTTP 429, a code marked `processed: never`). If the call fails with an error whose [`outcome_unknown()`](rt::Error::outcome_unknown) is true, the request may have been applied: query its state, then retry with the same `refund_no` only if it was not applied.
     ///
     /// Quirk ([零售退款保存](https://open.jdy.com/#/files/api/detail?index=3&categrayId=&id=9d79ff9a712511eda0b3070175881e95)): the curl example says `--data-row` (typo of `--data-raw`) and the body is tab-indented.
+    ///
+    /// Quirk ([零售退款保存](https://open.jdy.com/#/files/api/detail?index=3&categrayId=&id=9d79ff9a712511eda0b3070175881e95)): the curl example writes the method in lower case with two spaces (`--request  post`); the method is POST.
     ///
     /// Quirk ([零售退款保存](https://open.jdy.com/#/files/api/detail?index=3&categrayId=&id=9d79ff9a712511eda0b3070175881e95)): channel_order_no and service_group_name are marked required but the example sends null for both (declared `nullable`).
     ///

@@ -211,11 +211,11 @@ pub struct CouponWriteOffRequest {
     pub shop_no: String,
     /// 核销流水号
     ///
-    /// Wire name `wf_trace_no`, string, at most 32 characters, optional.
+    /// Wire name `wf_trace_no`, string, at most 36 characters, optional.
     ///
     /// Example: `843d920a-2c0f-e3b4-eebc-9d2dd5887ce2`.
     ///
-    /// Quirk (收呗 开放接口 · 核销接口): typed string(32), but the example is a 36-character UUID.
+    /// Quirk (收呗 开放接口 · 核销接口): typed string(32), but the example is a 36-character UUID; declared string(36) so that the page's own example is accepted.
     pub wf_trace_no: Option<String>,
     /// 时间戳
     ///
@@ -241,20 +241,22 @@ pub struct CouponWriteOffRequest {
     pub channel_type: Option<ChannelType>,
     /// 支付订单原价(单位:分)
     ///
-    /// Wire name `amount`, string, at most 16 characters, optional.
-    pub amount: Option<String>,
+    /// Wire name `amount`, decimal amount as a string, at most 16 characters, optional.
+    ///
+    /// Example: `1000`.
+    ///
+    /// Quirk (收呗 开放接口 · 核销接口): the parameter table gives no example; "1000" is the request example's.
+    pub amount: Option<rt::Amount>,
     /// 实际支付金额(单位:分)
     ///
-    /// Wire name `real_amount`, string, at most 16 characters, optional.
-    pub real_amount: Option<String>,
+    /// Wire name `real_amount`, decimal amount as a string, at most 16 characters, optional.
+    pub real_amount: Option<rt::Amount>,
     /// 是否参与独立优惠 1-是; 0-否(不填默认 0-否);如果已享受独立优惠则不可核销苏打/可伴券;未享受独立优惠则不影响核销
     ///
     /// Wire name `exc_discount_flag`, [`ExcDiscountFlag`], optional.
     ///
     /// Example: `0`.
     pub exc_discount_flag: Option<ExcDiscountFlag>,
-    /// 核销类型 (undocumented; name and value taken from the request example)
-    ///
     /// Wire name `writeOff_tyep`, string, optional.
     ///
     /// Example: `0`.
@@ -318,7 +320,7 @@ impl CouponWriteOffRequest {
     ///
     /// 支付订单原价(单位:分)
     #[must_use]
-    pub fn amount(mut self, value: impl Into<String>) -> Self {
+    pub fn amount(mut self, value: impl Into<rt::Amount>) -> Self {
         self.amount = Some(value.into());
         self
     }
@@ -327,7 +329,7 @@ impl CouponWriteOffRequest {
     ///
     /// 实际支付金额(单位:分)
     #[must_use]
-    pub fn real_amount(mut self, value: impl Into<String>) -> Self {
+    pub fn real_amount(mut self, value: impl Into<rt::Amount>) -> Self {
         self.real_amount = Some(value.into());
         self
     }
@@ -342,8 +344,6 @@ impl CouponWriteOffRequest {
     }
 
     /// Sets `writeOff_tyep`.
-    ///
-    /// 核销类型 (undocumented; name and value taken from the request example)
     #[must_use]
     pub fn write_off_type(mut self, value: impl Into<String>) -> Self {
         self.write_off_type = Some(value.into());
@@ -444,9 +444,11 @@ pub struct CouponWriteOffResponse {
     pub order_no: Option<String>,
     /// 核销流水号
     ///
-    /// Wire name `wf_trace_no`, string, at most 32 characters, optional.
+    /// Wire name `wf_trace_no`, string, at most 36 characters, optional.
     ///
     /// Example: `843d920a-2c0f-e3b4-eebc-9d2dd5887ce2`.
+    ///
+    /// Quirk (收呗 开放接口 · 核销接口): typed string(32), but the example is a 36-character UUID; declared string(36) like the request's, so that the value sent comes back.
     pub wf_trace_no: Option<String>,
     /// 券号
     ///
@@ -458,16 +460,16 @@ pub struct CouponWriteOffResponse {
     pub codes: String,
     /// 券面额(单位:分)
     ///
-    /// Wire name `amount`, string, at most 16 characters, optional.
-    pub amount: Option<String>,
+    /// Wire name `amount`, decimal amount as a string, at most 16 characters, optional.
+    pub amount: Option<rt::Amount>,
     /// 商家实收金额(单位:分)
     ///
-    /// Wire name `settle_amount`, string, at most 16 characters, optional.
+    /// Wire name `settle_amount`, decimal amount as a string, at most 16 characters, optional.
     ///
     /// Also accepted when decoding: `settleAmount`.
     ///
     /// Quirk (收呗 开放接口 · 核销接口): the response table says settle_amount, the example says settleAmount (accepted as an alias).
-    pub settle_amount: Option<String>,
+    pub settle_amount: Option<rt::Amount>,
     /// 签名
     ///
     /// Wire name `sign`, string, at most 32 characters, required.

@@ -25,7 +25,8 @@ const WRITE_OFF: &str = "shoubei.coupon_write_off";
 /// that a repeated `src_bill_id` is answered as already processed.
 fn cancel(member: &str, src_bill_id: &str, amount: &str) -> jdy::MallPreWriteOffCancelRequest {
     jdy::MallPreWriteOffCancelRequest::new(member, src_bill_id).member_deals(
-        jdy::MemberDeals::new().recharge_consume(jdy::RechargeConsume::new().amt(amount)),
+        jdy::MemberDeals::new()
+            .recharge_consume(jdy::RechargeConsume::new().amt(common::decimal(amount))),
     )
 }
 

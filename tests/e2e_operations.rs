@@ -6,8 +6,10 @@ mod common;
 
 use std::path::Path;
 
-use common::{bounded, jdy_client, recharge, refund, shoubei_client, start_sandbox, write_off};
-use retail_apis::runtime::Error;
+use common::{
+    bounded, decimal, jdy_client, recharge, refund, shoubei_client, start_sandbox, write_off,
+};
+use retail_apis::runtime::{self, Error};
 use retail_apis::{jdy, shoubei};
 use retail_apis_sandbox::{Amount, CouponState};
 use serde_json::{json, Value};
@@ -106,7 +108,8 @@ async fn mall_pre_write_off_cancel_gives_the_consumption_back_once() {
             .expect("recharge");
 
         let cancel = jdy::MallPreWriteOffCancelRequest::new("M-3", "PRE-1").member_deals(
-            jdy::MemberDeals::new().recharge_consume(jdy::RechargeConsume::new().amt("20.00")),
+            jdy::MemberDeals::new()
+                .recharge_consume(jdy::RechargeConsume::new().amt(decimal("20.00"))),
         );
         let data = client
             .mall_pre_write_off_cancel(&cancel)
@@ -142,7 +145,10 @@ async fn refund_save_records_the_refund_idempotently() {
         assert_eq!(refund.refund_no.as_deref(), Some("R-0001"));
         assert_eq!(refund.mch_id.as_deref(), Some("M1001"));
         assert_eq!(refund.shop_id.as_deref(), Some("S0002"));
-        assert_eq!(refund.refund_amount.as_deref(), Some("5000"));
+        assert_eq!(
+            refund.refund_amount.as_ref().map(runtime::Amount::as_str),
+            Some("5000")
+        );
         assert!(refund.in_refund_no.is_some() && refund.trans_no.is_some());
         // finish_time is China time, `YYYY-MM-DD HH:MM:SS`.
         let finish = refund.finish_time.clone().expect("finish_time");
@@ -179,8 +185,14 @@ async fn a_coupon_is_written_off_once() {
         assert_eq!(written.return_code, shoubei::ReturnCode::Success);
         assert_eq!(written.result_code, Some(shoubei::ResultCode::Success));
         assert_eq!(written.codes, common::COUPON_A);
-        assert_eq!(written.amount.as_deref(), Some("1000"));
-        assert_eq!(written.settle_amount.as_deref(), Some("950"));
+        assert_eq!(
+            written.amount.as_ref().map(runtime::Amount::as_str),
+            Some("1000")
+        );
+        assert_eq!(
+            written.settle_amount.as_ref().map(runtime::Amount::as_str),
+            Some("950")
+        );
         assert_eq!(written.wf_trace_no.as_deref(), Some("T-679533922928"));
         let order_no = written.order_no.clone().expect("order_no");
         assert_eq!(order_no.len(), 24, "{order_no}");
@@ -247,9 +259,17 @@ async fn an_invalid_amount_is_a_business_error_naming_the_field() {
         let sandbox = start_sandbox().await;
         let client = jdy_client(&sandbox.base_url());
 
+        // The typed request cannot carry it: the text is refused before anything is sent.
+        assert!("abc".parse::<runtime::Amount>().is_err());
+        // Sent anyway, as untyped JSON, the sandbox refuses it by the field's type.
         let result = client
-            .mall_recharge(&recharge("abc", "M-4", "MALL-5"))
+            .runtime()
+            .call_value(
+                &jdy::endpoints::MALL_RECHARGE,
+                json!({"bal_amount": "abc", "member_id": "M-4", "source": 9, "src_bill_id": "MALL-5"}),
+            )
             .await;
+        assert_eq!(sandbox.request_count("jdy.mall_recharge"), 1);
         let error = result.as_ref().err().map(ToString::to_string);
         let (code, message, name) = business(result);
         assert_eq!(code, "1000000400");
@@ -380,7 +400,11 @@ fn page_examples_decode_into_the_generated_types() {
                 let typed: jdy::MallPreWriteOffCancelRequest = decode(&operation, req);
                 let deals = typed.member_deals.clone().expect("member_deals");
                 assert_eq!(
-                    deals.recharge_consume.and_then(|c| c.amt).as_deref(),
+                    deals
+                        .recharge_consume
+                        .and_then(|c| c.amt)
+                        .as_ref()
+                        .map(runtime::Amount::as_str),
                     Some("30")
                 );
                 assert_eq!(

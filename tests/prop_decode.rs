@@ -34,8 +34,8 @@ use proptest::prelude::*;
 use retail_apis::runtime::jdy::JdyConfig;
 use retail_apis::runtime::shoubei::{signing, ShoubeiConfig};
 use retail_apis::runtime::{
-    AuthScheme, Code, EndpointDescriptor, Error, HttpMethod, KingdeeGatewayScheme, Md5SignScheme,
-    ServiceDescriptor, Text, TransportConfig, SNIPPET_LIMIT,
+    Amount, AuthScheme, Code, Decimal, EndpointDescriptor, Error, HttpMethod, KingdeeGatewayScheme,
+    Md5SignScheme, ServiceDescriptor, Text, TransportConfig, SNIPPET_LIMIT,
 };
 use retail_apis::{jdy, shoubei};
 use serde::Deserialize;
@@ -270,7 +270,12 @@ fn run_case(status: u16, body: Vec<u8>) -> Result<Outcomes, TestCaseError> {
         .unwrap_or_else(|poisoned| poisoned.into_inner()) = (status, body);
     let (jdy_name, shoubei_name) = (&*jdy_service().name, &*shoubei_service().name);
 
-    let recharge = jdy::MallRechargeRequest::new("1.00", "M1", jdy::RechargeSource::Isv, "B1");
+    let recharge = jdy::MallRechargeRequest::new(
+        Amount::from(Decimal::new(100, 2)),
+        "M1",
+        jdy::RechargeSource::Isv,
+        "B1",
+    );
     let recharge = h.rt.block_on(h.jdy.mall_recharge(&recharge));
     check(jdy_name, &recharge)?;
     let refund = jdy::RefundSaveRequest::new(None, "c", "m", "r", None, "s", "ip", "t");

@@ -7,7 +7,7 @@ mod common;
 use std::sync::OnceLock;
 
 use proptest::prelude::*;
-use retail_apis::runtime::Error;
+use retail_apis::runtime::{Amount, Error};
 use retail_apis::{jdy, shoubei};
 use retail_apis_sandbox::SandboxHandle;
 
@@ -40,8 +40,15 @@ fn text(max: usize) -> impl Strategy<Value = String> {
         .expect("valid regex")
 }
 
-fn amount() -> impl Strategy<Value = String> {
-    (1u32..1_000_000, 0u32..100).prop_map(|(whole, cents)| format!("{whole}.{cents:02}"))
+fn amount() -> impl Strategy<Value = Amount> {
+    (1u32..1_000_000, 0u32..100).prop_map(|(whole, cents)| {
+        Amount::new(format!("{whole}.{cents:02}")).expect("a decimal amount")
+    })
+}
+
+/// Whole amounts of up to `digits` digits, leading zeros included (`"007"`).
+fn whole_amount(digits: &'static str) -> impl Strategy<Value = Amount> {
+    digits.prop_map(|text| Amount::new(text).expect("digits are an amount"))
 }
 
 fn pay_type() -> impl Strategy<Value = jdy::PayType> {
@@ -82,7 +89,7 @@ prop_compose! {
         no in "[A-Z0-9]{8,24}",
         group in proptest::option::of(text(16)),
         desc in proptest::option::of(text(60)),
-        amount in proptest::option::of("[0-9]{1,8}"),
+        amount in proptest::option::of(whole_amount("[0-9]{1,8}")),
     ) -> jdy::RefundSaveRequest {
         let mut request = jdy::RefundSaveRequest::new(channel, cmd, mch, no, group, "1", "10.0.0.1", "T1");
         if let Some(desc) = desc { request = request.refund_desc(desc); }
@@ -102,7 +109,7 @@ prop_compose! {
             Just(shoubei::ChannelType::Meituan),
             "1[0-9]{4}".prop_map(shoubei::ChannelType::Unknown),
         ]),
-        real in proptest::option::of("[0-9]{1,16}"),
+        real in proptest::option::of(whole_amount("[0-9]{1,16}")),
     ) -> shoubei::CouponWriteOffRequest {
         let mut request = shoubei::CouponWriteOffRequest::new(
             retail_apis_sandbox::config::SHOUBEI_INST_NO, merchant, shop, "20261125120000", code,

@@ -245,8 +245,17 @@ pub enum TypeExpr {
     Boolean,
     /// Any JSON value (used where the page gives no usable shape).
     Json,
+    /// Decimal amount carried as a JSON string (`amount`, `amount(16)`), with an optional
+    /// maximum length of that string in characters. Rust: `Amount`.
+    Amount {
+        /// Maximum length of the text in characters.
+        max_len: Option<u32>,
+    },
     /// JSON array of the inner type.
     List(Box<TypeExpr>),
+    /// JSON object whose member names are free and whose values all have the inner type
+    /// (`map<string, T>`).
+    Map(Box<TypeExpr>),
     /// Reference to a named type of the same service.
     Named(String),
 }

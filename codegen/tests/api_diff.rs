@@ -963,6 +963,29 @@ fn a_max_length_tightened_in_a_response_is_compatible() {
 }
 
 #[test]
+fn an_amount_given_a_maximum_length_is_tightened() {
+    let old = real_spec();
+    let new = edit_line(
+        old.clone(),
+        RECHARGE,
+        Some("request:"),
+        "      type: amount",
+        |l| format!("{l}(8)"),
+    );
+    let report = diff_of(&old, &new);
+    let c = only(&report, ChangeKind::MaxLengthTightened);
+    assert_eq!(
+        (c.class, c.direction),
+        (Class::Wire, Some(Direction::Request))
+    );
+    assert!(c.detail.ends_with("→ amount(8)"), "{}", c.detail);
+    assert!(!report
+        .changes
+        .iter()
+        .any(|c| c.kind == ChangeKind::FieldTypeChanged));
+}
+
+#[test]
 fn optional_to_required_and_back_break_callers() {
     let old = real_spec();
     let new = insert_after(
@@ -1050,7 +1073,7 @@ fn a_field_made_computed_breaks_callers() {
     );
 }
 
-/// The first two required request fields of mall_recharge whose blocks hold `type: string`.
+/// The first two required request fields of mall_recharge typed `string`.
 fn two_required_strings(files: &[SourceFile]) -> (String, String) {
     let load = load(files);
     let recharge = load
@@ -1078,13 +1101,17 @@ fn two_required_strings(files: &[SourceFile]) -> (String, String) {
 fn required_fields_swapped_compile_and_move_values_on_the_wire() {
     let old = real_spec();
     let (a, b) = two_required_strings(&old);
+    // The two blocks change places, whatever lies between them.
     let new = with_lines(old.clone(), RECHARGE, |lines| {
-        let (start, end) = block(lines, Some("request:"), &format!("    {a}:"));
-        let moved: Vec<String> = lines.drain(start..end).collect();
-        let (_, after_b) = block(lines, Some("request:"), &format!("    {b}:"));
-        for (k, l) in moved.into_iter().enumerate() {
-            lines.insert(after_b + k, l);
-        }
+        let (a_start, a_end) = block(lines, Some("request:"), &format!("    {a}:"));
+        let (b_start, b_end) = block(lines, Some("request:"), &format!("    {b}:"));
+        assert!(a_end <= b_start, "{a} comes before {b}");
+        let mut swapped = lines[..a_start].to_vec();
+        swapped.extend_from_slice(&lines[b_start..b_end]);
+        swapped.extend_from_slice(&lines[a_end..b_start]);
+        swapped.extend_from_slice(&lines[a_start..a_end]);
+        swapped.extend_from_slice(&lines[b_end..]);
+        *lines = swapped;
     });
     // A request struct is located at its first key.
     let line_old = line_of(&old, RECHARGE, Some("request:"), "  fields:");
@@ -1092,7 +1119,22 @@ fn required_fields_swapped_compile_and_move_values_on_the_wire() {
     let c = only(&report, ChangeKind::ConstructorArgumentsSwapped);
     assert_eq!(c.class, Class::Wire);
     assert_eq!(c.old.as_ref().map(|s| s.line), Some(line_old), "{c:?}");
-    assert!(c.detail.contains(&format!("new({a}, {b}")), "{}", c.detail);
+    assert!(
+        c.detail.contains(&format!("{a}, ")) && c.detail.contains("→ new("),
+        "{}",
+        c.detail
+    );
+    let (before, after) = c.detail.split_once(" → ").expect("old → new");
+    assert!(
+        before.find(a.as_str()) < before.find(b.as_str()),
+        "{}",
+        c.detail
+    );
+    assert!(
+        after.find(b.as_str()) < after.find(a.as_str()),
+        "{}",
+        c.detail
+    );
 }
 
 #[test]
@@ -1269,7 +1311,7 @@ fn reaches(
     fn named(t: &TypeExpr) -> Option<&str> {
         match t {
             TypeExpr::Named(n) => Some(n),
-            TypeExpr::List(i) => named(i),
+            TypeExpr::List(i) | TypeExpr::Map(i) => named(i),
             _ => None,
         }
     }

@@ -34,7 +34,21 @@ fn expected_schema(ty: &TypeExpr) -> Value {
         TypeExpr::Number => json!({"type": "number", "format": "double"}),
         TypeExpr::Boolean => json!({"type": "boolean"}),
         TypeExpr::Json => json!({}),
+        TypeExpr::Amount { max_len } => {
+            let mut schema = json!({
+                "type": "string",
+                "format": "decimal",
+                "pattern": "^-?[0-9]+(\\.[0-9]+)?$",
+            });
+            if let Some(n) = max_len {
+                schema["maxLength"] = json!(n);
+            }
+            schema
+        }
         TypeExpr::List(inner) => json!({"type": "array", "items": expected_schema(inner)}),
+        TypeExpr::Map(inner) => {
+            json!({"type": "object", "additionalProperties": expected_schema(inner)})
+        }
         TypeExpr::Named(name) => json!({"$ref": schema_ref(name)}),
     }
 }

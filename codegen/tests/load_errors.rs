@@ -708,3 +708,87 @@ fn citations_of_undeclared_pages_and_malformed_pages_are_reported() {
         "{d}"
     );
 }
+
+/// The one diagnostic an extra endpoint file `text` gives, at `line`.
+#[track_caller]
+fn only_error_in(text: &str, kind: DiagnosticKind, line: usize) -> Diagnostic {
+    let mut files = sources_with("minimal");
+    files.push(SourceFile {
+        path: "svc/endpoints/extra.yaml".into(),
+        text: text.into(),
+    });
+    let d = load_sources(&files).unwrap_err();
+    assert_eq!(d.len(), 1, "{d}");
+    let found = d.iter().next().expect("one diagnostic").clone();
+    assert_eq!(
+        (found.kind, found.file.as_str(), found.line),
+        (kind, "svc/endpoints/extra.yaml", line),
+        "{d}"
+    );
+    found
+}
+
+const EXTRA_HEAD: &str = "operation: extra\nsummary: x\nmethod: GET\npath: /extra\n";
+
+#[test]
+fn an_indentation_error_says_it_is_probably_indentation() {
+    // `required` indented one column too far: YAML's own message names no cause.
+    let text = format!(
+        "{EXTRA_HEAD}response:\n  fields:\n    a:\n      type: string\n       required: true\n"
+    );
+    let d = only_error_in(&text, DiagnosticKind::Syntax, 9);
+    assert!(
+        d.message.contains("mapping values are not allowed")
+            && d.message.contains("indented differently"),
+        "{d}"
+    );
+    let tab = format!("{EXTRA_HEAD}response:\n\tfields: {{}}\n");
+    let d = only_error_in(&tab, DiagnosticKind::Syntax, 6);
+    assert!(d.message.contains("a tab cannot indent"), "{d}");
+}
+
+#[test]
+fn a_map_type_split_by_a_flow_mapping_says_to_quote_it() {
+    let text =
+        format!("{EXTRA_HEAD}response:\n  fields:\n    limits: {{type: map<string, integer>}}\n");
+    let mut files = sources_with("minimal");
+    files.push(SourceFile {
+        path: "svc/endpoints/extra.yaml".into(),
+        text,
+    });
+    let d = load_sources(&files).unwrap_err();
+    assert!(!d.is_empty());
+    for diagnostic in d.iter() {
+        assert_eq!(diagnostic.line, 7, "{d}");
+        assert!(
+            diagnostic.message.contains(r#"`{type: "map<string, T>"}`"#),
+            "every part of the split names the fix: {d}"
+        );
+    }
+    // Quoted, it loads.
+    let quoted = format!(
+        "{EXTRA_HEAD}response:\n  fields:\n    limits: {{type: \"map<string, integer>\"}}\n"
+    );
+    let files = with_file(sources_with("minimal"), "svc/endpoints/extra.yaml", &quoted);
+    load_sources(&files).unwrap_or_else(|d| panic!("{d}"));
+}
+
+#[test]
+fn map_keys_must_be_strings_and_amount_examples_amounts() {
+    let key =
+        format!("{EXTRA_HEAD}response:\n  fields:\n    m: {{type: \"map<integer, string>\"}}\n");
+    let d = only_error_in(&key, DiagnosticKind::InvalidValue, 7);
+    assert!(d.message.contains("must be `string`, not `integer`"), "{d}");
+    let example =
+        format!("{EXTRA_HEAD}response:\n  fields:\n    paid:\n      type: amount\n      example: \"1,000\"\n");
+    let d = only_error_in(&example, DiagnosticKind::InvalidValue, 9);
+    assert!(
+        d.message.contains("amount field `paid`") && d.message.contains("digits"),
+        "{d}"
+    );
+    let fine = format!(
+        "{EXTRA_HEAD}response:\n  fields:\n    paid: {{type: amount(8), example: \"001\"}}\n    m: {{type: \"map<string, list<amount>>\"}}\n"
+    );
+    let files = with_file(sources_with("minimal"), "svc/endpoints/extra.yaml", &fine);
+    load_sources(&files).unwrap_or_else(|d| panic!("{d}"));
+}

@@ -126,7 +126,7 @@ fn fields_types_and_flags() {
     let jdy = set.service("jdy").unwrap();
     let req = field(jdy, "MallRechargeRequest", "bal_amount");
     assert!(req.required);
-    assert_eq!(req.ty, TypeExpr::String { max_len: None });
+    assert_eq!(req.ty, TypeExpr::Amount { max_len: None });
     assert_eq!(req.description.as_deref(), Some("充值金额"));
     let entries = field(jdy, "MallRechargeRequest", "settle_entries");
     assert!(!entries.required);

@@ -13,6 +13,7 @@
 //! by hand nor leaks memory to obtain a `'static` string.
 
 pub use auth::{AuthScheme, BearerScheme, KingdeeGatewayScheme, Md5SignScheme, TokenEndpoint};
+pub use decimal::{check_decimal_text, DecimalTextError, MAX_DECIMAL_DIGITS};
 pub use service::{
     Code, EndpointDescriptor, EnvelopeDescriptor, ErrorAction, ErrorCodeInfo, HttpMethod,
     Processed, ResultCheck, ServiceDescriptor,
@@ -53,6 +54,7 @@ macro_rules! descriptor_struct {
 }
 
 mod auth;
+mod decimal;
 mod service;
 #[cfg(feature = "tokens")]
 mod tokens;

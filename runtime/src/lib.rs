@@ -3,6 +3,7 @@
 //! - [`jdy`]: Kingdee JDY gateway signature, app-token cache, [`jdy::JdyClient`].
 //! - [`shoubei`]: Shoubei MD5 body signature, [`shoubei::ShoubeiClient`].
 //! - [`Error`]: the one error type; [`Secret`]: credentials that never print.
+//! - [`Amount`]: decimal amounts, sent as the vendors' JSON strings.
 //! - [`TransportConfig`]: timeouts, retries and limits.
 //! - [`Client`]: the one client skeleton (transport, retries, envelope, interceptors),
 //!   generic over a [`Scheme`]; [`schemes`] lists the schemes by their spec names.
@@ -10,6 +11,7 @@
 //! Everything service-specific (envelopes, error codes, signing parameters) comes from
 //! the static [`ServiceDescriptor`]s that generated code declares.
 
+mod amount;
 mod base_url;
 pub mod bearer;
 pub mod client;
@@ -28,6 +30,7 @@ mod transport;
 
 pub mod schemes;
 
+pub use amount::{Amount, AmountError, Decimal};
 pub use client::{
     CallInfo, Client, ClientConfig, Interceptor, Recovery, Request, Response, Scheme,
 };

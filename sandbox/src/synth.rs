@@ -2,6 +2,7 @@
 //! example when it has one, otherwise data synthesised from the response type.
 
 use retail_apis_codegen::model::{Endpoint, EnumRepr, Service, TypeExpr, TypeKind};
+use retail_apis_runtime::check_decimal_text;
 use serde_json::{Map, Value};
 
 use crate::envelope;
@@ -41,6 +42,12 @@ fn value_of(service: &Service, ty: &TypeExpr, example: Option<&str>, depth: usiz
         TypeExpr::String { max_len } => {
             Value::from(truncate_chars(example.unwrap_or("sandbox"), *max_len))
         }
+        TypeExpr::Amount { max_len } => {
+            let text = example
+                .filter(|e| check_decimal_text(e).is_ok())
+                .unwrap_or("100");
+            Value::from(truncate_chars(text, *max_len))
+        }
         TypeExpr::Integer => Value::from(example.and_then(|e| e.parse::<i64>().ok()).unwrap_or(0)),
         TypeExpr::Number => example
             .and_then(|e| e.parse::<f64>().ok())
@@ -56,6 +63,13 @@ fn value_of(service: &Service, ty: &TypeExpr, example: Option<&str>, depth: usiz
             } else {
                 Value::Array(vec![value_of(service, inner, None, depth + 1)])
             }
+        }
+        TypeExpr::Map(inner) => {
+            let mut object = Map::new();
+            if depth < MAX_DEPTH {
+                object.insert("key".to_owned(), value_of(service, inner, None, depth + 1));
+            }
+            Value::Object(object)
         }
         TypeExpr::Named(name) => named_value(service, name, example, depth),
     }

@@ -5,6 +5,7 @@
 //! enum values and undocumented fields are accepted, because the vendors accept them too.
 
 use retail_apis_codegen::model::{EnumRepr, Service, StructType, TypeExpr, TypeKind};
+use retail_apis_runtime::check_decimal_text;
 use serde_json::{Map, Value};
 
 /// The first problem found, with the path of the offending value
@@ -139,7 +140,25 @@ fn check_value(service: &Service, ty: &TypeExpr, value: &Value, path: &str) -> R
             true => Ok(()),
             false => Err(invalid(path, "must be a boolean")),
         },
+        TypeExpr::Amount { max_len } => {
+            check_string(value, *max_len, path)?;
+            let text = value.as_str().unwrap_or_default();
+            check_decimal_text(text).map_err(|problem| invalid(path, format!("{problem}")))
+        }
         TypeExpr::Json => Ok(()),
+        TypeExpr::Map(inner) => {
+            let Some(members) = value.as_object() else {
+                return Err(invalid(path, "must be an object"));
+            };
+            for (key, member) in members {
+                let member_path = format!("{path}.{key}");
+                if member.is_null() {
+                    return Err(invalid(&member_path, "must not be null"));
+                }
+                check_value(service, inner, member, &member_path)?;
+            }
+            Ok(())
+        }
         TypeExpr::List(inner) => {
             let Some(items) = value.as_array() else {
                 return Err(invalid(path, "must be an array"));
@@ -171,8 +190,10 @@ fn check_value(service: &Service, ty: &TypeExpr, value: &Value, path: &str) -> R
     }
 }
 
-/// For GET endpoints, whose parameters arrive as query text: only checks that required
-/// top-level fields are present, since the query carries no JSON types.
+/// For GET endpoints, whose parameters arrive as query text: required top-level fields
+/// must be present, and each parameter's text must be what the client writes for a value
+/// of the field's type: strings (and string enums, amounts) as they are, every other value
+/// as its JSON text (`7`, `true`, `["a"]`), as `Request::query_of` in the runtime writes them.
 pub(crate) fn validate_query(
     service: &Service,
     type_name: &str,
@@ -181,13 +202,52 @@ pub(crate) fn validate_query(
     let Some(TypeKind::Struct(st)) = service.named_type(type_name).map(|t| &t.kind) else {
         return Ok(());
     };
-    for field in st.fields.iter().filter(|f| f.required && !f.nullable) {
-        let present = std::iter::once(&field.wire_name)
-            .chain(&field.aliases)
-            .any(|name| query.iter().any(|(k, _)| k == name));
-        if !present {
-            return Err(invalid(&field.wire_name, "is required"));
+    for field in &st.fields {
+        let mut names = std::iter::once(&field.wire_name).chain(&field.aliases);
+        let value = names.find_map(|name| query.iter().find(|(k, _)| k == name));
+        match value {
+            Some((name, text)) => check_query_text(service, &field.ty, text, name)?,
+            None if field.required && !field.nullable => {
+                return Err(invalid(&field.wire_name, "is required"));
+            }
+            None => {}
         }
     }
     Ok(())
+}
+
+/// Checks the query text of one parameter of type `ty`.
+fn check_query_text(
+    service: &Service,
+    ty: &TypeExpr,
+    text: &str,
+    path: &str,
+) -> Result<(), Invalid> {
+    let as_string = match ty {
+        TypeExpr::String { .. } | TypeExpr::Amount { .. } => true,
+        TypeExpr::Named(name) => matches!(
+            service.named_type(name).map(|t| &t.kind),
+            Some(TypeKind::Enum(en)) if matches!(en.repr, EnumRepr::String { .. })
+        ),
+        _ => false,
+    };
+    if as_string {
+        return check_value(service, ty, &Value::from(text), path);
+    }
+    match serde_json::from_str::<Value>(text) {
+        Ok(value) => check_value(service, ty, &value, path),
+        Err(_) => Err(invalid(
+            path,
+            format!(
+                "must be {} written as JSON text in the query",
+                match ty {
+                    TypeExpr::Integer => "an integer",
+                    TypeExpr::Number => "a number",
+                    TypeExpr::Boolean => "`true` or `false`",
+                    TypeExpr::List(_) => "a list",
+                    _ => "a value",
+                }
+            ),
+        )),
+    }
 }

@@ -10,9 +10,9 @@
 //!   Nothing here names an endpoint: a new endpoint file is covered as it is added.
 //!
 //! The generator knows three things the spec's types cannot say, all documented in the
-//! sandbox README: amounts (fields named `*amount`/`*amt`) must be decimal amounts, the
-//! Shoubei `inst_no` must be the sandbox institution, and `coupon_code` must name a coupon the
-//! sandbox holds (the harness seeds enough unused ones).
+//! sandbox README: amounts (`amount` fields) are positive with at most two decimals where
+//! the sandbox moves balances, the Shoubei `inst_no` must be the sandbox institution, and
+//! `coupon_code` must name a coupon the sandbox holds (the harness seeds enough unused ones).
 
 mod common;
 
@@ -527,10 +527,6 @@ fn declares_json(service: Option<&Service>, headers: &[(HeaderName, HeaderValue)
 // ---------------------------------------------------------------------------------------
 // Valid requests from the spec's types
 
-fn is_amount(wire_name: &str) -> bool {
-    wire_name.ends_with("amount") || wire_name.ends_with("amt")
-}
-
 /// Random text of 1..=max characters: ASCII, Chinese and a little punctuation.
 fn text(max: usize) -> BoxedStrategy<Value> {
     let max = max.clamp(1, 40);
@@ -540,7 +536,7 @@ fn text(max: usize) -> BoxedStrategy<Value> {
         .boxed()
 }
 
-/// A positive amount with two decimals that fits `max` characters.
+/// A positive amount with two decimals that fits `max` characters (at least 4).
 fn amount(max: Option<u32>) -> BoxedStrategy<Value> {
     let digits = max.map_or(7, |m| (m as usize).saturating_sub(3).clamp(1, 7));
     let top = 10u64.pow(digits as u32);
@@ -549,14 +545,9 @@ fn amount(max: Option<u32>) -> BoxedStrategy<Value> {
         .boxed()
 }
 
-fn value_for(
-    service: &Service,
-    ty: &TypeExpr,
-    wire_name: &str,
-    depth: u32,
-) -> BoxedStrategy<Value> {
+fn value_for(service: &Service, ty: &TypeExpr, depth: u32) -> BoxedStrategy<Value> {
     match ty {
-        TypeExpr::String { max_len } if is_amount(wire_name) => amount(*max_len),
+        TypeExpr::Amount { max_len } => amount(*max_len),
         TypeExpr::String { max_len } => text(max_len.map_or(24, |m| m as usize)),
         TypeExpr::Integer => any::<i64>().prop_map(Value::from).boxed(),
         TypeExpr::Number => (-1.0e9f64..1.0e9).prop_map(Value::from).boxed(),
@@ -568,11 +559,17 @@ fn value_for(
         ]
         .boxed(),
         TypeExpr::List(inner) if depth < 4 => {
-            prop::collection::vec(value_for(service, inner, wire_name, depth + 1), 0..3)
+            prop::collection::vec(value_for(service, inner, depth + 1), 0..3)
                 .prop_map(Value::from)
                 .boxed()
         }
         TypeExpr::List(_) => Just(Value::Array(Vec::new())).boxed(),
+        TypeExpr::Map(inner) if depth < 4 => {
+            prop::collection::btree_map("[a-z]{1,6}", value_for(service, inner, depth + 1), 0..3)
+                .prop_map(|members| Value::Object(members.into_iter().collect()))
+                .boxed()
+        }
+        TypeExpr::Map(_) => Just(Value::Object(Map::new())).boxed(),
         TypeExpr::Named(name) => match service.named_type(name).map(|t| &t.kind) {
             Some(TypeKind::Struct(_)) if depth < 4 => object_for(service, name, depth + 1)
                 .prop_map(Value::Object)
@@ -627,7 +624,7 @@ fn object_for(service: &Service, type_name: &str, depth: u32) -> BoxedStrategy<M
             .chain(field.aliases.clone())
             .collect();
         let name = prop::sample::select(names);
-        let value = value_for(service, &field.ty, &field.wire_name, depth);
+        let value = value_for(service, &field.ty, depth);
         let presence = match (field.required, field.nullable) {
             (true, false) => Just(Presence::Set).boxed(),
             (true, true) => {

@@ -120,9 +120,15 @@ pub fn shoubei_client_adjusted(
 
 /// A recharge by an ISV of `amount` for `member`, identified by `src_bill_id`.
 pub fn recharge(amount: &str, member: &str, src_bill_id: &str) -> jdy::MallRechargeRequest {
-    jdy::MallRechargeRequest::new(amount, member, jdy::RechargeSource::Isv, src_bill_id)
-        .store_id("850693217107061760")
-        .settle_entries(vec![jdy::SettleEntries::new(jdy::PayType::Wechat, amount)])
+    let amount = decimal(amount);
+    jdy::MallRechargeRequest::new(
+        amount.clone(),
+        member,
+        jdy::RechargeSource::Isv,
+        src_bill_id,
+    )
+    .store_id("850693217107061760")
+    .settle_entries(vec![jdy::SettleEntries::new(jdy::PayType::Wechat, amount)])
 }
 
 /// A refund of `amount` identified by `refund_no`, with the other values of the page's
@@ -138,7 +144,12 @@ pub fn refund(refund_no: &str, amount: &str) -> jdy::RefundSaveRequest {
         "127.0.0.1",
         "0002",
     )
-    .refund_amount(amount)
+    .refund_amount(decimal(amount))
+}
+
+/// The amount written `text` (a test's own literal).
+pub fn decimal(text: &str) -> retail_apis::runtime::Amount {
+    text.parse().expect("a decimal amount")
 }
 
 /// A write-off of `coupon_code` by the sandbox institution.

@@ -263,7 +263,7 @@ kinds! {
         "code reading or setting the field no longer compiles";
     /// A field's `rust_name` changed, its wire name stayed.
     RustNameChanged => "rust-name-changed", Changed, Breaking / Breaking, Major,
-        "the Rust field and setter have another name (the JSON is unchanged)";
+        "the Rust field (and a request's setter) has another name; the JSON is unchanged";
     /// A field's wire name changed, its Rust name stayed.
     WireNameChanged => "wire-name-changed", Changed, Wire / Wire, Major,
         "the same Rust field is sent or read under another JSON key";

@@ -161,37 +161,104 @@ fn check_names(service: &Service) -> Result<(), EmitError> {
     Ok(())
 }
 
-/// The named type a type expression refers to, looking through lists.
+/// The named type a type expression refers to, looking through lists and maps.
 fn referenced_type(ty: &TypeExpr) -> Option<&str> {
     match ty {
         TypeExpr::Named(name) => Some(name),
-        TypeExpr::List(inner) => referenced_type(inner),
+        TypeExpr::List(inner) | TypeExpr::Map(inner) => referenced_type(inner),
         _ => None,
     }
 }
 
-/// What each endpoint's request and response type is for, by type name.
+/// What each named type is for, by type name: the request body or response data of which
+/// operations, and for a type that several operations reach, all of them, so a reader of
+/// its rustdoc (written once, from the file that declares it) sees every call it serves.
 fn type_roles(service: &Service) -> HashMap<&str, String> {
-    let mut roles = HashMap::new();
+    let mut uses: HashMap<&str, Vec<Use<'_>>> = HashMap::new();
     for ep in &service.endpoints {
-        roles.entry(ep.request.as_str()).or_insert_with(|| {
-            format!(
-                "Request body of [`Client::{}`]: {}.",
-                ep.operation,
-                inline_prose(&ep.summary)
-            )
-        });
+        uses.entry(ep.request.as_str())
+            .or_default()
+            .push(Use::Request(ep));
         if let TypeExpr::Named(name) = &ep.response {
-            roles.entry(name.as_str()).or_insert_with(|| {
-                format!(
+            uses.entry(name.as_str())
+                .or_default()
+                .push(Use::Response(ep));
+        }
+    }
+    let mut users: HashMap<&str, Vec<&str>> = HashMap::new();
+    for ep in &service.endpoints {
+        for name in reachable(service, ep) {
+            users.entry(name).or_default().push(ep.operation.as_str());
+        }
+    }
+    let mut roles = HashMap::new();
+    for ty in &service.types {
+        let name = ty.name.as_str();
+        let mut sentences: Vec<String> = uses
+            .get(name)
+            .into_iter()
+            .flatten()
+            .map(|u| match u {
+                Use::Request(ep) => format!(
+                    "Request body of [`Client::{}`]: {}.",
+                    ep.operation,
+                    inline_prose(&ep.summary)
+                ),
+                Use::Response(ep) => format!(
                     "Response data of [`Client::{}`]: {}.",
                     ep.operation,
                     inline_prose(&ep.summary)
-                )
-            });
+                ),
+            })
+            .collect();
+        let operations = users.get(name).map_or(&[][..], Vec::as_slice);
+        if operations.len() > 1 && sentences.len() < operations.len() {
+            let list: Vec<String> = operations
+                .iter()
+                .map(|op| format!("[`Client::{op}`]"))
+                .collect();
+            sentences.push(format!(
+                "Used by {}; its descriptions are those of the page of the file that declares \
+                 it.",
+                join_and(&list)
+            ));
+        }
+        if !sentences.is_empty() {
+            roles.insert(name, sentences.join(" "));
         }
     }
     roles
+}
+
+/// A named type as the request or response of an endpoint.
+enum Use<'s> {
+    Request(&'s Endpoint),
+    Response(&'s Endpoint),
+}
+
+/// The named types an endpoint's request and response reach, each once.
+fn reachable<'s>(service: &'s Service, ep: &'s Endpoint) -> HashSet<&'s str> {
+    let mut seen = HashSet::new();
+    let mut pending: Vec<&str> = vec![ep.request.as_str()];
+    pending.extend(referenced_type(&ep.response));
+    while let Some(name) = pending.pop() {
+        if !seen.insert(name) {
+            continue;
+        }
+        if let Some(TypeKind::Struct(st)) = service.named_type(name).map(|t| &t.kind) {
+            pending.extend(st.fields.iter().filter_map(|f| referenced_type(&f.ty)));
+        }
+    }
+    seen
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn join_and(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
 }
 
 fn module_doc(service: &Service) -> Doc {
@@ -375,8 +442,50 @@ fn retry_doc(doc: &mut Doc, ep: &Endpoint) {
 mod tests {
     use super::*;
     use crate::emit::{generate_on, spacing, GenerateOptions};
-    use crate::model::SpecSet;
+    use crate::model::{NamedType, SpecSet};
     use std::num::NonZeroUsize;
+
+    /// A type that several operations reach names all of them, whichever endpoint's file
+    /// declares it; a type of one operation names that one only.
+    #[test]
+    fn a_shared_type_names_every_operation_that_uses_it() {
+        let spec = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec");
+        let set = crate::load(&spec).expect("spec loads");
+        let mut service = set.service("jdy").expect("jdy").clone();
+        let first = service.endpoints[0].clone();
+        let mut second = first.clone();
+        second.operation = format!("{}_again", first.operation);
+        service.endpoints.push(second.clone());
+        let roles = type_roles(&service);
+        let both = format!(
+            "[`Client::{}`] and [`Client::{}`]",
+            first.operation, second.operation
+        );
+        let request = &roles[first.request.as_str()];
+        assert!(
+            request.contains(&format!("Request body of [`Client::{}`]", first.operation))
+                && request.contains(&format!("Request body of [`Client::{}`]", second.operation)),
+            "{request}"
+        );
+        let nested: Vec<&NamedType> = service
+            .types
+            .iter()
+            .filter(|t| {
+                reachable(&service, &first).contains(t.name.as_str())
+                    && t.name != first.request
+                    && Some(t.name.as_str()) != referenced_type(&first.response)
+            })
+            .collect();
+        assert!(!nested.is_empty(), "the first endpoint has nested types");
+        for ty in nested {
+            let role = &roles[ty.name.as_str()];
+            assert!(
+                role.contains(&format!("Used by {both}")),
+                "{}: {role}",
+                ty.name
+            );
+        }
+    }
 
     /// Formatting in parts, on one thread or several, must give the bytes of formatting the
     /// module in one piece.

@@ -16,7 +16,13 @@ pub fn rust_type_text(ty: &TypeExpr) -> Result<String, EmitError> {
         TypeExpr::Number => "f64".to_owned(),
         TypeExpr::Boolean => "bool".to_owned(),
         TypeExpr::Json => "serde_json::Value".to_owned(),
+        TypeExpr::Amount { .. } => "rt::Amount".to_owned(),
         TypeExpr::List(inner) => format!("Vec<{}>", rust_type_text(inner)?),
+        // Ordered by key, so a value serialises to the same bytes on every run.
+        TypeExpr::Map(inner) => format!(
+            "std::collections::BTreeMap<String, {}>",
+            rust_type_text(inner)?
+        ),
         TypeExpr::Named(name) => ident(name, "type reference")?.to_string(),
     })
 }
@@ -33,10 +39,13 @@ pub fn rust_type(ty: &TypeExpr) -> Result<TokenStream, EmitError> {
 }
 
 /// The type a constructor or setter accepts for a value of `ty`, and whether the value
-/// needs `.into()`: strings take `impl Into<String>` so callers can pass `&str`.
+/// needs `.into()`: strings take `impl Into<String>` so callers can pass `&str`; amounts
+/// take `impl Into<Amount>` so callers can pass a `Decimal` or a whole number (text must
+/// be parsed first, where its error can be handled).
 pub fn param_type_text(ty: &TypeExpr) -> Result<(String, bool), EmitError> {
     match ty {
         TypeExpr::String { .. } => Ok(("impl Into<String>".to_owned(), true)),
+        TypeExpr::Amount { .. } => Ok(("impl Into<rt::Amount>".to_owned(), true)),
         other => Ok((rust_type_text(other)?, false)),
     }
 }
@@ -50,7 +59,12 @@ pub fn describe(ty: &TypeExpr) -> String {
         TypeExpr::Number => "number".to_owned(),
         TypeExpr::Boolean => "boolean".to_owned(),
         TypeExpr::Json => "any JSON value".to_owned(),
+        TypeExpr::Amount { max_len: Some(n) } => {
+            format!("decimal amount as a string, at most {}", characters(*n))
+        }
+        TypeExpr::Amount { max_len: None } => "decimal amount as a string".to_owned(),
         TypeExpr::List(inner) => format!("list of {}", describe(inner)),
+        TypeExpr::Map(inner) => format!("map from string keys to {}", describe(inner)),
         TypeExpr::Named(name) => format!("[`{name}`]"),
     }
 }

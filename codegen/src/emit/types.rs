@@ -636,6 +636,7 @@ mod layout_tests {
     fn type_expr() -> impl Strategy<Value = TypeExpr> {
         let leaf = prop_oneof![
             proptest::option::of(1u32..100).prop_map(|max_len| TypeExpr::String { max_len }),
+            proptest::option::of(1u32..100).prop_map(|max_len| TypeExpr::Amount { max_len }),
             Just(TypeExpr::Integer),
             Just(TypeExpr::Number),
             Just(TypeExpr::Boolean),
@@ -643,7 +644,10 @@ mod layout_tests {
             camel().prop_map(TypeExpr::Named),
         ];
         leaf.prop_recursive(3, 4, 1, |inner| {
-            inner.prop_map(|t| TypeExpr::List(Box::new(t)))
+            prop_oneof![
+                inner.clone().prop_map(|t| TypeExpr::List(Box::new(t))),
+                inner.prop_map(|t| TypeExpr::Map(Box::new(t))),
+            ]
         })
     }
 

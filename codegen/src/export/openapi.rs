@@ -471,6 +471,10 @@ fn enum_schema(e: &EnumType) -> Map<String, Value> {
     schema
 }
 
+/// The text of an `amount`, as `retail_apis_descriptor::check_decimal_text` accepts it
+/// (which also caps the digits at 28).
+const AMOUNT_PATTERN: &str = "^-?[0-9]+(\\.[0-9]+)?$";
+
 /// The schema of a value of `ty`.
 fn type_schema(ty: &TypeExpr) -> Value {
     match ty {
@@ -481,7 +485,22 @@ fn type_schema(ty: &TypeExpr) -> Value {
         TypeExpr::Boolean => json!({"type": "boolean"}),
         // Any value: the empty schema.
         TypeExpr::Json => json!({}),
+        TypeExpr::Amount { max_len } => {
+            let mut schema = json!({
+                "type": "string",
+                "format": "decimal",
+                "pattern": AMOUNT_PATTERN,
+            });
+            if let Some(n) = max_len {
+                schema["maxLength"] = json!(n);
+            }
+            schema
+        }
         TypeExpr::List(inner) => json!({"type": "array", "items": type_schema(inner)}),
+        TypeExpr::Map(inner) => json!({
+            "type": "object",
+            "additionalProperties": type_schema(inner),
+        }),
         TypeExpr::Named(name) => reference(name),
     }
 }

@@ -3,6 +3,8 @@
 
 use std::collections::HashMap;
 
+use retail_apis_descriptor::check_decimal_text;
+
 use super::diagnostic::DiagnosticKind;
 use super::ident::{is_snake_case, is_upper_camel, to_snake_case, to_upper_camel};
 use super::raw::types::{EnumDecl, EnumValue, FieldDecl, TypeDecl};
@@ -171,6 +173,15 @@ fn check_field(
     }
     let decl = decl.value?;
     let ty = check_type_value(cx, decl.ty, &format!("field `{wire}`"), refs);
+    if let (Some(TypeExpr::Amount { .. }), Some(example)) = (&ty, &decl.example) {
+        if let Some(Err(problem)) = example.value.as_deref().map(check_decimal_text) {
+            cx.error(
+                example.span,
+                DiagnosticKind::InvalidValue,
+                format!("the example of amount field `{wire}` is not an amount: {problem}"),
+            );
+        }
+    }
     let name = field_rust_name(cx, decl.rust_name, &wire, &origin);
     Some(Field {
         name,

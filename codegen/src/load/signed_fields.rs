@@ -135,9 +135,14 @@ fn unsignable<'a>(
     lookup: &impl Fn(&str) -> Option<&'a NamedType>,
 ) -> Option<String> {
     match ty {
-        TypeExpr::String { .. } | TypeExpr::Integer | TypeExpr::Number | TypeExpr::Boolean => None,
+        TypeExpr::String { .. }
+        | TypeExpr::Amount { .. }
+        | TypeExpr::Integer
+        | TypeExpr::Number
+        | TypeExpr::Boolean => None,
         TypeExpr::Json => Some("`json`, which may hold a list or an object".to_owned()),
         TypeExpr::List(_) => Some("a list".to_owned()),
+        TypeExpr::Map(_) => Some("a map (an object)".to_owned()),
         TypeExpr::Named(name) => match lookup(name).map(|t| &t.kind) {
             Some(TypeKind::Struct(_)) => Some(format!("the struct `{name}` (an object)")),
             Some(TypeKind::Enum(_)) | None => None,

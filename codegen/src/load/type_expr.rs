@@ -1,51 +1,112 @@
-//! The type syntax of field declarations: `string`, `string(N)`, `integer`, `number`,
-//! `boolean`, `json`, `list<T>` and named types.
+//! The type syntax of field declarations: `string`, `string(N)`, `amount`, `amount(N)`,
+//! `integer`, `number`, `boolean`, `json`, `list<T>`, `map<string, T>` and named types.
 
 use super::ident::{closest, is_upper_camel};
 use crate::model::{EnumRepr, TypeExpr};
 
-/// No vendor payload nests lists this deep; the cap keeps later recursive passes shallow.
+/// No vendor payload nests lists and maps this deep; the cap keeps later recursive passes
+/// shallow.
 const MAX_LIST_DEPTH: usize = 8;
 
-const BUILTINS: &[&str] = &["string", "integer", "number", "boolean", "json", "list"];
+const BUILTINS: &[&str] = &[
+    "string", "amount", "integer", "number", "boolean", "json", "list", "map",
+];
+
+/// A container around the type inside it.
+enum Wrapper {
+    List,
+    Map,
+}
 
 /// Parses a type expression. Named types are only checked for identifier syntax here;
 /// whether they exist is decided once the whole service is known.
 pub(crate) fn parse_type(text: &str) -> Result<TypeExpr, String> {
     let whole = text.trim();
-    // Lists are unwrapped in a loop rather than by recursion so that a pathological
+    // Containers are unwrapped in a loop rather than by recursion so that a pathological
     // `list<list<...>>` cannot exhaust the stack.
     let mut s = whole;
-    let mut depth = 0usize;
-    while let Some(rest) = s.strip_prefix("list") {
-        let inner = rest
+    let mut wrappers = Vec::new();
+    loop {
+        let (wrapper, rest) = if let Some(rest) = s.strip_prefix("list") {
+            (Wrapper::List, rest)
+        } else if let Some(rest) = s.strip_prefix("map") {
+            (Wrapper::Map, rest)
+        } else {
+            break;
+        };
+        let Some(inner) = rest
             .trim_start()
             .strip_prefix('<')
             .and_then(|r| r.strip_suffix('>'))
-            .ok_or_else(|| format!("malformed list type `{whole}` (expected `list<T>`)"))?;
-        s = inner.trim();
+        else {
+            // `mapping`, `listing`: a misspelt named type, not a container.
+            if rest.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_') {
+                break;
+            }
+            return Err(match wrapper {
+                Wrapper::List => format!("malformed list type `{whole}` (expected `list<T>`)"),
+                Wrapper::Map if !rest.contains([',', '>']) => format!(
+                    "malformed map type `{whole}` (expected `map<string, T>`); inside a flow \
+                     mapping `{{…}}` a comma ends the value, so quote the type: \
+                     `{{type: \"map<string, T>\"}}`"
+                ),
+                Wrapper::Map => {
+                    format!("malformed map type `{whole}` (expected `map<string, T>`)")
+                }
+            });
+        };
+        s = match wrapper {
+            Wrapper::List => inner.trim(),
+            Wrapper::Map => map_value(inner, whole)?,
+        };
         if s.is_empty() {
-            return Err(format!(
-                "list type `{whole}` has no element type (expected `list<T>`)"
-            ));
+            return Err(match wrapper {
+                Wrapper::List => {
+                    format!("list type `{whole}` has no element type (expected `list<T>`)")
+                }
+                Wrapper::Map => {
+                    format!("map type `{whole}` has no value type (expected `map<string, T>`)")
+                }
+            });
         }
-        depth += 1;
-        if depth > MAX_LIST_DEPTH {
+        wrappers.push(wrapper);
+        if wrappers.len() > MAX_LIST_DEPTH {
             return Err(format!(
-                "`{whole}`: lists nested more than {MAX_LIST_DEPTH} deep"
+                "`{whole}`: lists and maps nested more than {MAX_LIST_DEPTH} deep"
             ));
         }
     }
     let mut ty = parse_base(s, whole)?;
-    for _ in 0..depth {
-        ty = TypeExpr::List(Box::new(ty));
+    for wrapper in wrappers.into_iter().rev() {
+        ty = match wrapper {
+            Wrapper::List => TypeExpr::List(Box::new(ty)),
+            Wrapper::Map => TypeExpr::Map(Box::new(ty)),
+        };
     }
     Ok(ty)
+}
+
+/// The value type of `map<KEY, VALUE>` given the text between the brackets: JSON object
+/// keys are strings, so the key type must be `string`.
+fn map_value<'a>(inner: &'a str, whole: &str) -> Result<&'a str, String> {
+    let Some((key, value)) = inner.split_once(',') else {
+        return Err(format!(
+            "map type `{whole}` needs a key and a value type (expected `map<string, T>`)"
+        ));
+    };
+    match key.trim() {
+        "string" => Ok(value.trim()),
+        other => Err(format!(
+            "map type `{whole}`: keys of a JSON object are strings, so the key type must be \
+             `string`, not `{other}`"
+        )),
+    }
 }
 
 fn parse_base(s: &str, whole: &str) -> Result<TypeExpr, String> {
     match s {
         "string" => return Ok(TypeExpr::String { max_len: None }),
+        "amount" => return Ok(TypeExpr::Amount { max_len: None }),
         "integer" => return Ok(TypeExpr::Integer),
         "number" => return Ok(TypeExpr::Number),
         "boolean" => return Ok(TypeExpr::Boolean),
@@ -55,6 +116,9 @@ fn parse_base(s: &str, whole: &str) -> Result<TypeExpr, String> {
     }
     if let Some(rest) = s.strip_prefix("string(") {
         return parse_max_len(rest, whole).map(|n| TypeExpr::String { max_len: Some(n) });
+    }
+    if let Some(rest) = s.strip_prefix("amount(") {
+        return parse_max_len(rest, whole).map(|n| TypeExpr::Amount { max_len: Some(n) });
     }
     if is_upper_camel(s) {
         return Ok(TypeExpr::Named(s.to_string()));
@@ -67,8 +131,8 @@ fn parse_base(s: &str, whole: &str) -> Result<TypeExpr, String> {
         None => String::new(),
     };
     Err(format!(
-        "unknown type `{s}`{hint}; expected string, string(N), integer, number, boolean, json, \
-         list<T> or an UpperCamelCase named type"
+        "unknown type `{s}`{hint}; expected string, string(N), amount, amount(N), integer, \
+         number, boolean, json, list<T>, map<string, T> or an UpperCamelCase named type"
     ))
 }
 
@@ -90,7 +154,7 @@ pub(crate) fn parse_repr(text: &str) -> Result<EnumRepr, String> {
 fn parse_max_len(rest: &str, whole: &str) -> Result<u32, String> {
     let digits = rest
         .strip_suffix(')')
-        .ok_or_else(|| format!("malformed type `{whole}` (expected `string(N)`)"))?;
+        .ok_or_else(|| format!("malformed type `{whole}` (expected `string(N)` or `amount(N)`)"))?;
     match digits.trim().parse::<u32>() {
         Ok(0) => Err(format!("`{whole}`: the maximum length must be at least 1")),
         Ok(n) => Ok(n),
@@ -100,10 +164,11 @@ fn parse_max_len(rest: &str, whole: &str) -> Result<u32, String> {
     }
 }
 
-/// The named type a type expression refers to (at most one: lists wrap a single type).
+/// The named type a type expression refers to (at most one: lists and maps wrap a single
+/// type).
 pub(crate) fn named_ref(ty: &TypeExpr) -> Option<&str> {
     let mut t = ty;
-    while let TypeExpr::List(inner) = t {
+    while let TypeExpr::List(inner) | TypeExpr::Map(inner) = t {
         t = inner;
     }
     match t {
@@ -134,5 +199,35 @@ mod tests {
             .unwrap_err()
             .contains("did you mean `string`"));
         assert_eq!(parse_repr("integer"), Ok(EnumRepr::Integer));
+    }
+
+    #[test]
+    fn parses_maps_and_amounts() {
+        assert_eq!(
+            parse_type("map<string, list<Coupon>>"),
+            Ok(TypeExpr::Map(Box::new(TypeExpr::List(Box::new(
+                TypeExpr::Named("Coupon".into())
+            )))))
+        );
+        assert_eq!(
+            parse_type("list< map<string,amount(16)> >"),
+            Ok(TypeExpr::List(Box::new(TypeExpr::Map(Box::new(
+                TypeExpr::Amount { max_len: Some(16) }
+            )))))
+        );
+        assert_eq!(parse_type("amount"), Ok(TypeExpr::Amount { max_len: None }));
+        assert_eq!(parse_type("Mapping"), Ok(TypeExpr::Named("Mapping".into())));
+        let key = parse_type("map<integer, string>").unwrap_err();
+        assert!(key.contains("must be `string`, not `integer`"), "{key}");
+        assert!(parse_type("map<string>")
+            .unwrap_err()
+            .contains("key and a value"));
+        assert!(parse_type("map<string, >")
+            .unwrap_err()
+            .contains("no value type"));
+        assert!(parse_type("amout")
+            .unwrap_err()
+            .contains("did you mean `amount`"));
+        assert!(parse_type(&"map<string, ".repeat(9)).is_err());
     }
 }

@@ -76,7 +76,7 @@ pub(crate) fn parse(file: &str, text: &str) -> Result<Node, Diagnostic> {
             LoadError::ScanError(m, e) => at(
                 m,
                 DiagnosticKind::Syntax,
-                format!("YAML syntax error: {}", e.info()),
+                format!("YAML syntax error: {}{}", e.info(), scan_hint(e.info())),
             ),
         }),
         Err(_) => Err(err(
@@ -85,6 +85,29 @@ pub(crate) fn parse(file: &str, text: &str) -> Result<Node, Diagnostic> {
             DiagnosticKind::Syntax,
             "the YAML parser could not process this file".to_string(),
         )),
+    }
+}
+
+/// What usually causes the scanner error `info`, for the errors whose text alone does not
+/// say (they are about the YAML grammar, while the cause is nearly always indentation).
+fn scan_hint(info: &str) -> &'static str {
+    if info.contains("mapping values are not allowed")
+        || info.contains("did not find expected key")
+        || info.contains("did not find expected '-' indicator")
+    {
+        " (hint: this line is probably indented differently from the keys around it: keys \
+         of one mapping start in the same column, a nested mapping is indented further than \
+         its key, with spaces only; or a value contains `: ` and needs quotes)"
+    } else if info.contains("cannot start any token") || info.contains("tab") {
+        " (hint: YAML indents with spaces; a tab cannot indent, and a value starting with \
+         `@`, `` ` `` or `%` needs quotes)"
+    } else if info.contains("did not find expected ',' or '}'")
+        || info.contains("did not find expected ',' or ']'")
+    {
+        " (hint: inside `{…}` or `[…]` a comma separates entries and `{`, `}`, `[`, `]` \
+         nest: quote values that contain them, such as `{type: \"map<string, T>\"}`)"
+    } else {
+        ""
     }
 }
 

@@ -18,6 +18,9 @@ use serde_json::{Map, Value};
 /// It decodes as a derived `Deserialize` with serde's `alias` and `default` would: a
 /// missing required member is serde's `missing field` error, an optional member that is
 /// absent or null is `None`, and other members are ignored unless the struct keeps them.
+/// One addition: an optional member sent as an empty string (`"refund_amount": ""`, the
+/// way vendor servers often write "no value") is `None` when its type cannot read an
+/// empty string (an amount, a number); a string field keeps `Some("")`.
 /// Unlike a derived one it accepts only an object (not an array of the fields in order),
 /// and when a member appears under two of its names the primary name wins. A name sent
 /// twice keeps its last value, as reading the object into a map does.
@@ -95,6 +98,9 @@ impl<'de> Fields<'de> {
     ) -> Result<Option<T>, E> {
         match self.take(name, aliases) {
             None | Some(Value::Null) => Ok(None),
+            Some(Value::String(text)) if text.is_empty() => {
+                Ok(decode::<T, E>(name, Value::String(text)).ok())
+            }
             Some(value) => decode(name, value).map(Some),
         }
     }
@@ -220,6 +226,14 @@ mod tests {
     }
 
     #[test]
+    fn an_empty_string_is_absent_only_where_its_type_cannot_read_it() {
+        let decoded = sample(r#"{"id": "", "note": ""}"#).expect("decodes");
+        assert_eq!((decoded.id.as_str(), decoded.note), ("", None));
+        let wrong = sample(r#"{"id": "1", "note": " "}"#).expect_err("a blank is text");
+        assert!(wrong.contains("field `note`"), "{wrong}");
+    }
+
+    #[test]
     fn errors_name_the_member() {
         let missing = sample(r#"{"note": 1}"#).expect_err("missing id");
         assert!(missing.contains("missing field `id`"), "{missing}");
@@ -242,6 +256,7 @@ mod tests {
         };
         let note = match map.remove("note") {
             None | Some(Value::Null) => None,
+            Some(Value::String(text)) if text.is_empty() => None,
             Some(value) => Some(serde_json::from_value(value).map_err(|e| e.to_string())?),
         };
         Ok(Sample {

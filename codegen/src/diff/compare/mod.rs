@@ -166,11 +166,11 @@ pub(super) fn users(service: &Service) -> BTreeMap<String, BTreeSet<String>> {
     users
 }
 
-/// The named type a type expression refers to, through lists.
+/// The named type a type expression refers to, through lists and maps.
 fn named_in(ty: &TypeExpr) -> Option<&str> {
     match ty {
         TypeExpr::Named(name) => Some(name),
-        TypeExpr::List(inner) => named_in(inner),
+        TypeExpr::List(inner) | TypeExpr::Map(inner) => named_in(inner),
         _ => None,
     }
 }
@@ -184,7 +184,10 @@ pub(super) fn type_text(ty: &TypeExpr) -> String {
         TypeExpr::Number => "number".to_owned(),
         TypeExpr::Boolean => "boolean".to_owned(),
         TypeExpr::Json => "json".to_owned(),
+        TypeExpr::Amount { max_len: Some(n) } => format!("amount({n})"),
+        TypeExpr::Amount { max_len: None } => "amount".to_owned(),
         TypeExpr::List(inner) => format!("list<{}>", type_text(inner)),
+        TypeExpr::Map(inner) => format!("map<string, {}>", type_text(inner)),
         TypeExpr::Named(name) => name.clone(),
     }
 }

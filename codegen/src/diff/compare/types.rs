@@ -122,7 +122,12 @@ fn ty_diff(old: &TypeExpr, new: &TypeExpr, renames: &BTreeMap<String, String>) -
         (TypeExpr::String { max_len: a }, TypeExpr::String { max_len: b }) if a != b => {
             TyDiff::Lengths(*a, *b)
         }
-        (TypeExpr::List(a), TypeExpr::List(b)) => ty_diff(a, b, renames),
+        (TypeExpr::Amount { max_len: a }, TypeExpr::Amount { max_len: b }) if a != b => {
+            TyDiff::Lengths(*a, *b)
+        }
+        (TypeExpr::List(a), TypeExpr::List(b)) | (TypeExpr::Map(a), TypeExpr::Map(b)) => {
+            ty_diff(a, b, renames)
+        }
         (TypeExpr::Named(a), TypeExpr::Named(b)) => {
             if renames.get(a).unwrap_or(a) == b {
                 TyDiff::Same
@@ -525,7 +530,9 @@ fn constructor_order(
 fn rust_shape(ty: &TypeExpr) -> String {
     match ty {
         TypeExpr::String { .. } => "String".to_owned(),
+        TypeExpr::Amount { .. } => "Amount".to_owned(),
         TypeExpr::List(inner) => format!("Vec<{}>", rust_shape(inner)),
+        TypeExpr::Map(inner) => format!("Map<{}>", rust_shape(inner)),
         other => type_text(other),
     }
 }

@@ -60,6 +60,11 @@ impl<I> StructAccess<'_, '_, I> {
             .collect();
         let hint = match closest(k, allowed.iter().copied()) {
             Some(s) => format!("did you mean `{s}`? "),
+            // `{type: map<string, T>}`: the comma ended the value and ` T>` became a key.
+            None if k.ends_with('>') => "it looks like the rest of a type split at a comma \
+                                         inside `{…}`; quote the type: \
+                                         `{type: \"map<string, T>\"}`; "
+                .to_owned(),
             None => String::new(),
         };
         let noun = (self.de.sink.noun)(self.name, self.de.place.entry);

@@ -46,8 +46,8 @@ pub(crate) struct EnumValue {
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct FieldDecl {
-    /// Value type: `string`, `string(N)`, `integer`, `number`, `boolean`, `json`,
-    /// `list<T>` or an UpperCamelCase named type.
+    /// Value type: `string`, `string(N)`, `amount`, `amount(N)`, `integer`, `number`,
+    /// `boolean`, `json`, `list<T>`, `map<string, T>` or an UpperCamelCase named type.
     #[serde(rename = "type")]
     pub ty: Checked<String>,
     /// The page marks it required (default `false`).
