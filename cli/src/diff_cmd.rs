@@ -123,7 +123,9 @@ fn text(report: &Report, old: &Side, new: &Side, fail_on: Option<FailOn>) -> Str
     let commit = old
         .commit
         .as_deref()
-        .map(|c| format!(" ({})", c.get(..12).unwrap_or(c)))
+        .map(|c| c.get(..12).unwrap_or(c))
+        .filter(|c| !old.label.starts_with(c))
+        .map(|c| format!(" ({c})"))
         .unwrap_or_default();
     let mut out = format!("Comparing {}{commit} → {}\n", old.label, new.label);
     out.push_str(&report.text());
@@ -155,7 +157,13 @@ fn load_revision(new: &Path, revision: Option<String>) -> Result<Side, Failure> 
         None => repo.default_base().map_err(git_failure)?,
     };
     let read = repo.read(&revision).map_err(git_failure)?;
-    let label = format!("{}:{}", read.revision, repo.spec_path);
+    // A merge base is a bare commit id: its first 12 digits name it well enough.
+    let shown = if read.revision == read.commit {
+        read.commit.get(..12).unwrap_or(&read.commit)
+    } else {
+        &read.revision
+    };
+    let label = format!("{shown}:{}", repo.spec_path);
     let root = repo.spec_path.clone();
     let spec = match retail_apis_codegen::load_sources(&read.files) {
         Ok(spec) if read.problems.is_empty() => spec,

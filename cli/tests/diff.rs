@@ -190,6 +190,16 @@ fn the_default_base_is_the_merge_base_with_origin_main() {
         rules.contains(&"path-changed") && rules.contains(&"doc-changed"),
         "{rules:?}"
     );
+    // The base is named by its commit: 12 digits, and the full id in JSON.
+    let commit = report["old"]["commit"].as_str().expect("commit").to_owned();
+    assert_eq!(report["old"]["spec"], format!("{}:spec", &commit[..12]));
+    let text = run_in(dir.path(), &["diff"]);
+    assert!(
+        text.stdout
+            .starts_with(&format!("Comparing {}:spec → spec\n", &commit[..12])),
+        "{}",
+        text.stdout
+    );
 }
 
 #[test]
