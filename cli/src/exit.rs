@@ -31,6 +31,11 @@ pub const BUSINESS: u8 = 7;
 /// Input or output files: the output cannot be written, or the files to compare cannot be
 /// read.
 pub const IO: u8 = 8;
+/// `diff` found changes at or above its `--fail-on` class.
+pub const CHANGES: u8 = 9;
+/// `diff` cannot read the base revision's spec: no such revision (a first commit, a
+/// shallow clone), no repository, or no `git`.
+pub const BASE: u8 = 10;
 
 /// The table `retail-apis --help` ends with.
 pub const HELP: &str = "\
@@ -44,6 +49,8 @@ Exit codes:
   6  the vendor's gateway rejected the request (credentials, signature)
   7  the vendor answered with a business error
   8  input/output (cannot write the output files)
+  9  diff: changes at or above --fail-on were found
+ 10  diff: the base revision cannot be read (no such commit, shallow clone, no git repository)
 A call that changes state and ends with 5, 6 or 7 was not applied; with 3 it may have been.";
 
 /// The exit code of a failed call. An unknown outcome takes precedence over the failure
@@ -126,8 +133,10 @@ mod tests {
             GATEWAY,
             BUSINESS,
             IO,
+            CHANGES,
+            BASE,
         ] {
-            let prefix = format!("  {code}  ");
+            let prefix = format!("{code:>3}  ");
             assert_eq!(
                 HELP.lines().filter(|l| l.starts_with(&prefix)).count(),
                 1,

@@ -82,6 +82,19 @@ impl Failure {
         Failure::new("io", exit::IO, message)
     }
 
+    /// The base revision of a diff cannot be read (see [`exit::BASE`]).
+    pub fn base(message: impl Into<String>) -> Failure {
+        Failure::new("base", exit::BASE, message)
+    }
+
+    /// The same failure with `prefix` before its message (which side of a diff failed).
+    pub fn with_message_prefix(self, prefix: &str) -> Failure {
+        Failure {
+            message: format!("{prefix}{}", self.message),
+            ..self
+        }
+    }
+
     /// Specs that load but cannot be turned into code.
     pub fn spec(message: impl Into<String>) -> Failure {
         Failure::new("spec", exit::PROBLEMS, message)

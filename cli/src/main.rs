@@ -3,9 +3,11 @@
 
 mod call;
 mod codegen_cmds;
+mod diff_cmd;
 mod exit;
 mod explain;
 mod failure;
+mod git_spec;
 mod output;
 
 use std::ffi::OsString;
@@ -56,6 +58,29 @@ enum Command {
         /// Spec root.
         #[arg(long, default_value = "spec")]
         spec: PathBuf,
+    },
+    /// Compare two spec trees and say what breaks whom (Rust callers, the wire, nobody).
+    ///
+    /// The old side is a git revision (`--base`, default: the merge base with origin/main,
+    /// or HEAD~1) or a directory (`--old`). Exit 9 when a change at or above `--fail-on`
+    /// is found, 10 when the base revision cannot be read. See docs/api-diff.md.
+    Diff {
+        /// Git revision whose spec tree is the old side.
+        #[arg(long, value_name = "REV", conflicts_with = "old")]
+        base: Option<String>,
+        /// Directory holding the old spec tree.
+        #[arg(long, value_name = "DIR")]
+        old: Option<PathBuf>,
+        /// Directory holding the new spec tree.
+        #[arg(long, value_name = "DIR", default_value = "spec")]
+        new: PathBuf,
+        /// Report format (default: the `--output` form).
+        #[arg(long, value_enum)]
+        format: Option<Output>,
+        /// Exit 9 when a change of this class or a more severe one is found
+        /// (`breaking` covers compile and wire breaks, `wire` only wire breaks).
+        #[arg(long, value_enum, value_name = "CLASS")]
+        fail_on: Option<diff_cmd::FailOn>,
     },
     /// Run the local sandbox gateway until Ctrl-C.
     Sandbox {
@@ -151,7 +176,14 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(error) => usage_error(error),
     };
-    let mode = cli.output;
+    // `diff --format` chooses the form of its failures as well as of its report.
+    let mode = match &cli.command {
+        Command::Diff {
+            format: Some(format),
+            ..
+        } => *format,
+        _ => cli.output,
+    };
     // In JSON form standard error holds the one error object only, unless RUST_LOG asks
     // for log lines.
     let default_filter = match mode {
@@ -179,6 +211,19 @@ fn run(command: Command, mode: Output) -> Result<u8, Failure> {
         Command::Generate { spec, out } => codegen_cmds::generate(&spec, &out, mode),
         Command::Check { spec, out } => codegen_cmds::check(&spec, &out, mode),
         Command::Lint { spec } => codegen_cmds::lint(&spec, mode),
+        Command::Diff {
+            base,
+            old,
+            new,
+            format,
+            fail_on,
+        } => {
+            let old = match old {
+                Some(dir) => diff_cmd::OldSide::Dir(dir),
+                None => diff_cmd::OldSide::Revision(base),
+            };
+            diff_cmd::run(old, &new, format.unwrap_or(mode), fail_on)
+        }
         Command::Export {
             what: Export::Schema { out },
         } => codegen_cmds::export_schema(out.as_deref(), mode),

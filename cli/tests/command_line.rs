@@ -38,7 +38,7 @@ fn help_lists_every_exit_code() {
         .map_while(|line| line.trim_start().split_once("  "))
         .map(|(code, _)| code.parse().expect("a numeric exit code"))
         .collect();
-    assert_eq!(codes, (0..=8).collect::<Vec<u8>>(), "{}", help.stdout);
+    assert_eq!(codes, (0..=10).collect::<Vec<u8>>(), "{}", help.stdout);
 }
 
 #[test]

@@ -8,6 +8,7 @@
 //! ```
 
 pub mod api_surface;
+pub mod diff;
 pub mod emit;
 pub mod export;
 pub mod load;

@@ -29,6 +29,19 @@ pub struct SourceRef {
     pub column: usize,
 }
 
+/// Where the keys of one spec file were written, by their dotted path from the file's top
+/// level (`method`, `auth.token.path`, `errors.2.code`; list items by index). Items with an
+/// `origin` of their own (types, fields, enum values) are not repeated here.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct KeySpans(pub BTreeMap<String, SourceRef>);
+
+impl KeySpans {
+    /// Where the key at `path` was written, if the file has it.
+    pub fn get(&self, path: &str) -> Option<&SourceRef> {
+        self.0.get(path)
+    }
+}
+
 /// All services found under a spec root.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct SpecSet {
@@ -67,6 +80,8 @@ pub struct Service {
     pub pages: BTreeMap<String, VendorPage>,
     /// Where the service file declared the service.
     pub origin: SourceRef,
+    /// Where each key of the service file was written (all but `types`).
+    pub spans: KeySpans,
 }
 
 /// A vendor documentation page the specs were transcribed from.
@@ -127,6 +142,8 @@ pub struct Endpoint {
     pub quirks: Vec<String>,
     /// Where the endpoint was declared.
     pub origin: SourceRef,
+    /// Where each top-level key of the endpoint file was written (`method`, `path`, …).
+    pub spans: KeySpans,
 }
 
 /// A vendor statement backing a spec claim: the page and the sentence, verbatim.
@@ -273,6 +290,8 @@ pub struct EnumVariant {
     pub value: String,
     /// Description from the page (`微信`).
     pub description: Option<String>,
+    /// Where the value was declared.
+    pub origin: SourceRef,
 }
 
 impl SpecSet {

@@ -64,6 +64,7 @@ fn enum_type(name: &str, repr: EnumRepr, values: &[(&str, &str)]) -> NamedType {
                 name: (*name).to_owned(),
                 value: (*value).to_owned(),
                 description: Some(format!("值 [{value}] <{name}>")),
+                origin: SourceRef::default(),
             })
             .collect(),
     });
@@ -183,6 +184,7 @@ fn edge_spec() -> SpecSet {
                 "page`1`.txt: a quirk citing a page whose title and URL fight back".to_owned(),
             ],
             origin: SourceRef::default(),
+            spans: Default::default(),
         }],
         quirks: vec!["page`1`.txt: ```\nfn not_a_doctest() {}\n```".to_owned()],
         pages: [(
@@ -194,6 +196,7 @@ fn edge_spec() -> SpecSet {
         )]
         .into(),
         origin: SourceRef::default(),
+        spans: Default::default(),
     };
     SpecSet {
         services: vec![service],

@@ -712,6 +712,7 @@ mod layout_tests {
                                 name,
                                 value: if integer { number.to_string() } else { text },
                                 description,
+                                origin: Default::default(),
                             })
                             .collect(),
                     })

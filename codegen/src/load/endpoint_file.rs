@@ -63,6 +63,7 @@ pub(crate) fn check_endpoint(
         examples,
         quirks: quirks(raw.quirks),
         origin: cx.at(origin_span),
+        spans: Default::default(),
     })
 }
 

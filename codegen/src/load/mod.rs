@@ -106,6 +106,8 @@ struct ParsedSource {
     diags: Vec<Diagnostic>,
     /// The file's contents, when its text is acceptable and parsed.
     raw: Option<RawFile>,
+    /// Where the file's keys were written (see [`crate::model::KeySpans`]).
+    spans: crate::model::KeySpans,
 }
 
 /// The raw contents of a file, by its role.
@@ -124,13 +126,21 @@ fn parse_source(src: &SourceFile) -> ParsedSource {
         || matches!(role, FileRole::Misplaced)
         || !text::check_raw(file, text, &mut diags)
     {
-        return ParsedSource { diags, raw: None };
+        return ParsedSource {
+            diags,
+            raw: None,
+            spans: Default::default(),
+        };
     }
     let root = match yaml::parse(file, text) {
         Ok(root) => root,
         Err(d) => {
             diags.push(d);
-            return ParsedSource { diags, raw: None };
+            return ParsedSource {
+                diags,
+                raw: None,
+                spans: Default::default(),
+            };
         }
     };
     let cx = &mut Cx {
@@ -138,6 +148,12 @@ fn parse_source(src: &SourceFile) -> ParsedSource {
         diags: &mut diags,
     };
     text::check_values(cx, &root);
+    // Service files are few and small: every key. Endpoint files, of which there may be
+    // thousands, only their top-level keys; their fields and types have origins.
+    let spans = match role {
+        FileRole::Service { .. } => yaml::key_spans(cx, &root, yaml::MAX_NESTING, &["types"]),
+        _ => yaml::key_spans(cx, &root, 1, &[]),
+    };
     let raw = match role {
         FileRole::Service { .. } => RawFile::Service(Box::new(de::from_root(cx, &root, raw::noun))),
         _ => RawFile::Endpoint(Box::new(de::from_root(cx, &root, raw::noun))),
@@ -145,6 +161,7 @@ fn parse_source(src: &SourceFile) -> ParsedSource {
     ParsedSource {
         diags,
         raw: Some(raw),
+        spans,
     }
 }
 
@@ -172,7 +189,11 @@ fn read_source<'s>(
     match parsed.raw {
         None => {}
         Some(RawFile::Service(raw)) => {
-            draft.head = service_file::check_service(cx, *raw, &mut draft.types, &mut draft.refs);
+            draft.head = service_file::check_service(cx, *raw, &mut draft.types, &mut draft.refs)
+                .map(|head| service_file::ServiceHead {
+                    spans: parsed.spans,
+                    ..head
+                });
         }
         Some(RawFile::Endpoint(raw)) => {
             let endpoint = endpoint_file::check_endpoint(
@@ -182,7 +203,12 @@ fn read_source<'s>(
                 &mut draft.refs,
                 &mut draft.response_at,
             );
-            draft.endpoints.extend(endpoint);
+            draft
+                .endpoints
+                .extend(endpoint.map(|e| crate::model::Endpoint {
+                    spans: parsed.spans,
+                    ..e
+                }));
         }
     }
 }

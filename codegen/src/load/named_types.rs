@@ -288,8 +288,13 @@ fn check_enum(cx: &mut Cx<'_>, decl: EnumDecl, owner: &str) -> EnumType {
     let mut variants = Vec::new();
     let mut names: HashMap<String, ()> = HashMap::new();
     let mut seen_values: HashMap<String, ()> = HashMap::new();
-    for item in values.into_iter().flatten().filter_map(|v| v.value) {
-        let Some((variant, name_at, value_at)) = check_variant(cx, item, owner, repr.as_ref())
+    for (item, origin) in values
+        .into_iter()
+        .flatten()
+        .filter_map(|v| Some((v.value?, v.span)))
+    {
+        let Some((variant, name_at, value_at)) =
+            check_variant(cx, item, origin, owner, repr.as_ref())
         else {
             continue;
         };
@@ -334,6 +339,7 @@ fn check_enum(cx: &mut Cx<'_>, decl: EnumDecl, owner: &str) -> EnumType {
 fn check_variant(
     cx: &mut Cx<'_>,
     decl: EnumValue,
+    origin: Pos,
     owner: &str,
     repr: Option<&EnumRepr>,
 ) -> Option<(EnumVariant, Pos, Pos)> {
@@ -368,6 +374,7 @@ fn check_variant(
             name,
             value: wire,
             description,
+            origin: cx.at(origin),
         },
         name_at,
         value_at,

@@ -104,6 +104,7 @@ pub(crate) fn resolve(cx: &mut Cx<'_>, name: &str, draft: ServiceDraft) -> Optio
         quirks: head.quirks,
         pages: head.pages,
         origin: head.origin,
+        spans: head.spans,
     };
     check_citations(cx, &service);
     Some(service)

@@ -41,6 +41,7 @@ pub(crate) struct ServiceHead {
     pub quirks: Vec<String>,
     pub pages: BTreeMap<String, VendorPage>,
     pub origin: SourceRef,
+    pub spans: crate::model::KeySpans,
 }
 
 /// Checks a service file. Types are returned even when the head is unusable, so that
@@ -87,6 +88,7 @@ pub(crate) fn check_service(
         quirks: quirks(raw.quirks),
         pages,
         origin,
+        spans: Default::default(),
     })
 }
 

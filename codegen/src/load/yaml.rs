@@ -240,3 +240,53 @@ pub(crate) fn mapping_start(map: &MarkedMappingNode) -> Span {
 pub(crate) fn is_null(s: &MarkedScalarNode) -> bool {
     s.may_coerce() && matches!(s.as_str(), "" | "~" | "null" | "Null" | "NULL")
 }
+
+/// Where each key of `root` was written, by dotted path (`auth.token.path`, `errors.2`),
+/// down to `depth` levels of mappings and lists, leaving out the top-level keys in `skip`
+/// (whose items carry their own positions in the model).
+pub(crate) fn key_spans(
+    cx: &Cx<'_>,
+    root: &Node,
+    depth: usize,
+    skip: &[&str],
+) -> crate::model::KeySpans {
+    let mut out = std::collections::BTreeMap::new();
+    let mut stack: Vec<(String, &Node, usize)> = vec![(String::new(), root, 0)];
+    while let Some((prefix, node, level)) = stack.pop() {
+        if level >= depth {
+            continue;
+        }
+        let join = |key: &str| {
+            if prefix.is_empty() {
+                key.to_owned()
+            } else {
+                format!("{prefix}.{key}")
+            }
+        };
+        match node {
+            Node::Mapping(map) => {
+                for (key, value) in map.iter() {
+                    if level == 0 && skip.contains(&key.as_str()) {
+                        continue;
+                    }
+                    let path = join(key.as_str());
+                    out.insert(path.clone(), cx.at(key.span()));
+                    stack.push((path, value, level + 1));
+                }
+            }
+            Node::Sequence(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    let path = join(&i.to_string());
+                    let at = match item {
+                        Node::Mapping(m) => cx.at(&mapping_start(m)),
+                        other => cx.at(other.span()),
+                    };
+                    out.insert(path.clone(), at);
+                    stack.push((path, item, level + 1));
+                }
+            }
+            Node::Scalar(_) => {}
+        }
+    }
+    crate::model::KeySpans(out)
+}
