@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use retail_apis_codegen::api_surface::{self, ItemChange};
 use retail_apis_codegen::diff::{self, Class, Report};
 use retail_apis_codegen::model::SpecSet;
 use retail_apis_codegen::Diagnostics;
@@ -67,6 +68,7 @@ pub fn run(
     new: &Path,
     format: Output,
     fail_on: Option<FailOn>,
+    generated: bool,
 ) -> Result<u8, Failure> {
     let new_side = Side {
         label: new.display().to_string(),
@@ -86,10 +88,19 @@ pub fn run(
     let report =
         diff::diff(&old_side.spec, &new_side.spec).with_roots(&old_side.root, &new_side.root);
     let failed = fail_on.filter(|f| report.highest().is_some_and(|c| c >= f.threshold()));
+    let items = match generated {
+        true => Some(generated_changes(&old_side, &new_side)?),
+        false => None,
+    };
     match format {
-        Output::Text => output::stdout(&output::visible(&text(
-            &report, &old_side, &new_side, fail_on,
-        )))?,
+        Output::Text => {
+            let mut out = text(&report, &old_side, &new_side, fail_on);
+            if let Some(items) = &items {
+                out.push_str("\nPublic items of the generated client (generated/):\n");
+                out.push_str(&api_surface::render(items, "generated"));
+            }
+            output::stdout(&output::visible(&out))?
+        }
         Output::Json => {
             let mut document = serde_json::to_value(&report)
                 .map_err(|e| Failure::io(format!("cannot encode the report: {e}")))?;
@@ -98,6 +109,11 @@ pub fn run(
                 object.insert("new".into(), side_json(&new_side));
                 object.insert("fail_on".into(), json!(fail_on.map(FailOn::name)));
                 object.insert("failed".into(), json!(failed.is_some()));
+                if let Some(items) = &items {
+                    let items = serde_json::to_value(items)
+                        .map_err(|e| Failure::io(format!("cannot encode the report: {e}")))?;
+                    object.insert("generated".into(), items);
+                }
             }
             output::json(&document)?;
         }
@@ -113,6 +129,23 @@ pub fn run(
         return Ok(exit::CHANGES);
     }
     Ok(exit::SUCCESS)
+}
+
+/// The public items of the generated client that differ between the two sides: both are
+/// generated in memory from their spec, as `retail-apis generate` would write them.
+fn generated_changes(old: &Side, new: &Side) -> Result<Vec<ItemChange>, Failure> {
+    let surface = |side: &Side| {
+        let files = retail_apis_codegen::generate(&side.spec).map_err(|e| {
+            Failure::spec(format!("code generation failed for {}: {e}", side.label))
+        })?;
+        api_surface::surface(&files).map_err(|e| {
+            Failure::spec(format!(
+                "the code generated for {} does not parse: {e}",
+                side.label
+            ))
+        })
+    };
+    Ok(api_surface::compare(&surface(old)?, &surface(new)?))
 }
 
 fn side_json(side: &Side) -> serde_json::Value {

@@ -81,6 +81,10 @@ enum Command {
         /// (`breaking` covers compile and wire breaks, `wire` only wire breaks).
         #[arg(long, value_enum, value_name = "CLASS")]
         fail_on: Option<diff_cmd::FailOn>,
+        /// Also list the public Rust items of the generated client that the change adds,
+        /// removes or alters, with their lines in `generated/`.
+        #[arg(long)]
+        generated: bool,
     },
     /// Run the local sandbox gateway until Ctrl-C.
     Sandbox {
@@ -217,12 +221,13 @@ fn run(command: Command, mode: Output) -> Result<u8, Failure> {
             new,
             format,
             fail_on,
+            generated,
         } => {
             let old = match old {
                 Some(dir) => diff_cmd::OldSide::Dir(dir),
                 None => diff_cmd::OldSide::Revision(base),
             };
-            diff_cmd::run(old, &new, format.unwrap_or(mode), fail_on)
+            diff_cmd::run(old, &new, format.unwrap_or(mode), fail_on, generated)
         }
         Command::Export {
             what: Export::Schema { out },

@@ -446,3 +446,68 @@ fn a_symbolic_link_in_the_base_revision_is_not_followed() {
     );
     assert!(!run.stderr.contains("root:"), "{}", run.stderr);
 }
+
+#[test]
+fn generated_lists_the_public_items_a_change_adds() {
+    let old = tempfile::tempdir().expect("temp dir");
+    let new = tempfile::tempdir().expect("temp dir");
+    copy_tree(&workspace_root().join("spec"), old.path());
+    copy_tree(&workspace_root().join("spec"), new.path());
+    // A name no spec uses: `zz` plus the digits of the temp dir's name.
+    let suffix: String = new
+        .path()
+        .display()
+        .to_string()
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect::<String>()
+        .to_lowercase();
+    let operation = format!("zz_probe_{suffix}");
+    std::fs::write(
+        new.path().join(format!("jdy/endpoints/{operation}.yaml")),
+        format!(
+            "operation: {operation}\nsummary: 探针\nmethod: POST\npath: /jdy/v2/ls/{operation}\n\
+             request:\n  fields:\n    id: {{type: string, required: true}}\n\
+             response:\n  fields:\n    ok: {{type: boolean}}\n"
+        ),
+    )
+    .expect("write endpoint");
+    let old_dir = old.path().display().to_string();
+    let run = run_in(
+        new.path(),
+        &[
+            "diff",
+            "--old",
+            &old_dir,
+            "--new",
+            ".",
+            "--format",
+            "json",
+            "--generated",
+        ],
+    );
+    assert_eq!(run.code, Some(0), "{run:?}");
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON report");
+    let items = report["generated"].as_array().expect("a generated section");
+    let method = format!("jdy::Client::{operation}");
+    let added = items
+        .iter()
+        .find(|i| i["path"] == method.as_str())
+        .unwrap_or_else(|| panic!("{method} not listed: {items:?}"));
+    assert_eq!(added["kind"], "added");
+    assert_eq!(added["breaking"], false);
+    let line = added["new"]["location"]["line"].as_u64().expect("a line");
+    assert!(line > 0);
+    // Without the flag the section is left out, and the text form names the method.
+    let plain = run_in(
+        new.path(),
+        &["diff", "--old", &old_dir, "--new", ".", "--format", "json"],
+    );
+    let plain: serde_json::Value = serde_json::from_str(&plain.stdout).expect("JSON report");
+    assert!(plain.get("generated").is_none());
+    let text = run_in(
+        new.path(),
+        &["diff", "--old", &old_dir, "--new", ".", "--generated"],
+    );
+    assert!(text.stdout.contains(&method), "{}", text.stdout);
+}
