@@ -717,7 +717,7 @@ fn an_optional_request_field_added_is_compatible() {
 }
 
 #[test]
-fn a_required_field_added_breaks_requests_not_responses() {
+fn a_required_field_added_breaks_requests_and_narrows_what_answers_decode() {
     let old = real_spec();
     let new = insert_after(
         old.clone(),
@@ -750,11 +750,12 @@ fn a_required_field_added_breaks_requests_not_responses() {
         "    remark: {type: string, required: true}",
     );
     let line = line_of(&new, RECHARGE, Some("response:"), "    remark:");
+    // Answers without it decoded before and now fail: nothing a compiler sees.
     let c = expect(
         &old,
         &new,
         ChangeKind::RequiredFieldAdded,
-        Class::Compatible,
+        Class::Wire,
         (
             Some("mall_recharge"),
             Some("MallRechargeResponse"),

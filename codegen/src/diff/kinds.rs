@@ -256,8 +256,9 @@ kinds! {
         "a new setter (request) or a new `Option` field (response) of a `#[non_exhaustive]` \
          struct";
     /// A required field appeared.
-    RequiredFieldAdded => "required-field-added", Added, Breaking / Compatible, Minor,
-        "a request's `new` takes one more argument; a response struct only gains a field";
+    RequiredFieldAdded => "required-field-added", Added, Breaking / Wire, Minor,
+        "a request's `new` takes one more argument; an answer without the field, accepted \
+         before, now fails to decode";
     /// A field disappeared.
     FieldRemoved => "field-removed", Removed, Breaking / Breaking, Major,
         "code reading or setting the field no longer compiles";
