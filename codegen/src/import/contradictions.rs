@@ -272,6 +272,30 @@ fn visit_fields_mut(d: &mut Draft, visit: &mut dyn FnMut(&str, &mut DraftField))
     }
 }
 
+/// Rust field names made unique within each struct: a page whose table and example
+/// spell one name two ways (`integral_now`, `integral now`) would otherwise give two
+/// fields the same Rust name.
+pub(crate) fn unique_rust_names(d: &mut Draft) {
+    let mut taken: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    visit_fields_mut(d, &mut |owner, f| {
+        let names = taken.entry(owner.to_string()).or_default();
+        let base = f.rust_name.clone().unwrap_or_else(|| f.wire.clone());
+        let mut name = base.clone();
+        let mut n = 2;
+        while names.contains(&name) {
+            name = format!("{base}_{n}");
+            n += 1;
+        }
+        if name != base {
+            f.review.push(format!(
+                "Another field of the struct is also `{base}` in Rust; choose a rust_name."
+            ));
+            f.rust_name = Some(name.clone());
+        }
+        names.insert(name);
+    });
+}
+
 /// Every quirk of the draft made to start with the page it concerns.
 pub(crate) fn cite_all(d: &mut Draft, page: &str) {
     let cite = |q: &mut String| {

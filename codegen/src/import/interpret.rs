@@ -9,7 +9,7 @@ use super::enums::parse_values;
 use super::examples::{self, Decoded, Note};
 use super::page::{Page, Row, Table};
 use crate::load::ident::{is_snake_case, is_upper_camel, to_snake_case, to_upper_camel};
-use crate::model::{Service, TypeKind};
+use crate::model::{AuthScheme, Service, TypeKind};
 
 /// A draft and what the page says differently from the service.
 pub(crate) struct Interpreted {
@@ -162,6 +162,8 @@ pub(crate) fn interpret(page: &Page, page_name: &str, service: &Service) -> Inte
     d.types.extend(builder.enums);
 
     examples_of(page, service, &mut d);
+    signed_scalars(service, &mut d);
+    contradictions::unique_rust_names(&mut d);
     contradictions::shared_descriptions(&mut d);
     contradictions::cite_all(&mut d, page_name);
     Interpreted {
@@ -309,10 +311,13 @@ impl Builder<'_> {
                     review.push("The page gives no type; `string` is a guess.".into());
                     "string".into()
                 } else {
+                    // Vendor pages type almost everything as a string; a guess that keeps
+                    // the field signable is the safer draft.
                     review.push(format!(
-                        "The page's type `{t}` is described by no table; the field is untyped."
+                        "The page's type `{t}` is not a known type and no table describes \
+                         it; `string` is a guess."
                     ));
-                    "json".into()
+                    "string".into()
                 }
             }
         };
@@ -397,6 +402,43 @@ impl Builder<'_> {
             },
         });
         f.ty = name;
+    }
+}
+
+/// Keeps the fields an `md5_body_sign` signature covers scalar, as `lint` requires: a
+/// list, struct or untyped field there becomes a string marked for review.
+fn signed_scalars(service: &Service, d: &mut Draft) {
+    let AuthScheme::Md5BodySign(scheme) = &service.auth else {
+        return;
+    };
+    let structs: BTreeSet<String> = d
+        .types
+        .iter()
+        .filter(|t| matches!(t.body, DraftBody::Struct(_)))
+        .map(|t| t.name.clone())
+        .collect();
+    let fix = |fields: &mut Vec<DraftField>| {
+        for f in fields {
+            if f.ty == "json"
+                || f.ty.starts_with("list<")
+                || f.ty.starts_with("map<")
+                || structs.contains(&f.ty)
+            {
+                f.review.push(format!(
+                    "The signature covers only scalar fields, but the page gives `{}`; \
+                     `string` is a placeholder: decide how the value is sent.",
+                    f.ty
+                ));
+                f.ty = "string".into();
+            }
+        }
+    };
+    fix(&mut d.request);
+    let flat = service.envelope.data_field.is_none();
+    if let (true, true, DraftResponse::Fields { fields, .. }) =
+        (scheme.verify_response, flat, &mut d.response)
+    {
+        fix(fields);
     }
 }
 
