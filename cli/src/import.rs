@@ -2,7 +2,9 @@
 
 use std::path::{Path, PathBuf};
 
-use retail_apis_codegen::import::{import_page, ImportError, Imported, MAX_PAGE_BYTES};
+use retail_apis_codegen::import::{
+    import_page, ImportError, Imported, PageDeclaration, MAX_PAGE_BYTES,
+};
 use serde_json::json;
 
 use crate::exit;
@@ -64,6 +66,11 @@ pub fn run(request: &Request<'_>, mode: Output) -> Result<u8, Failure> {
                 .map_err(|e| Failure::io(format!("cannot write {}: {e}", target.display())))?;
             written.push(target.display().to_string());
         }
+        for (_, d) in &drafts {
+            if let Some(declaration) = &d.page_declaration {
+                declare(root, request.service, declaration)?;
+            }
+        }
     }
     match mode {
         Output::Json => output::json(&json!({
@@ -99,6 +106,25 @@ pub fn run(request: &Request<'_>, mode: Output) -> Result<u8, Failure> {
         }
     }
     Ok(exit::SUCCESS)
+}
+
+/// Declares an imported page under `pages:` in the service file below `root`, so that
+/// the draft's citations of it resolve; a service file that already has it is left alone.
+fn declare(root: &Path, service: &str, declaration: &PageDeclaration) -> Result<(), Failure> {
+    let path = root.join(service).join("service.yaml");
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        // No service file to declare it in: the notes printed say what it needs.
+        return Ok(());
+    };
+    let entry = format!("  {}:", declaration.name);
+    if text
+        .lines()
+        .any(|l| l == entry || l == format!("  \"{}\":", declaration.name))
+    {
+        return Ok(());
+    }
+    std::fs::write(&path, declaration.insert_into(&text))
+        .map_err(|e| Failure::io(format!("cannot write {}: {e}", path.display())))
 }
 
 /// A page's file name (which quirks cite) and text.

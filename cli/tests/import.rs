@@ -158,3 +158,35 @@ fn a_page_in_an_unknown_format_is_refused_naming_the_file() {
     assert!(run.stderr.contains("neither YAML front matter"), "{run:?}");
     assert!(run.stdout.is_empty(), "{run:?}");
 }
+
+#[test]
+fn a_page_service_yaml_does_not_declare_is_declared_with_its_title_and_url() {
+    let dir = spec_without("jdy/endpoints/refund_save.yaml");
+    let spec = dir.path();
+    let service = spec.join("jdy/service.yaml");
+    let text = std::fs::read_to_string(&service).expect("read");
+    let declared = "  003_5bfa149578f5c20b.txt:\n    title: 零售退款保存\n    url: https://open.jdy.com/#/files/api/detail?index=3&categrayId=&id=9d79ff9a712511eda0b3070175881e95\n";
+    assert!(text.contains(declared));
+    std::fs::write(&service, text.replace(declared, "")).expect("undeclare the page");
+    let page = page("003_5bfa149578f5c20b.txt");
+    let run = run_cli(
+        &[
+            "import",
+            s(&page),
+            "--service",
+            "jdy",
+            "--spec",
+            s(spec),
+            "--out",
+            s(spec),
+        ],
+        &[],
+    );
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert!(run.stderr.contains("is not declared"), "{run:?}");
+    let after = std::fs::read_to_string(&service).expect("read");
+    assert!(after.contains("\"003_5bfa149578f5c20b.txt\":\n    title: 零售退款保存\n    url: https://open.jdy.com/"), "{after}");
+    let lint = run_cli(&["lint", "--spec", s(spec)], &[]);
+    assert_eq!(lint.code, Some(0), "{lint:?}");
+    assert!(!lint.stdout.contains("error["), "{lint:?}");
+}

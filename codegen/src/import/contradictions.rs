@@ -152,27 +152,30 @@ fn check_value(f: &mut DraftField, v: &Value, side: Side, enums: &BTreeMap<Strin
             ));
         }
     }
-    if f.ty.starts_with("amount") {
-        if let Err(problem) = retail_apis_descriptor::check_decimal_text(&text) {
-            f.review.push(format!(
-                "Described as money, but the {} example \"{text}\" is not an amount \
-                 ({problem}); the field is kept a string.",
-                side.word()
-            ));
-            f.ty = f.ty.replacen("amount", "string", 1);
-            if f.example
-                .as_deref()
-                .is_some_and(|e| retail_apis_descriptor::check_decimal_text(e).is_err())
-            {
-                f.example = None;
-            }
-            return;
-        }
+    if !check_amount(f, &text, &format!("{} example", side.word())) {
+        return;
     }
     check_length(f, &text, &format!("{} example", side.word()));
     if f.example.is_none() {
         f.example = Some(text);
     }
+}
+
+/// An `amount` field whose example is not an amount is kept a string, marked for review
+/// (`lint` refuses an amount whose example is not one). False when it was not an amount.
+pub(crate) fn check_amount(f: &mut DraftField, example: &str, what: &str) -> bool {
+    if !f.ty.starts_with("amount") {
+        return true;
+    }
+    let Err(problem) = retail_apis_descriptor::check_decimal_text(example) else {
+        return true;
+    };
+    f.review.push(format!(
+        "Described as money, but the {what} \"{example}\" is not an amount ({problem}); the \
+         field is kept a string."
+    ));
+    f.ty = f.ty.replacen("amount", "string", 1);
+    false
 }
 
 /// A `string(N)` or `amount(N)` field whose example is longer than N is widened to the

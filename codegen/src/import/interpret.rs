@@ -14,6 +14,8 @@ use crate::model::{AuthScheme, Service, TypeKind};
 /// A draft and what the page says differently from the service.
 pub(crate) struct Interpreted {
     pub draft: Draft,
+    /// The page's entry for `pages:`, when service.yaml does not declare it yet.
+    pub declaration: Option<(String, Option<String>)>,
     /// Differences between the page and `service.yaml` (base URL, headers, page title).
     pub differences: Vec<String>,
 }
@@ -96,12 +98,24 @@ pub(crate) fn interpret(page: &Page, page_name: &str, service: &Service) -> Inte
         file: format!("{}/endpoints/{}.yaml", service.name, d.operation),
         taken: BTreeSet::new(),
     };
-    let tables: BTreeMap<String, &Table> = page
-        .request
-        .iter()
-        .chain(&page.response)
-        .filter_map(|t| Some((t.name.clone()?, t)))
-        .collect();
+    let mut tables: BTreeMap<String, &Table> = BTreeMap::new();
+    for table in page.request.iter().chain(&page.response) {
+        let Some(name) = &table.name else { continue };
+        // A heading becomes a Rust type name: one that cannot be, or that the service
+        // already uses, is left out rather than breaking the draft.
+        if !is_upper_camel(name)
+            || crate::reserved::TYPE_NAMES.contains(&name.as_str())
+            || names.is_taken(name)
+            || tables.contains_key(name)
+        {
+            d.review.push(format!(
+                "The table under the heading `{name}` is left out: the heading is not a free \
+                 UpperCamelCase type name."
+            ));
+            continue;
+        }
+        tables.insert(name.clone(), table);
+    }
     let mut builder = Builder {
         tables: &tables,
         enums: Vec::new(),
@@ -166,10 +180,23 @@ pub(crate) fn interpret(page: &Page, page_name: &str, service: &Service) -> Inte
     contradictions::unique_rust_names(&mut d);
     contradictions::shared_descriptions(&mut d);
     contradictions::cite_all(&mut d, page_name);
+    let declaration = (!service.pages.contains_key(page_name)).then(|| {
+        (
+            page.title.clone().unwrap_or_else(|| page_name.to_string()),
+            page.url.clone().filter(|u| plain_url(u)),
+        )
+    });
     Interpreted {
         draft: d,
+        declaration,
         differences,
     }
+}
+
+/// A URL `pages:` accepts: `http(s)://` without spaces or control characters.
+fn plain_url(url: &str) -> bool {
+    (url.starts_with("https://") || url.starts_with("http://"))
+        && !url.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
 /// The response when the envelope puts the payload in `data`: the fields of the table the
@@ -259,6 +286,7 @@ impl Builder<'_> {
         f.ty = money(&ty, &row.doc);
         self.enum_of(&mut f, names);
         if let Some(example) = f.table_example.clone() {
+            contradictions::check_amount(&mut f, &example, "table's example");
             contradictions::check_length(&mut f, &example, "table's example");
             f.example = Some(example);
         }
@@ -360,7 +388,10 @@ impl Builder<'_> {
         }
         let mut name = wanted.clone();
         let mut n = 2;
-        while names.is_taken(&name) || self.tables.contains_key(&name) {
+        while names.is_taken(&name)
+            || self.tables.contains_key(&name)
+            || crate::reserved::TYPE_NAMES.contains(&name.as_str())
+        {
             name = format!("{wanted}{n}");
             n += 1;
         }
@@ -589,11 +620,13 @@ fn declare_page(
                 .map(|u| format!("\n    url: {u}"))
                 .unwrap_or_default();
             differences.push(format!(
-                "page `{page_name}` is not declared in {}/service.yaml; add under `pages:`:\n  \
-                 {page_name}:\n    title: {title}{url}",
+                "page `{page_name}` is not declared in {}/service.yaml; it needs, under \
+                 `pages:`:\n  {page_name}:\n    title: {title}{url}",
                 service.name
             ));
-            d.source_page = page.url.clone();
+            // The draft cites the page by name, as a declared page is cited; `--out`
+            // declares it in service.yaml.
+            d.source_page = Some(page_name.to_string());
         }
     }
 }

@@ -48,6 +48,56 @@ pub struct Imported {
     pub differences: Vec<String>,
     /// The `review:` marks the draft carries, each a decision left to a person.
     pub reviews: Vec<String>,
+    /// The page as `service.yaml` must declare it under `pages:` (title, URL), when it
+    /// does not yet: the draft's `source_page` and quirks cite it by name.
+    pub page_declaration: Option<PageDeclaration>,
+}
+
+/// A page's entry under `pages:` in `service.yaml`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PageDeclaration {
+    /// The page's file name.
+    pub name: String,
+    /// Its title (front matter or heading).
+    pub title: String,
+    /// Where it is published, when the page says.
+    pub url: Option<String>,
+}
+
+impl PageDeclaration {
+    /// `service_yaml` with this page added under its top-level `pages:` mapping (which is
+    /// created at the end when there is none). Comments and layout are kept: only lines
+    /// are inserted.
+    pub fn insert_into(&self, service_yaml: &str) -> String {
+        let mut entry = format!(
+            "  {}:\n    title: {}\n",
+            yaml_writer::scalar(&self.name),
+            yaml_writer::scalar(&self.title)
+        );
+        if let Some(url) = &self.url {
+            entry.push_str(&format!("    url: {}\n", yaml_writer::scalar(url)));
+        }
+        let mut out = String::with_capacity(service_yaml.len() + entry.len() + 8);
+        let mut inserted = false;
+        for line in service_yaml.split_inclusive('\n') {
+            out.push_str(line);
+            if !inserted && line.trim_end() == "pages:" {
+                if !line.ends_with('\n') {
+                    out.push('\n');
+                }
+                out.push_str(&entry);
+                inserted = true;
+            }
+        }
+        if !inserted {
+            if !out.is_empty() && !out.ends_with('\n') {
+                out.push('\n');
+            }
+            out.push_str("\npages:\n");
+            out.push_str(&entry);
+        }
+        out
+    }
 }
 
 /// Why a page could not be imported.
@@ -112,6 +162,18 @@ pub fn import_page(
         .service(service)
         .ok_or_else(|| ImportError::UnknownService(service.to_string()))?;
     let format = detect_format(text).map_err(unknown)?;
+    // Quirks cite the page as `<name>: …` and `pages:` keys have no spaces or colons.
+    let cited: String = page_name
+        .chars()
+        .map(|c| {
+            if c.is_whitespace() || c == ':' || c.is_control() {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    let page_name = cited.as_str();
     let text = page::visible(text);
     let page = match format {
         PageFormat::JdyMarkdown => {
@@ -130,6 +192,11 @@ pub fn import_page(
         ));
     }
     let interpreted = interpret::interpret(&page, page_name, service);
+    let page_declaration = interpreted.declaration.map(|(title, url)| PageDeclaration {
+        name: page_name.to_string(),
+        title,
+        url,
+    });
     let draft = interpreted.draft;
     let reviews = reviews_of(&draft);
     Ok(Imported {
@@ -139,6 +206,7 @@ pub fn import_page(
         yaml: yaml_writer::write(&draft),
         differences: interpreted.differences,
         reviews,
+        page_declaration,
     })
 }
 
@@ -165,4 +233,27 @@ fn reviews_of(d: &draft::Draft) -> Vec<String> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_declaration_goes_under_pages_or_starts_it() {
+        let d = PageDeclaration {
+            name: "004_x.txt".into(),
+            title: "会员查询".into(),
+            url: Some("https://e.com/#/a?b=1".into()),
+        };
+        let entry = "  \"004_x.txt\":\n    title: 会员查询\n    url: https://e.com/#/a?b=1\n";
+        assert_eq!(
+            d.insert_into("title: x\npages:\n  a.txt:\n    title: A\n"),
+            format!("title: x\npages:\n{entry}  a.txt:\n    title: A\n")
+        );
+        assert_eq!(
+            d.insert_into("title: x"),
+            format!("title: x\n\npages:\n{entry}")
+        );
+    }
 }

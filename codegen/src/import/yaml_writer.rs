@@ -147,7 +147,7 @@ fn example(out: &mut String, e: &DraftExample) {
         }
         let _ = writeln!(out, "    {key}: |");
         for line in json.lines() {
-            let _ = writeln!(out, "      {line}");
+            let _ = writeln!(out, "      {}", super::page::visible(line));
         }
     }
 }
@@ -186,15 +186,19 @@ fn pad(n: usize) -> String {
 /// A scalar plain where YAML reads it back as the same text and it does not look like
 /// a number or a keyword, double-quoted (JSON escapes, which YAML shares) otherwise.
 pub(crate) fn scalar(s: &str) -> String {
-    if plain_ok(s) {
-        s.to_string()
+    let s = super::page::visible(s);
+    if plain_ok(&s) {
+        s
     } else {
-        quoted(s)
+        quoted(&s)
     }
 }
 
+/// A double-quoted scalar. Characters a spec may not hold (they would display as
+/// something else) are dropped, escaped or not: HTML entities on a page can produce them
+/// after the page text itself was cleaned.
 fn quoted(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_string())
+    serde_json::to_string(&super::page::visible(s)).unwrap_or_else(|_| "\"\"".to_string())
 }
 
 fn plain_ok(s: &str) -> bool {
@@ -216,7 +220,8 @@ fn plain_ok(s: &str) -> bool {
 
 /// Text for a comment: one line, control characters other than tab shown as escapes.
 fn comment_text(s: &str) -> String {
-    s.chars()
+    super::page::visible(s)
+        .chars()
         .flat_map(|c| {
             let escaped: Vec<char> = if c.is_control() && c != '\t' {
                 c.escape_unicode().collect()
