@@ -217,13 +217,13 @@ pub(crate) fn shared_descriptions(d: &mut Draft) {
         let names: BTreeSet<&String> = fields.iter().map(|(_, w)| w).collect();
         names.len() >= 2
     });
-    visit_fields_mut(d, &mut |owner, f| {
+    visit_fields_mut(d, &mut |_, f| {
         let Some(group) = f.doc.as_ref().and_then(|doc| by_doc.get(doc)) else {
             return;
         };
         let others: Vec<String> = group
             .iter()
-            .filter(|(o, w)| !(o == owner && *w == f.wire) && *w != f.wire)
+            .filter(|(_, w)| *w != f.wire)
             .map(|(o, w)| format!("{o}.{w}"))
             .collect();
         if others.is_empty() {

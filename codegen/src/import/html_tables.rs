@@ -143,7 +143,7 @@ pub(crate) fn parse(text: &str) -> Page {
         .lines()
         .map(str::trim)
         .filter(|l| !l.is_empty())
-        .map(|l| clean(l))
+        .map(clean)
         .collect();
     page.title = match heading.split_last() {
         Some((last, site)) if !site.is_empty() => Some(format!("{} · {last}", site.join(" "))),

@@ -217,7 +217,7 @@ fn response_in_data(
     };
     let doc = (!row.doc.is_empty()).then(|| row.doc.clone());
     let Some(table) = builder.tables.get(row.ty.trim()) else {
-        let (ty, _) = builder.convert_type(&row.ty, data, &mut Vec::new(), &mut Vec::new());
+        let ty = builder.convert_type(&row.ty, &mut Vec::new(), &mut Vec::new());
         return DraftResponse::Type(ty);
     };
     consumed.insert(row.ty.trim().to_string());
@@ -282,7 +282,7 @@ impl Builder<'_> {
         if !is_snake_case(&wire) {
             f.rust_name = Some(to_snake_case(&wire));
         }
-        let (ty, _) = self.convert_type(&row.ty, &wire, &mut f.quirks, &mut f.review);
+        let ty = self.convert_type(&row.ty, &mut f.quirks, &mut f.review);
         f.ty = money(&ty, &row.doc);
         self.enum_of(&mut f, names);
         if let Some(example) = f.table_example.clone() {
@@ -297,17 +297,16 @@ impl Builder<'_> {
     fn convert_type(
         &self,
         text: &str,
-        wire: &str,
         quirks: &mut Vec<String>,
         review: &mut Vec<String>,
-    ) -> (String, bool) {
+    ) -> String {
         let t = text.trim();
         if let Some(inner) = list_inner(t) {
             if t.contains(" <") {
                 quirks.push(format!("the type is written `{t}` with a space."));
             }
-            let (inner, _) = self.convert_type(inner, wire, quirks, review);
-            return (format!("list<{inner}>"), true);
+            let inner = self.convert_type(inner, quirks, review);
+            return format!("list<{inner}>");
         }
         let lower = t.to_ascii_lowercase();
         let sized = |prefix: &str| {
@@ -349,7 +348,7 @@ impl Builder<'_> {
                 }
             }
         };
-        (ty, false)
+        ty
     }
 
     /// Declares the enum a field's description (or example column) lists.

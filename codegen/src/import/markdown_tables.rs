@@ -109,9 +109,7 @@ fn section_of(heading: &str, current: Section) -> Section {
         Section::Request
     } else if h.contains("响应参数") || h.contains("返回参数") {
         Section::Response
-    } else if h.contains("返回码") || h.contains("错误码") {
-        Section::Other
-    } else if current == Section::Basic {
+    } else if h.contains("返回码") || h.contains("错误码") || current == Section::Basic {
         Section::Other
     } else {
         current
