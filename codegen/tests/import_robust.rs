@@ -165,3 +165,45 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn differences_from_the_service_file_are_reported_not_written() {
+    let set = specs();
+    let name = "001_381c52f1f9cdd22d.txt";
+    let text = page(name)
+        .replace(
+            "| Content-Type | application/json | true |",
+            "| Content-Type | text/plain | true |",
+        )
+        .replace(
+            "| X-GW-Router-Addr | https://tf.jdy.com | true | IDC域名，获取appKey返回消息体内的domain字段 |\n",
+            "| X-Extra | 1 | false | 新头 |\n",
+        )
+        .replace(
+            "https://api.kingdee.com/jdy/v2/ls/mall\\_recharge",
+            "https://api.example.com/jdy/v2/ls/mall\\_recharge",
+        );
+    let imported = import_page(name, &text, &set, "jdy").expect("imports");
+    let has = |needle: &str| imported.differences.iter().any(|d| d.contains(needle));
+    assert!(
+        has("header `Content-Type`: the page says `text/plain`"),
+        "{:?}",
+        imported.differences
+    );
+    assert!(has(
+        "header `X-Extra` is on the page but not in service.yaml"
+    ));
+    assert!(has(
+        "header `X-GW-Router-Addr` is in service.yaml but not on the page"
+    ));
+    assert!(has(
+        "is not below the service's base_url https://api.kingdee.com"
+    ));
+    assert!(imported.yaml.contains("path: /jdy/v2/ls/mall_recharge\n"));
+    assert!(imported
+        .reviews
+        .iter()
+        .any(|r| r.contains("not below base_url")));
+    assert!(!imported.yaml.contains("X-Extra"));
+    assert_eq!(imported.page_declaration, None);
+}
