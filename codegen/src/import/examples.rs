@@ -28,8 +28,9 @@ pub(crate) enum Note {
     Tabs,
     /// The JSON is HTML-escaped twice (`&amp;quot;`).
     DoubleEscaped,
-    /// Strings quoted with `'` instead of `"`.
-    SingleQuotes,
+    /// Strings quoted with `'` instead of `"`: the members whose values are (empty when
+    /// only keys or array items are).
+    SingleQuotes(Vec<String>),
 }
 
 /// Decodes an example; the error says why its text is not JSON.
@@ -55,8 +56,8 @@ pub(crate) fn decode(raw: &RawExample) -> Result<Decoded, String> {
         notes.push(Note::Tabs);
     }
     let (json, single_quotes) = reindent(&body)?;
-    if single_quotes {
-        notes.push(Note::SingleQuotes);
+    if let Some(members) = single_quotes {
+        notes.push(Note::SingleQuotes(members));
     }
     let value = serde_json::from_str(&json).map_err(|e| format!("not JSON: {e}"))?;
     let verbatim = match raw {
@@ -127,12 +128,15 @@ const MAX_DEPTH: usize = 32;
 
 /// JSON text re-indented (two spaces, keys in the order written), with single-quoted
 /// strings turned into JSON strings and raw control characters in strings escaped.
-/// Returns whether single quotes were found. The result still has to be parsed to be
-/// known valid.
-pub(crate) fn reindent(text: &str) -> Result<(String, bool), String> {
+/// Returns, when single quotes were found, the members whose values had them. The result
+/// still has to be parsed to be known valid.
+pub(crate) fn reindent(text: &str) -> Result<(String, Option<Vec<String>>), String> {
     let mut out = String::with_capacity(text.len() * 2);
     let mut depth: usize = 0;
-    let mut single = false;
+    let mut single: Option<Vec<String>> = None;
+    // The last member name written, and whether the next string is its value.
+    let mut member = String::new();
+    let mut after_colon = false;
     let mut chars = text.trim().chars().peekable();
     let newline = |out: &mut String, depth: usize| {
         out.push('\n');
@@ -144,7 +148,7 @@ pub(crate) fn reindent(text: &str) -> Result<(String, bool), String> {
         match c {
             ' ' | '\t' | '\n' | '\r' => {}
             '"' | '\'' => {
-                single |= c == '\'';
+                let start = out.len() + 1;
                 out.push('"');
                 let mut closed = false;
                 while let Some(s) = chars.next() {
@@ -170,7 +174,19 @@ pub(crate) fn reindent(text: &str) -> Result<(String, bool), String> {
                 if !closed {
                     return Err("a string is never closed".into());
                 }
+                let content = out[start..].to_string();
                 out.push('"');
+                if c == '\'' {
+                    let members = single.get_or_insert_with(Vec::new);
+                    if after_colon && !members.contains(&member) {
+                        members.push(member.clone());
+                    }
+                }
+                if !after_colon {
+                    member = content;
+                }
+                after_colon = false;
+                continue;
             }
             '{' | '[' => {
                 let close = if c == '{' { '}' } else { ']' };
@@ -198,8 +214,15 @@ pub(crate) fn reindent(text: &str) -> Result<(String, bool), String> {
                 out.push(',');
                 newline(&mut out, depth);
             }
-            ':' => out.push_str(": "),
+            ':' => {
+                out.push_str(": ");
+                after_colon = true;
+                continue;
+            }
             _ => out.push(c),
+        }
+        if !c.is_whitespace() {
+            after_colon = false;
         }
     }
     Ok((out, single))
@@ -230,6 +253,6 @@ mod tests {
         .unwrap();
         assert_eq!(d.value, serde_json::json!({"a": "1", "b": null}));
         assert!(d.notes.contains(&Note::DoubleEscaped));
-        assert!(d.notes.contains(&Note::SingleQuotes));
+        assert!(d.notes.contains(&Note::SingleQuotes(vec!["a".into()])));
     }
 }

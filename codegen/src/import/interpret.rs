@@ -193,6 +193,26 @@ pub(crate) fn interpret(page: &Page, page_name: &str, service: &Service) -> Inte
     }
 }
 
+/// Records a single-quoted example value on the fields of that wire name.
+fn single_quoted(d: &mut Draft, side: &str, member: &str) {
+    let quirk = format!(
+        "the {side} example quotes the value of {member} with single quotes, which is not JSON."
+    );
+    let fields: Vec<&mut DraftField> = match side {
+        "request" => d.request.iter_mut().collect(),
+        _ => match &mut d.response {
+            DraftResponse::Fields { fields, .. } => fields.iter_mut().collect(),
+            DraftResponse::Type(_) => Vec::new(),
+        },
+    };
+    for f in fields {
+        if (f.wire == member || f.aliases.iter().any(|a| a == member)) && !f.quirks.contains(&quirk)
+        {
+            f.quirks.push(quirk.clone());
+        }
+    }
+}
+
 /// A URL `pages:` accepts: `http(s)://` without spaces or control characters.
 fn plain_url(url: &str) -> bool {
     (url.starts_with("https://") || url.starts_with("http://"))
@@ -744,9 +764,14 @@ fn examples_of(page: &Page, service: &Service, d: &mut Draft) {
             Note::DoubleEscaped => format!(
                 "the {side} example is HTML-escaped twice (`&amp;quot;`); it is unescaped to plain JSON."
             ),
-            Note::SingleQuotes => format!(
-                "the {side} example quotes a string with single quotes, which is not JSON; they are double quotes here."
-            ),
+            Note::SingleQuotes(members) => {
+                for member in members {
+                    single_quoted(d, side, member);
+                }
+                format!(
+                    "the {side} example quotes a string with single quotes, which is not JSON; they are double quotes here."
+                )
+            }
         };
         if seen.insert(text.clone()) {
             d.quirks.push(text);
