@@ -75,9 +75,11 @@ pub(crate) fn compare(d: &mut Draft, side: Side, payload: &Value, service: &Serv
             }
         }
         for (key, v) in obj {
-            if fields
-                .iter()
-                .any(|f| f.wire == *key || f.aliases.contains(key))
+            // A member without a name cannot become a field; the example keeps it.
+            if key.trim().is_empty()
+                || fields
+                    .iter()
+                    .any(|f| f.wire == *key || f.aliases.contains(key))
             {
                 continue;
             }

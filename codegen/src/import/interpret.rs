@@ -429,6 +429,21 @@ impl Builder<'_> {
             );
         }
         let mut quirks = Vec::new();
+        let mut repr = repr;
+        let limit = repr
+            .strip_prefix("string(")
+            .and_then(|r| r.strip_suffix(')'))
+            .and_then(|n| n.parse::<usize>().ok());
+        let longest = values.iter().map(|(v, _)| v.chars().count()).max();
+        if let (Some(limit), Some(longest)) = (limit, longest) {
+            if longest > limit {
+                quirks.push(format!(
+                    "typed {repr}, but a listed value is {longest} characters long; the enum \
+                     is string({longest})."
+                ));
+                repr = format!("string({longest})");
+            }
+        }
         if in_example {
             quirks.push(format!(
                 "the values are listed in the example column of `{}`.",
