@@ -81,29 +81,40 @@ pub fn check(spec: &Path, out: &Path, mode: Output) -> Result<u8, Failure> {
 /// `retail-apis lint`: the problems are the result, so in JSON form they go to standard
 /// output with `ok: false` and exit 1, not as an error.
 pub fn lint(spec: &Path, mode: Output) -> Result<u8, Failure> {
-    let loaded = retail_apis_codegen::load(spec);
+    let loaded = retail_apis_codegen::load_with_warnings(spec);
     let code = if loaded.is_ok() {
         exit::SUCCESS
     } else {
         exit::PROBLEMS
     };
     match (mode, loaded) {
-        (Output::Text, Ok(set)) => {
+        (Output::Text, Ok((set, warnings))) => {
             let endpoints: usize = set.services.iter().map(|s| s.endpoints.len()).sum();
-            output::stdout(&format!(
-                "{}: {} service(s), {} endpoint(s), no problems\n",
+            let mut text = String::new();
+            for warning in warnings.clone().with_root(spec).iter() {
+                text.push_str(&format!("{warning}\n"));
+            }
+            let problems = if warnings.is_empty() {
+                "no problems".to_string()
+            } else {
+                format!("no errors, {} review mark(s) to resolve", warnings.len())
+            };
+            text.push_str(&format!(
+                "{}: {} service(s), {} endpoint(s), {problems}\n",
                 spec.display(),
                 set.services.len(),
                 endpoints
-            ))?;
+            ));
+            output::stdout(&output::visible(&text))?;
         }
         (Output::Text, Err(diagnostics)) => Failure::problems(spec, diagnostics).report(mode),
-        (Output::Json, Ok(set)) => output::json(&json!({
+        (Output::Json, Ok((set, warnings))) => output::json(&json!({
             "ok": true,
             "spec": spec.display().to_string(),
             "services": set.services.len(),
             "endpoints": set.services.iter().map(|s| s.endpoints.len()).sum::<usize>(),
             "problems": [],
+            "warnings": output::problems_json(&warnings),
         }))?,
         (Output::Json, Err(diagnostics)) => output::json(&json!({
             "ok": false,

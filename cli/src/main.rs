@@ -8,6 +8,7 @@ mod exit;
 mod explain;
 mod failure;
 mod git_spec;
+mod import;
 mod output;
 
 use std::ffi::OsString;
@@ -140,6 +141,27 @@ enum Command {
         /// `X-Api-TimeStamp` of a captured request, in milliseconds (JDY).
         #[arg(long, value_name = "MS")]
         timestamp: Option<String>,
+    },
+    /// Draft endpoint files from vendor documentation pages (JDY markdown, Shoubei HTML).
+    ///
+    /// Prints the drafts (or writes `<out>/<service>/endpoints/<operation>.yaml`), the
+    /// page's differences from service.yaml and the decisions left to review.
+    Import {
+        /// The page files.
+        #[arg(required = true)]
+        pages: Vec<PathBuf>,
+        /// The service the pages document (a directory of the spec root: jdy, shoubei).
+        #[arg(long)]
+        service: String,
+        /// Spec root the pages are read against.
+        #[arg(long, default_value = "spec")]
+        spec: PathBuf,
+        /// Spec root to write the drafts into, instead of printing them.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Overwrite endpoint files that exist.
+        #[arg(long)]
+        force: bool,
     },
     /// Print the completion script of a shell (bash, zsh, fish, elvish, powershell).
     ///
@@ -278,6 +300,22 @@ fn run(command: Command, mode: Output) -> Result<u8, Failure> {
             &explain,
             &body,
             explain::Reproduce { nonce, timestamp },
+            mode,
+        ),
+        Command::Import {
+            pages,
+            service,
+            spec,
+            out,
+            force,
+        } => import::run(
+            &import::Request {
+                pages: &pages,
+                service: &service,
+                spec: &spec,
+                out: out.as_deref(),
+                force,
+            },
             mode,
         ),
         Command::Completions { shell } => {

@@ -11,6 +11,7 @@ pub mod api_surface;
 pub mod diff;
 pub mod emit;
 pub mod export;
+pub mod import;
 pub mod load;
 pub mod model;
 pub mod output;
@@ -27,7 +28,7 @@ pub use export::{
     OpenApiVersion,
 };
 pub use load::{
-    load, load_sources, read_sources, spec_schema, spec_schema_text, Diagnostic, DiagnosticKind,
-    Diagnostics, SourceFile,
+    load, load_sources, load_sources_with_warnings, load_with_warnings, read_sources, spec_schema,
+    spec_schema_text, Diagnostic, DiagnosticKind, Diagnostics, Severity, SourceFile,
 };
 pub use output::{check, write_changed, CheckReport, WriteReport};

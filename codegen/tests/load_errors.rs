@@ -83,7 +83,7 @@ fn unknown_key() {
         e.to_string(),
         "svc/endpoints/ping.yaml:7:32: error[unknown-key]: unknown key `requird` in field \
          `bal_amount` (did you mean `required`? expected one of: type, required, nullable, \
-         computed, rust_name, aliases, doc, example, quirks)"
+         computed, rust_name, aliases, doc, example, quirks, review)"
     );
 }
 

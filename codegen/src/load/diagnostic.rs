@@ -29,6 +29,29 @@ pub enum DiagnosticKind {
     /// The text holds a character a reviewer cannot see: a byte-order mark, a
     /// bidirectional control or another control character.
     InvalidCharacter,
+    /// A `review:` mark: something a person still has to decide (an imported draft's
+    /// placeholder names, a field only an example shows). A warning, not an error.
+    Review,
+}
+
+/// How serious a [`Diagnostic`] is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Severity {
+    /// The spec does not load: nothing is generated.
+    Error,
+    /// The spec loads and generates; a person should still look (`lint` lists it and
+    /// succeeds).
+    Warning,
+}
+
+impl Severity {
+    /// `error` or `warning`, as printed before the kind.
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
 }
 
 impl DiagnosticKind {
@@ -46,6 +69,15 @@ impl DiagnosticKind {
             DiagnosticKind::InvalidIdentifier => "invalid-identifier",
             DiagnosticKind::InvalidPath => "invalid-path",
             DiagnosticKind::InvalidCharacter => "invalid-character",
+            DiagnosticKind::Review => "review",
+        }
+    }
+
+    /// Whether this kind stops the spec from loading.
+    pub fn severity(self) -> Severity {
+        match self {
+            DiagnosticKind::Review => Severity::Warning,
+            _ => Severity::Error,
         }
     }
 }
@@ -77,10 +109,11 @@ impl fmt::Display for Diagnostic {
         // cursor or hide itself in the terminal that shows them.
         write!(
             f,
-            "{}:{}:{}: error[{}]: {}",
+            "{}:{}:{}: {}[{}]: {}",
             Visible(&self.file),
             self.line,
             self.column,
+            self.kind.severity().label(),
             self.kind,
             Visible(&self.message)
         )
@@ -117,6 +150,11 @@ impl Diagnostics {
     /// Whether there are no problems.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+
+    /// Whether any problem is an error (warnings alone leave a spec loadable).
+    pub fn has_errors(&self) -> bool {
+        self.0.iter().any(|d| d.kind.severity() == Severity::Error)
     }
 
     /// Iterates over the problems.

@@ -31,6 +31,7 @@ pub(crate) fn check_endpoint(
 ) -> Option<Endpoint> {
     let origin_span = file.span;
     let raw = file.value?;
+    cx.review(raw.review);
     if let Some(t) = value(raw.types) {
         types.extend(check_types_section(cx, t, refs));
     }

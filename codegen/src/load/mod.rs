@@ -9,7 +9,7 @@ mod citations;
 mod de;
 mod diagnostic;
 mod endpoint_file;
-mod ident;
+pub(crate) mod ident;
 mod named_types;
 mod paths;
 pub(crate) mod raw;
@@ -25,7 +25,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 pub(crate) use citations::cited_page;
-pub use diagnostic::{Diagnostic, DiagnosticKind, Diagnostics};
+pub use diagnostic::{Diagnostic, DiagnosticKind, Diagnostics, Severity};
 pub use source::{read_sources, SourceFile, MAX_SPEC_FILE_BYTES};
 
 use crate::model::SpecSet;
@@ -42,10 +42,20 @@ use yaml::Cx;
 /// them relative to the current directory instead.
 /// Files that cannot be read are reported together with the problems of the others.
 pub fn load(root: &Path) -> Result<SpecSet, Diagnostics> {
+    load_with_warnings(root).map(|(set, _)| set)
+}
+
+/// [`load`], also returning the warnings (`review:` marks) of a spec that loads. A spec
+/// that does not load reports its warnings among the errors.
+pub fn load_with_warnings(root: &Path) -> Result<(SpecSet, Diagnostics), Diagnostics> {
     let (files, mut unreadable) = source::read_readable(root);
-    match load_sources(&files) {
-        Ok(set) if unreadable.is_empty() => Ok(set),
-        Ok(_) => Err(unreadable),
+    match load_sources_with_warnings(&files) {
+        Ok(loaded) if unreadable.is_empty() => Ok(loaded),
+        Ok((_, warnings)) => {
+            unreadable.0.extend(warnings.0);
+            unreadable.sort();
+            Err(unreadable)
+        }
         Err(found) => {
             unreadable.0.extend(found.0);
             unreadable.sort();
@@ -59,6 +69,13 @@ pub fn load(root: &Path) -> Result<SpecSet, Diagnostics> {
 /// Every problem is reported, not just the first; the model is returned only when there
 /// are none. The work is linear in the total size of the files.
 pub fn load_sources(sources: &[SourceFile]) -> Result<SpecSet, Diagnostics> {
+    load_sources_with_warnings(sources).map(|(set, _)| set)
+}
+
+/// [`load_sources`], also returning the warnings (`review:` marks) of a spec that loads.
+pub fn load_sources_with_warnings(
+    sources: &[SourceFile],
+) -> Result<(SpecSet, Diagnostics), Diagnostics> {
     let mut diags = Vec::new();
     let mut drafts: BTreeMap<&str, ServiceDraft> = BTreeMap::new();
     // Reading the YAML of one file needs nothing from the others, and is most of the work.
@@ -89,13 +106,13 @@ pub fn load_sources(sources: &[SourceFile]) -> Result<SpecSet, Diagnostics> {
         };
         services.extend(resolve(&mut cx, name, draft));
     }
-    if diags.is_empty() {
-        // BTreeMap iteration already yields services sorted by name.
-        Ok(SpecSet { services })
-    } else {
-        let mut d = Diagnostics(diags);
-        d.sort();
+    let mut d = Diagnostics(diags);
+    d.sort();
+    if d.has_errors() {
         Err(d)
+    } else {
+        // BTreeMap iteration already yields services sorted by name.
+        Ok((SpecSet { services }, d))
     }
 }
 

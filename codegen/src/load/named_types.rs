@@ -61,6 +61,7 @@ fn check_named_type(
 ) -> Option<NamedType> {
     let decl_at = decl.span;
     let decl = decl.value?;
+    cx.review(decl.review);
     let kind = match (decl.fields, decl.enumeration) {
         (Some(_), Some(e)) => {
             cx.error(
@@ -172,6 +173,7 @@ fn check_field(
         );
     }
     let decl = decl.value?;
+    cx.review(decl.review);
     let ty = check_type_value(cx, decl.ty, &format!("field `{wire}`"), refs);
     if let (Some(TypeExpr::Amount { .. }), Some(example)) = (&ty, &decl.example) {
         if let Some(Err(problem)) = example.value.as_deref().map(check_decimal_text) {

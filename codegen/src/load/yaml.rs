@@ -171,6 +171,25 @@ impl Cx<'_> {
         self.error_at(&at, kind, message);
     }
 
+    /// Records a `review:` mark as a warning, or an error when it gives no reason.
+    pub fn review(&mut self, mark: Option<super::de::Checked<String>>) {
+        let Some(mark) = mark else { return };
+        let Some(text) = mark.value else { return };
+        if text.trim().is_empty() {
+            self.error(
+                mark.span,
+                DiagnosticKind::InvalidValue,
+                "a `review` mark says what is to be decided; remove the key once it is",
+            );
+        } else {
+            self.error(
+                mark.key_span,
+                DiagnosticKind::Review,
+                format!("marked for review: {text}"),
+            );
+        }
+    }
+
     /// Records a problem at a source reference.
     pub fn error_at(&mut self, at: &SourceRef, kind: DiagnosticKind, message: impl Into<String>) {
         self.diags.push(Diagnostic {

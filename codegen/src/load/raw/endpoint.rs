@@ -40,6 +40,10 @@ pub(crate) struct EndpointFile {
     pub examples: Opt<Vec<Checked<Example>>>,
     /// Documentation quirks of the page.
     pub quirks: Opt<OneOrMany>,
+    /// Something a person still has to decide about the endpoint (operation name,
+    /// idempotency, a page that differs from the service); `lint` reports it as a warning
+    /// until the key is removed.
+    pub review: Opt<String>,
 }
 
 /// A wire name (documentation only), or a mapping with the field and the vendor's evidence.

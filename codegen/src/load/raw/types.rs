@@ -18,6 +18,9 @@ pub(crate) struct TypeDecl {
     pub enumeration: Opt<EnumDecl>,
     /// Documentation quirks.
     pub quirks: Opt<OneOrMany>,
+    /// Something a person still has to decide about the type (variant names of an
+    /// imported enum); `lint` reports it as a warning until the key is removed.
+    pub review: Opt<String>,
 }
 
 /// An enum's wire form and values.
@@ -66,4 +69,7 @@ pub(crate) struct FieldDecl {
     pub example: Opt<String>,
     /// Documentation quirks of this field.
     pub quirks: Opt<OneOrMany>,
+    /// Something a person still has to decide about the field; `lint` reports it as a
+    /// warning until the key is removed.
+    pub review: Opt<String>,
 }
