@@ -207,3 +207,41 @@ fn differences_from_the_service_file_are_reported_not_written() {
     assert!(!imported.yaml.contains("X-Extra"));
     assert_eq!(imported.page_declaration, None);
 }
+
+#[test]
+fn a_required_cell_in_no_known_notation_is_marked_for_review() {
+    let set = specs();
+    let (name, service, _) = PAGES[1];
+    let text = page(name);
+    // The first required string parameter (the header table lists none), its required
+    // cell in a notation no page uses.
+    let row = text
+        .lines()
+        .find(|l| l.starts_with('|') && l.contains("| string | true |"))
+        .expect("a required row");
+    let field = row
+        .trim_start_matches('|')
+        .split('|')
+        .next()
+        .expect("a name cell")
+        .trim()
+        .replace("\\_", "_");
+    let mutated = text.replacen(
+        row,
+        &row.replacen("| string | true |", "| string | 需要 |", 1),
+        1,
+    );
+    let imported = import_page(name, &mutated, &set, service).expect("imports");
+    assert!(
+        imported
+            .reviews
+            .iter()
+            .any(|r| r.contains(&field) && r.contains("`需要`") && r.contains("is a guess")),
+        "{field}: {:?}",
+        imported.reviews
+    );
+    let clean = import_page(name, &text, &set, service).expect("imports");
+    assert!(clean.reviews.iter().all(|r| !r.contains("required column")));
+    let files = with_file(real_spec(), &imported.file, &imported.yaml);
+    load_sources(&files).unwrap_or_else(|d| panic!("{d}"));
+}

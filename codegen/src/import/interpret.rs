@@ -302,6 +302,12 @@ impl Builder<'_> {
         if !is_snake_case(&wire) {
             f.rust_name = Some(to_snake_case(&wire));
         }
+        if let Some(cell) = &row.required_unread {
+            f.review.push(format!(
+                "The required column says `{cell}`, which is none of the notations read \
+                 (是/否, true/false, 必含); `required: false` is a guess."
+            ));
+        }
         let ty = self.convert_type(&row.ty, &mut f.quirks, &mut f.review);
         f.ty = money(&ty, &row.doc);
         self.enum_of(&mut f, names);

@@ -44,6 +44,8 @@ pub(crate) struct Row {
     pub ty: String,
     /// The required column: 是/true/必含 → true, 否/false → false.
     pub required: Option<bool>,
+    /// The required cell when it holds text that is none of those notations.
+    pub required_unread: Option<String>,
     /// Description, verbatim.
     pub doc: String,
     /// The example (or value) column.
@@ -78,6 +80,8 @@ pub(crate) fn table_from(name: Option<String>, header: &[String], body: &[Vec<St
             name: cell(row, name_col).unwrap_or_default(),
             ty: cell(row, type_col).unwrap_or_default(),
             required: cell(row, required_col).and_then(|v| required_flag(&v)),
+            required_unread: cell(row, required_col)
+                .filter(|v| !v.is_empty() && required_flag(v).is_none()),
             doc: cell(row, doc_col).unwrap_or_default(),
             example: cell(row, example_col).filter(|e| !e.is_empty()),
         })
