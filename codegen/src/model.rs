@@ -260,6 +260,21 @@ pub enum TypeExpr {
     Named(String),
 }
 
+impl TypeExpr {
+    /// The named type this expression refers to, looking through lists and maps (at most
+    /// one: they wrap a single type).
+    pub fn named(&self) -> Option<&str> {
+        let mut ty = self;
+        while let TypeExpr::List(inner) | TypeExpr::Map(inner) = ty {
+            ty = inner;
+        }
+        match ty {
+            TypeExpr::Named(name) => Some(name),
+            _ => None,
+        }
+    }
+}
+
 /// An enum of known values.
 #[derive(Clone, Debug, PartialEq)]
 pub struct EnumType {
@@ -310,6 +325,28 @@ impl Service {
     /// Looks up an endpoint by operation name.
     pub fn endpoint(&self, operation: &str) -> Option<&Endpoint> {
         self.endpoints.iter().find(|e| e.operation == operation)
+    }
+
+    /// For each named type, the operations whose request or response reaches it (through
+    /// struct fields, lists and maps), each once, in endpoint order.
+    pub fn type_users(&self) -> BTreeMap<&str, Vec<&str>> {
+        let mut users: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for endpoint in &self.endpoints {
+            let operation = endpoint.operation.as_str();
+            let mut todo = vec![endpoint.request.as_str()];
+            todo.extend(endpoint.response.named());
+            while let Some(name) = todo.pop() {
+                let seen = users.entry(name).or_default();
+                if seen.last() == Some(&operation) {
+                    continue;
+                }
+                seen.push(operation);
+                if let Some(TypeKind::Struct(s)) = self.named_type(name).map(|t| &t.kind) {
+                    todo.extend(s.fields.iter().filter_map(|f| f.ty.named()));
+                }
+            }
+        }
+        users
     }
 
     /// What the runtime needs of this service, as the descriptor that generated code

@@ -127,7 +127,7 @@ fn check_names(service: &Service) -> Result<(), EmitError> {
     for ty in &service.types {
         if let TypeKind::Struct(s) = &ty.kind {
             for field in &s.fields {
-                if let Some(name) = referenced_type(&field.ty) {
+                if let Some(name) = field.ty.named() {
                     if !types.contains(name) {
                         return Err(undefined(name));
                     }
@@ -152,22 +152,13 @@ fn check_names(service: &Service) -> Result<(), EmitError> {
         if !types.contains(ep.request.as_str()) {
             return Err(undefined(&ep.request));
         }
-        if let Some(name) = referenced_type(&ep.response) {
+        if let Some(name) = ep.response.named() {
             if !types.contains(name) {
                 return Err(undefined(name));
             }
         }
     }
     Ok(())
-}
-
-/// The named type a type expression refers to, looking through lists and maps.
-fn referenced_type(ty: &TypeExpr) -> Option<&str> {
-    match ty {
-        TypeExpr::Named(name) => Some(name),
-        TypeExpr::List(inner) | TypeExpr::Map(inner) => referenced_type(inner),
-        _ => None,
-    }
 }
 
 /// What each named type is for, by type name: the request body or response data of which
@@ -185,12 +176,7 @@ fn type_roles(service: &Service) -> HashMap<&str, String> {
                 .push(Use::Response(ep));
         }
     }
-    let mut users: HashMap<&str, Vec<&str>> = HashMap::new();
-    for ep in &service.endpoints {
-        for name in reachable(service, ep) {
-            users.entry(name).or_default().push(ep.operation.as_str());
-        }
-    }
+    let users = service.type_users();
     let mut roles = HashMap::new();
     for ty in &service.types {
         let name = ty.name.as_str();
@@ -234,22 +220,6 @@ fn type_roles(service: &Service) -> HashMap<&str, String> {
 enum Use<'s> {
     Request(&'s Endpoint),
     Response(&'s Endpoint),
-}
-
-/// The named types an endpoint's request and response reach, each once.
-fn reachable<'s>(service: &'s Service, ep: &'s Endpoint) -> HashSet<&'s str> {
-    let mut seen = HashSet::new();
-    let mut pending: Vec<&str> = vec![ep.request.as_str()];
-    pending.extend(referenced_type(&ep.response));
-    while let Some(name) = pending.pop() {
-        if !seen.insert(name) {
-            continue;
-        }
-        if let Some(TypeKind::Struct(st)) = service.named_type(name).map(|t| &t.kind) {
-            pending.extend(st.fields.iter().filter_map(|f| referenced_type(&f.ty)));
-        }
-    }
-    seen
 }
 
 /// `a`, `a and b`, `a, b and c`.
@@ -457,6 +427,7 @@ mod tests {
         second.operation = format!("{}_again", first.operation);
         service.endpoints.push(second.clone());
         let roles = type_roles(&service);
+        let users = service.type_users();
         let both = format!(
             "[`Client::{}`] and [`Client::{}`]",
             first.operation, second.operation
@@ -471,9 +442,11 @@ mod tests {
             .types
             .iter()
             .filter(|t| {
-                reachable(&service, &first).contains(t.name.as_str())
+                users
+                    .get(t.name.as_str())
+                    .is_some_and(|ops| ops.contains(&first.operation.as_str()))
                     && t.name != first.request
-                    && Some(t.name.as_str()) != referenced_type(&first.response)
+                    && Some(t.name.as_str()) != first.response.named()
             })
             .collect();
         assert!(!nested.is_empty(), "the first endpoint has nested types");

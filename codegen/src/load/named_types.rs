@@ -9,7 +9,7 @@ use super::diagnostic::DiagnosticKind;
 use super::ident::{is_snake_case, is_upper_camel, to_snake_case, to_upper_camel};
 use super::raw::types::{EnumDecl, EnumValue, FieldDecl, TypeDecl};
 use super::raw::{Checked, Entries, OneOrMany, Opt};
-use super::type_expr::{named_ref, parse_repr, parse_type};
+use super::type_expr::{parse_repr, parse_type};
 use super::yaml::{Cx, Pos};
 use super::{quirks, value};
 use crate::model::{
@@ -212,7 +212,7 @@ pub(crate) fn check_type_value(
     let text = ty.value?;
     match parse_type(&text) {
         Ok(parsed) => {
-            if let Some(n) = named_ref(&parsed) {
+            if let Some(n) = parsed.named() {
                 refs.push(TypeRef {
                     name: n.to_string(),
                     at: cx.at(ty.span),

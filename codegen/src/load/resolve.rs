@@ -9,7 +9,6 @@ use super::ident::closest;
 use super::named_types::TypeRef;
 use super::service_file::ServiceHead;
 use super::signed_fields::check_signed_fields;
-use super::type_expr::named_ref;
 use super::yaml::Cx;
 use crate::model::{AuthScheme, Endpoint, NamedType, Service, SourceRef, TypeKind};
 
@@ -74,7 +73,7 @@ pub(crate) fn resolve(cx: &mut Cx<'_>, name: &str, draft: ServiceDraft) -> Optio
     );
     let response_roots: Vec<String> = endpoints
         .iter()
-        .filter_map(|e| named_ref(&e.response).map(str::to_string))
+        .filter_map(|e| e.response.named().map(str::to_string))
         .collect();
     mark_reachable(
         &mut types,
@@ -245,7 +244,7 @@ fn mark_reachable<'a>(
         }
         if let TypeKind::Struct(s) = &t.kind {
             for f in &s.fields {
-                if let Some(&j) = named_ref(&f.ty).and_then(|n| index.get(n)) {
+                if let Some(&j) = f.ty.named().and_then(|n| index.get(n)) {
                     stack.push(j);
                 }
             }

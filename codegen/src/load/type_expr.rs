@@ -164,19 +164,6 @@ fn parse_max_len(rest: &str, whole: &str) -> Result<u32, String> {
     }
 }
 
-/// The named type a type expression refers to (at most one: lists and maps wrap a single
-/// type).
-pub(crate) fn named_ref(ty: &TypeExpr) -> Option<&str> {
-    let mut t = ty;
-    while let TypeExpr::List(inner) | TypeExpr::Map(inner) = t {
-        t = inner;
-    }
-    match t {
-        TypeExpr::Named(n) => Some(n),
-        _ => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

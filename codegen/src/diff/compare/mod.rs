@@ -8,7 +8,7 @@ mod types;
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Change, ChangeKind, Direction, Site};
-use crate::model::{Service, SourceRef, SpecSet, TypeExpr, TypeKind};
+use crate::model::{Service, SourceRef, SpecSet, TypeExpr};
 
 /// Every change between two spec sets, unordered.
 pub(super) fn spec_sets(old: &SpecSet, new: &SpecSet) -> Vec<Change> {
@@ -144,35 +144,14 @@ impl Out {
 
 /// For each named type of a service, the endpoints whose request or response reaches it.
 pub(super) fn users(service: &Service) -> BTreeMap<String, BTreeSet<String>> {
-    let mut users: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for endpoint in &service.endpoints {
-        let mut todo = vec![endpoint.request.clone()];
-        todo.extend(named_in(&endpoint.response).map(str::to_owned));
-        while let Some(name) = todo.pop() {
-            let seen = users.entry(name.clone()).or_default();
-            if !seen.insert(endpoint.operation.clone()) {
-                continue;
-            }
-            if let Some(TypeKind::Struct(s)) = service.named_type(&name).map(|t| &t.kind) {
-                todo.extend(
-                    s.fields
-                        .iter()
-                        .filter_map(|f| named_in(&f.ty))
-                        .map(str::to_owned),
-                );
-            }
-        }
-    }
-    users
-}
-
-/// The named type a type expression refers to, through lists and maps.
-fn named_in(ty: &TypeExpr) -> Option<&str> {
-    match ty {
-        TypeExpr::Named(name) => Some(name),
-        TypeExpr::List(inner) | TypeExpr::Map(inner) => named_in(inner),
-        _ => None,
-    }
+    service
+        .type_users()
+        .into_iter()
+        .map(|(name, operations)| {
+            let operations = operations.into_iter().map(str::to_owned).collect();
+            (name.to_owned(), operations)
+        })
+        .collect()
 }
 
 /// A type expression as the spec writes it (`list<string(16)>`).

@@ -9,7 +9,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::endpoints::Pairs;
-use super::{named_in, type_text, users, Item, Out};
+use super::{type_text, users, Item, Out};
 use crate::diff::{ChangeKind, Direction};
 use crate::model::{
     EnumRepr, EnumType, EnumVariant, Field, NamedType, Service, StructType, TypeExpr, TypeKind,
@@ -36,7 +36,7 @@ pub(super) fn renames(old: &Service, new: &Service, pairs: &Pairs) -> BTreeMap<S
         let (o, n) = (&old.endpoints[i], &new.endpoints[j]);
         let messages = [
             (Some(o.request.as_str()), Some(n.request.as_str())),
-            (named_in(&o.response), named_in(&n.response)),
+            (o.response.named(), n.response.named()),
         ];
         for (a, b) in messages {
             if let (Some(a), Some(b)) = (a, b) {
