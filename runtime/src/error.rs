@@ -179,6 +179,20 @@ pub enum Error {
         #[source]
         cause: Box<Error>,
     },
+    /// The tenant's app-token fetches failed several times in a row and the next one is
+    /// not due yet, so the call was refused without sending anything. Fetches are spaced
+    /// (from 100 ms, doubling, up to 30 s) so that a failing token endpoint is not asked
+    /// by every call; a call that finds the next fetch within a quarter second waits for
+    /// it instead. Retryable after `retry_in`.
+    #[error("{service}.app_token: the app-token could not be fetched ({failures} failure(s) in a row); the next fetch is due in {} ms, and calls until then are refused unsent", .retry_in.as_millis())]
+    TokenBackoff {
+        /// Service name.
+        service: &'static str,
+        /// Failed fetches in a row.
+        failures: u32,
+        /// Time until the next fetch may start.
+        retry_in: Duration,
+    },
 }
 
 impl Error {
@@ -192,7 +206,7 @@ impl Error {
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::OutcomeUnknown { .. } => false,
-            Error::Transport { .. } | Error::Timeout { .. } => true,
+            Error::Transport { .. } | Error::Timeout { .. } | Error::TokenBackoff { .. } => true,
             Error::HttpStatus { status, .. } => *status == 429 || (500..600).contains(status),
             Error::Gateway { known, .. } | Error::Business { known, .. } => {
                 known.is_some_and(|k| k.retryable)
@@ -248,7 +262,7 @@ impl Error {
     /// endpoint: the connection was never established, HTTP 429 (rate limits answer
     /// before any work), or a code the spec marks `processed: never`.
     pub(crate) fn proven_unprocessed(&self) -> bool {
-        if self.never_sent() {
+        if self.never_sent() || matches!(self, Error::TokenBackoff { .. }) {
             return true;
         }
         match self {

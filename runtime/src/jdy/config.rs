@@ -1,5 +1,8 @@
 //! Credentials and settings of a Kingdee JDY client.
 
+use std::sync::Arc;
+
+use super::token::{store_from_env, TokenStore};
 use crate::env;
 use crate::error::Error;
 use crate::secret::Secret;
@@ -35,6 +38,9 @@ pub struct JdyConfig {
     pub domain: String,
     /// Timeouts, retries and limits.
     pub transport: TransportConfig,
+    /// Where the app-token is shared beyond this client; `None` keeps it in the
+    /// client (each client, and each process, fetches its own).
+    pub token_store: Option<Arc<dyn TokenStore>>,
 }
 
 impl JdyConfig {
@@ -55,6 +61,7 @@ impl JdyConfig {
             app_secret: app_secret.into(),
             domain: domain.into(),
             transport: TransportConfig::default(),
+            token_store: None,
         }
     }
 
@@ -71,9 +78,20 @@ impl JdyConfig {
         self
     }
 
+    /// This configuration with the app-token kept in `store`, which clients of many
+    /// tenants and processes may share (one `Arc`, one connection): a
+    /// [`RedisTokenStore`](super::RedisTokenStore) with the `redis` feature, or a store
+    /// of your own.
+    pub fn token_store(mut self, store: Arc<dyn TokenStore>) -> JdyConfig {
+        self.token_store = Some(store);
+        self
+    }
+
     /// Reads `JDY_BASE_URL` (optional; http or https), `JDY_CLIENT_ID`, `JDY_CLIENT_SECRET`,
-    /// `JDY_APP_KEY`, `JDY_APP_SECRET` and `JDY_DOMAIN`, with the default transport.
-    /// The error names the first missing variable.
+    /// `JDY_APP_KEY`, `JDY_APP_SECRET`, `JDY_DOMAIN` and `JDY_TOKEN_STORE` (optional: a
+    /// `redis://` or `rediss://` URL shares the app-token through Redis, with the `redis`
+    /// feature), with the default transport. The error names the first missing or
+    /// invalid variable, never a value.
     pub fn from_env() -> Result<JdyConfig, Error> {
         Ok(JdyConfig {
             base_url: env::optional_base_url("JDY_BASE_URL")?,
@@ -83,6 +101,7 @@ impl JdyConfig {
             app_secret: env::required_secret("JDY_APP_SECRET")?,
             domain: env::required("JDY_DOMAIN")?,
             transport: TransportConfig::default(),
+            token_store: store_from_env("JDY_TOKEN_STORE")?,
         })
     }
 }

@@ -12,7 +12,7 @@ mod explain;
 use super::config::JdyConfig;
 use super::headers;
 use super::signing::{self, CanonicalRequest, SentHeaders, SignHeaders};
-use super::token::{Lease, TokenCache};
+use super::token::{token_key, InProcessTokenStore, Lease, TokenCache};
 use crate::client::{CallInfo, Client, Explanation, Link, Reproduce, Request, Response, Scheme};
 use crate::descriptor::{AuthScheme, KingdeeGatewayScheme, ServiceDescriptor};
 use crate::envelope;
@@ -84,6 +84,7 @@ impl fmt::Debug for KingdeeGateway {
             .field("app_key", &self.app_key)
             .field("domain", &self.domain)
             .field("token_fetches", &self.token.fetches())
+            .field("token_store", self.token.store())
             .finish_non_exhaustive()
     }
 }
@@ -108,6 +109,15 @@ impl Scheme for KingdeeGateway {
             }
         }
         let sign_headers = SignHeaders::parse(&scheme.sign_headers)?;
+        let key = token_key(
+            &service.name,
+            &config.client_id,
+            &config.app_key,
+            &config.domain,
+        );
+        let store = config
+            .token_store
+            .unwrap_or_else(|| std::sync::Arc::new(InProcessTokenStore));
         let fixed = SentHeaders {
             nonce: "",
             timestamp: "",
@@ -127,7 +137,7 @@ impl Scheme for KingdeeGateway {
             app_key: config.app_key,
             app_secret: config.app_secret,
             domain: config.domain,
-            token: TokenCache::default(),
+            token: TokenCache::new(&service.name, key, store),
         })
     }
 
@@ -173,7 +183,7 @@ impl Scheme for KingdeeGateway {
     }
 
     async fn invalidate(&self, lease: &Lease) {
-        self.token.invalidate(lease.generation).await;
+        self.token.invalidate(lease).await;
     }
 }
 

@@ -10,4 +10,8 @@ mod token;
 
 pub use config::JdyConfig;
 pub use gateway::{JdyClient, KingdeeGateway};
-pub use token::Lease;
+#[cfg(feature = "redis")]
+pub use token::RedisTokenStore;
+pub use token::{
+    InProcessTokenStore, Lease, StoreFuture, StoredToken, TokenFetch, TokenKey, TokenStore,
+};

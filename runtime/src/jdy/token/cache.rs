@@ -1,15 +1,18 @@
-//! The app-token cache: one fetch at a time, shared by every call of a client.
+//! The per-process copy of a tenant's app-token: calls read it without waiting while it
+//! is fresh; one caller at a time asks the store (and through it the gateway) for a new
+//! one, after the backoff that failed fetches impose.
 
-use std::fmt;
 use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, PoisonError, RwLock, RwLockWriteGuard};
 use std::time::{Duration, Instant};
 
-use reqwest::header::HeaderValue;
-
 use tokio::sync::Mutex;
 
+use super::backoff::FetchBackoff;
+use super::key::TokenKey;
+use super::lease::Lease;
+use super::store::{StoredToken, TokenStore};
 use crate::error::Error;
 use crate::secret::Secret;
 
@@ -19,62 +22,6 @@ const REFRESH_EARLY: Duration = Duration::from_secs(5 * 60);
 
 const MAX_TTL: Duration = Duration::from_secs(365 * 24 * 60 * 60);
 
-/// An app-token handed to a call, with the generation that identifies it when the
-/// service rejects it. Cheap to clone: every call shares the cached token.
-#[derive(Clone, Debug)]
-pub struct Lease {
-    pub(crate) token: Arc<Token>,
-    pub(crate) generation: u64,
-}
-
-impl Lease {
-    /// A lease of a token obtained outside the client's cache, to build and sign a
-    /// request without I/O ([`Client::signed_request`](crate::Client::signed_request)).
-    /// Its generation is 0, which the cache never hands out, so invalidating it drops
-    /// no cached token.
-    #[doc(hidden)]
-    pub fn unmanaged(token: Secret) -> Lease {
-        Lease::new(token, 0)
-    }
-
-    fn new(token: Secret, generation: u64) -> Lease {
-        Lease {
-            token: Arc::new(Token::new(token)),
-            generation,
-        }
-    }
-}
-
-/// An app-token and the `app-token` header value carrying it, made once per token
-/// rather than once per request.
-pub(crate) struct Token {
-    pub(crate) secret: Secret,
-    /// Marked sensitive; `None` when the token is not a valid header value, which
-    /// signing then reports as it reports any other invalid value.
-    pub(crate) header: Option<HeaderValue>,
-}
-
-impl Token {
-    fn new(secret: Secret) -> Token {
-        let header = HeaderValue::from_str(secret.expose())
-            .ok()
-            .map(|mut value| {
-                value.set_sensitive(true);
-                value
-            });
-        Token { secret, header }
-    }
-}
-
-impl fmt::Debug for Token {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // `Secret` prints masked; the header value holds the same token.
-        f.debug_struct("Token")
-            .field("secret", &self.secret)
-            .finish_non_exhaustive()
-    }
-}
-
 #[derive(Debug)]
 struct Cached {
     lease: Lease,
@@ -82,43 +29,95 @@ struct Cached {
 }
 
 /// Holds the current token. Calls read it under a short lock without waiting while it
-/// is fresh; the async mutex is held during a fetch, so concurrent callers wait for that
-/// one fetch instead of starting their own.
-#[derive(Debug, Default)]
+/// is fresh; the async mutex is held while the store is asked, so concurrent callers
+/// wait for that one answer instead of asking themselves (and a process sends at most
+/// one request for the tenant's token to a shared store at a time).
+#[derive(Debug)]
 pub(crate) struct TokenCache {
     current: RwLock<Option<Cached>>,
-    fetching: Mutex<()>,
+    /// Held while the store is asked; guards the backoff of failed fetches.
+    fetching: Mutex<FetchBackoff>,
     generation: AtomicU64,
     fetches: AtomicU64,
+    store: Arc<dyn TokenStore>,
+    key: TokenKey,
+    /// For [`Error::TokenBackoff`].
+    service: &'static str,
 }
 
 impl TokenCache {
-    /// The cached token, or a new one from `fetch` (which returns the token and its
-    /// lifetime) when there is none or it is due for refresh.
-    pub async fn get<F, Fut>(&self, fetch: F) -> Result<Lease, Error>
+    /// The cache of the tenant `key` at `service`, in front of `store`.
+    pub fn new(service: &'static str, key: TokenKey, store: Arc<dyn TokenStore>) -> TokenCache {
+        TokenCache {
+            current: RwLock::new(None),
+            fetching: Mutex::new(FetchBackoff::default()),
+            generation: AtomicU64::new(0),
+            fetches: AtomicU64::new(0),
+            store,
+            key,
+            service,
+        }
+    }
+
+    /// A cache in front of the in-process store, for tests.
+    #[cfg(test)]
+    fn in_process() -> TokenCache {
+        let key = super::key::token_key("jdy", "client", "app", "domain");
+        TokenCache::new("jdy", key, Arc::new(super::super::InProcessTokenStore))
+    }
+
+    /// The store behind this cache.
+    pub fn store(&self) -> &Arc<dyn TokenStore> {
+        &self.store
+    }
+
+    /// The cached token, or one from the store when there is none or it is due for
+    /// refresh; the store calls `fetch` (which returns the token and its lifetime) when
+    /// it has none either. While fetches keep failing, a call waits for the next one if
+    /// it is near and fails with [`Error::TokenBackoff`] if not.
+    pub async fn get<'a, F, Fut>(&'a self, fetch: F) -> Result<Lease, Error>
     where
         F: FnOnce() -> Fut,
-        Fut: Future<Output = Result<(Secret, Duration), Error>>,
+        Fut: Future<Output = Result<(Secret, Duration), Error>> + Send + 'a,
     {
         if let Some(lease) = self.fresh() {
             return Ok(lease);
         }
-        let _fetching = self.fetching.lock().await;
+        let mut backoff = self.fetching.lock().await;
         // Another caller may have fetched while this one waited.
         if let Some(lease) = self.fresh() {
             return Ok(lease);
         }
-        self.fetches.fetch_add(1, Ordering::Relaxed);
-        let (token, ttl) = fetch().await?;
-        let lease = Lease::new(token, self.generation.fetch_add(1, Ordering::Relaxed) + 1);
-        // Capped so that the deadline cannot overflow `Instant`.
-        let ttl = ttl.min(MAX_TTL);
-        let early = REFRESH_EARLY.min(ttl / 2);
+        backoff.wait_turn(self.service).await?;
+        let fetch = fetch();
+        let fetches = &self.fetches;
+        let counted = async move {
+            fetches.fetch_add(1, Ordering::Relaxed);
+            let (token, ttl) = fetch.await?;
+            // Capped so that the deadline cannot overflow `Instant`.
+            let ttl = ttl.min(MAX_TTL);
+            let early = REFRESH_EARLY.min(ttl / 2);
+            Ok(StoredToken::new(token, ttl - early))
+        };
+        let stored = match self.store.obtain(&self.key, Box::pin(counted)).await {
+            Ok(stored) => {
+                backoff.succeeded();
+                stored
+            }
+            Err(error) => {
+                backoff.failed();
+                return Err(error);
+            }
+        };
+        let lease = Lease::new(
+            stored.token,
+            self.generation.fetch_add(1, Ordering::Relaxed) + 1,
+        );
         *self.write() = Some(Cached {
             lease: lease.clone(),
-            refresh_at: Instant::now() + (ttl - early),
+            refresh_at: Instant::now() + stored.refresh_in.min(MAX_TTL),
         });
-        tracing::debug!(generation = lease.generation, "app-token fetched");
+        tracing::debug!(generation = lease.generation, "app-token obtained");
         Ok(lease)
     }
 
@@ -137,21 +136,30 @@ impl TokenCache {
         self.current.write().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Drops the token of `generation` after the service rejected it. A token that was
-    /// already replaced stays, so many calls failing with the same old token cause a
-    /// single refresh. It does not wait for a fetch in progress.
-    pub async fn invalidate(&self, generation: u64) {
-        let mut current = self.write();
-        if current
-            .as_ref()
-            .is_some_and(|c| c.lease.generation == generation)
-        {
-            *current = None;
+    /// Drops the token of `lease` after the service rejected it, here and in the store
+    /// (which keeps a token someone fetched since). A token that was already replaced
+    /// stays, so many calls failing with the same old token cause a single refresh. It
+    /// does not wait for a fetch in progress.
+    pub async fn invalidate(&self, lease: &Lease) {
+        let generation = lease.generation;
+        let dropped = {
+            let mut current = self.write();
+            let current_one = current
+                .as_ref()
+                .is_some_and(|c| c.lease.generation == generation);
+            if current_one {
+                *current = None;
+            }
+            current_one
+        };
+        if dropped {
             tracing::debug!(generation, "app-token invalidated");
+            self.store.reject(&self.key, &lease.token.secret).await;
         }
     }
 
-    /// Number of fetches started so far.
+    /// Number of token fetches started so far (tokens read from a shared store are not
+    /// fetches).
     pub fn fetches(&self) -> u64 {
         self.fetches.load(Ordering::Relaxed)
     }
@@ -162,6 +170,11 @@ mod tests {
     use super::*;
     use std::sync::Arc;
 
+    /// A lease naming `generation`, as a call that used it holds one.
+    fn lease_of(generation: u64) -> Lease {
+        Lease::new(Secret::new("t"), generation)
+    }
+
     async fn fetch_ok(ttl: Duration) -> Result<(Secret, Duration), Error> {
         tokio::time::sleep(Duration::from_millis(20)).await;
         Ok((Secret::new("t"), ttl))
@@ -169,7 +182,7 @@ mod tests {
 
     #[tokio::test]
     async fn concurrent_callers_share_one_fetch() {
-        let cache = Arc::new(TokenCache::default());
+        let cache = Arc::new(TokenCache::in_process());
         let mut tasks = Vec::new();
         for _ in 0..20 {
             let cache = Arc::clone(&cache);
@@ -186,7 +199,7 @@ mod tests {
 
     #[tokio::test]
     async fn expired_tokens_are_refetched() {
-        let cache = TokenCache::default();
+        let cache = TokenCache::in_process();
         for _ in 0..3 {
             assert!(cache.get(|| fetch_ok(Duration::ZERO)).await.is_ok());
         }
@@ -195,14 +208,14 @@ mod tests {
 
     #[tokio::test]
     async fn invalidation_only_drops_the_named_generation() {
-        let cache = TokenCache::default();
+        let cache = TokenCache::in_process();
         let ttl = Duration::from_secs(3600);
         let first = cache.get(|| fetch_ok(ttl)).await.ok().map(|l| l.generation);
         assert_eq!(first, Some(1));
-        cache.invalidate(1).await;
+        cache.invalidate(&lease_of(1)).await;
         let second = cache.get(|| fetch_ok(ttl)).await.ok().map(|l| l.generation);
         assert_eq!(second, Some(2));
-        cache.invalidate(1).await;
+        cache.invalidate(&lease_of(1)).await;
         let third = cache.get(|| fetch_ok(ttl)).await.ok().map(|l| l.generation);
         assert_eq!(third, Some(2));
         assert_eq!(cache.fetches(), 2);
@@ -210,10 +223,10 @@ mod tests {
 
     #[tokio::test]
     async fn invalidating_does_not_wait_for_a_fetch_in_progress() {
-        let cache = Arc::new(TokenCache::default());
+        let cache = Arc::new(TokenCache::in_process());
         let first = cache.get(|| fetch_ok(Duration::from_secs(3600))).await;
         assert_eq!(first.ok().map(|l| l.generation), Some(1));
-        cache.invalidate(1).await;
+        cache.invalidate(&lease_of(1)).await;
         // A fetch that goes on until the test lets it finish.
         let (started_tx, started) = tokio::sync::oneshot::channel::<()>();
         let (finish, finish_rx) = tokio::sync::oneshot::channel::<()>();
@@ -231,7 +244,8 @@ mod tests {
         });
         assert!(started.await.is_ok(), "the fetch started");
         // Bounded only so that a regression fails instead of hanging.
-        let invalidated = tokio::time::timeout(Duration::from_secs(10), cache.invalidate(1)).await;
+        let invalidated =
+            tokio::time::timeout(Duration::from_secs(10), cache.invalidate(&lease_of(1))).await;
         assert!(invalidated.is_ok(), "invalidate waited for the fetch");
         let _ = finish.send(());
         let second = fetching.await.ok().and_then(Result::ok);
@@ -241,7 +255,7 @@ mod tests {
 
     #[tokio::test]
     async fn failed_fetch_leaves_no_token() {
-        let cache = TokenCache::default();
+        let cache = TokenCache::in_process();
         let failed = cache
             .get(|| async { Err::<(Secret, Duration), _>(Error::config("down")) })
             .await;
