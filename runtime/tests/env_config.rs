@@ -70,6 +70,35 @@ fn reads_variables_and_names_the_missing_one() {
     std::env::set_var("JDY_BASE_URL", "https://api.kingdee.com");
     assert!(JdyConfig::from_env().is_ok());
 
+    // The token store: none by default; a store URL of no known kind is refused naming
+    // the variable and never its value (which may carry a password).
+    std::env::remove_var("JDY_TOKEN_STORE");
+    let config = JdyConfig::from_env().unwrap_or_else(|e| panic!("{e}"));
+    assert!(config.token_store.is_none());
+    for bad in [
+        "memcached://:pw-in-url@cache.example",
+        "pw-in-url",
+        "redis://:pw-in-url@[::1",
+    ] {
+        std::env::set_var("JDY_TOKEN_STORE", bad);
+        let message = config_message(JdyConfig::from_env());
+        assert!(message.contains("JDY_TOKEN_STORE"), "{message}");
+        assert!(!message.contains("pw-in-url"), "{message}");
+    }
+    std::env::set_var("JDY_TOKEN_STORE", "redis://:pw-in-url@127.0.0.1:6379/2");
+    let configured = JdyConfig::from_env();
+    if cfg!(feature = "redis") {
+        let config = configured.unwrap_or_else(|e| panic!("{e}"));
+        let debug = format!("{config:?}");
+        assert!(debug.contains("RedisTokenStore"), "{debug}");
+        assert!(!debug.contains("pw-in-url"), "{debug}");
+    } else {
+        let message = config_message(configured);
+        assert!(message.contains("JDY_TOKEN_STORE") && message.contains("`redis` feature"));
+        assert!(!message.contains("pw-in-url"), "{message}");
+    }
+    std::env::remove_var("JDY_TOKEN_STORE");
+
     assert!(config_message(ShoubeiConfig::from_env()).contains("SHOUBEI_KEY"));
     std::env::set_var("SHOUBEI_KEY", "k");
     let config = ShoubeiConfig::from_env().unwrap_or_else(|e| panic!("{e}"));

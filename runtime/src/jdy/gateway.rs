@@ -347,9 +347,16 @@ impl Client<KingdeeGateway> {
             .map(|lease| lease.token.secret.clone())
     }
 
-    /// How many token fetches this client (and its clones) started.
+    /// How many token fetches this client (and its clones) started; tokens read from a
+    /// shared [`TokenStore`](super::TokenStore) are not fetches.
     pub fn token_fetches(&self) -> u64 {
         self.scheme().token.fetches()
+    }
+
+    /// The key this client's tenant's app-token is filed under in a
+    /// [`TokenStore`](super::TokenStore): what to look for in Redis.
+    pub fn token_key(&self) -> &super::TokenKey {
+        self.scheme().token.key()
     }
 }
 

@@ -66,6 +66,11 @@ impl TokenCache {
         TokenCache::new("jdy", key, Arc::new(super::super::InProcessTokenStore))
     }
 
+    /// The tenant's key in the store.
+    pub fn key(&self) -> &TokenKey {
+        &self.key
+    }
+
     /// The store behind this cache.
     pub fn store(&self) -> &Arc<dyn TokenStore> {
         &self.store
