@@ -44,8 +44,13 @@ fn child_process() {
         return;
     };
     let var = |name: &str| std::env::var(name).unwrap_or_else(|_| panic!("{name} not set"));
+    // No Redis URL: the in-process store (each process its own token), for comparison.
     let redis_url = var("RETAIL_APIS_CHILD_REDIS");
     let stop = var("RETAIL_APIS_CHILD_STOP");
+    let max_rounds = std::env::var("RETAIL_APIS_CHILD_ROUNDS")
+        .ok()
+        .and_then(|rounds| rounds.parse().ok())
+        .unwrap_or(MAX_ROUNDS);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -53,22 +58,27 @@ fn child_process() {
     let failed = runtime.block_on(async move {
         // Patient with Redis, so that a loaded machine does not turn a slow answer into a
         // fetch of the process's own and spoil the count.
-        let store: Arc<dyn TokenStore> = Arc::new(
-            RedisTokenStore::open(&redis_url)
-                .expect("the Redis URL")
-                .timeout(Duration::from_secs(3)),
-        );
-        let client = jdy::Client::new(jdy_config(&base_url).token_store(store))
-            .expect("valid JDY configuration");
+        let mut config = jdy_config(&base_url);
+        if !redis_url.is_empty() {
+            let store: Arc<dyn TokenStore> = Arc::new(
+                RedisTokenStore::open(&redis_url)
+                    .expect("the Redis URL")
+                    .timeout(Duration::from_secs(3)),
+            );
+            config = config.token_store(store);
+        }
+        let client = jdy::Client::new(config).expect("valid JDY configuration");
         let started = Instant::now();
         let (mut calls, mut failed) = (0usize, 0usize);
-        for round in 1..=MAX_ROUNDS {
+        for round in 1..=max_rounds {
             let mut tasks = Vec::new();
             for i in 0..CALLS {
                 let client = client.clone();
                 let bill = format!("P{}-{round}-{i}", std::process::id());
                 tasks.push(tokio::spawn(async move {
-                    client.mall_recharge(&recharge("1.00", "M-PROC", &bill)).await
+                    client
+                        .mall_recharge(&recharge("1.00", "M-PROC", &bill))
+                        .await
                 }));
             }
             for task in tasks {
@@ -108,12 +118,23 @@ struct Worker {
 
 impl Worker {
     fn spawn(base_url: &str, redis_url: &str, stop: &Path) -> Worker {
+        Worker::spawn_with(base_url, redis_url, stop, MAX_ROUNDS)
+    }
+
+    fn spawn_with(base_url: &str, redis_url: &str, stop: &Path, rounds: usize) -> Worker {
         let exe = std::env::current_exe().expect("the test binary");
         let mut child = Command::new(exe)
-            .args(["--exact", "child_process", "--nocapture", "--test-threads", "1"])
+            .args([
+                "--exact",
+                "child_process",
+                "--nocapture",
+                "--test-threads",
+                "1",
+            ])
             .env(CHILD, base_url)
             .env("RETAIL_APIS_CHILD_REDIS", redis_url)
             .env("RETAIL_APIS_CHILD_STOP", stop)
+            .env("RETAIL_APIS_CHILD_ROUNDS", rounds.to_string())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -144,7 +165,11 @@ impl Worker {
         while self.last_round < round && self.done.is_none() {
             self.next_line();
         }
-        assert!(self.last_round >= round, "the child ended at round {}", self.last_round);
+        assert!(
+            self.last_round >= round,
+            "the child ended at round {}",
+            self.last_round
+        );
     }
 
     fn next_line(&mut self) {
@@ -159,7 +184,10 @@ impl Worker {
                 self.fetches = fetches.parse().expect("a fetch count");
             }
             ["done", calls, failed] => {
-                self.done = Some((calls.parse().expect("calls"), failed.parse().expect("failed")));
+                self.done = Some((
+                    calls.parse().expect("calls"),
+                    failed.parse().expect("failed"),
+                ));
             }
             _ => eprintln!("child: {line}"),
         }
@@ -207,15 +235,24 @@ async fn processes_share_one_token_one_refresh_and_survive_redis_dying() {
     // One round each, all at once: one token for the 200 calls of 4 processes.
     std::fs::write(&stop, b"").expect("the stop file");
     let workers = spawn_all(&base_url, &url, &stop);
-    let calls: usize = tokio::task::block_in_place(|| workers.into_iter().map(Worker::finish).sum());
+    let calls: usize =
+        tokio::task::block_in_place(|| workers.into_iter().map(Worker::finish).sum());
     assert_eq!(calls, PROCESSES * CALLS);
-    assert_eq!(control.token_fetch_count(), 1, "one fetch across the processes");
+    assert_eq!(
+        control.token_fetch_count(),
+        1,
+        "one fetch across the processes"
+    );
     std::fs::remove_file(&stop).expect("the stop file removed");
 
     // Long-lived processes, each with the token in its own copy (read from Redis).
     let mut workers = spawn_all(&base_url, &url, &stop);
     tokio::task::block_in_place(|| workers.iter_mut().for_each(|w| w.until_round(1)));
-    assert_eq!(control.token_fetch_count(), 1, "new processes read the stored token");
+    assert_eq!(
+        control.token_fetch_count(),
+        1,
+        "new processes read the stored token"
+    );
     assert!(workers.iter().all(|w| w.fetches == 0));
 
     // The gateway expires the token: every process meets the expiry code, one refreshes.
@@ -226,7 +263,11 @@ async fn processes_share_one_token_one_refresh_and_survive_redis_dying() {
             worker.until_round(round + 2);
         }
     });
-    assert_eq!(control.token_fetch_count(), 2, "one refresh across the processes");
+    assert_eq!(
+        control.token_fetch_count(),
+        2,
+        "one refresh across the processes"
+    );
     assert_eq!(workers.iter().map(|w| w.fetches).sum::<u64>(), 1);
 
     // Redis dies while they call, and the token expires again: each process refreshes on
@@ -240,11 +281,57 @@ async fn processes_share_one_token_one_refresh_and_survive_redis_dying() {
         }
     });
     std::fs::write(&stop, b"").expect("the stop file");
-    let calls: usize = tokio::task::block_in_place(|| workers.into_iter().map(Worker::finish).sum());
+    let calls: usize =
+        tokio::task::block_in_place(|| workers.into_iter().map(Worker::finish).sum());
     assert!(calls >= PROCESSES * CALLS * 5, "{calls} calls");
     assert_eq!(
         control.token_fetch_count(),
         2 + PROCESSES,
         "without Redis, one refresh per process"
     );
+}
+
+/// The figure of BENCHMARKS.md ("Token fetches across processes"): token fetches per
+/// 10 000 calls of 4 processes (50 rounds of 50 concurrent calls each), with tokens that
+/// the sandbox expires after one second, with the Redis store and with each process's
+/// own. Three runs per store, the order rotated (run 0 starts with Redis), each on a
+/// fresh sandbox (and an emptied Redis). A measurement, not part of the test suite:
+/// `cargo test --release -p retail-apis --test token_store_processes -- --ignored --nocapture`
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a benchmark (BENCHMARKS.md): run with --ignored --nocapture"]
+async fn token_fetches_per_10000_calls() {
+    let Some(mut redis) = RedisServer::start("token_fetches_per_10000_calls") else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let stop = dir.path().join("never");
+    let rounds = 10_000 / (PROCESSES * CALLS);
+    for run in 0..3 {
+        let order = if run % 2 == 0 {
+            ["redis", "in-process"]
+        } else {
+            ["in-process", "redis"]
+        };
+        for store in order {
+            redis.restart();
+            let sandbox = start_sandbox().await;
+            sandbox.control().set_token_ttl(Duration::from_secs(1));
+            let url = if store == "redis" {
+                redis.url()
+            } else {
+                String::new()
+            };
+            let started = Instant::now();
+            let workers: Vec<Worker> = (0..PROCESSES)
+                .map(|_| Worker::spawn_with(&sandbox.base_url(), &url, &stop, rounds))
+                .collect();
+            let calls: usize =
+                tokio::task::block_in_place(|| workers.into_iter().map(Worker::finish).sum());
+            println!(
+                "run {run} {store:>10}: {calls} calls in {:.1} s, {} token fetches",
+                started.elapsed().as_secs_f64(),
+                sandbox.control().token_fetch_count()
+            );
+        }
+    }
 }
