@@ -80,8 +80,7 @@ impl JdyConfig {
 
     /// This configuration with the app-token kept in `store`, which clients of many
     /// tenants and processes may share (one `Arc`, one connection): a
-    /// [`RedisTokenStore`](super::RedisTokenStore) with the `redis` feature, or a store
-    /// of your own.
+    /// `RedisTokenStore` (with the `redis` feature), or a store of your own.
     pub fn token_store(mut self, store: Arc<dyn TokenStore>) -> JdyConfig {
         self.token_store = Some(store);
         self

@@ -5,8 +5,8 @@ use std::fmt;
 use sha2::{Digest as _, Sha256};
 
 /// The name a [`TokenStore`](super::TokenStore) files one tenant's app-token under:
-/// `retail-apis:app-token:<service>:<hex>`, made by [`token_key`]. It holds no secret,
-/// so it may be logged.
+/// `retail-apis:app-token:<service>:<hex>`, the hex being a SHA-256 of the client id,
+/// app key and domain. It holds no secret, so it may be logged.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct TokenKey(String);
 
