@@ -364,3 +364,63 @@ fn debug_and_errors_never_show_the_redis_password() {
         assert!(message.contains("Redis token store URL"), "{message}");
     }
 }
+
+#[derive(Clone, Default)]
+struct LogBuffer(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for LogBuffer {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        if let Ok(mut buffer) = self.0.lock() {
+            buffer.extend_from_slice(bytes);
+        }
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn a_redis_that_stays_down_is_warned_about_once_and_never_quoted() {
+    let buffer = LogBuffer::default();
+    let writer = buffer.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::DEBUG)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let (base, _) = start().await;
+    // Nothing listens there, and Redis is asked again after every failure.
+    let url = format!("redis://:hunter2@127.0.0.1:{}", closed_port());
+    let shared: Arc<dyn TokenStore> = Arc::new(
+        RedisTokenStore::open(&url)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .skip_after_failure(Duration::ZERO),
+    );
+    for n in 1..=10 {
+        let client = client(&base, Arc::clone(&shared));
+        assert_eq!(
+            token_of(client.call_value(&OK, json!({})).await),
+            json!(format!("tok-{n}"))
+        );
+    }
+    let logs = buffer
+        .0
+        .lock()
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .unwrap_or_default();
+    let unavailable = |level: &str| {
+        logs.lines()
+            .filter(|l| l.contains(level) && l.contains("Redis token store unavailable"))
+            .count()
+    };
+    assert_eq!(unavailable("WARN"), 1, "{logs}");
+    assert!(unavailable("DEBUG") >= 9, "{logs}");
+    assert!(
+        !logs.contains("hunter2") && !logs.contains("tok-"),
+        "{logs}"
+    );
+}
