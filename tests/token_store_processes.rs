@@ -293,7 +293,7 @@ async fn processes_share_one_token_one_refresh_and_survive_redis_dying() {
 
 /// The figure of BENCHMARKS.md ("Token fetches across processes"): token fetches per
 /// 10 000 calls of 4 processes (50 rounds of 50 concurrent calls each), with tokens that
-/// the sandbox expires after one second, with the Redis store and with each process's
+/// the sandbox expires after 200 ms, with the Redis store and with each process's
 /// own. Three runs per store, the order rotated (run 0 starts with Redis), each on a
 /// fresh sandbox (and an emptied Redis). A measurement, not part of the test suite:
 /// `cargo test --release -p retail-apis --test token_store_processes -- --ignored --nocapture`
@@ -315,7 +315,7 @@ async fn token_fetches_per_10000_calls() {
         for store in order {
             redis.restart();
             let sandbox = start_sandbox().await;
-            sandbox.control().set_token_ttl(Duration::from_secs(1));
+            sandbox.control().set_token_ttl(Duration::from_millis(200));
             let url = if store == "redis" {
                 redis.url()
             } else {
