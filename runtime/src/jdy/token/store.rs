@@ -103,7 +103,7 @@ pub(crate) fn store_from_env(variable: &str) -> Result<Option<Arc<dyn TokenStore
 
 #[cfg(feature = "redis")]
 fn redis_store(variable: &str, url: &str) -> Result<Option<Arc<dyn TokenStore>>, Error> {
-    let store = super::RedisTokenStore::open(url)
+    let store = super::RedisTokenStore::parse(url)
         .map_err(|problem| Error::config(format!("environment variable {variable} {problem}")))?;
     Ok(Some(Arc::new(store)))
 }
