@@ -140,12 +140,12 @@ async fn a_lock_left_by_a_dead_process_is_taken_over_when_it_expires() {
     let client = client(&base, store(&url));
     let lock = format!("{}:lock", client.token_key().as_str());
     // A process took the lock and died: the lock lives on for its lifetime.
-    set_px(&mut connection, &lock, "dead-owner", 1500).await;
+    set_px(&mut connection, &lock, "dead-owner", 3000).await;
     let call = tokio::spawn({
         let client = client.clone();
         async move { client.call_value(&OK, json!({})).await }
     });
-    tokio::time::sleep(Duration::from_millis(400)).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(
         seen.token_fetches.load(Ordering::SeqCst),
         0,
@@ -229,14 +229,14 @@ async fn a_token_expires_with_its_redis_lifetime() {
     let (base, seen) = start().await;
     let client = client(&base, store(&url));
     let key = client.token_key().as_str().to_owned();
-    set_px(&mut connection, &key, "short-lived", 300).await;
+    set_px(&mut connection, &key, "short-lived", 1000).await;
     assert_eq!(
         token_of(client.call_value(&OK, json!({})).await),
         json!("short-lived")
     );
     assert_eq!(seen.token_fetches.load(Ordering::SeqCst), 0);
     // This client's own copy lives no longer than the stored one.
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    tokio::time::sleep(Duration::from_millis(1200)).await;
     assert_eq!(get(&mut connection, &key).await, None, "Redis expired it");
     assert_eq!(
         token_of(client.call_value(&OK, json!({})).await),
