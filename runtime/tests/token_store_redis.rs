@@ -424,3 +424,45 @@ async fn a_redis_that_stays_down_is_warned_about_once_and_never_quoted() {
         "{logs}"
     );
 }
+
+/// Redis over TLS with the fixture certificates (a private CA, `tests/fixtures/tls`): two
+/// "processes" trusting that CA share one token; a store with only the build's roots
+/// refuses the certificate, so it shares nothing, and its call still succeeds.
+#[cfg(any(feature = "rustls-webpki-roots", feature = "rustls-native-roots"))]
+#[tokio::test]
+async fn tls_redis_shares_the_token_and_its_certificate_is_checked() {
+    let certs = common::tls::fixture("");
+    let Some(redis) = RedisServer::start_tls("tls_redis_shares_the_token", &certs) else {
+        return;
+    };
+    let url = redis.tls_url();
+    let ca = std::fs::read(certs.join("ca.pem")).unwrap_or_else(|e| panic!("ca.pem: {e}"));
+    let trusting = || -> Arc<dyn TokenStore> {
+        Arc::new(
+            RedisTokenStore::open_with_root_certificate(&url, &ca)
+                .unwrap_or_else(|e| panic!("{e}"))
+                .timeout(PATIENT),
+        )
+    };
+    let (base, seen) = start().await;
+    for _ in 0..2 {
+        let client = client(&base, trusting());
+        assert_eq!(
+            token_of(client.call_value(&OK, json!({})).await),
+            json!("tok-1")
+        );
+    }
+    assert_eq!(seen.token_fetches.load(Ordering::SeqCst), 1);
+    let untrusting = client(&base, store(&url));
+    assert_eq!(
+        token_of(untrusting.call_value(&OK, json!({})).await),
+        json!("tok-2")
+    );
+    assert_eq!(seen.token_fetches.load(Ordering::SeqCst), 2);
+    // A root certificate without TLS is a configuration error.
+    let plain = RedisTokenStore::open_with_root_certificate(&redis.url(), &ca);
+    assert!(matches!(
+        plain,
+        Err(retail_apis_runtime::Error::Config { .. })
+    ));
+}

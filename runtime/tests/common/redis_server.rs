@@ -7,6 +7,7 @@
 
 use std::io::{Read as _, Write as _};
 use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -14,15 +15,27 @@ use std::time::{Duration, Instant};
 pub struct RedisServer {
     child: Option<Child>,
     port: u16,
+    /// The TLS port and the certificate directory, for a server speaking TLS too.
+    tls: Option<(u16, PathBuf)>,
 }
 
 impl RedisServer {
     /// Starts `redis-server` on a free port and waits until it answers PING; `None`
     /// (after a skip note) when there is no `redis-server` outside CI.
     pub fn start(test: &str) -> Option<RedisServer> {
+        RedisServer::start_with(test, None)
+    }
+
+    /// [`start`](Self::start), with a TLS port too, serving `server.pem` and
+    /// `server.key` of `certs` (for 127.0.0.1) without asking clients for certificates.
+    pub fn start_tls(test: &str, certs: &Path) -> Option<RedisServer> {
+        RedisServer::start_with(test, Some((free_port(), certs.to_path_buf())))
+    }
+
+    fn start_with(test: &str, tls: Option<(u16, PathBuf)>) -> Option<RedisServer> {
         let port = free_port();
-        match spawn(port) {
-            Ok(child) => Some(RedisServer::ready(child, port)),
+        match spawn(port, tls.as_ref()) {
+            Ok(child) => Some(RedisServer::ready(child, port, tls)),
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
                 unavailable(test, "no redis-server binary on PATH")
             }
@@ -30,10 +43,11 @@ impl RedisServer {
         }
     }
 
-    fn ready(child: Child, port: u16) -> RedisServer {
+    fn ready(child: Child, port: u16, tls: Option<(u16, PathBuf)>) -> RedisServer {
         let server = RedisServer {
             child: Some(child),
             port,
+            tls,
         };
         let deadline = Instant::now() + Duration::from_secs(10);
         while !pings(port) {
@@ -49,6 +63,13 @@ impl RedisServer {
     /// `redis://127.0.0.1:<port>`.
     pub fn url(&self) -> String {
         format!("redis://127.0.0.1:{}", self.port)
+    }
+
+    /// `rediss://127.0.0.1:<TLS port>`, for a server started with
+    /// [`start_tls`](Self::start_tls).
+    pub fn tls_url(&self) -> String {
+        let (port, _) = self.tls.as_ref().expect("a server started with TLS");
+        format!("rediss://127.0.0.1:{port}")
     }
 
     /// The port it listens on.
@@ -67,8 +88,10 @@ impl RedisServer {
     /// Starts the server again on the same port (after [`kill`](Self::kill)), empty.
     pub fn restart(&mut self) {
         self.kill();
-        let child = spawn(self.port).unwrap_or_else(|e| panic!("cannot restart redis-server: {e}"));
-        *self = RedisServer::ready(child, self.port);
+        let tls = self.tls.take();
+        let child = spawn(self.port, tls.as_ref())
+            .unwrap_or_else(|e| panic!("cannot restart redis-server: {e}"));
+        *self = RedisServer::ready(child, self.port, tls);
     }
 }
 
@@ -107,10 +130,27 @@ impl TestRedis {
     }
 }
 
-fn spawn(port: u16) -> std::io::Result<Child> {
-    Command::new("redis-server")
+fn spawn(port: u16, tls: Option<&(u16, PathBuf)>) -> std::io::Result<Child> {
+    let mut command = Command::new("redis-server");
+    command
         .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
-        .args(["--save", "", "--appendonly", "no", "--daemonize", "no"])
+        .args(["--save", "", "--appendonly", "no", "--daemonize", "no"]);
+    if let Some((tls_port, certs)) = tls {
+        command
+            .args([
+                "--tls-port",
+                &tls_port.to_string(),
+                "--tls-auth-clients",
+                "no",
+            ])
+            .arg("--tls-cert-file")
+            .arg(certs.join("server.pem"))
+            .arg("--tls-key-file")
+            .arg(certs.join("server.key"))
+            .arg("--tls-ca-cert-file")
+            .arg(certs.join("ca.pem"));
+    }
+    command
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null())

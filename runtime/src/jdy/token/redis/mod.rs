@@ -97,29 +97,65 @@ enum Shared {
 }
 
 impl RedisTokenStore {
-    /// A store at `url` (`redis://[:password@]host[:port][/db]`, or `rediss://` for TLS
-    /// where the build supports it). Nothing connects yet: the first client without a
-    /// token does, so a Redis that is down when the program starts fails no call.
-    /// The error never quotes the URL.
+    /// A store at `url`: `redis://[[user]:password@]host[:port][/db]`, or `rediss://…`
+    /// for TLS with a rustls feature (the server's certificate checked against that
+    /// feature's roots). Nothing connects yet: the first client without a token does, so
+    /// a Redis that is down when the program starts fails no call. The error never
+    /// quotes the URL.
     pub fn open(url: &str) -> Result<RedisTokenStore, Error> {
         RedisTokenStore::parse(url)
             .map_err(|problem| Error::config(format!("the Redis token store URL {problem}")))
     }
 
+    /// A store at the `rediss://` `url` whose server certificate is checked against the
+    /// PEM root certificate `root_pem` only (a private CA), with a rustls feature.
+    #[cfg(any(feature = "rustls-webpki-roots", feature = "rustls-native-roots"))]
+    pub fn open_with_root_certificate(
+        url: &str,
+        root_pem: &[u8],
+    ) -> Result<RedisTokenStore, Error> {
+        if !is_tls(url) {
+            return Err(Error::config(
+                "a root certificate needs a rediss:// Redis token store URL",
+            ));
+        }
+        // redis builds its rustls configuration from the process's default provider.
+        crate::tls::install_default_crypto_provider();
+        let certificates = redis::TlsCertificates {
+            client_tls: None,
+            root_cert: Some(root_pem.to_vec()),
+        };
+        let client = redis::Client::build_with_tls(url, certificates).map_err(|_| {
+            Error::config("the Redis token store URL or root certificate is not valid")
+        })?;
+        Ok(RedisTokenStore::with_client(client, true))
+    }
+
     /// [`open`](Self::open), with the problem as words to follow the name of whatever
     /// gave the URL.
     pub(crate) fn parse(url: &str) -> Result<RedisTokenStore, &'static str> {
-        let tls = url
-            .get(..9)
-            .is_some_and(|s| s.eq_ignore_ascii_case("rediss://"));
+        let tls = is_tls(url);
+        if tls {
+            // redis builds its rustls configuration from the process's default provider.
+            crate::tls::install_default_crypto_provider();
+        }
         let client = redis::Client::open(url).map_err(|_| {
-            if tls {
-                "is a rediss:// URL, but this build has no TLS for Redis; use a redis:// \
-                 URL on loopback or a TLS tunnel"
+            if tls
+                && !cfg!(any(
+                    feature = "rustls-webpki-roots",
+                    feature = "rustls-native-roots"
+                ))
+            {
+                "is a rediss:// URL, but this build has no rustls feature for TLS; use a \
+                 redis:// URL on loopback or a TLS tunnel"
             } else {
                 "is not a valid Redis URL"
             }
         })?;
+        Ok(RedisTokenStore::with_client(client, tls))
+    }
+
+    fn with_client(client: redis::Client, tls: bool) -> RedisTokenStore {
         let info = client.get_connection_info();
         let target = format!(
             "{}://{}/{}",
@@ -127,7 +163,7 @@ impl RedisTokenStore {
             info.addr(),
             info.redis_settings().db()
         );
-        Ok(RedisTokenStore {
+        RedisTokenStore {
             client,
             target,
             timeout: TIMEOUT,
@@ -137,7 +173,7 @@ impl RedisTokenStore {
             health: Health::new(SKIP_AFTER_FAILURE),
             delete_if_equal: Script::new(DELETE_IF_EQUAL),
             read_with_ttl: Script::new(READ_WITH_TTL),
-        })
+        }
     }
 
     /// This store with `timeout` for each Redis operation, connecting included
@@ -357,6 +393,12 @@ impl TokenStore for RedisTokenStore {
             }
         })
     }
+}
+
+/// Whether `url` asks for TLS.
+fn is_tls(url: &str) -> bool {
+    url.get(..9)
+        .is_some_and(|scheme| scheme.eq_ignore_ascii_case("rediss://"))
 }
 
 /// The fetch lock of the tenant `key`.
