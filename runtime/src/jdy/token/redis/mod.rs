@@ -101,7 +101,9 @@ impl RedisTokenStore {
     /// for TLS with a rustls feature (the server's certificate checked against that
     /// feature's roots). Nothing connects yet: the first client without a token does, so
     /// a Redis that is down when the program starts fails no call. The error never
-    /// quotes the URL.
+    /// quotes the URL. redis builds its TLS from rustls's process-wide default crypto
+    /// provider, so a `rediss://` URL installs ring as that default unless a provider is
+    /// installed already ([`tls::install_default_crypto_provider`](crate::tls::install_default_crypto_provider)).
     pub fn open(url: &str) -> Result<RedisTokenStore, Error> {
         RedisTokenStore::parse(url)
             .map_err(|problem| Error::config(format!("the Redis token store URL {problem}")))
