@@ -201,9 +201,11 @@ impl<S: Scheme> Client<S> {
     ) -> Result<Payload, Error> {
         let scheme = &self.inner.scheme;
         let request = self.unsigned_request(endpoint, call, json)?;
-        let credential = scheme.credential(self.link()).await?;
+        // One deadline for the whole call, the credential's requests included.
+        let link = self.link();
+        let credential = scheme.credential(link).await?;
         let sign = |request: &mut Request| scheme.sign(request, &credential);
-        match self.link().send(call, &request, sign).await {
+        match link.send(call, &request, sign).await {
             // A rejected credential means the request was not processed; behind an
             // unknown outcome an earlier attempt may have been, so no repeat then.
             Err(error)
@@ -211,9 +213,9 @@ impl<S: Scheme> Client<S> {
             {
                 tracing::info!(code = error.code(), "credential rejected, refreshing once");
                 scheme.invalidate(&credential).await;
-                let credential = scheme.credential(self.link()).await?;
+                let credential = scheme.credential(link).await?;
                 let sign = |request: &mut Request| scheme.sign(request, &credential);
-                self.link().send(call, &request, sign).await
+                link.send(call, &request, sign).await
             }
             result => result,
         }
@@ -242,16 +244,30 @@ impl<S: Scheme> Client<S> {
         Ok(())
     }
 
+    /// A link for one call, whose deadline starts now.
     pub(crate) fn link(&self) -> Link<'_, S> {
-        Link { client: self }
+        Link {
+            client: self,
+            deadline: self.inner.transport.call_deadline(),
+        }
     }
 }
 
 /// What a scheme may use of its client to obtain a credential: sending a request of its
-/// own through the same transport, retries, interceptors and response checks.
+/// own through the same transport, retries, interceptors and response checks, within the
+/// deadline of the call that needs the credential.
 pub struct Link<'a, S: Scheme> {
     client: &'a Client<S>,
+    deadline: Option<tokio::time::Instant>,
 }
+
+impl<S: Scheme> Clone for Link<'_, S> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<S: Scheme> Copy for Link<'_, S> {}
 
 impl<S: Scheme> fmt::Debug for Link<'_, S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -281,7 +297,7 @@ impl<S: Scheme> Link<'_, S> {
         let attempt = AtomicU32::new(0);
         inner
             .transport
-            .with_retries(call, || async {
+            .with_retries(call, self.deadline, || async {
                 let number = attempt.fetch_add(1, Ordering::Relaxed) + 1;
                 let mut request = request.for_attempt();
                 sign(&mut request)?;
