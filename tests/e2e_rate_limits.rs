@@ -176,6 +176,39 @@ async fn a_retry_after_in_the_past_retries_after_the_backoff() {
     .await;
 }
 
+#[tokio::test]
+async fn an_attempt_running_at_the_deadline_is_cut_short() {
+    bounded(async {
+        let sandbox = start_sandbox().await;
+        // Each attempt may take 20 s, but the whole call only one.
+        let transport = fast_transport()
+            .timeout(Duration::from_secs(20))
+            .deadline(Duration::from_secs(1));
+        let client = client_with_token(&sandbox, transport).await;
+        inject(&sandbox, RECHARGE, 1, Fault::Delay(Duration::from_secs(10)));
+
+        let error = client
+            .mall_recharge(&recharge("1.00", "M-RC", "RC-1"))
+            .await
+            .expect_err("the deadline ends the call");
+        // The recharge may still be applied after the client stopped waiting.
+        assert!(error.outcome_unknown(), "{error:?}");
+        assert!(
+            matches!(
+                error.underlying(),
+                Error::DeadlineExceeded {
+                    waiting: Waiting::Response,
+                    attempts: 1,
+                    ..
+                }
+            ),
+            "{error:?}"
+        );
+        assert_eq!(sandbox.request_count(RECHARGE), 1);
+    })
+    .await;
+}
+
 /// Sends `count` recharges at once through `clients` in turn; returns how long they took.
 async fn recharges_at_once(clients: &[jdy::Client], count: usize, tag: &str) -> Duration {
     let started = Instant::now();
