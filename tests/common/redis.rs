@@ -19,7 +19,13 @@ impl TestRedis {
         if let Ok(url) = std::env::var("RETAIL_APIS_TEST_REDIS") {
             return Some(TestRedis { url, server: None });
         }
-        let port = free_port();
+        TestRedis::spawn(free_port())
+    }
+
+    /// A `redis-server` of the test's own on `port`, whatever `RETAIL_APIS_TEST_REDIS`
+    /// says (for tests that need Redis to come up while they run), or `None` (after a
+    /// note) when there is none outside CI.
+    pub fn spawn(port: u16) -> Option<TestRedis> {
         let spawned = Command::new("redis-server")
             .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
             .args(["--save", "", "--appendonly", "no"])

@@ -16,8 +16,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
 
-use redis::aio::{ConnectionManager, ConnectionManagerConfig};
-use tokio::sync::OnceCell;
+use redis::aio::MultiplexedConnection;
+use redis::AsyncConnectionConfig;
 use tokio::time::Instant;
 
 use super::gcra::{micros, Gcra};
@@ -50,8 +50,10 @@ const DEFAULT_PREFIX: &str = "retail-apis:rate-limit";
 /// A budget per service kept in Redis (`redis` feature); see the module documentation.
 pub struct RedisRateLimiter {
     client: redis::Client,
-    /// Built on first use: it needs the caller's tokio runtime.
-    connection: OnceCell<ConnectionManager>,
+    /// The connection in use; made on first use (it needs the caller's tokio runtime),
+    /// dropped after a failure, and made anew on the next try, so that the first try after
+    /// Redis comes back finds it.
+    connection: tokio::sync::Mutex<Option<MultiplexedConnection>>,
     script: redis::Script,
     gcra: Gcra,
     prefix: String,
@@ -90,7 +92,7 @@ impl RedisRateLimiter {
         })?;
         Ok(RedisRateLimiter {
             client,
-            connection: OnceCell::new(),
+            connection: tokio::sync::Mutex::new(None),
             script: redis::Script::new(RESERVE),
             gcra: Gcra::new(limit),
             prefix: DEFAULT_PREFIX.to_owned(),
@@ -136,23 +138,34 @@ impl RedisRateLimiter {
         resting.is_some_and(|until| Instant::now() < until)
     }
 
+    /// The connection to use, made now if there is none.
+    async fn connection(&self) -> Result<MultiplexedConnection, String> {
+        // Held while connecting: concurrent calls wait for one connection, not make many.
+        let mut slot = self.connection.lock().await;
+        if let Some(connection) = &*slot {
+            return Ok(connection.clone());
+        }
+        let config = AsyncConnectionConfig::new()
+            .set_connection_timeout(Some(self.timeout))
+            .set_response_timeout(Some(self.timeout));
+        let connection = tokio::time::timeout(
+            self.timeout,
+            self.client
+                .get_multiplexed_async_connection_with_config(&config),
+        )
+        .await
+        .map_err(|_| format!("no connection within {} ms", self.timeout.as_millis()))?
+        .map_err(|e| e.to_string())?;
+        *slot = Some(connection.clone());
+        Ok(connection)
+    }
+
     async fn reserve_in_redis(
         &self,
         service: &str,
         max_wait: Option<Duration>,
     ) -> Result<Reservation, String> {
-        let connection = self
-            .connection
-            .get_or_try_init(|| async {
-                let config = ConnectionManagerConfig::new()
-                    .set_connection_timeout(Some(self.timeout))
-                    .set_response_timeout(Some(self.timeout))
-                    .set_number_of_retries(1);
-                ConnectionManager::new_lazy_with_config(self.client.clone(), config)
-            })
-            .await
-            .map_err(|e| e.to_string())?;
-        let mut connection = connection.clone();
+        let mut connection = self.connection().await?;
         let max_wait = max_wait.map_or(-1, |wait| i64::try_from(micros(wait)).unwrap_or(i64::MAX));
         let mut invocation = self.script.key(format!("{}:{service}", self.prefix));
         invocation
@@ -184,6 +197,7 @@ impl RedisRateLimiter {
                     return reservation;
                 }
                 Err(problem) => {
+                    *self.connection.lock().await = None;
                     *self
                         .resting_until
                         .lock()
