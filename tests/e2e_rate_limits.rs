@@ -12,7 +12,9 @@ use std::time::{Duration, Instant, SystemTime};
 use common::redis::{free_port, TestRedis};
 use common::{bounded, fast_transport, inject, jdy_client_with, recharge, start_sandbox};
 use retail_apis::jdy;
-use retail_apis::runtime::{Error, RateLimit, RedisRateLimiter, TransportConfig, Waiting};
+use retail_apis::runtime::{
+    Error, RateLimit, RedisRateLimiter, TransportConfig, Waiting, MAX_RETRY_AFTER,
+};
 use retail_apis_sandbox::{Fault, SandboxHandle};
 
 const RECHARGE: &str = "jdy.mall_recharge";
@@ -127,6 +129,36 @@ async fn retry_after_past_the_deadline_fails_at_once() {
         assert!(!error.outcome_unknown());
         assert_eq!(sandbox.request_count(RECHARGE), 1);
         assert_eq!(sandbox.applied_recharges(), 0);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_huge_retry_after_is_clamped_and_ends_the_call() {
+    bounded(async {
+        let sandbox = start_sandbox().await;
+        let client = client_with_token(&sandbox, fast_transport()).await;
+        let fault = Fault::RetryAfter {
+            status: 429,
+            value: "9".repeat(40),
+        };
+        inject(&sandbox, RECHARGE, 1, fault);
+
+        let error = client
+            .mall_recharge(&recharge("1.00", "M-RH", "RH-1"))
+            .await
+            .expect_err("no call waits that long");
+        assert!(
+            matches!(
+                error,
+                Error::DeadlineExceeded {
+                    waiting: Waiting::RetryAfter(wait),
+                    ..
+                } if wait == MAX_RETRY_AFTER
+            ),
+            "{error:?}"
+        );
+        assert_eq!(sandbox.request_count(RECHARGE), 1);
     })
     .await;
 }
