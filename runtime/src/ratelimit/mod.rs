@@ -139,7 +139,12 @@ impl LocalRateLimiter {
         let tat = budgets.get(service).copied();
         match self.gcra.reserve(tat, now, max_wait.map(micros)) {
             Step::Granted { wait_us, tat_us } => {
-                budgets.insert(service.to_owned(), tat_us);
+                match budgets.get_mut(service) {
+                    Some(tat) => *tat = tat_us,
+                    None => {
+                        budgets.insert(service.to_owned(), tat_us);
+                    }
+                }
                 Reservation::Granted(Duration::from_micros(wait_us))
             }
             Step::Refused { wait_us } => Reservation::Refused(Duration::from_micros(wait_us)),

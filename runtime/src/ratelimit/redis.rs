@@ -222,3 +222,23 @@ impl RateLimiter for RedisRateLimiter {
         Box::pin(self.reserve_or_fall_back(service, max_wait))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn neither_debug_nor_errors_show_the_url() {
+        let limiter = RedisRateLimiter::new(
+            "redis://:redis-password@127.0.0.1:6379",
+            RateLimit::per_second(1),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let text = format!("{limiter:?}");
+        assert!(!text.contains("redis-password"), "{text}");
+        match RedisRateLimiter::new("nonsense://:redis-password@host", RateLimit::per_second(1)) {
+            Err(e) => assert!(!e.to_string().contains("redis-password"), "{e}"),
+            Ok(_) => panic!("an unusable URL was accepted"),
+        }
+    }
+}
