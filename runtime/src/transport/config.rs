@@ -16,6 +16,10 @@ use crate::ratelimit::{LocalRateLimiter, RateLimit, RateLimiter};
 /// may have been applied but got no usable answer fails with
 /// [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown).
 ///
+/// Between attempts the client waits the backoff, or the server's `Retry-After` when that
+/// is longer; before each attempt it takes a slot of the `rate_limiter`, if any. The
+/// `deadline` bounds all of it: no wait is begun that would end past it.
+///
 /// Built from [`default`](Self::default) with the setters, so that a setting added later
 /// breaks no caller:
 ///

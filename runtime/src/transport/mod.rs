@@ -291,6 +291,11 @@ impl Transport {
                     Reservation::Granted(wait) => {
                         tracing::debug!(delay_ms = delay_ms(wait), "waiting for a rate-limit slot");
                         tokio::time::sleep(wait).await;
+                        // A slot at the very deadline leaves no time to send: nothing is.
+                        if deadline.is_some_and(|d| Instant::now() >= d) {
+                            let error = past_deadline(Waiting::RateLimit(wait), number - 1, None);
+                            return Err(finish(error, maybe_applied));
+                        }
                     }
                     Reservation::Refused(wait) => {
                         let error = past_deadline(Waiting::RateLimit(wait), number - 1, None);
