@@ -13,7 +13,7 @@
 use std::collections::BTreeMap;
 
 pub use retail_apis_descriptor::{
-    AuthScheme, BearerScheme, Code, EndpointDescriptor, EnvelopeDescriptor, ErrorAction,
+    AuthScheme, AuthorizeEndpoint, BearerScheme, Code, EndpointDescriptor, EnvelopeDescriptor, ErrorAction,
     ErrorCodeInfo, HttpMethod, KingdeeGatewayScheme, Md5SignScheme, Processed, ResultCheck,
     ServiceDescriptor, TokenEndpoint,
 };
