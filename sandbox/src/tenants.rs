@@ -101,3 +101,50 @@ impl Tenants {
         Ok(index)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Tenants;
+    use crate::config::{SandboxConfig, SandboxTenant};
+    use crate::error::SandboxError;
+
+    #[test]
+    fn the_default_tenant_is_known_and_repeats_are_refused() {
+        let config = SandboxConfig::default();
+        let mut tenants = Tenants::new(&config);
+        let default = config.credentials.default_tenant();
+        assert_eq!(tenants.by_app_key(&default.app_key), Some(0));
+        assert_eq!(tenants.by_instance(&default.outer_instance_id), Some(0));
+        let same_key = SandboxTenant::new("other", &default.app_key, "s", "d");
+        assert!(matches!(
+            tenants.add(same_key),
+            Err(SandboxError::DuplicateTenant(_))
+        ));
+        let same_instance = SandboxTenant::new(&default.outer_instance_id, "k", "s", "d");
+        assert!(matches!(
+            tenants.add(same_instance),
+            Err(SandboxError::DuplicateTenant(_))
+        ));
+        assert_eq!(tenants.add(SandboxTenant::new("i", "k", "s", "d")).ok(), Some(1));
+    }
+
+    #[test]
+    fn rotating_changes_only_the_named_tenants_secret() {
+        let config = SandboxConfig {
+            tenants: vec![SandboxTenant::new("i", "k", "s", "d")],
+            ..SandboxConfig::default()
+        };
+        let mut tenants = Tenants::new(&config);
+        assert_eq!(tenants.rotate_secret("i", "new").ok(), Some(1));
+        assert_eq!(tenants.get(1).map(|t| t.tenant.app_secret.as_str()), Some("new"));
+        let default = config.credentials.default_tenant();
+        assert_eq!(
+            tenants.get(0).map(|t| t.tenant.app_secret.clone()),
+            Some(default.app_secret)
+        );
+        assert!(matches!(
+            tenants.rotate_secret("nobody", "x"),
+            Err(SandboxError::UnknownTenant(_))
+        ));
+    }
+}
