@@ -292,7 +292,10 @@ async fn an_authorize_answer_whose_domain_no_header_can_carry_is_refused_unquote
         let client = reauthorising_client(&sandbox.base_url(), &sent);
         recharge_ok(&client, "M-5", "H-1").await;
         sandbox
-            .set_tenant_domain(creds::OUTER_INSTANCE_ID, "https://x.example\r\nX-Injected: 1")
+            .set_tenant_domain(
+                creds::OUTER_INSTANCE_ID,
+                "https://x.example\r\nX-Injected: 1",
+            )
             .expect("the default tenant");
         rotate(&sandbox, "rotated-secret-5");
         let error = client
@@ -315,7 +318,10 @@ async fn an_authorize_answer_whose_domain_no_header_can_carry_is_refused_unquote
         let text = format!("{error} {error:?}");
         assert!(!text.contains("rotated-secret-5"), "{text}");
         // Nothing was sent with the refused domain.
-        assert!(sent.all().iter().all(|(_, domain, _)| !domain.contains("X-Injected")));
+        assert!(sent
+            .all()
+            .iter()
+            .all(|(_, domain, _)| !domain.contains("X-Injected")));
     })
     .await;
 }

@@ -18,7 +18,10 @@ const SERVICE: &str = "jdy/service.yaml";
 fn with_authorize(key: &str, value: &str) -> (Vec<SourceFile>, usize, usize) {
     let mut files = real_spec();
     let service = file_mut(&mut files, SERVICE);
-    let block = service.text.find("\n  authorize:\n").expect("authorize block");
+    let block = service
+        .text
+        .find("\n  authorize:\n")
+        .expect("authorize block");
     let prefix = format!("\n    {key}: ");
     let start = block + service.text[block..].find(&prefix).expect("authorize key") + 1;
     let end = start + service.text[start..].find('\n').expect("end of line");
@@ -72,11 +75,36 @@ fn wrong_authorize_values_are_refused_at_the_value() {
         block[start..].lines().next().unwrap_or_default().to_owned()
     };
     let cases = [
-        ("path", "no-slash".to_owned(), DiagnosticKind::InvalidPath, "must start with `/`"),
-        ("instance_param", "\"outer id\"".to_owned(), DiagnosticKind::InvalidValue, "instance_param"),
-        ("instance_param", "a&b".to_owned(), DiagnosticKind::InvalidValue, "query parameter name"),
-        ("app_key_field", "\"\"".to_owned(), DiagnosticKind::InvalidValue, "app_key_field"),
-        ("domain_field", written("app_secret_field"), DiagnosticKind::InvalidValue, "another credential"),
+        (
+            "path",
+            "no-slash".to_owned(),
+            DiagnosticKind::InvalidPath,
+            "must start with `/`",
+        ),
+        (
+            "instance_param",
+            "\"outer id\"".to_owned(),
+            DiagnosticKind::InvalidValue,
+            "instance_param",
+        ),
+        (
+            "instance_param",
+            "a&b".to_owned(),
+            DiagnosticKind::InvalidValue,
+            "query parameter name",
+        ),
+        (
+            "app_key_field",
+            "\"\"".to_owned(),
+            DiagnosticKind::InvalidValue,
+            "app_key_field",
+        ),
+        (
+            "domain_field",
+            written("app_secret_field"),
+            DiagnosticKind::InvalidValue,
+            "another credential",
+        ),
     ];
     for (key, value, kind, needle) in cases {
         let (files, line, column) = with_authorize(key, &value);
@@ -95,7 +123,10 @@ fn wrong_authorize_values_are_refused_at_the_value() {
     let (files, line, column) = {
         let mut files = files;
         let service = file_mut(&mut files, SERVICE);
-        let block = service.text.find("\n  authorize:\n").expect("authorize block");
+        let block = service
+            .text
+            .find("\n  authorize:\n")
+            .expect("authorize block");
         let start = block + service.text[block..].find("\n    path: ").expect("path") + 1;
         let end = start + service.text[start..].find('\n').expect("end of line");
         let line = service.text[..start].lines().count() + 1;
@@ -107,7 +138,11 @@ fn wrong_authorize_values_are_refused_at_the_value() {
     let d = load_sources(&files).expect_err("the token route twice");
     assert_eq!(d.len(), 1, "{d}");
     let e = &d.0[0];
-    assert_eq!((e.file.as_str(), e.line, e.column), (SERVICE, line, column), "{e}");
+    assert_eq!(
+        (e.file.as_str(), e.line, e.column),
+        (SERVICE, line, column),
+        "{e}"
+    );
     assert!(e.message.contains("token endpoint"), "{e}");
 }
 
@@ -115,8 +150,16 @@ fn wrong_authorize_values_are_refused_at_the_value() {
 fn a_service_without_authorize_loads_without_one() {
     let mut files = real_spec();
     let service = file_mut(&mut files, SERVICE);
-    let start = service.text.find("\n  authorize:\n").expect("authorize block") + 1;
-    let end = start + service.text[start..].find("\n  gateway_status:").expect("next key") + 1;
+    let start = service
+        .text
+        .find("\n  authorize:\n")
+        .expect("authorize block")
+        + 1;
+    let end = start
+        + service.text[start..]
+            .find("\n  gateway_status:")
+            .expect("next key")
+        + 1;
     service.text.replace_range(start..end, "");
     let set = load_sources(&files).unwrap_or_else(|d| panic!("{d}"));
     let AuthScheme::KingdeeGateway(gw) = &set.service("jdy").expect("jdy").auth else {

@@ -13,7 +13,8 @@
 //! by hand nor leaks memory to obtain a `'static` string.
 
 pub use auth::{
-    AuthScheme, AuthorizeEndpoint, BearerScheme, KingdeeGatewayScheme, Md5SignScheme, TokenEndpoint};
+    AuthScheme, AuthorizeEndpoint, BearerScheme, KingdeeGatewayScheme, Md5SignScheme, TokenEndpoint,
+};
 pub use decimal::{check_decimal_text, DecimalTextError, MAX_DECIMAL_DIGITS};
 pub use service::{
     Code, EndpointDescriptor, EnvelopeDescriptor, ErrorAction, ErrorCodeInfo, HttpMethod,

@@ -89,7 +89,11 @@ impl fmt::Debug for StaticBearer {
 }
 
 /// The header's value for `token`, checked here so that signing cannot fail later.
-fn header_value(scheme: &BearerScheme, header: &HeaderName, token: &Secret) -> Result<Secret, Error> {
+fn header_value(
+    scheme: &BearerScheme,
+    header: &HeaderName,
+    token: &Secret,
+) -> Result<Secret, Error> {
     let value = Secret::new(format!("{}{}", scheme.prefix, token.expose()));
     Request::new(crate::HttpMethod::Get, "/").insert(header.clone(), value.expose(), true)?;
     Ok(value)

@@ -113,7 +113,11 @@ impl SandboxControl {
     /// with that `X-GW-Router-Addr` from now on, and `push_app_authorize` answers it.
     /// Together with [`rotate_app_secret`](Self::rotate_app_secret) it is a tenant whose
     /// re-authorisation hands out a new domain.
-    pub fn set_tenant_domain(&self, outer_instance_id: &str, domain: &str) -> Result<(), SandboxError> {
+    pub fn set_tenant_domain(
+        &self,
+        outer_instance_id: &str,
+        domain: &str,
+    ) -> Result<(), SandboxError> {
         let mut state = self.shared.lock();
         let index = state
             .tenants

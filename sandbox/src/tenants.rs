@@ -125,7 +125,10 @@ mod tests {
             tenants.add(same_instance),
             Err(SandboxError::DuplicateTenant(_))
         ));
-        assert_eq!(tenants.add(SandboxTenant::new("i", "k", "s", "d")).ok(), Some(1));
+        assert_eq!(
+            tenants.add(SandboxTenant::new("i", "k", "s", "d")).ok(),
+            Some(1)
+        );
     }
 
     #[test]
@@ -136,7 +139,10 @@ mod tests {
         };
         let mut tenants = Tenants::new(&config);
         assert_eq!(tenants.rotate_secret("i", "new").ok(), Some(1));
-        assert_eq!(tenants.get(1).map(|t| t.tenant.app_secret.as_str()), Some("new"));
+        assert_eq!(
+            tenants.get(1).map(|t| t.tenant.app_secret.as_str()),
+            Some("new")
+        );
         let default = config.credentials.default_tenant();
         assert_eq!(
             tenants.get(0).map(|t| t.tenant.app_secret.clone()),

@@ -12,9 +12,9 @@ use super::raw::{Checked, Code, Entries, Opt};
 use super::yaml::{Cx, Pos};
 use super::{quirks, value};
 use crate::model::{
-    AuthScheme, AuthorizeEndpoint, BearerScheme, Code as CodeValue, EnvelopeDescriptor, ErrorAction, ErrorCodeInfo,
-    HeaderSpec, KingdeeGatewayScheme, Md5SignScheme, NamedType, Processed, ResultCheck, SourceRef,
-    TokenEndpoint, VendorPage,
+    AuthScheme, AuthorizeEndpoint, BearerScheme, Code as CodeValue, EnvelopeDescriptor,
+    ErrorAction, ErrorCodeInfo, HeaderSpec, KingdeeGatewayScheme, Md5SignScheme, NamedType,
+    Processed, ResultCheck, SourceRef, TokenEndpoint, VendorPage,
 };
 
 /// Headers a `kingdee_gateway` signature can cover: those the client sends on every

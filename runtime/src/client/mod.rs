@@ -287,7 +287,10 @@ impl<S: Scheme> Client<S> {
             return Ok(false);
         }
         reauthorization.done = true;
-        tracing::info!(code = error.code(), "credentials revoked, re-authorising once");
+        tracing::info!(
+            code = error.code(),
+            "credentials revoked, re-authorising once"
+        );
         self.inner
             .scheme
             .reauthorize(self.link(), reauthorization.seen_version)

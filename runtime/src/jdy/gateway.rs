@@ -375,7 +375,9 @@ impl KingdeeGateway {
         request.push_query("app_key", tenant.app_key.as_str());
         request.push_query("app_signature", app_signature);
         let payload = link
-            .send(&call, &request, |request| self.sign_gateway(request, &tenant))
+            .send(&call, &request, |request| {
+                self.sign_gateway(request, &tenant)
+            })
             .await
             .map_err(redact_token_body)?;
         let payload: Value =
