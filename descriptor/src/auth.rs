@@ -105,6 +105,9 @@ descriptor_struct! {
 macro_rules! auth_schemes {
     ($( $(#[$meta:meta])* $name:ident => $variant:ident($params:ty), )*) => {
         /// Authentication and signing scheme of a service.
+        // A descriptor is a `static` of generated code or built once per loaded spec, and
+        // read by reference; boxing a variant would keep it out of `const` items.
+        #[allow(clippy::large_enum_variant)]
         #[derive(Clone, Debug, PartialEq, Eq)]
         pub enum AuthScheme {
             $( $(#[$meta])* $variant($params), )*
