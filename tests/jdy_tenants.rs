@@ -355,3 +355,28 @@ async fn concurrent_calls_meeting_a_rotation_reauthorise_once() {
     })
     .await;
 }
+
+/// Every generated client has `for_tenant`: a Shoubei client made from one with a wrong
+/// institution key signs with the key it is given, over the same connections.
+#[tokio::test]
+async fn a_shoubei_client_for_another_institution_signs_with_its_key() {
+    bounded(async {
+        let sandbox = start_sandbox().await;
+        let wrong = common::shoubei_client_adjusted(&sandbox.base_url(), |c| {
+            c.key = retail_apis::runtime::Secret::new("not-the-key");
+        });
+        let right = wrong
+            .for_tenant(retail_apis::runtime::Secret::new(creds::SHOUBEI_KEY))
+            .expect("a valid key");
+        assert!(right.runtime().shares_connections_with(wrong.runtime()));
+        right
+            .coupon_write_off(&common::write_off(common::COUPON_A))
+            .await
+            .expect("signed with the institution's key");
+        assert!(matches!(
+            sandbox.coupon_state(common::COUPON_A),
+            Some(retail_apis_sandbox::CouponState::WrittenOff { .. })
+        ));
+    })
+    .await;
+}
