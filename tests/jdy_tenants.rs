@@ -380,3 +380,36 @@ async fn a_shoubei_client_for_another_institution_signs_with_its_key() {
     })
     .await;
 }
+
+/// An authorize answer may hold an app secret whatever its status, so an error made from
+/// it never quotes its body.
+#[tokio::test]
+async fn an_authorize_answer_is_never_quoted_in_errors() {
+    bounded(async {
+        let sandbox = start_sandbox().await;
+        let sent = Sent::default();
+        let client = reauthorising_client(&sandbox.base_url(), &sent);
+        recharge_ok(&client, "M-7", "Q-1").await;
+        rotate(&sandbox, "rotated-secret-7");
+        let leaked = r#"{"errcode":0,"data":{"app_secret":"leaked-secret"}}"#;
+        // Every attempt the transport makes meets it.
+        common::inject(
+            &sandbox,
+            AUTHORIZE,
+            10,
+            Fault::Status {
+                status: 500,
+                body: leaked.to_owned(),
+            },
+        );
+        let error = client
+            .mall_recharge(&recharge("1.00", "M-7", "Q-2"))
+            .await
+            .expect_err("no credentials from a failing authorize endpoint");
+        let text = format!("{error} {error:?}");
+        assert!(text.contains("app_authorize"), "{text}");
+        assert!(!text.contains("leaked-secret"), "{text}");
+        assert_eq!(sandbox.applied_recharges(), 1);
+    })
+    .await;
+}
