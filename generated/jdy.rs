@@ -35,6 +35,14 @@ pub const SERVICE: rt::ServiceDescriptor = rt::ServiceDescriptor {
             token_field: rt::Text::Borrowed("app-token"),
             ttl_secs: 86400,
         },
+        authorize: Some(rt::AuthorizeEndpoint {
+            method: rt::HttpMethod::Post,
+            path: rt::Text::Borrowed("/jdyconnector/app_management/push_app_authorize"),
+            instance_param: rt::Text::Borrowed("outerInstanceId"),
+            app_key_field: rt::Text::Borrowed("app_key"),
+            app_secret_field: rt::Text::Borrowed("app_secret"),
+            domain_field: rt::Text::Borrowed("domain"),
+        }),
         gateway_status: 519,
         gateway_code_field: rt::Text::Borrowed("errcode"),
         gateway_message_field: rt::Text::Borrowed("description"),
@@ -1838,6 +1846,16 @@ impl Client {
     /// The runtime client underneath, for untyped calls and diagnostics.
     pub fn runtime(&self) -> &rt::schemes::kingdee_gateway::Client {
         &self.inner
+    }
+
+    /// A client of another tenant (its own credentials and credential state,
+    /// such as an app-token) that shares this client's connection pool,
+    /// settings and interceptors.
+    pub fn for_tenant(
+        &self,
+        tenant: rt::schemes::kingdee_gateway::Tenant,
+    ) -> Result<Self, rt::Error> {
+        self.inner.for_tenant(tenant).map(|inner| Self { inner })
     }
 
     /// 反预核销

@@ -734,6 +734,16 @@ impl Client {
         &self.inner
     }
 
+    /// A client of another tenant (its own credentials and credential state,
+    /// such as an app-token) that shares this client's connection pool,
+    /// settings and interceptors.
+    pub fn for_tenant(
+        &self,
+        tenant: rt::schemes::md5_body_sign::Tenant,
+    ) -> Result<Self, rt::Error> {
+        self.inner.for_tenant(tenant).map(|inner| Self { inner })
+    }
+
     /// 核销接口
     ///
     /// Write off (核销) a third-party channel coupon at a shop.

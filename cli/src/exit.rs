@@ -90,6 +90,7 @@ pub fn call_error_kind(error: &Error) -> &'static str {
         Error::Gateway { .. } => "gateway",
         Error::SignatureMismatch { .. } => "signature-mismatch",
         Error::Business { .. } => "business",
+        Error::DeadlineExceeded { .. } => "deadline-exceeded",
         _ => "other",
     }
 }
@@ -119,6 +120,20 @@ mod tests {
         assert_eq!(of_call_error(&business()), BUSINESS);
         assert_eq!(of_call_error(&unknown), OUTCOME_UNKNOWN);
         assert_eq!(call_error_kind(&unknown), "outcome-unknown");
+    }
+
+    #[test]
+    fn a_call_ended_by_its_deadline_is_named_so() {
+        let ended = Error::DeadlineExceeded {
+            service: "s",
+            operation: "o",
+            deadline: std::time::Duration::from_secs(1),
+            waiting: retail_apis_runtime::Waiting::Response,
+            attempts: 1,
+            last: None,
+        };
+        assert_eq!(call_error_kind(&ended), "deadline-exceeded");
+        assert_eq!(of_call_error(&ended), TRANSPORT);
     }
 
     #[test]

@@ -160,6 +160,9 @@ impl Failure {
             }
             | Error::OutcomeUnknown {
                 service, operation, ..
+            }
+            | Error::DeadlineExceeded {
+                service, operation, ..
             } => (Some(*service), Some(*operation)),
             _ => (None, None),
         };

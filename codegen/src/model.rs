@@ -13,9 +13,9 @@
 use std::collections::BTreeMap;
 
 pub use retail_apis_descriptor::{
-    AuthScheme, BearerScheme, Code, EndpointDescriptor, EnvelopeDescriptor, ErrorAction,
-    ErrorCodeInfo, HttpMethod, KingdeeGatewayScheme, Md5SignScheme, Processed, ResultCheck,
-    ServiceDescriptor, TokenEndpoint,
+    AuthScheme, AuthorizeEndpoint, BearerScheme, Code, EndpointDescriptor, EnvelopeDescriptor,
+    ErrorAction, ErrorCodeInfo, HttpMethod, KingdeeGatewayScheme, Md5SignScheme, Processed,
+    ResultCheck, ServiceDescriptor, TokenEndpoint,
 };
 
 /// Where a spec item was declared (1-based line and column).

@@ -242,6 +242,25 @@ fn an_auth_token_parameter_is_located_at_its_key() {
 }
 
 #[test]
+fn an_authorize_path_changed_is_wire_at_its_key() {
+    let old = real_spec();
+    let new = edit_line(old.clone(), JDY, Some("  authorize:"), "    path: ", |l| {
+        format!("{l}_v2")
+    });
+    let line = line_of(&old, JDY, Some("  authorize:"), "    path: ");
+    let c = expect(
+        &old,
+        &new,
+        ChangeKind::SigningParameterChanged,
+        Class::Wire,
+        (None, None, None),
+        Some((JDY, line)),
+        Some((JDY, line)),
+    );
+    assert!(c.detail.contains("auth.authorize.path"), "{}", c.detail);
+}
+
+#[test]
 fn an_envelope_field_changed_is_wire() {
     let old = real_spec();
     let new = edit_line(

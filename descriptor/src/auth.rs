@@ -20,6 +20,26 @@ descriptor_struct! {
 }
 
 descriptor_struct! {
+    /// The endpoint that hands out a tenant's app credentials (`push_app_authorize`):
+    /// asked again when the service says the app secret no longer verifies, because
+    /// the tenant's secret was rotated.
+    pub struct AuthorizeEndpoint {
+        /// HTTP method (POST).
+        pub method: HttpMethod,
+        /// Path (`/jdyconnector/app_management/push_app_authorize`).
+        pub path: Text,
+        /// Query parameter naming the tenant's instance (`outerInstanceId`).
+        pub instance_param: Text,
+        /// Field of the response payload holding the app key (`app_key`).
+        pub app_key_field: Text,
+        /// Field of the response payload holding the app secret (`app_secret`).
+        pub app_secret_field: Text,
+        /// Field of the response payload holding the tenant domain (`domain`).
+        pub domain_field: Text,
+    }
+}
+
+descriptor_struct! {
     /// Parameters of the Kingdee gateway scheme: HMAC-SHA256 header signature plus an
     /// app-token.
     pub struct KingdeeGatewayScheme {
@@ -31,6 +51,9 @@ descriptor_struct! {
         pub timestamp_window_ms: u64,
         /// How the app-token is obtained.
         pub token: TokenEndpoint,
+        /// How a tenant's app credentials are obtained again after a rotation; `None`
+        /// when the spec declares no such endpoint.
+        pub authorize: Option<AuthorizeEndpoint>,
         /// HTTP status the gateway uses for its own rejections (519).
         pub gateway_status: u16,
         /// Code field of a gateway rejection body.
@@ -82,6 +105,9 @@ descriptor_struct! {
 macro_rules! auth_schemes {
     ($( $(#[$meta:meta])* $name:ident => $variant:ident($params:ty), )*) => {
         /// Authentication and signing scheme of a service.
+        // A descriptor is a `static` of generated code or built once per loaded spec, and
+        // read by reference; boxing a variant would keep it out of `const` items.
+        #[allow(clippy::large_enum_variant)]
         #[derive(Clone, Debug, PartialEq, Eq)]
         pub enum AuthScheme {
             $( $(#[$meta])* $variant($params), )*

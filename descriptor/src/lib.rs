@@ -12,7 +12,9 @@
 //! constants, owned when a spec is loaded at run time, so neither side copies the other
 //! by hand nor leaks memory to obtain a `'static` string.
 
-pub use auth::{AuthScheme, BearerScheme, KingdeeGatewayScheme, Md5SignScheme, TokenEndpoint};
+pub use auth::{
+    AuthScheme, AuthorizeEndpoint, BearerScheme, KingdeeGatewayScheme, Md5SignScheme, TokenEndpoint,
+};
 pub use decimal::{check_decimal_text, DecimalTextError, MAX_DECIMAL_DIGITS};
 pub use service::{
     Code, EndpointDescriptor, EnvelopeDescriptor, ErrorAction, ErrorCodeInfo, HttpMethod,

@@ -88,9 +88,22 @@ impl fmt::Debug for StaticBearer {
     }
 }
 
+/// The header's value for `token`, checked here so that signing cannot fail later.
+fn header_value(
+    scheme: &BearerScheme,
+    header: &HeaderName,
+    token: &Secret,
+) -> Result<Secret, Error> {
+    let value = Secret::new(format!("{}{}", scheme.prefix, token.expose()));
+    Request::new(crate::HttpMethod::Get, "/").insert(header.clone(), value.expose(), true)?;
+    Ok(value)
+}
+
 impl Scheme for StaticBearer {
     type Config = BearerConfig;
     type Credential = ();
+    /// Another tenant's token.
+    type Tenant = Secret;
 
     fn new(service: &'static ServiceDescriptor, config: BearerConfig) -> Result<Self, Error> {
         let AuthScheme::StaticBearer(scheme) = &service.auth else {
@@ -102,13 +115,19 @@ impl Scheme for StaticBearer {
         let header = HeaderName::from_bytes(scheme.header.as_bytes()).map_err(|_| {
             Error::config(format!("`{}` is not an HTTP header name", scheme.header))
         })?;
-        let value = Secret::new(format!("{}{}", scheme.prefix, config.token.expose()));
-        // Checked here, so that signing cannot fail later.
-        Request::new(crate::HttpMethod::Get, "/").insert(header.clone(), value.expose(), true)?;
+        let value = header_value(scheme, &header, &config.token)?;
         Ok(StaticBearer {
             scheme,
             header,
             value,
+        })
+    }
+
+    fn for_tenant(&self, token: Secret) -> Result<Self, Error> {
+        Ok(StaticBearer {
+            scheme: self.scheme,
+            header: self.header.clone(),
+            value: header_value(self.scheme, &self.header, &token)?,
         })
     }
 

@@ -210,6 +210,7 @@ pub(crate) fn status_error(
         operation: call.operation,
         status: raw.status,
         snippet: snippet(&raw.body),
+        retry_after: crate::transport::retry_after::from_headers(&raw.headers),
     }
 }
 

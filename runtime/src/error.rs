@@ -49,7 +49,7 @@ pub enum Error {
         attempts: u32,
     },
     /// A non-success HTTP status the service does not describe.
-    #[error("{service}.{operation}: HTTP {status}: {snippet}")]
+    #[error("{service}.{operation}: HTTP {status}{}: {snippet}", retry_after_text(*.retry_after))]
     HttpStatus {
         /// Service name.
         service: &'static str,
@@ -59,6 +59,10 @@ pub enum Error {
         status: u16,
         /// Start of the response body (at most [`SNIPPET_LIMIT`] bytes).
         snippet: String,
+        /// How long the server asked to wait before a repeat (its `Retry-After` header,
+        /// read as delta-seconds or an HTTP-date and clamped to
+        /// [`MAX_RETRY_AFTER`](crate::MAX_RETRY_AFTER)); `None` without a readable one.
+        retry_after: Option<Duration>,
     },
     /// The server answered with a redirect, which is never followed: the request's
     /// credentials (and body) must not reach a host other than the configured one.
@@ -155,6 +159,32 @@ pub enum Error {
         /// Configured limit in bytes.
         limit: usize,
     },
+    /// The call's deadline ([`TransportConfig::deadline`](crate::TransportConfig::deadline))
+    /// ended it: the next attempt could not start, or the current one not finish, before
+    /// it. The client does not sleep into a deadline it cannot meet: when the wait before
+    /// the next attempt would end past it, the call fails at once. The message repeats the
+    /// last attempt's failure; [`source`](std::error::Error::source) gives it.
+    #[error(
+        "{service}.{operation}: {}, past the call's deadline of {} ms; {attempts} attempt(s) made{}",
+        waiting,
+        .deadline.as_millis(),
+        last.as_ref().map_or_else(String::new, |e| format!(" (last: {e})"))
+    )]
+    DeadlineExceeded {
+        /// Service name.
+        service: &'static str,
+        /// Operation name.
+        operation: &'static str,
+        /// The whole call's time limit that was reached.
+        deadline: Duration,
+        /// What the call was waiting for.
+        waiting: Waiting,
+        /// Attempts sent, retries included (0: nothing was sent).
+        attempts: u32,
+        /// The last attempt's failure; `None` when no attempt was made.
+        #[source]
+        last: Option<Box<Error>>,
+    },
     /// A call that changes vendor state failed in a way that leaves open whether the
     /// vendor applied it: no complete answer (timeout, connection lost after sending), a
     /// 5xx or unreadable answer, or a code the spec marks `processed: maybe`. Repeating it
@@ -195,6 +225,47 @@ pub enum Error {
     },
 }
 
+/// What a call was waiting for when its deadline ended it ([`Error::DeadlineExceeded`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Waiting {
+    /// The server's `Retry-After` before the next attempt: the server asked for this wait.
+    RetryAfter(Duration),
+    /// The backoff before the next attempt.
+    Backoff(Duration),
+    /// A free slot of the client-side rate limit, this far away; the request was not sent.
+    RateLimit(Duration),
+    /// The answer to an attempt, which was cut short at the deadline.
+    Response,
+}
+
+impl std::fmt::Display for Waiting {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Waiting::RetryAfter(wait) => write!(
+                f,
+                "the server asked to wait {} s before a retry",
+                wait.as_secs_f64().ceil()
+            ),
+            Waiting::Backoff(wait) => {
+                write!(f, "the next retry would start in {} ms", wait.as_millis())
+            }
+            Waiting::RateLimit(wait) => write!(
+                f,
+                "the client-side rate limit has no free slot for {} ms; the request was not sent",
+                wait.as_millis()
+            ),
+            Waiting::Response => f.write_str("no complete response"),
+        }
+    }
+}
+
+fn retry_after_text(retry_after: Option<Duration>) -> String {
+    retry_after.map_or_else(String::new, |wait| {
+        format!(" (retry after {} s)", wait.as_secs_f64().ceil())
+    })
+}
+
 impl Error {
     /// Whether the failure is transient: repeating the same request may succeed.
     ///
@@ -202,7 +273,9 @@ impl Error {
     /// descriptor marks `retryable`. Whether a repeat is *safe* is a separate question:
     /// the client only repeats requests that provably were not processed, or that target
     /// endpoints whose idempotency key the vendor documents. False for
-    /// [`Error::OutcomeUnknown`]: query before repeating.
+    /// [`Error::OutcomeUnknown`]: query before repeating; and for
+    /// [`Error::DeadlineExceeded`]: the call's time is used up (a new call may succeed,
+    /// after [`retry_after`](Self::retry_after) when the server named a wait).
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::OutcomeUnknown { .. } => false,
@@ -222,11 +295,25 @@ impl Error {
         matches!(self, Error::OutcomeUnknown { .. })
     }
 
-    /// The failure itself: the cause of an [`Error::OutcomeUnknown`], otherwise `self`.
+    /// The failure itself: the cause of an [`Error::OutcomeUnknown`], the last attempt's
+    /// failure behind an [`Error::DeadlineExceeded`], otherwise `self`.
     pub fn underlying(&self) -> &Error {
         match self {
-            Error::OutcomeUnknown { cause, .. } => cause.underlying(),
+            Error::OutcomeUnknown { cause, .. }
+            | Error::DeadlineExceeded {
+                last: Some(cause), ..
+            } => cause.underlying(),
             other => other,
+        }
+    }
+
+    /// How long the server asked to wait before a repeat (`Retry-After` of an
+    /// [`Error::HttpStatus`], also behind [`Error::OutcomeUnknown`] and
+    /// [`Error::DeadlineExceeded`]).
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self.underlying() {
+            Error::HttpStatus { retry_after, .. } => *retry_after,
+            _ => None,
         }
     }
 
@@ -288,6 +375,13 @@ impl Error {
             | Error::TooLarge { .. }
             | Error::SignatureMismatch { .. }
             | Error::OutcomeUnknown { .. } => true,
+            Error::DeadlineExceeded {
+                waiting: Waiting::Response,
+                ..
+            } => true,
+            Error::DeadlineExceeded { last, .. } => {
+                last.as_deref().is_some_and(Error::leaves_outcome_open)
+            }
             Error::HttpStatus { status, .. } => (500..600).contains(status),
             // 303 See Other points to the result of a request that was handled; the other
             // redirects say the resource is elsewhere, so this request was not handled.
@@ -359,6 +453,7 @@ mod tests {
             operation: "o",
             status,
             snippet: String::new(),
+            retry_after: None,
         };
         assert!(http(429).is_retryable());
         assert!(http(503).is_retryable());
@@ -411,6 +506,7 @@ mod tests {
             operation: "o",
             status,
             snippet: String::new(),
+            retry_after: None,
         };
         let transport = |sent| Error::Transport {
             service: "s",

@@ -4,7 +4,8 @@
 //! - [`shoubei`]: Shoubei MD5 body signature, [`shoubei::ShoubeiClient`].
 //! - [`Error`]: the one error type; [`Secret`]: credentials that never print.
 //! - [`Amount`]: decimal amounts, sent as the vendors' JSON strings.
-//! - [`TransportConfig`]: timeouts, retries and limits.
+//! - [`TransportConfig`]: timeouts, retries, the call deadline and limits; [`RateLimit`]
+//!   and [`RateLimiter`]: client-side rate limits, per process or shared through Redis.
 //! - [`Client`]: the one client skeleton (transport, retries, envelope, interceptors),
 //!   generic over a [`Scheme`]; [`schemes`] lists the schemes by their spec names.
 //!
@@ -23,6 +24,7 @@ mod error;
 mod hash_writer;
 mod hex;
 pub mod jdy;
+mod ratelimit;
 mod raw_object;
 mod secret;
 pub mod shoubei;
@@ -36,10 +38,13 @@ pub use client::{
     CallInfo, Client, ClientConfig, Interceptor, Recovery, Request, Response, Scheme,
 };
 pub use descriptor::*;
-pub use error::{snippet, Error, SNIPPET_LIMIT};
+pub use error::{snippet, Error, Waiting, SNIPPET_LIMIT};
+#[cfg(feature = "redis")]
+pub use ratelimit::RedisRateLimiter;
+pub use ratelimit::{LocalRateLimiter, RateLimit, RateLimiter, Reservation, ReserveFuture};
 pub use raw_object::{NotAnObject, RawObject};
 pub use secret::Secret;
-pub use transport::TransportConfig;
+pub use transport::{TransportConfig, MAX_RETRY_AFTER};
 
 /// The HTTP client library the runtime is built on, at the version it uses: for
 /// [`TransportConfig::http_client`] and for downcasting a transport error's source.

@@ -25,6 +25,8 @@ macro_rules! schemes {
                 pub type Config = <$scheme as crate::client::Scheme>::Config;
                 /// A client signing with it.
                 pub type Client = crate::client::Client<$scheme>;
+                /// One tenant's credentials, for `Client::for_tenant`.
+                pub type Tenant = <$scheme as crate::client::Scheme>::Tenant;
             }
         )*
 

@@ -5,13 +5,14 @@ use retail_apis_runtime::jdy::JdyConfig;
 use retail_apis_runtime::shoubei::ShoubeiConfig;
 use retail_apis_runtime::Error;
 
-const JDY_VARS: [&str; 6] = [
+const JDY_VARS: [&str; 7] = [
     "JDY_BASE_URL",
     "JDY_CLIENT_ID",
     "JDY_CLIENT_SECRET",
     "JDY_APP_KEY",
     "JDY_APP_SECRET",
     "JDY_DOMAIN",
+    "JDY_OUTER_INSTANCE_ID",
 ];
 
 fn config_message<T: std::fmt::Debug>(result: Result<T, Error>) -> String {
@@ -42,6 +43,14 @@ fn reads_variables_and_names_the_missing_one() {
     assert_eq!(config.base_url, None);
     assert_eq!(config.client_secret.expose(), "very-secret");
     assert_eq!(config.domain, "tenant");
+    // Re-authorisation is off unless the tenant's instance id is given.
+    assert_eq!(config.outer_instance_id, None);
+    std::env::set_var("JDY_OUTER_INSTANCE_ID", "instance-1");
+    let config = JdyConfig::from_env().unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(config.outer_instance_id.as_deref(), Some("instance-1"));
+    std::env::set_var("JDY_OUTER_INSTANCE_ID", " ");
+    let config = JdyConfig::from_env().unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(config.outer_instance_id, None);
     let debug = format!("{config:?}");
     assert!(
         !debug.contains("very-secret") && !debug.contains("app-secret"),

@@ -660,3 +660,51 @@ async fn a_supplied_http_client_keeps_the_timeout_and_the_body_limit() {
         "{error:?}"
     );
 }
+
+/// Re-authorisation needs the spec's `auth.authorize`: an outer instance id for a service
+/// without one is refused when the client is built, not when a secret is rotated.
+#[tokio::test]
+async fn an_outer_instance_id_without_an_authorize_endpoint_is_a_config_error() {
+    let config = jdy_config("http://127.0.0.1:9", TransportConfig::default())
+        .outer_instance_id("instance-1");
+    match JdyClient::new(&JDY, config) {
+        Err(Error::Config { message }) => assert!(message.contains("auth.authorize"), "{message}"),
+        other => panic!("expected a configuration error, got {other:?}"),
+    }
+    let client = JdyClient::new(
+        &JDY,
+        jdy_config("http://127.0.0.1:9", TransportConfig::default()),
+    )
+    .unwrap_or_else(|e| panic!("client: {e}"));
+    let tenant = retail_apis_runtime::jdy::JdyTenant::new("k", "s", "d").outer_instance_id("i");
+    assert!(matches!(
+        client.for_tenant(tenant),
+        Err(Error::Config { .. })
+    ));
+}
+
+/// A tenant's domain passes the same check as a configured one, and a tenant client
+/// starts without a token of its own, sharing the connection pool.
+#[tokio::test]
+async fn a_tenant_client_has_its_own_token_and_shares_connections() {
+    let (client, seen) = client().await;
+    assert!(client.call_value(&OK, json!({})).await.is_ok());
+    let bad = retail_apis_runtime::jdy::JdyTenant::new("k", "s", "tenant\r\nX-Injected: 1");
+    match client.for_tenant(bad) {
+        Err(Error::Config { message }) => {
+            assert!(message.contains("domain"), "{message}");
+            assert!(!message.contains("Injected"), "{message}");
+        }
+        other => panic!("expected a configuration error, got {other:?}"),
+    }
+    let other = client
+        .for_tenant(retail_apis_runtime::jdy::JdyTenant::new(
+            APP_KEY, APP_SECRET, DOMAIN,
+        ))
+        .unwrap_or_else(|e| panic!("tenant: {e}"));
+    assert!(other.shares_connections_with(&client));
+    assert_eq!(other.token_fetches(), 0);
+    assert!(other.call_value(&OK, json!({})).await.is_ok());
+    assert_eq!((client.token_fetches(), other.token_fetches()), (1, 1));
+    assert_eq!(seen.hits(TOKEN_PATH), 2);
+}

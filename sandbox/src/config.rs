@@ -20,8 +20,11 @@ pub const CLIENT_SECRET: &str = "sandbox-client-secret";
 pub const APP_KEY: &str = "sandbox-app-key";
 /// Secret behind `app_signature`.
 pub const APP_SECRET: &str = "sandbox-app-secret";
-/// Tenant domain: the only accepted `X-GW-Router-Addr` (the page examples use the same value).
+/// Tenant domain: the `X-GW-Router-Addr` the default tenant's tokens are accepted with
+/// (the page examples use the same value).
 pub const DOMAIN: &str = "https://tf.jdy.com";
+/// `outerInstanceId` of the default tenant, for `push_app_authorize`.
+pub const OUTER_INSTANCE_ID: &str = "sandbox-instance";
 /// Shoubei institution number (`inst_no`), as in the page's parameter table.
 pub const SHOUBEI_INST_NO: &str = "900024";
 /// Shoubei institution key for the MD5 `sign`.
@@ -53,6 +56,8 @@ pub struct SandboxCredentials {
     pub app_secret: String,
     /// JDY tenant domain (`X-GW-Router-Addr`).
     pub domain: String,
+    /// JDY `outerInstanceId` of the tenant above, for `push_app_authorize`.
+    pub outer_instance_id: String,
     /// Shoubei `inst_no`.
     pub shoubei_inst_no: String,
     /// Shoubei MD5 key.
@@ -69,9 +74,48 @@ impl Default for SandboxCredentials {
             app_key: APP_KEY.to_owned(),
             app_secret: APP_SECRET.to_owned(),
             domain: DOMAIN.to_owned(),
+            outer_instance_id: OUTER_INSTANCE_ID.to_owned(),
             shoubei_inst_no: SHOUBEI_INST_NO.to_owned(),
             shoubei_key: SHOUBEI_KEY.to_owned(),
             bearer_token: BEARER_TOKEN.to_owned(),
+        }
+    }
+}
+
+impl SandboxCredentials {
+    /// The JDY tenant these credentials name (the default tenant).
+    pub fn default_tenant(&self) -> SandboxTenant {
+        SandboxTenant::new(
+            &self.outer_instance_id,
+            &self.app_key,
+            &self.app_secret,
+            &self.domain,
+        )
+    }
+}
+
+/// A JDY tenant (one shop of the ISV): its app credentials and domain, under the ISV's
+/// client id and secret. Not secrets: they only open the sandbox.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SandboxTenant {
+    /// `outerInstanceId` that `push_app_authorize` answers for.
+    pub outer_instance_id: String,
+    /// `app_key` of the token request.
+    pub app_key: String,
+    /// Secret behind `app_signature`.
+    pub app_secret: String,
+    /// The `X-GW-Router-Addr` the tenant's tokens are accepted with.
+    pub domain: String,
+}
+
+impl SandboxTenant {
+    /// A tenant with these values.
+    pub fn new(outer_instance_id: &str, app_key: &str, app_secret: &str, domain: &str) -> Self {
+        SandboxTenant {
+            outer_instance_id: outer_instance_id.to_owned(),
+            app_key: app_key.to_owned(),
+            app_secret: app_secret.to_owned(),
+            domain: domain.to_owned(),
         }
     }
 }
@@ -131,6 +175,9 @@ pub fn default_coupons() -> Vec<SeedCoupon> {
 pub struct SandboxConfig {
     /// Accepted credentials.
     pub credentials: SandboxCredentials,
+    /// JDY tenants besides the default one of `credentials`, known from the start; more
+    /// can be added while the sandbox runs (`SandboxControl::add_tenant`).
+    pub tenants: Vec<SandboxTenant>,
     /// Lifetime of issued app-tokens; `None` uses the spec's `ttl_secs`.
     pub token_ttl: Option<Duration>,
     /// How an expired app-token is answered.
@@ -160,6 +207,7 @@ impl Default for SandboxConfig {
     fn default() -> Self {
         SandboxConfig {
             credentials: SandboxCredentials::default(),
+            tenants: Vec::new(),
             token_ttl: None,
             expired_token_answer: ExpiredTokenAnswer::default(),
             coupons: default_coupons(),
@@ -185,6 +233,7 @@ pub(crate) fn banner(config: &SandboxConfig) -> String {
          \x20 JDY_APP_KEY={}\n\
          \x20 JDY_APP_SECRET={}\n\
          \x20 JDY_DOMAIN={}\n\
+         \x20 JDY_OUTER_INSTANCE_ID={}\n\
          \x20 SHOUBEI_BASE_URL={{base_url}}\n\
          \x20 SHOUBEI_INST_NO={}\n\
          \x20 SHOUBEI_KEY={}",
@@ -193,6 +242,7 @@ pub(crate) fn banner(config: &SandboxConfig) -> String {
         c.app_key,
         c.app_secret,
         c.domain,
+        c.outer_instance_id,
         c.shoubei_inst_no,
         c.shoubei_key
     )
@@ -209,6 +259,7 @@ mod tests {
             super::APP_KEY,
             super::APP_SECRET,
             super::DOMAIN,
+            super::OUTER_INSTANCE_ID,
             super::SHOUBEI_INST_NO,
             super::SHOUBEI_KEY,
         ] {

@@ -9,7 +9,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 use crate::amount::Amount;
-use crate::config::ExpiredTokenAnswer;
+use crate::config::{ExpiredTokenAnswer, SandboxTenant};
 use crate::coupon_state::CouponState;
 use crate::error::SandboxError;
 use crate::faults::Fault;
@@ -71,6 +71,62 @@ impl SandboxControl {
     /// Number of app-tokens issued.
     pub fn token_fetch_count(&self) -> usize {
         self.shared.lock().token_fetches
+    }
+
+    /// App-tokens issued to the JDY tenant with `app_key`; `None` for an unknown tenant.
+    pub fn tenant_token_fetch_count(&self, app_key: &str) -> Option<usize> {
+        let state = self.shared.lock();
+        let index = state.tenants.by_app_key(app_key)?;
+        state.tenants.get(index).map(|record| record.token_fetches)
+    }
+
+    /// Adds a JDY tenant: its app key then obtains tokens, accepted with its domain, and
+    /// `push_app_authorize` answers for its outer instance id. Fails when its app key or
+    /// instance id is already known.
+    pub fn add_tenant(&self, tenant: SandboxTenant) -> Result<(), SandboxError> {
+        self.shared.lock().tenants.add(tenant).map(|_| ())
+    }
+
+    /// The JDY tenant with `outer_instance_id` as it is now (after rotations).
+    pub fn tenant(&self, outer_instance_id: &str) -> Option<SandboxTenant> {
+        let state = self.shared.lock();
+        let index = state.tenants.by_instance(outer_instance_id)?;
+        state.tenants.get(index).map(|record| record.tenant.clone())
+    }
+
+    /// Rotates the app secret of the JDY tenant with `outer_instance_id` to `app_secret`,
+    /// as the vendor does: a token request signed with the old secret is refused
+    /// (1030002006), and every app-token the tenant holds is revoked, so its next call
+    /// is refused as an unknown token (4010) and its client must fetch a new one.
+    pub fn rotate_app_secret(
+        &self,
+        outer_instance_id: &str,
+        app_secret: &str,
+    ) -> Result<(), SandboxError> {
+        let mut state = self.shared.lock();
+        let index = state.tenants.rotate_secret(outer_instance_id, app_secret)?;
+        state.tokens.retain(|_, token| token.tenant != index);
+        Ok(())
+    }
+
+    /// Moves the JDY tenant with `outer_instance_id` to `domain`: its tokens are accepted
+    /// with that `X-GW-Router-Addr` from now on, and `push_app_authorize` answers it.
+    /// Together with [`rotate_app_secret`](Self::rotate_app_secret) it is a tenant whose
+    /// re-authorisation hands out a new domain.
+    pub fn set_tenant_domain(
+        &self,
+        outer_instance_id: &str,
+        domain: &str,
+    ) -> Result<(), SandboxError> {
+        let mut state = self.shared.lock();
+        let index = state
+            .tenants
+            .by_instance(outer_instance_id)
+            .ok_or_else(|| SandboxError::UnknownTenant(outer_instance_id.to_owned()))?;
+        if let Some(record) = state.tenants.get_mut(index) {
+            domain.clone_into(&mut record.tenant.domain);
+        }
+        Ok(())
     }
 
     /// Requests received by an operation (`jdy.mall_recharge`, `coupon_write_off`,

@@ -21,4 +21,10 @@ pub enum SandboxError {
     /// Several services have an operation of this name.
     #[error("`{0}` names an operation of several services; qualify it as `<service>.<operation>`")]
     AmbiguousOperation(String),
+    /// A JDY tenant with this app key or outer instance id is already known.
+    #[error("a tenant with {0} is already known")]
+    DuplicateTenant(String),
+    /// No JDY tenant has this outer instance id.
+    #[error("no tenant has the outer instance id `{0}`")]
+    UnknownTenant(String),
 }

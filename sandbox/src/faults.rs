@@ -28,6 +28,15 @@ pub enum Fault {
     },
     /// HTTP 429 Too Many Requests.
     TooManyRequests,
+    /// This HTTP status (429, 503) with a `Retry-After` header of exactly this text:
+    /// delta-seconds (`"1"`), an HTTP-date, or anything else, to see how a client copes
+    /// with a hostile value. A value that cannot be a header (a line break) is left out.
+    RetryAfter {
+        /// HTTP status.
+        status: u16,
+        /// The header's text, sent as it is.
+        value: String,
+    },
     /// HTTP 200 with the first half of a success body: a cut connection.
     TruncatedJson,
     /// An HTML error page (as sent by a proxy) with this status.
@@ -48,6 +57,23 @@ pub enum Fault {
 }
 
 impl Fault {
+    /// HTTP 429 asking the client to wait `seconds` (`Retry-After` in delta-seconds).
+    pub fn too_many_requests_for(seconds: u64) -> Fault {
+        Fault::RetryAfter {
+            status: 429,
+            value: seconds.to_string(),
+        }
+    }
+
+    /// HTTP `status` asking the client to wait until `when` (`Retry-After` as an
+    /// HTTP-date, which has whole seconds).
+    pub fn retry_after_date(status: u16, when: std::time::SystemTime) -> Fault {
+        Fault::RetryAfter {
+            status,
+            value: httpdate::fmt_http_date(when),
+        }
+    }
+
     /// `Status` 503 with a short JSON body.
     pub fn service_unavailable() -> Fault {
         Fault::Status {

@@ -41,6 +41,7 @@
 //!                 each scheme's checks and business logic, given a scheme_server::Context
 //! scheme_server   the SchemeServer trait and its Context (config, state)
 //! state           the mutable world: clock, tokens, nonces, balances, bills, queued faults
+//! tenants         the JDY tenants: app credentials and domains (config)
 //! connections     (config, memory, write_deadline)
 //! config          SandboxConfig, credentials, seed coupons (amount, coupon_state)
 //! synth (envelope), content_type (reply)
@@ -72,16 +73,19 @@ mod signing;
 mod state;
 mod synth;
 mod target;
+mod tenants;
 mod validate;
 mod write_deadline;
 
 pub use amount::Amount;
-pub use config::{ExpiredTokenAnswer, SandboxConfig, SandboxCredentials, SeedCoupon};
+pub use config::{
+    ExpiredTokenAnswer, SandboxConfig, SandboxCredentials, SandboxTenant, SeedCoupon,
+};
 pub use control::{Faults, SandboxControl};
 pub use coupon_state::CouponState;
 pub use error::SandboxError;
 pub use faults::Fault;
-pub use jdy::TOKEN_OPERATION;
+pub use jdy::{AUTHORIZE_OPERATION, TOKEN_OPERATION};
 pub use server::{serve, Sandbox, SandboxHandle};
 
 // `server` prints the banner as `crate::banner`.

@@ -1,6 +1,6 @@
 //! An answer under construction: faults may still rewrite it before it is sent.
 
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 
@@ -20,6 +20,8 @@ pub(crate) struct Reply {
     pub body: ReplyBody,
     /// The call succeeded and its business effect (if any) was applied.
     pub success: bool,
+    /// Headers besides `Content-Type` (a fault's `Retry-After`).
+    pub headers: Vec<(HeaderName, HeaderValue)>,
 }
 
 impl Reply {
@@ -28,6 +30,7 @@ impl Reply {
             status: status_code(status),
             body: ReplyBody::Json(value),
             success: false,
+            headers: Vec::new(),
         }
     }
 
@@ -36,6 +39,7 @@ impl Reply {
             status: StatusCode::OK,
             body: ReplyBody::Json(value),
             success: true,
+            headers: Vec::new(),
         }
     }
 
@@ -47,6 +51,7 @@ impl Reply {
                 text: text.into(),
             },
             success: false,
+            headers: Vec::new(),
         }
     }
 
@@ -56,14 +61,24 @@ impl Reply {
         Reply::json(status, serde_json::json!({ "error": message.into() }))
     }
 
+    /// This reply with header `name` set to `value`.
+    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Reply {
+        self.headers.push((name, value));
+        self
+    }
+
     pub fn into_response(self) -> Response {
-        match self.body {
+        let mut response = match self.body {
             ReplyBody::Json(value) => {
                 let text = serde_json::to_string(&value).unwrap_or_else(|_| "{}".to_owned());
                 raw(self.status, "application/json", text)
             }
             ReplyBody::Raw { content_type, text } => raw(self.status, content_type, text),
+        };
+        for (name, value) in self.headers {
+            response.headers_mut().insert(name, value);
         }
+        response
     }
 }
 

@@ -40,7 +40,8 @@ impl RouteTable {
     pub fn build(specs: &SpecSet, servers: &[Box<dyn SchemeServer>]) -> RouteTable {
         let mut table = RouteTable::default();
         for (si, service) in specs.services.iter().enumerate() {
-            if let Some(own) = servers.get(si).and_then(|server| server.own_route()) {
+            let own_routes = servers.get(si).map(|server| server.own_routes());
+            for own in own_routes.into_iter().flatten() {
                 table.add(
                     &own.path,
                     Route {

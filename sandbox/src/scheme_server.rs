@@ -40,7 +40,8 @@ pub(crate) struct Exchange<'a> {
     pub request: &'a Incoming,
 }
 
-/// A route a scheme serves besides the endpoints (the Kingdee token endpoint).
+/// A route a scheme serves besides the endpoints (the Kingdee token and authorize
+/// endpoints).
 pub(crate) struct OwnRoute {
     pub method: HttpMethod,
     pub path: String,
@@ -51,9 +52,9 @@ pub(crate) struct OwnRoute {
 /// What the sandbox does for one auth scheme: check what the client's scheme signed,
 /// answer, and sign what the client's scheme verifies.
 pub(crate) trait SchemeServer: Send + Sync {
-    /// The route the scheme serves itself, if any.
-    fn own_route(&self) -> Option<OwnRoute> {
-        None
+    /// The routes the scheme serves itself, if any.
+    fn own_routes(&self) -> Vec<OwnRoute> {
+        Vec::new()
     }
 
     /// Answers a request.

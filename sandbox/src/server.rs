@@ -293,6 +293,13 @@ async fn answer(shared: &Shared, route: &Route, request: &Incoming, fault: Optio
         Fault::TooManyRequests => {
             Reply::text(429, "text/plain; charset=utf-8", "Too Many Requests")
         }
+        Fault::RetryAfter { status, value } => {
+            let reply = Reply::text(status, "text/plain; charset=utf-8", "try again later");
+            match HeaderValue::from_str(&value) {
+                Ok(value) => reply.with_header(header::RETRY_AFTER, value),
+                Err(_) => reply,
+            }
+        }
         Fault::TruncatedJson => truncated(shared, route),
         Fault::Html { status } => Reply::text(status, "text/html; charset=utf-8", HTML_ERROR_PAGE),
         Fault::WrongSign => {

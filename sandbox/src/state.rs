@@ -11,6 +11,7 @@ use crate::amount::Amount;
 use crate::config::{ExpiredTokenAnswer, SandboxConfig};
 use crate::coupon_state::CouponState;
 use crate::faults::Fault;
+use crate::tenants::Tenants;
 
 /// A coupon and its amounts.
 #[derive(Clone, Debug)]
@@ -24,6 +25,8 @@ pub(crate) struct Coupon {
 #[derive(Clone, Debug)]
 pub(crate) struct TokenRecord {
     pub expires_at_ms: i64,
+    /// Index of the tenant it was issued to (`State::tenants`).
+    pub tenant: usize,
     /// Set by `expire_tokens`: expired whatever the clock says later.
     pub force_expired: bool,
 }
@@ -44,6 +47,8 @@ pub(crate) struct State {
     pub expired_token_answer: ExpiredTokenAnswer,
     pub tokens: HashMap<String, TokenRecord>,
     pub token_fetches: usize,
+    /// JDY tenants: app credentials, domains, per-tenant token counts.
+    pub tenants: Tenants,
     /// Nonces seen inside the timestamp window, with the sandbox time they were seen.
     pub nonces: HashMap<String, i64>,
     /// The same nonces in arrival order, so expiry pops from the front instead of scanning
@@ -73,6 +78,7 @@ impl State {
             expired_token_answer: config.expired_token_answer,
             tokens: HashMap::new(),
             token_fetches: 0,
+            tenants: Tenants::new(config),
             nonces: HashMap::new(),
             nonce_order: VecDeque::new(),
             balances: config.balances.iter().cloned().collect(),

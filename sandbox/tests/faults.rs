@@ -217,3 +217,52 @@ async fn apply_then_fail_passes_failures_through() {
     assert_eq!(sandbox.faults().pending("mall_recharge").expect("known"), 0);
     assert_eq!(sandbox.applied_recharges(), 0);
 }
+
+#[tokio::test]
+async fn retry_after_faults_send_the_header_as_given() {
+    let (sandbox, _, _) = setup().await;
+    let when = std::time::UNIX_EPOCH + Duration::from_secs(784_887_151);
+    for fault in [
+        Fault::too_many_requests_for(7),
+        Fault::retry_after_date(503, when),
+        Fault::RetryAfter {
+            status: 429,
+            value: "soon".to_owned(),
+        },
+        // Not a header value: the answer goes out without it.
+        Fault::RetryAfter {
+            status: 429,
+            value: "1\r\nX-Injected: yes".to_owned(),
+        },
+    ] {
+        sandbox
+            .faults()
+            .inject("jdy.mall_recharge", fault)
+            .expect("known");
+    }
+    let url = format!("{}{RECHARGE_PATH}", sandbox.base_url());
+    let mut answers = Vec::new();
+    for _ in 0..4 {
+        let response = http()
+            .post(&url)
+            .header("Content-Type", "application/json")
+            .body("{}")
+            .send()
+            .await
+            .expect("an answer");
+        let retry_after = response
+            .headers()
+            .get("retry-after")
+            .map(|v| v.to_str().expect("text").to_owned());
+        assert!(response.headers().get("x-injected").is_none());
+        answers.push((response.status().as_u16(), retry_after));
+    }
+    let expected = [
+        (429, Some("7".to_owned())),
+        (503, Some("Tue, 15 Nov 1994 08:12:31 GMT".to_owned())),
+        (429, Some("soon".to_owned())),
+        (429, None),
+    ];
+    assert_eq!(answers, expected);
+    assert_eq!(sandbox.applied_recharges(), 0);
+}

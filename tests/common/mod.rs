@@ -4,6 +4,8 @@
 //! Each test binary uses a different subset of these helpers.
 #![allow(dead_code)]
 
+pub mod redis;
+
 use std::future::Future;
 use std::net::SocketAddr;
 use std::time::Duration;

@@ -291,6 +291,7 @@ fn client(service: &Service) -> Result<TokenStream, EmitError> {
     let scheme = ident(scheme_name, "auth scheme")?;
     let inner = quote!(rt::schemes::#scheme::Client);
     let config = quote!(rt::schemes::#scheme::Config);
+    let tenant = quote!(rt::schemes::#scheme::Tenant);
     let doc = Doc::prose(&format!(
         "Typed client of {} (auth scheme {}). Cheap to clone; clones share connections \
          and the scheme's state (an app-token cache).",
@@ -332,6 +333,13 @@ fn client(service: &Service) -> Result<TokenStream, EmitError> {
             /// The runtime client underneath, for untyped calls and diagnostics.
             pub fn runtime(&self) -> &#inner {
                 &self.inner
+            }
+
+            /// A client of another tenant (its own credentials and credential state,
+            /// such as an app-token) that shares this client's connection pool,
+            /// settings and interceptors.
+            pub fn for_tenant(&self, tenant: #tenant) -> Result<Self, rt::Error> {
+                self.inner.for_tenant(tenant).map(|inner| Self { inner })
             }
 
             #(#methods)*

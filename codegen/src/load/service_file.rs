@@ -12,9 +12,9 @@ use super::raw::{Checked, Code, Entries, Opt};
 use super::yaml::{Cx, Pos};
 use super::{quirks, value};
 use crate::model::{
-    AuthScheme, BearerScheme, Code as CodeValue, EnvelopeDescriptor, ErrorAction, ErrorCodeInfo,
-    HeaderSpec, KingdeeGatewayScheme, Md5SignScheme, NamedType, Processed, ResultCheck, SourceRef,
-    TokenEndpoint, VendorPage,
+    AuthScheme, AuthorizeEndpoint, BearerScheme, Code as CodeValue, EnvelopeDescriptor,
+    ErrorAction, ErrorCodeInfo, HeaderSpec, KingdeeGatewayScheme, Md5SignScheme, NamedType,
+    Processed, ResultCheck, SourceRef, TokenEndpoint, VendorPage,
 };
 
 /// Headers a `kingdee_gateway` signature can cover: those the client sends on every
@@ -149,11 +149,20 @@ fn check_auth(cx: &mut Cx<'_>, auth: raw::Auth) -> Option<AuthScheme> {
         raw::Auth::KingdeeGateway(k) => {
             check_sign_headers(cx, &k.sign_headers);
             let token = k.token.value.and_then(|t| check_token(cx, t));
+            let authorize = k
+                .authorize
+                .and_then(|a| a.value)
+                .map(|a| check_authorize(cx, a, token.as_ref()));
             Some(AuthScheme::KingdeeGateway(KingdeeGatewayScheme {
                 auth_version: k.auth_version.value?.into(),
                 sign_headers: k.sign_headers.value?.into(),
                 timestamp_window_ms: k.timestamp_window_ms.value?,
                 token: token?,
+                // Declared but wrong: reported already, and no scheme.
+                authorize: match authorize {
+                    None => None,
+                    Some(checked) => Some(checked?),
+                },
                 gateway_status: k.gateway_status.value?,
                 gateway_code_field: k.gateway_code_field.value?.into(),
                 gateway_message_field: k.gateway_message_field.value?.into(),
@@ -247,6 +256,76 @@ fn check_token(cx: &mut Cx<'_>, t: raw::TokenEndpoint) -> Option<TokenEndpoint> 
         path: path?.into(),
         token_field: t.token_field.value?.into(),
         ttl_secs: t.ttl_secs.value?,
+    })
+}
+
+/// `push_app_authorize`: a path of its own (the sandbox and the route table tell the
+/// endpoints apart by method and path), a query parameter name and three distinct,
+/// non-empty response fields. `None` (with an error at the value) when one is wrong.
+fn check_authorize(
+    cx: &mut Cx<'_>,
+    a: raw::AuthorizeEndpoint,
+    token: Option<&TokenEndpoint>,
+) -> Option<AuthorizeEndpoint> {
+    let method = a.method.value.map(http_method);
+    let path_span = a.path.span;
+    let path = check_http_path(cx, a.path).and_then(|path| {
+        let clash = token.is_some_and(|t| Some(t.method) == method && t.path == path);
+        if !clash {
+            return Some(path);
+        }
+        cx.error(
+            path_span,
+            DiagnosticKind::InvalidValue,
+            format!("authorize path `{path}` is the token endpoint's; give each its own"),
+        );
+        None
+    });
+    let instance_param = a.instance_param.value.and_then(|name| {
+        // Written into the query unencoded by neither side: a name that needs no
+        // percent-encoding keeps the signed query and the sent one the same.
+        let plain = |c: char| c.is_ascii_alphanumeric() || "-_.~".contains(c);
+        if !name.is_empty() && name.chars().all(plain) {
+            return Some(name);
+        }
+        cx.error(
+            a.instance_param.span,
+            DiagnosticKind::InvalidValue,
+            format!(
+                "instance_param `{name}` must be a query parameter name of letters, digits,                  `-`, `_`, `.` or `~`"
+            ),
+        );
+        None
+    });
+    let mut seen: Vec<String> = Vec::new();
+    let mut field = |key: &str, value: Checked<String>| {
+        let name = value.value?;
+        let problem = if name.trim().is_empty() {
+            Some(format!("{key} must name a field of the response data"))
+        } else if seen.contains(&name) {
+            Some(format!(
+                "{key} `{name}` is already the field of another credential"
+            ))
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            cx.error(value.span, DiagnosticKind::InvalidValue, problem);
+            return None;
+        }
+        seen.push(name.clone());
+        Some(name)
+    };
+    let app_key_field = field("app_key_field", a.app_key_field);
+    let app_secret_field = field("app_secret_field", a.app_secret_field);
+    let domain_field = field("domain_field", a.domain_field);
+    Some(AuthorizeEndpoint {
+        method: method?,
+        path: path?.into(),
+        instance_param: instance_param?.into(),
+        app_key_field: app_key_field?.into(),
+        app_secret_field: app_secret_field?.into(),
+        domain_field: domain_field?.into(),
     })
 }
 

@@ -32,7 +32,8 @@ pub use crate::transport::{CallInfo, Response};
 use urls::Urls;
 
 /// A client of one service, signing with the scheme `S`. Cheap to clone; clones share the
-/// connection pool and the scheme's state (an app-token cache).
+/// connection pool and the scheme's state (an app-token cache). Clients of other tenants
+/// made with [`for_tenant`](Self::for_tenant) share the connection pool only.
 pub struct Client<S: Scheme> {
     inner: Arc<Inner<S>>,
     interceptors: Arc<[Arc<dyn Interceptor>]>,
@@ -42,7 +43,8 @@ struct Inner<S> {
     service: &'static ServiceDescriptor,
     urls: Urls,
     scheme: S,
-    transport: Transport,
+    /// Shared by the clients of every tenant made from one client.
+    transport: Arc<Transport>,
 }
 
 impl<S: Scheme> Clone for Client<S> {
@@ -74,7 +76,7 @@ impl<S: Scheme> Client<S> {
             .map_or_else(|| service.base_url.to_string(), str::to_owned);
         crate::base_url::check(&base_url)
             .map_err(|problem| Error::config(format!("the base URL {problem}")))?;
-        let transport = Transport::new(config.transport().clone())?;
+        let transport = Arc::new(Transport::new(config.transport().clone())?);
         let scheme = S::new(service, config)?;
         Ok(Client {
             inner: Arc::new(Inner {
@@ -96,6 +98,29 @@ impl<S: Scheme> Client<S> {
         self
     }
 
+    /// A client of the same service for another tenant (a JDY shop's app key, app secret
+    /// and domain; a Shoubei institution's key): the same base URL, connection pool,
+    /// transport settings and interceptors, with `tenant`'s credentials and credential
+    /// state of its own, so no tenant's app-token signs another tenant's calls.
+    pub fn for_tenant(&self, tenant: S::Tenant) -> Result<Self, Error> {
+        let inner = &self.inner;
+        Ok(Client {
+            inner: Arc::new(Inner {
+                service: inner.service,
+                urls: inner.urls.clone(),
+                scheme: inner.scheme.for_tenant(tenant)?,
+                transport: Arc::clone(&inner.transport),
+            }),
+            interceptors: Arc::clone(&self.interceptors),
+        })
+    }
+
+    /// Whether `other` sends through the same connection pool as this client (clones and
+    /// clients made by [`for_tenant`](Self::for_tenant) do).
+    pub fn shares_connections_with(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.inner.transport, &other.inner.transport)
+    }
+
     /// The service this client calls.
     pub fn service(&self) -> &'static ServiceDescriptor {
         self.inner.service
@@ -111,7 +136,9 @@ impl<S: Scheme> Client<S> {
     /// services without one.
     ///
     /// A rejected credential ([`Recovery::Refresh`]) is replaced once and the call
-    /// repeated once; other errors are returned.
+    /// repeated once; revoked credentials ([`Recovery::Reauthorize`], met by the call or
+    /// by the credential fetch inside it) are replaced once by the scheme, when it can,
+    /// and the call repeated once; other errors are returned.
     pub async fn call<Req, Resp>(
         &self,
         endpoint: &'static EndpointDescriptor,
@@ -201,22 +228,77 @@ impl<S: Scheme> Client<S> {
     ) -> Result<Payload, Error> {
         let scheme = &self.inner.scheme;
         let request = self.unsigned_request(endpoint, call, json)?;
-        let credential = scheme.credential(self.link()).await?;
+        // One deadline for the whole call, the credential's requests included.
+        let link = self.link();
+        let mut reauthorization = Reauthorization {
+            seen_version: scheme.credentials_version(),
+            done: false,
+        };
+        let credential = self.credential(link, &mut reauthorization).await?;
         let sign = |request: &mut Request| scheme.sign(request, &credential);
-        match self.link().send(call, &request, sign).await {
-            // A rejected credential means the request was not processed; behind an
-            // unknown outcome an earlier attempt may have been, so no repeat then.
-            Err(error)
-                if !error.outcome_unknown() && scheme.recovery(&error) == Recovery::Refresh =>
-            {
+        let error = match link.send(call, &request, sign).await {
+            // A rejected or revoked credential means the request was not processed;
+            // behind an unknown outcome an earlier attempt may have been, so no repeat.
+            Err(error) if !error.outcome_unknown() => error,
+            result => return result,
+        };
+        match scheme.recovery(&error) {
+            Recovery::Refresh => {
                 tracing::info!(code = error.code(), "credential rejected, refreshing once");
-                scheme.invalidate(&credential).await;
-                let credential = scheme.credential(self.link()).await?;
-                let sign = |request: &mut Request| scheme.sign(request, &credential);
-                self.link().send(call, &request, sign).await
+            }
+            Recovery::Reauthorize => {
+                if !self.reauthorize(link, &error, &mut reauthorization).await? {
+                    return Err(error);
+                }
+            }
+            Recovery::GiveUp => return Err(error),
+        }
+        scheme.invalidate(&credential).await;
+        let credential = self.credential(link, &mut reauthorization).await?;
+        let sign = |request: &mut Request| scheme.sign(request, &credential);
+        link.send(call, &request, sign).await
+    }
+
+    /// The scheme's credential; when obtaining it meets revoked credentials (a token
+    /// request refused for a rotated app secret), they are replaced once and it is asked
+    /// again.
+    async fn credential(
+        &self,
+        link: Link<'_, S>,
+        reauthorization: &mut Reauthorization,
+    ) -> Result<S::Credential, Error> {
+        let scheme = &self.inner.scheme;
+        match scheme.credential(link).await {
+            Err(error) if scheme.recovery(&error) == Recovery::Reauthorize => {
+                if !self.reauthorize(link, &error, reauthorization).await? {
+                    return Err(error);
+                }
+                scheme.credential(link).await
             }
             result => result,
         }
+    }
+
+    /// Asks the scheme for new credentials after `error`, at most once per call; whether
+    /// the call may go on with them.
+    async fn reauthorize(
+        &self,
+        link: Link<'_, S>,
+        error: &Error,
+        reauthorization: &mut Reauthorization,
+    ) -> Result<bool, Error> {
+        if reauthorization.done {
+            return Ok(false);
+        }
+        reauthorization.done = true;
+        tracing::info!(
+            code = error.code(),
+            "credentials revoked, re-authorising once"
+        );
+        self.inner
+            .scheme
+            .reauthorize(link, reauthorization.seen_version)
+            .await
     }
 
     /// The request of a call before any attempt signs it: the encoded request as the
@@ -242,16 +324,37 @@ impl<S: Scheme> Client<S> {
         Ok(())
     }
 
+    /// A link for one call, whose deadline starts now.
     pub(crate) fn link(&self) -> Link<'_, S> {
-        Link { client: self }
+        Link {
+            client: self,
+            deadline: self.inner.transport.call_deadline(),
+        }
     }
 }
 
+/// How far one call went in replacing revoked credentials: at most once, and not at all
+/// when another call already replaced the ones this call started with.
+struct Reauthorization {
+    seen_version: u64,
+    done: bool,
+}
+
 /// What a scheme may use of its client to obtain a credential: sending a request of its
-/// own through the same transport, retries, interceptors and response checks.
+/// own through the same transport, retries, interceptors and response checks, within the
+/// deadline of the call that needs the credential.
 pub struct Link<'a, S: Scheme> {
     client: &'a Client<S>,
+    deadline: Option<tokio::time::Instant>,
 }
+
+impl<S: Scheme> Clone for Link<'_, S> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<S: Scheme> Copy for Link<'_, S> {}
 
 impl<S: Scheme> fmt::Debug for Link<'_, S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -281,7 +384,7 @@ impl<S: Scheme> Link<'_, S> {
         let attempt = AtomicU32::new(0);
         inner
             .transport
-            .with_retries(call, || async {
+            .with_retries(call, self.deadline, || async {
                 let number = attempt.fetch_add(1, Ordering::Relaxed) + 1;
                 let mut request = request.for_attempt();
                 sign(&mut request)?;

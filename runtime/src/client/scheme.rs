@@ -17,8 +17,9 @@ use crate::transport::{CallInfo, Response, TransportConfig};
 pub enum Recovery {
     /// The credential was rejected: drop it, obtain a fresh one and repeat the call once.
     Refresh,
-    /// New credentials must come from outside the client (a rotated app secret): report
-    /// the error.
+    /// The scheme's credentials were revoked (a rotated app secret): the scheme obtains
+    /// new ones ([`Scheme::reauthorize`]) and the call is repeated once, or, when the
+    /// scheme cannot, the error is reported.
     Reauthorize,
     /// Report the error.
     GiveUp,
@@ -54,9 +55,18 @@ pub trait Scheme: Send + Sync + Sized + std::fmt::Debug + 'static {
     /// What a call carries and a rejection invalidates (an app-token), or `()`.
     type Credential: Send + Sync;
 
+    /// The credentials of one tenant (one merchant, shop or institution), for a client of
+    /// that tenant sharing the connections of another ([`Client::for_tenant`](super::Client::for_tenant)).
+    type Tenant: Send;
+
     /// The scheme for `service` with `config`; fails when the service's descriptor
     /// declares another scheme or the configuration cannot be used.
     fn new(service: &'static ServiceDescriptor, config: Self::Config) -> Result<Self, Error>;
+
+    /// The scheme of the same service with `tenant`'s credentials in place of this one's,
+    /// and state of its own (no credential of this tenant is shared); fails as
+    /// [`new`](Self::new) fails on credentials it cannot use.
+    fn for_tenant(&self, tenant: Self::Tenant) -> Result<Self, Error>;
 
     /// Changes the request's JSON (as `serde_json` writes it) once per call, before it
     /// becomes the body or query: a body signature that does not depend on the attempt.
@@ -121,5 +131,27 @@ pub trait Scheme: Send + Sync + Sized + std::fmt::Debug + 'static {
     fn invalidate(&self, credential: &Self::Credential) -> impl Future<Output = ()> + Send {
         let _ = credential;
         async {}
+    }
+
+    /// A number that changes whenever [`reauthorize`](Self::reauthorize) replaced the
+    /// scheme's credentials; a call reads it when it starts.
+    fn credentials_version(&self) -> u64 {
+        0
+    }
+
+    /// Obtains new credentials after the service said they were revoked
+    /// ([`Recovery::Reauthorize`]). `seen_version` is the
+    /// [`credentials_version`](Self::credentials_version) the failed call started with:
+    /// when it is no longer current another call replaced them already, and nothing is
+    /// asked again. `Ok(true)`: new credentials are in force and the call may be repeated
+    /// once; `Ok(false)`: the scheme cannot (by default, or not configured to), and the
+    /// call's error stands.
+    fn reauthorize(
+        &self,
+        link: Link<'_, Self>,
+        seen_version: u64,
+    ) -> impl Future<Output = Result<bool, Error>> + Send {
+        let _ = (link, seen_version);
+        async { Ok(false) }
     }
 }

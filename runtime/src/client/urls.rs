@@ -11,7 +11,7 @@ use crate::descriptor::ServiceDescriptor;
 use crate::transport::join_url;
 
 /// A base URL and the URLs of the service's endpoint paths below it.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(crate) struct Urls {
     base: String,
     /// Sorted by path, one entry per distinct path.

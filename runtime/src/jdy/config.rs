@@ -36,6 +36,11 @@ pub struct JdyConfig {
     pub app_secret: Secret,
     /// Tenant domain (`X-GW-Router-Addr`).
     pub domain: String,
+    /// The tenant's instance id for `push_app_authorize`. Set, a call that meets the
+    /// spec's `reauthorize` code (a rotated app secret) asks for the tenant's current
+    /// app key, app secret and domain once, puts them in force and repeats the call
+    /// once; unset (the default), that error is returned.
+    pub outer_instance_id: Option<String>,
     /// Timeouts, retries and limits.
     pub transport: TransportConfig,
     /// Where the app-token is shared beyond this client; `None` keeps it in the
@@ -60,9 +65,17 @@ impl JdyConfig {
             app_key: app_key.into(),
             app_secret: app_secret.into(),
             domain: domain.into(),
+            outer_instance_id: None,
             transport: TransportConfig::default(),
             token_store: None,
         }
+    }
+
+    /// This configuration with re-authorisation through `push_app_authorize` for the
+    /// tenant's instance `id` (see [`outer_instance_id`](Self::outer_instance_id)).
+    pub fn outer_instance_id(mut self, id: impl Into<String>) -> JdyConfig {
+        self.outer_instance_id = Some(id.into());
+        self
     }
 
     /// This configuration with the gateway at `url` (http or https) instead of the
@@ -87,10 +100,11 @@ impl JdyConfig {
     }
 
     /// Reads `JDY_BASE_URL` (optional; http or https), `JDY_CLIENT_ID`, `JDY_CLIENT_SECRET`,
-    /// `JDY_APP_KEY`, `JDY_APP_SECRET`, `JDY_DOMAIN` and `JDY_TOKEN_STORE` (optional: a
-    /// `redis://` or `rediss://` URL shares the app-token through Redis, with the `redis`
-    /// feature), with the default transport. The error names the first missing or
-    /// invalid variable, never a value.
+    /// `JDY_APP_KEY`, `JDY_APP_SECRET`, `JDY_DOMAIN`, `JDY_OUTER_INSTANCE_ID` (optional;
+    /// turns re-authorisation on) and `JDY_TOKEN_STORE` (optional: a `redis://` or
+    /// `rediss://` URL shares the app-token through Redis, with the `redis` feature), with
+    /// the default transport. The error names the first missing or invalid variable, never
+    /// a value.
     pub fn from_env() -> Result<JdyConfig, Error> {
         Ok(JdyConfig {
             base_url: env::optional_base_url("JDY_BASE_URL")?,
@@ -99,6 +113,7 @@ impl JdyConfig {
             app_key: env::required("JDY_APP_KEY")?,
             app_secret: env::required_secret("JDY_APP_SECRET")?,
             domain: env::required("JDY_DOMAIN")?,
+            outer_instance_id: env::optional("JDY_OUTER_INSTANCE_ID")?,
             transport: TransportConfig::default(),
             token_store: store_from_env("JDY_TOKEN_STORE")?,
         })

@@ -12,6 +12,7 @@ mod explain;
 use super::config::JdyConfig;
 use super::headers;
 use super::signing::{self, CanonicalRequest, SentHeaders, SignHeaders};
+use super::tenant::{AppCredentials, CurrentCredentials, JdyTenant};
 use super::token::{token_key, InProcessTokenStore, Lease, TokenCache};
 use crate::client::{CallInfo, Client, Explanation, Link, Reproduce, Request, Response, Scheme};
 use crate::descriptor::{AuthScheme, KingdeeGatewayScheme, ServiceDescriptor};
@@ -35,15 +36,16 @@ pub type JdyClient = Client<KingdeeGateway>;
 
 /// The Kingdee gateway scheme with one tenant's credentials, and its app-token cache.
 pub struct KingdeeGateway {
-    service: &'static ServiceDescriptor,
+    pub(super) service: &'static ServiceDescriptor,
     scheme: &'static KingdeeGatewayScheme,
     /// The scheme's `sign_headers`, checked once: each is a header this client sends.
     sign_headers: SignHeaders,
     client_id: String,
     client_secret: Secret,
-    app_key: String,
-    app_secret: Secret,
-    domain: String,
+    /// The tenant's app key, app secret and domain, replaced by a re-authorisation.
+    pub(super) tenant: CurrentCredentials,
+    /// Where `push_app_authorize` asks for the tenant's credentials; `None`: never.
+    pub(super) outer_instance_id: Option<String>,
     token: TokenCache,
     /// The headers of `signing::gateway_headers`, in its order, parsed once.
     gateway_headers: [GatewayHeader; 8],
@@ -59,9 +61,12 @@ struct GatewayHeader {
 
 /// Where the value of a gateway header comes from.
 enum HeaderSlot {
-    /// The client's own settings (client id, auth version, signed header list, domain,
-    /// content type), checked when the client is built.
+    /// The client's own settings (client id, auth version, signed header list, content
+    /// type), checked when the client is built.
     Fixed(HeaderValue),
+    /// `X-GW-Router-Addr`: the tenant's domain in force, which a re-authorisation may
+    /// replace.
+    Domain,
     /// `X-Api-TimeStamp` of the attempt.
     Timestamp,
     /// `X-Api-Nonce` of the attempt.
@@ -79,10 +84,11 @@ struct AttemptValues {
 
 impl fmt::Debug for KingdeeGateway {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let tenant = self.tenant.get();
         f.debug_struct("KingdeeGateway")
             .field("client_id", &self.client_id)
-            .field("app_key", &self.app_key)
-            .field("domain", &self.domain)
+            .field("app_key", &tenant.app_key)
+            .field("domain", &tenant.domain)
             .field("token_fetches", &self.token.fetches())
             .field("token_store", self.token.store())
             .finish_non_exhaustive()
@@ -92,6 +98,7 @@ impl fmt::Debug for KingdeeGateway {
 impl Scheme for KingdeeGateway {
     type Config = JdyConfig;
     type Credential = Lease;
+    type Tenant = JdyTenant;
 
     fn new(service: &'static ServiceDescriptor, config: JdyConfig) -> Result<Self, Error> {
         let AuthScheme::KingdeeGateway(scheme) = &service.auth else {
@@ -100,13 +107,9 @@ impl Scheme for KingdeeGateway {
                 service.name
             )));
         };
-        // Checked once here, so that signing cannot fail on them later.
-        for (name, value) in [("client_id", &config.client_id), ("domain", &config.domain)] {
-            if reqwest::header::HeaderValue::from_str(value).is_err() {
-                return Err(Error::config(format!(
-                    "{name} is not a valid HTTP header value"
-                )));
-            }
+        // Checked once here, so that signing cannot fail on it later.
+        if reqwest::header::HeaderValue::from_str(&config.client_id).is_err() {
+            return Err(Error::config("client_id is not a valid HTTP header value"));
         }
         let sign_headers = SignHeaders::parse(&scheme.sign_headers)?;
         let key = token_key(
@@ -126,28 +129,73 @@ impl Scheme for KingdeeGateway {
             router_addr: &config.domain,
             content_type: headers::JSON,
         };
+        let gateway_headers = parsed_gateway_headers(&fixed, &scheme.sign_headers)?;
+        let tenant = JdyTenant {
+            app_key: config.app_key,
+            app_secret: config.app_secret,
+            domain: config.domain,
+            outer_instance_id: config.outer_instance_id,
+        };
         Ok(KingdeeGateway {
-            gateway_headers: parsed_gateway_headers(&fixed, &scheme.sign_headers)?,
+            gateway_headers,
             app_token_name: header_name(headers::APP_TOKEN)?,
             service,
             scheme,
             sign_headers,
             client_id: config.client_id,
             client_secret: config.client_secret,
-            app_key: config.app_key,
-            app_secret: config.app_secret,
-            domain: config.domain,
+            tenant: tenant_credentials(scheme, &service.name, &tenant)?,
+            outer_instance_id: tenant.outer_instance_id,
             token: TokenCache::new(&service.name, key, store),
         })
     }
 
+    /// The same client id and secret with another tenant's app credentials, and a token
+    /// cache of its own: one tenant's app-token never signs another's calls.
+    fn for_tenant(&self, tenant: JdyTenant) -> Result<Self, Error> {
+        Ok(KingdeeGateway {
+            gateway_headers: parsed_gateway_headers(
+                &self.sent("", "", &tenant.domain),
+                &self.scheme.sign_headers,
+            )?,
+            app_token_name: self.app_token_name.clone(),
+            service: self.service,
+            scheme: self.scheme,
+            sign_headers: SignHeaders::parse(&self.scheme.sign_headers)?,
+            client_id: self.client_id.clone(),
+            client_secret: self.client_secret.clone(),
+            tenant: tenant_credentials(self.scheme, &self.service.name, &tenant)?,
+            outer_instance_id: tenant.outer_instance_id,
+            // Filed under this tenant's own key, in the same store as the client's.
+            token: TokenCache::new(
+                &self.service.name,
+                token_key(
+                    &self.service.name,
+                    &self.client_id,
+                    &tenant.app_key,
+                    &tenant.domain,
+                ),
+                std::sync::Arc::clone(self.token.store()),
+            ),
+        })
+    }
+
     async fn credential(&self, link: Link<'_, Self>) -> Result<Lease, Error> {
-        self.token.get(|| self.fetch_token(&link)).await
+        // With re-authorisation on, revoked credentials are replaced once for every
+        // caller; spacing fetches would turn away the callers waiting for that.
+        let reauthorizes = self.outer_instance_id.is_some() && self.scheme.authorize.is_some();
+        self.token
+            .get_or_back_off(
+                || self.fetch_token(&link),
+                |error| !(reauthorizes && error.action() == crate::ErrorAction::Reauthorize),
+            )
+            .await
     }
 
     fn sign(&self, request: &mut Request, lease: &Lease) -> Result<(), Error> {
         let (nonce, timestamp) = signing::fresh_nonce_and_timestamp();
-        self.sign_gateway_fast(request, nonce, timestamp)?;
+        let tenant = self.tenant.get();
+        self.sign_gateway_fast(request, &tenant, nonce, timestamp)?;
         match &lease.token.header {
             Some(value) => {
                 request.insert_value(self.app_token_name.clone(), value.clone());
@@ -185,6 +233,33 @@ impl Scheme for KingdeeGateway {
     async fn invalidate(&self, lease: &Lease) {
         self.token.invalidate(lease).await;
     }
+
+    fn credentials_version(&self) -> u64 {
+        self.tenant.version()
+    }
+
+    /// Asks `push_app_authorize` for the tenant's current app key, app secret and
+    /// domain, when an outer instance id is configured. Concurrent callers wait for one
+    /// answer; one that started before credentials were replaced uses the new ones.
+    async fn reauthorize(&self, link: Link<'_, Self>, seen_version: u64) -> Result<bool, Error> {
+        let (Some(instance), Some(endpoint)) = (&self.outer_instance_id, &self.scheme.authorize)
+        else {
+            return Ok(false);
+        };
+        let _replacing = self.tenant.replacing.lock().await;
+        if self.tenant.version() != seen_version {
+            return Ok(true);
+        }
+        let fresh = super::authorize::fetch(self, &link, endpoint, instance).await?;
+        self.tenant.replace(fresh);
+        // Fetches that failed with the old credentials say nothing about the new ones.
+        self.token.reset_backoff().await;
+        tracing::info!(
+            version = self.tenant.version(),
+            "app credentials replaced by push_app_authorize"
+        );
+        Ok(true)
+    }
 }
 
 impl KingdeeGateway {
@@ -196,15 +271,21 @@ impl KingdeeGateway {
         nonce: &str,
         timestamp: &str,
     ) -> Result<GatewaySignature, Error> {
-        let signed = self.sign_gateway_at(request, nonce, timestamp)?;
+        let tenant = self.tenant.get();
+        let signed = self.sign_gateway_at(request, &tenant, nonce, timestamp)?;
         request.insert(self.app_token_name.clone(), token, true)?;
         Ok(signed)
     }
 
-    /// Every gateway header except `app-token`, with a fresh nonce and timestamp.
-    fn sign_gateway(&self, request: &mut Request) -> Result<(), Error> {
+    /// Every gateway header except `app-token`, for `tenant`, with a fresh nonce and
+    /// timestamp.
+    pub(super) fn sign_gateway(
+        &self,
+        request: &mut Request,
+        tenant: &AppCredentials,
+    ) -> Result<(), Error> {
         let (nonce, timestamp) = signing::fresh_nonce_and_timestamp();
-        self.sign_gateway_fast(request, nonce, timestamp)
+        self.sign_gateway_fast(request, tenant, nonce, timestamp)
     }
 
     /// Every gateway header except `app-token`, with `nonce` and `timestamp`; returns
@@ -212,11 +293,12 @@ impl KingdeeGateway {
     fn sign_gateway_at(
         &self,
         request: &mut Request,
+        tenant: &AppCredentials,
         nonce: &str,
         timestamp: &str,
     ) -> Result<GatewaySignature, Error> {
         let query = query_pairs(request);
-        let sent = self.sent(nonce, timestamp);
+        let sent = self.sent(nonce, timestamp, &tenant.domain);
         let canonical = self.canonical(request, &query, &sent);
         let string_to_sign = canonical.to_string();
         let signature = signing::signature_of(&string_to_sign, self.client_secret.expose());
@@ -225,7 +307,7 @@ impl KingdeeGateway {
             timestamp: timestamp.to_owned(),
             signature: signature.clone(),
         };
-        self.set_gateway_headers(request, values)?;
+        self.set_gateway_headers(request, tenant, values)?;
         Ok(GatewaySignature {
             string_to_sign,
             signature,
@@ -237,11 +319,12 @@ impl KingdeeGateway {
     fn sign_gateway_fast(
         &self,
         request: &mut Request,
+        tenant: &AppCredentials,
         nonce: String,
         timestamp: String,
     ) -> Result<(), Error> {
         let query = query_pairs(request);
-        let sent = self.sent(&nonce, &timestamp);
+        let sent = self.sent(&nonce, &timestamp, &tenant.domain);
         let canonical = self.canonical(request, &query, &sent);
         let signature = signing::gateway_signature(&canonical, self.client_secret.expose());
         let values = AttemptValues {
@@ -249,16 +332,16 @@ impl KingdeeGateway {
             timestamp,
             signature,
         };
-        self.set_gateway_headers(request, values)
+        self.set_gateway_headers(request, tenant, values)
     }
 
-    fn sent<'a>(&'a self, nonce: &'a str, timestamp: &'a str) -> SentHeaders<'a> {
+    fn sent<'a>(&'a self, nonce: &'a str, timestamp: &'a str, domain: &'a str) -> SentHeaders<'a> {
         SentHeaders {
             nonce,
             timestamp,
             client_id: &self.client_id,
             auth_version: &self.scheme.auth_version,
-            router_addr: &self.domain,
+            router_addr: domain,
             content_type: headers::JSON,
         }
     }
@@ -283,6 +366,7 @@ impl KingdeeGateway {
     fn set_gateway_headers(
         &self,
         request: &mut Request,
+        tenant: &AppCredentials,
         values: AttemptValues,
     ) -> Result<(), Error> {
         let mut nonce = Some(values.nonce);
@@ -292,6 +376,10 @@ impl KingdeeGateway {
             let (value, sensitive) = match &header.value {
                 HeaderSlot::Fixed(value) => {
                     request.insert_value(header.name.clone(), value.clone());
+                    continue;
+                }
+                HeaderSlot::Domain => {
+                    request.insert_value(header.name.clone(), tenant.domain_header.clone());
                     continue;
                 }
                 HeaderSlot::Nonce => (nonce.take(), false),
@@ -310,12 +398,16 @@ impl KingdeeGateway {
         let scheme = self.scheme;
         // Issuing a token changes nothing a repeat could duplicate.
         let call = CallInfo::internal(&self.service.name, TOKEN_OPERATION);
-        let app_signature = signing::app_signature(&self.app_key, self.app_secret.expose());
+        // One set of credentials for the whole fetch, even if they are replaced meanwhile.
+        let tenant = self.tenant.get();
+        let app_signature = signing::app_signature(&tenant.app_key, tenant.app_secret.expose());
         let mut request = Request::new(scheme.token.method, &scheme.token.path);
-        request.push_query("app_key", self.app_key.as_str());
+        request.push_query("app_key", tenant.app_key.as_str());
         request.push_query("app_signature", app_signature);
         let payload = link
-            .send(&call, &request, |request| self.sign_gateway(request))
+            .send(&call, &request, |request| {
+                self.sign_gateway(request, &tenant)
+            })
             .await
             .map_err(redact_token_body)?;
         let payload: Value =
@@ -375,6 +467,7 @@ fn parsed_gateway_headers(
             headers::X_API_NONCE => HeaderSlot::Nonce,
             headers::X_API_TIMESTAMP => HeaderSlot::Timestamp,
             headers::X_API_SIGNATURE => HeaderSlot::Signature,
+            headers::X_GW_ROUTER_ADDR => HeaderSlot::Domain,
             _ => HeaderSlot::Fixed(owned_header_value(name, value.to_owned())?),
         };
         parsed.push(GatewayHeader {
@@ -430,6 +523,27 @@ fn redact_token_body(error: Error) -> Error {
         },
         other => other,
     }
+}
+
+/// The tenant's credentials in force, checked as every set of credentials is (the
+/// domain must be a header value), and its re-authorisation checked against the spec.
+fn tenant_credentials(
+    scheme: &KingdeeGatewayScheme,
+    service: &str,
+    tenant: &JdyTenant,
+) -> Result<CurrentCredentials, Error> {
+    if tenant.outer_instance_id.is_some() && scheme.authorize.is_none() {
+        return Err(Error::config(format!(
+            "an outer instance id is set, but service `{service}` declares no \
+             `auth.authorize` endpoint to re-authorise with"
+        )));
+    }
+    let credentials = AppCredentials::new(
+        tenant.app_key.clone(),
+        tenant.app_secret.clone(),
+        tenant.domain.clone(),
+    )?;
+    Ok(CurrentCredentials::new(credentials))
 }
 
 fn gateway_error(

@@ -34,6 +34,8 @@ impl fmt::Debug for Md5BodySign {
 impl Scheme for Md5BodySign {
     type Config = ShoubeiConfig;
     type Credential = ();
+    /// The institution key of another institution.
+    type Tenant = Secret;
 
     fn new(service: &'static ServiceDescriptor, config: ShoubeiConfig) -> Result<Self, Error> {
         let AuthScheme::Md5BodySign(scheme) = &service.auth else {
@@ -45,6 +47,13 @@ impl Scheme for Md5BodySign {
         Ok(Md5BodySign {
             scheme,
             key: config.key,
+        })
+    }
+
+    fn for_tenant(&self, key: Secret) -> Result<Self, Error> {
+        Ok(Md5BodySign {
+            scheme: self.scheme,
+            key,
         })
     }
 

@@ -1,7 +1,10 @@
 //! Timeouts, retry policy and limits shared by both vendors' clients.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
+
+use crate::ratelimit::{LocalRateLimiter, RateLimit, RateLimiter};
 
 /// How requests are sent and repeated.
 ///
@@ -12,6 +15,10 @@ use std::time::Duration;
 /// idempotency key has vendor evidence, and on `safe` (read-only) endpoints. A write that
 /// may have been applied but got no usable answer fails with
 /// [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown).
+///
+/// Between attempts the client waits the backoff, or the server's `Retry-After` when that
+/// is longer; before each attempt it takes a slot of the `rate_limiter`, if any. The
+/// `deadline` bounds all of it: no wait is begun that would end past it.
 ///
 /// Built from [`default`](Self::default) with the setters, so that a setting added later
 /// breaks no caller:
@@ -53,6 +60,20 @@ pub struct TransportConfig {
     /// build it after [`install_default_crypto_provider`](crate::tls::install_default_crypto_provider)
     /// (or with a crypto provider of your own installed): reqwest panics without one.
     pub http_client: Option<reqwest::Client>,
+    /// Limit for the whole call: every attempt, backoff, `Retry-After` wait and rate-limit
+    /// wait of it, the app-token request a call makes included. Each attempt's `timeout`
+    /// is cut to what remains, and a wait that would end past the deadline is not slept:
+    /// the call fails at once with
+    /// [`Error::DeadlineExceeded`](crate::Error::DeadlineExceeded). Two minutes unless
+    /// set, which the default attempts (three of 30 s, two short backoffs) never reach,
+    /// so only waits a server or a rate limit asks for meet it. `None` bounds a call only
+    /// by its attempts: a server's `Retry-After` is then honoured up to
+    /// [`MAX_RETRY_AFTER`](crate::MAX_RETRY_AFTER) per retry.
+    pub deadline: Option<Duration>,
+    /// Client-side budget of requests: every attempt waits for a slot of its service's
+    /// budget before it is sent, within the deadline. Clones of this configuration share
+    /// the limiter, so clients built from them share the budget. `None` unless set.
+    pub rate_limiter: Option<Arc<dyn RateLimiter>>,
 }
 
 impl Default for TransportConfig {
@@ -66,6 +87,8 @@ impl Default for TransportConfig {
             max_body_bytes: 4 * 1024 * 1024,
             user_agent: format!("retail-apis/{}", env!("CARGO_PKG_VERSION")),
             http_client: None,
+            deadline: Some(Duration::from_secs(120)),
+            rate_limiter: None,
         }
     }
 }
@@ -86,6 +109,8 @@ impl fmt::Debug for TransportConfig {
                 "http_client",
                 &self.http_client.as_ref().map(|_| "supplied"),
             )
+            .field("deadline", &self.deadline)
+            .field("rate_limiter", &self.rate_limiter)
             .finish()
     }
 }
@@ -137,6 +162,33 @@ impl TransportConfig {
     /// [`reqwest::redirect::Policy::none()`] (see the field of the same name).
     pub fn http_client(mut self, client: reqwest::Client) -> TransportConfig {
         self.http_client = Some(client);
+        self
+    }
+
+    /// With `limit` for the whole call (see the field `deadline`).
+    pub fn deadline(mut self, limit: Duration) -> TransportConfig {
+        self.deadline = Some(limit);
+        self
+    }
+
+    /// With no limit for the whole call, only for each attempt (see the field `deadline`).
+    pub fn without_deadline(mut self) -> TransportConfig {
+        self.deadline = None;
+        self
+    }
+
+    /// With a budget of `limit` per service kept in this process: clients built from
+    /// this configuration or its clones share it, each service its own. A new budget each
+    /// time it is called.
+    pub fn rate_limit(self, limit: RateLimit) -> TransportConfig {
+        self.rate_limiter(Arc::new(LocalRateLimiter::new(limit)))
+    }
+
+    /// With `limiter` handing out send slots: a [`LocalRateLimiter`], a
+    /// `RedisRateLimiter` (feature `redis`) shared across processes, or one of yours.
+    /// Pass clones of one `Arc` to share a budget between configurations.
+    pub fn rate_limiter(mut self, limiter: Arc<dyn RateLimiter>) -> TransportConfig {
+        self.rate_limiter = Some(limiter);
         self
     }
 

@@ -1,16 +1,20 @@
 //! HTTP sending with per-attempt timeouts, a response size limit and safe retries.
 
 mod config;
+pub(crate) mod retry_after;
 
 use std::future::Future;
 use std::time::Duration;
 
+use tokio::time::Instant;
 use tracing::Instrument as _;
 
 pub use config::TransportConfig;
+pub use retry_after::MAX_RETRY_AFTER;
 
 use crate::descriptor::{EndpointDescriptor, ServiceDescriptor};
-use crate::error::Error;
+use crate::error::{Error, Waiting};
+use crate::ratelimit::Reservation;
 
 /// Which call an attempt belongs to, and how the client may repeat it; names errors and
 /// log events, and tells interceptors what they are looking at.
@@ -226,7 +230,14 @@ impl Transport {
         }
     }
 
-    /// Runs `attempt` until it succeeds, fails for good, or retries run out.
+    /// When a call starting now must be over ([`TransportConfig::deadline`]).
+    pub fn call_deadline(&self) -> Option<Instant> {
+        self.config
+            .deadline
+            .and_then(|limit| Instant::now().checked_add(limit))
+    }
+
+    /// Runs `attempt` until it succeeds, fails for good, or retries or `deadline` run out.
     ///
     /// `attempt` builds a fresh request each time (fresh nonce and timestamp) and turns
     /// the response into the final result, so vendor error codes take part in the
@@ -234,7 +245,18 @@ impl Transport {
     /// cannot apply the request twice: the failed attempt provably had no effect, or the
     /// call is idempotent. A write that fails for good after any attempt that may have
     /// been applied ends in [`Error::OutcomeUnknown`].
-    pub async fn with_retries<T, F, Fut>(&self, call: &CallInfo, mut attempt: F) -> Result<T, Error>
+    ///
+    /// Before each attempt a slot of the rate limit is reserved, and between attempts
+    /// the client waits the backoff, or the server's `Retry-After` when that is longer
+    /// (the server's demand is a minimum). No wait is begun that would end past
+    /// `deadline`, and an attempt still running at the deadline is cut short: both end
+    /// the call with [`Error::DeadlineExceeded`].
+    pub async fn with_retries<T, F, Fut>(
+        &self,
+        call: &CallInfo,
+        deadline: Option<Instant>,
+        mut attempt: F,
+    ) -> Result<T, Error>
     where
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<T, Error>>,
@@ -243,9 +265,58 @@ impl Transport {
         // A later definite answer (a rejected retry) does not undo an earlier attempt
         // that may have been applied.
         let mut maybe_applied = false;
+        let finish = |error: Error, maybe_applied: bool| {
+            if maybe_applied {
+                call.outcome_unknown(error)
+            } else {
+                error
+            }
+        };
+        let past_deadline = |waiting: Waiting, attempts: u32, last: Option<Error>| {
+            tracing::debug!(attempts, %waiting, "call deadline reached");
+            Error::DeadlineExceeded {
+                service: call.service,
+                operation: call.operation,
+                deadline: self.config.deadline.unwrap_or_default(),
+                waiting,
+                attempts,
+                last: last.map(Box::new),
+            }
+        };
         loop {
+            if let Some(limiter) = &self.config.rate_limiter {
+                let max_wait = deadline.map(|d| d.saturating_duration_since(Instant::now()));
+                match limiter.reserve(call.service, max_wait).await {
+                    Reservation::Granted(wait) if wait.is_zero() => {}
+                    Reservation::Granted(wait) => {
+                        tracing::debug!(delay_ms = delay_ms(wait), "waiting for a rate-limit slot");
+                        tokio::time::sleep(wait).await;
+                        // A slot at the very deadline leaves no time to send: nothing is.
+                        if deadline.is_some_and(|d| Instant::now() >= d) {
+                            let error = past_deadline(Waiting::RateLimit(wait), number - 1, None);
+                            return Err(finish(error, maybe_applied));
+                        }
+                    }
+                    Reservation::Refused(wait) => {
+                        let error = past_deadline(Waiting::RateLimit(wait), number - 1, None);
+                        return Err(finish(error, maybe_applied));
+                    }
+                }
+            }
             let span = tracing::debug_span!("attempt", attempt = number);
-            let result = attempt().instrument(span).await;
+            let result = match deadline {
+                Some(deadline) => {
+                    match tokio::time::timeout_at(deadline, attempt().instrument(span)).await {
+                        Ok(result) => result,
+                        // The request may have been sent and applied.
+                        Err(_) => {
+                            let error = past_deadline(Waiting::Response, number, None);
+                            return Err(finish(error, true));
+                        }
+                    }
+                }
+                None => attempt().instrument(span).await,
+            };
             let error = match result {
                 Ok(value) => return Ok(value),
                 Err(error) => error,
@@ -255,13 +326,19 @@ impl Transport {
             if !safe || number > self.config.max_retries {
                 tracing::debug!(attempt = number, error = %error, "call failed");
                 let error = error.with_attempts(number);
-                return Err(if maybe_applied {
-                    call.outcome_unknown(error)
-                } else {
-                    error
-                });
+                return Err(finish(error, maybe_applied));
             }
-            let delay = self.config.backoff(number);
+            let backoff = self.config.backoff(number);
+            let (delay, waiting) = match error.retry_after() {
+                Some(asked) if asked > backoff => (asked, Waiting::RetryAfter(asked)),
+                _ => (backoff, Waiting::Backoff(backoff)),
+            };
+            if deadline
+                .is_some_and(|d| Instant::now().checked_add(delay).is_none_or(|end| end >= d))
+            {
+                let error = past_deadline(waiting, number, Some(error.with_attempts(number)));
+                return Err(finish(error, maybe_applied));
+            }
             tracing::warn!(
                 attempt = number,
                 delay_ms = delay_ms(delay),

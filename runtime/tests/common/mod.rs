@@ -50,6 +50,7 @@ pub const GATEWAY: KingdeeGatewayScheme = KingdeeGatewayScheme {
         token_field: Text::Borrowed("app-token"),
         ttl_secs: 86_400,
     },
+    authorize: None,
     gateway_status: 519,
     gateway_code_field: Text::Borrowed("errcode"),
     gateway_message_field: Text::Borrowed("description"),

@@ -1,6 +1,7 @@
 //! Kingdee JDY services (scheme `kingdee_gateway`): gateway checks, token endpoint,
 //! business envelope and the stateful operations.
 
+mod authorize;
 mod business;
 pub(crate) mod gateway;
 pub(crate) mod token;
@@ -23,6 +24,10 @@ use gateway::TokenProblem;
 /// and targeted by faults (`jdy.app_token`).
 pub const TOKEN_OPERATION: &str = "app_token";
 
+/// Operation name under which the `push_app_authorize` endpoint of a Kingdee gateway
+/// service is counted and targeted by faults (`jdy.app_authorize`).
+pub const AUTHORIZE_OPERATION: &str = "app_authorize";
+
 /// The Kingdee gateway: signature, nonce, timestamp and token checks, the token
 /// endpoint, and the JDY envelope.
 pub(crate) struct GatewayServer {
@@ -38,12 +43,18 @@ impl GatewayServer {
 }
 
 impl SchemeServer for GatewayServer {
-    fn own_route(&self) -> Option<OwnRoute> {
-        Some(OwnRoute {
+    fn own_routes(&self) -> Vec<OwnRoute> {
+        let token = OwnRoute {
             method: self.scheme.token.method,
             path: self.scheme.token.path.to_string(),
             operation: TOKEN_OPERATION,
-        })
+        };
+        let authorize = self.scheme.authorize.as_ref().map(|a| OwnRoute {
+            method: a.method,
+            path: a.path.to_string(),
+            operation: AUTHORIZE_OPERATION,
+        });
+        std::iter::once(token).chain(authorize).collect()
     }
 
     fn handle(&self, exchange: Exchange<'_>) -> Reply {
@@ -82,7 +93,13 @@ fn handle(
     }
     let endpoint = match target {
         Target::Own { .. } => {
-            let outcome = token::issue(credentials, service, gw, request, &mut state, now_ms);
+            // The loader gives the two routes different methods or paths.
+            let outcome = match &gw.authorize {
+                Some(a) if a.method == request.method && a.path == request.path => {
+                    authorize::answer(service, a, request, &state)
+                }
+                _ => token::issue(service, gw, request, &mut state, now_ms),
+            };
             return token::reply(service, outcome);
         }
         Target::Endpoint { endpoint, .. } => match service.endpoints.get(endpoint) {
@@ -90,10 +107,14 @@ fn handle(
             None => return Reply::sandbox_error(500, "route points to no endpoint"),
         },
     };
-    if let Some(reply) = token_rejection(service, gw, request, &state, now_ms) {
-        return reply;
-    }
-    if let Err(rejection) = gateway::check_router(credentials, request) {
+    let tenant = match token_tenant(service, gw, request, &state, now_ms) {
+        Ok(tenant) => tenant,
+        Err(reply) => return reply,
+    };
+    let Some(tenant) = state.tenants.get(tenant) else {
+        return Reply::sandbox_error(500, "token of no tenant");
+    };
+    if let Err(rejection) = gateway::check_router(&tenant.tenant.domain, request) {
         return gateway::reply_for(service, gw, &rejection);
     }
     match call(service, endpoint, request, &mut state, now_ms) {
@@ -109,21 +130,25 @@ fn business_error(service: &Service, error: &BusinessError) -> Reply {
     )
 }
 
-fn token_rejection(
+/// The tenant of the request's app-token, or the rejection of the token.
+fn token_tenant(
     service: &Service,
     gw: &KingdeeGatewayScheme,
     request: &Incoming,
     state: &State,
     now_ms: i64,
-) -> Option<Reply> {
-    let problem = gateway::check_token(request, state, now_ms).err()?;
+) -> Result<usize, Reply> {
+    let problem = match gateway::check_token(request, state, now_ms) {
+        Ok(tenant) => return Ok(tenant),
+        Err(problem) => problem,
+    };
     let (which, detail) = match problem {
         TokenProblem::Empty => (gateway::TOKEN_EMPTY, "is missing"),
         TokenProblem::Invalid => (gateway::TOKEN_INVALID, "is not known"),
         TokenProblem::Expired => match state.expired_token_answer {
             ExpiredTokenAnswer::Gateway => (gateway::TOKEN_EXPIRED, "has expired"),
             ExpiredTokenAnswer::Business => {
-                return Some(business_error(
+                return Err(business_error(
                     service,
                     &BusinessError {
                         name: "jwt_token_expired",
@@ -140,7 +165,7 @@ fn token_rejection(
         fallback_code: which.1,
         detail: format!("{APP_TOKEN} {detail}"),
     };
-    Some(gateway::reply_for(service, gw, &rejection))
+    Err(gateway::reply_for(service, gw, &rejection))
 }
 
 /// Validates the parameters and runs the operation.

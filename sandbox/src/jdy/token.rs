@@ -1,4 +1,5 @@
-//! The token endpoint: checks `app_key` and `app_signature`, issues a random app-token.
+//! The token endpoint: checks `app_key` and `app_signature` against the tenant of that
+//! app key, issues a random app-token that records its tenant.
 
 use std::time::Duration;
 
@@ -6,7 +7,6 @@ use rand::RngExt;
 use retail_apis_codegen::model::{KingdeeGatewayScheme, Service};
 use serde_json::{Map, Value};
 
-use crate::config::SandboxCredentials;
 use crate::envelope::{self, BusinessError};
 use crate::incoming::Incoming;
 use crate::reply::Reply;
@@ -35,7 +35,6 @@ fn param(request: &Incoming, body: &Map<String, Value>, name: &str) -> Option<St
 }
 
 pub(crate) fn issue(
-    credentials: &SandboxCredentials,
     service: &Service,
     gateway: &KingdeeGatewayScheme,
     request: &Incoming,
@@ -52,15 +51,19 @@ pub(crate) fn issue(
         .ok_or_else(|| BusinessError::invalid_parameter("app_key is required".to_owned()))?;
     let app_signature = param(request, &body, "app_signature")
         .ok_or_else(|| BusinessError::invalid_parameter("app_signature is required".to_owned()))?;
-    let expected = signing::app_signature(&credentials.app_key, &credentials.app_secret);
-    if app_key != credentials.app_key || app_signature != expected {
+    let tenant = state.tenants.by_app_key(&app_key).filter(|&index| {
+        state.tenants.get(index).is_some_and(|record| {
+            app_signature == signing::app_signature(&app_key, &record.tenant.app_secret)
+        })
+    });
+    let Some(tenant) = tenant else {
         return Err(BusinessError {
             name: "authorization_secret_invalid",
             fallback_code: "1030002006",
             fallback_description: "授权密钥校验失败",
             detail: Some("app_key or app_signature is wrong".to_owned()),
         });
-    }
+    };
 
     let ttl = state
         .token_ttl
@@ -72,10 +75,14 @@ pub(crate) fn issue(
         token.clone(),
         TokenRecord {
             expires_at_ms: now_ms.saturating_add(ttl_ms),
+            tenant,
             force_expired: false,
         },
     );
     state.token_fetches += 1;
+    if let Some(record) = state.tenants.get_mut(tenant) {
+        record.token_fetches += 1;
+    }
     tracing::debug!(token = %token_hint(&token), ttl_secs = ttl.as_secs(), "issued app-token");
 
     let mut data = Map::new();

@@ -3,7 +3,9 @@
 
 use super::{endpoints, opt, types, Item, Out};
 use crate::diff::ChangeKind;
-use crate::model::{AuthScheme, Code, ErrorCodeInfo, Service, SourceRef};
+use crate::model::{
+    AuthScheme, AuthorizeEndpoint, Code, ErrorCodeInfo, KingdeeGatewayScheme, Service, SourceRef,
+};
 
 /// Compares two versions of one service.
 pub(super) fn compare(out: &mut Out, old: &Service, new: &Service) {
@@ -64,6 +66,29 @@ fn auth_params(auth: &AuthScheme) -> Vec<(&'static str, String)> {
             ("token.path", k.token.path.to_string()),
             ("token.token_field", k.token.token_field.to_string()),
             ("token.ttl_secs", k.token.ttl_secs.to_string()),
+            // An absent endpoint compares as empty values, so adding or removing it is
+            // a change of each of its keys.
+            (
+                "authorize.method",
+                authorize(k, |a| a.method.as_str().to_owned()),
+            ),
+            ("authorize.path", authorize(k, |a| a.path.to_string())),
+            (
+                "authorize.instance_param",
+                authorize(k, |a| a.instance_param.to_string()),
+            ),
+            (
+                "authorize.app_key_field",
+                authorize(k, |a| a.app_key_field.to_string()),
+            ),
+            (
+                "authorize.app_secret_field",
+                authorize(k, |a| a.app_secret_field.to_string()),
+            ),
+            (
+                "authorize.domain_field",
+                authorize(k, |a| a.domain_field.to_string()),
+            ),
             ("gateway_status", k.gateway_status.to_string()),
             ("gateway_code_field", k.gateway_code_field.to_string()),
             ("gateway_message_field", k.gateway_message_field.to_string()),
@@ -87,6 +112,11 @@ fn auth_params(auth: &AuthScheme) -> Vec<(&'static str, String)> {
             ("prefix", b.prefix.to_string()),
         ],
     }
+}
+
+/// One value of the `authorize` endpoint, empty when the spec declares none.
+fn authorize(k: &KingdeeGatewayScheme, value: impl Fn(&AuthorizeEndpoint) -> String) -> String {
+    k.authorize.as_ref().map(value).unwrap_or_default()
 }
 
 fn auth(out: &mut Out, item: &Item, old: &Service, new: &Service) {

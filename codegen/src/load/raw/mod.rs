@@ -23,6 +23,7 @@ pub(crate) fn noun(name: &str, entry: &str) -> String {
         "Md5BodySignAuth" => "auth (md5_body_sign)",
         "StaticBearerAuth" => "auth (static_bearer)",
         "TokenEndpoint" => "auth token",
+        "AuthorizeEndpoint" => "auth authorize",
         "Header" => "a header",
         "Envelope" => "envelope",
         "ResultCheck" => "envelope result",

@@ -72,6 +72,10 @@ pub(crate) struct KingdeeGatewayAuth {
     pub timestamp_window_ms: Checked<u64>,
     /// The endpoint that issues app-tokens.
     pub token: Checked<TokenEndpoint>,
+    /// The endpoint that hands out a tenant's app credentials again after its app
+    /// secret was rotated (`push_app_authorize`); without it the client reports the
+    /// rotation's error code instead of re-authorising.
+    pub authorize: Opt<AuthorizeEndpoint>,
     /// HTTP status of gateway rejections (`519`).
     pub gateway_status: Checked<u16>,
     /// Code field of a rejection body (`errcode`).
@@ -94,6 +98,24 @@ pub(crate) struct TokenEndpoint {
     pub token_field: Checked<String>,
     /// Token lifetime in seconds.
     pub ttl_secs: Checked<u64>,
+}
+
+/// The endpoint that hands out a tenant's app key, app secret and domain.
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct AuthorizeEndpoint {
+    /// HTTP method.
+    pub method: Checked<Method>,
+    /// Path below `base_url`; not the token endpoint's.
+    pub path: Checked<String>,
+    /// Query parameter carrying the tenant's instance id (`outerInstanceId`).
+    pub instance_param: Checked<String>,
+    /// Field of `data` holding the app key (`app_key`).
+    pub app_key_field: Checked<String>,
+    /// Field of `data` holding the app secret (`app_secret`).
+    pub app_secret_field: Checked<String>,
+    /// Field of `data` holding the tenant domain (`domain`).
+    pub domain_field: Checked<String>,
 }
 
 /// Parameters of `scheme: md5_body_sign`.

@@ -25,6 +25,7 @@ pub const SERVICE: rt::ServiceDescriptor = rt::ServiceDescriptor {
             token_field: rt::Text::Borrowed("app-token"),
             ttl_secs: 86400,
         },
+        authorize: None,
         gateway_status: 519,
         gateway_code_field: rt::Text::Borrowed("errcode"),
         gateway_message_field: rt::Text::Borrowed("description"),
@@ -316,6 +317,16 @@ impl Client {
     /// The runtime client underneath, for untyped calls and diagnostics.
     pub fn runtime(&self) -> &rt::schemes::kingdee_gateway::Client {
         &self.inner
+    }
+
+    /// A client of another tenant (its own credentials and credential state,
+    /// such as an app-token) that shares this client's connection pool,
+    /// settings and interceptors.
+    pub fn for_tenant(
+        &self,
+        tenant: rt::schemes::kingdee_gateway::Tenant,
+    ) -> Result<Self, rt::Error> {
+        self.inner.for_tenant(tenant).map(|inner| Self { inner })
     }
 
     /// 查询明细

@@ -16,13 +16,14 @@ impl KingdeeGateway {
     pub(super) fn explanation(&self, signed: GatewaySignature, timestamp: &str) -> Explanation {
         let mut notes = vec![self.token_note(), reproduce_note()];
         notes.extend(self.timestamp_note(timestamp));
+        let tenant = self.tenant.get();
         Explanation {
             credentials: vec![
                 ("JDY_CLIENT_ID", self.client_id.clone()),
                 ("JDY_CLIENT_SECRET", masked(self.client_secret.expose())),
-                ("JDY_APP_KEY", self.app_key.clone()),
-                ("JDY_APP_SECRET", masked(self.app_secret.expose())),
-                ("JDY_DOMAIN", self.domain.clone()),
+                ("JDY_APP_KEY", tenant.app_key.clone()),
+                ("JDY_APP_SECRET", masked(tenant.app_secret.expose())),
+                ("JDY_DOMAIN", tenant.domain.clone()),
             ],
             header_spelling: SPELLING.to_vec(),
             shown_headers: vec![

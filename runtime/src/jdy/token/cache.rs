@@ -80,7 +80,24 @@ impl TokenCache {
     /// refresh; the store calls `fetch` (which returns the token and its lifetime) when
     /// it has none either. While fetches keep failing, a call waits for the next one if
     /// it is near and fails with [`Error::TokenBackoff`] if not.
+    #[cfg(test)]
     pub async fn get<'a, F, Fut>(&'a self, fetch: F) -> Result<Lease, Error>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<(Secret, Duration), Error>> + Send + 'a,
+    {
+        self.get_or_back_off(fetch, |_| true).await
+    }
+
+    /// [`get`](Self::get), where only failures for which `backs_off` is true space the
+    /// next fetch: a failure that something else deals with (revoked credentials that
+    /// re-authorisation replaces, once for all callers) must not turn the callers waiting
+    /// for that away.
+    pub async fn get_or_back_off<'a, F, Fut>(
+        &'a self,
+        fetch: F,
+        backs_off: impl FnOnce(&Error) -> bool,
+    ) -> Result<Lease, Error>
     where
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<(Secret, Duration), Error>> + Send + 'a,
@@ -110,7 +127,9 @@ impl TokenCache {
                 stored
             }
             Err(error) => {
-                backoff.failed();
+                if backs_off(&error) {
+                    backoff.failed();
+                }
                 return Err(error);
             }
         };
@@ -124,6 +143,11 @@ impl TokenCache {
         });
         tracing::debug!(generation = lease.generation, "app-token obtained");
         Ok(lease)
+    }
+
+    /// Forgets failed fetches: the credentials they used were replaced.
+    pub async fn reset_backoff(&self) {
+        self.fetching.lock().await.succeeded();
     }
 
     /// The cached token while it is not due for refresh.
