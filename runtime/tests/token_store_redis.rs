@@ -466,3 +466,47 @@ async fn tls_redis_shares_the_token_and_its_certificate_is_checked() {
         Err(retail_apis_runtime::Error::Config { .. })
     ));
 }
+
+/// A tenant client made with `for_tenant` keeps its token in its parent's store, under
+/// its own tenant's key: it neither takes the parent's token nor fetches one that the
+/// other processes of its tenant cannot read.
+#[tokio::test]
+async fn a_tenant_client_shares_the_store_under_its_own_key() {
+    let Some(redis) = TestRedis::get("a_tenant_client_shares_the_store") else {
+        return;
+    };
+    let (url, mut connection) = database(&redis, 6).await;
+    let (base, seen) = start().await;
+    let parent = client(&base, store(&url));
+    let tenant = retail_apis_runtime::jdy::JdyTenant::new("app-key-2", "app-secret-2", DOMAIN);
+    let shop = parent
+        .for_tenant(tenant)
+        .unwrap_or_else(|e| panic!("tenant: {e}"));
+    assert_eq!(
+        token_of(parent.call_value(&OK, json!({})).await),
+        json!("tok-1")
+    );
+    assert_eq!(
+        token_of(shop.call_value(&OK, json!({})).await),
+        json!("tok-2")
+    );
+    assert_ne!(parent.token_key(), shop.token_key());
+    let shop_key = shop.token_key().as_str().to_owned();
+    assert_eq!(
+        get(&mut connection, &shop_key).await.as_deref(),
+        Some("tok-2")
+    );
+    // Another process's client of that tenant reads it instead of fetching.
+    let elsewhere = client(&base, store(&url))
+        .for_tenant(retail_apis_runtime::jdy::JdyTenant::new(
+            "app-key-2",
+            "app-secret-2",
+            DOMAIN,
+        ))
+        .unwrap_or_else(|e| panic!("tenant: {e}"));
+    assert_eq!(
+        token_of(elsewhere.call_value(&OK, json!({})).await),
+        json!("tok-2")
+    );
+    assert_eq!(seen.token_fetches.load(Ordering::SeqCst), 2);
+}
