@@ -32,9 +32,12 @@
 //! on any import circle.
 //!
 //! ```text
-//! server          accept loop, routing, applying faults
+//! server          accept loop, routing, applying faults, recording each exchange
+//! inspector       the request log page, the state page and their JSON API
 //! control         SandboxControl and Faults: inspecting and steering a running sandbox
-//! shared          the specs, config, route table, scheme servers and locked state
+//! recording       one answered request as a request log entry, secrets masked
+//! shared          the specs, config, route table, scheme servers, request log and
+//!                 locked state
 //! routes          the route table (scheme_server, target)
 //! schemes         the one choice of a scheme server per service
 //! jdy, shoubei, bearer
@@ -44,7 +47,9 @@
 //! connections     (config, memory, write_deadline)
 //! config          SandboxConfig, credentials, seed coupons (amount, coupon_state)
 //! synth (envelope), content_type (reply)
-//! leaves: amount, coupon_state, faults, error, envelope, incoming, reply, signing, target,
+//! journal         the ring of recorded requests (trace)
+//! incoming, reply, content_type, signing (trace)
+//! leaves: amount, coupon_state, faults, error, envelope, signing, target, trace,
 //!         validate, memory, write_deadline
 //! ```
 
@@ -59,8 +64,11 @@ mod envelope;
 mod error;
 mod faults;
 mod incoming;
+mod inspector;
 mod jdy;
+mod journal;
 mod memory;
+mod recording;
 mod reply;
 mod routes;
 mod scheme_server;
@@ -72,6 +80,7 @@ mod signing;
 mod state;
 mod synth;
 mod target;
+mod trace;
 mod validate;
 mod write_deadline;
 
@@ -81,8 +90,11 @@ pub use control::{Faults, SandboxControl};
 pub use coupon_state::CouponState;
 pub use error::SandboxError;
 pub use faults::Fault;
+pub use inspector::PREFIX as INSPECTOR_PREFIX;
 pub use jdy::TOKEN_OPERATION;
+pub use journal::{RecordedBody, RecordedRequest, RecordedResponse, Verdict, RECORDED_BODY_BYTES};
 pub use server::{serve, Sandbox, SandboxHandle};
+pub use trace::{Check, SignatureEvidence};
 
 // `server` prints the banner as `crate::banner`.
 use config::banner;

@@ -4,6 +4,8 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 
+use crate::trace::Failure;
+
 /// Body of a [`Reply`].
 #[derive(Debug)]
 pub(crate) enum ReplyBody {
@@ -20,6 +22,9 @@ pub(crate) struct Reply {
     pub body: ReplyBody,
     /// The call succeeded and its business effect (if any) was applied.
     pub success: bool,
+    /// The check that refused the request, when the scheme knows it more precisely than
+    /// the answer's code tells (the request log shows it).
+    pub failure: Option<Failure>,
 }
 
 impl Reply {
@@ -28,6 +33,7 @@ impl Reply {
             status: status_code(status),
             body: ReplyBody::Json(value),
             success: false,
+            failure: None,
         }
     }
 
@@ -36,6 +42,7 @@ impl Reply {
             status: StatusCode::OK,
             body: ReplyBody::Json(value),
             success: true,
+            failure: None,
         }
     }
 
@@ -47,6 +54,7 @@ impl Reply {
                 text: text.into(),
             },
             success: false,
+            failure: None,
         }
     }
 
@@ -57,17 +65,24 @@ impl Reply {
     }
 
     pub fn into_response(self) -> Response {
+        let (status, content_type, text) = self.render();
+        raw(status, content_type, text)
+    }
+
+    /// Status, content type and the body's text, as they are sent.
+    pub fn render(self) -> (StatusCode, &'static str, String) {
         match self.body {
             ReplyBody::Json(value) => {
                 let text = serde_json::to_string(&value).unwrap_or_else(|_| "{}".to_owned());
-                raw(self.status, "application/json", text)
+                (self.status, "application/json", text)
             }
-            ReplyBody::Raw { content_type, text } => raw(self.status, content_type, text),
+            ReplyBody::Raw { content_type, text } => (self.status, content_type, text),
         }
     }
 }
 
-fn raw(status: StatusCode, content_type: &'static str, text: String) -> Response {
+/// The HTTP response of a rendered answer.
+pub(crate) fn raw(status: StatusCode, content_type: &'static str, text: String) -> Response {
     let mut response = (status, text).into_response();
     response
         .headers_mut()

@@ -139,6 +139,7 @@ fn token_rejection(
         name: which.0,
         fallback_code: which.1,
         detail: format!("{APP_TOKEN} {detail}"),
+        check: crate::trace::Check::Token,
     };
     Some(gateway::reply_for(service, gw, &rejection))
 }

@@ -13,6 +13,7 @@ use crate::reply::Reply;
 use crate::scheme_server::{Context, Exchange, SchemeServer};
 use crate::signing::Md5Signer;
 use crate::state::State;
+use crate::trace::SignatureEvidence;
 use crate::{synth, validate};
 
 /// The page's own example of a success message (“操作成功”).
@@ -119,6 +120,17 @@ fn process(
         |e: validate::Invalid| failure(service, &BusinessError::invalid_parameter(e.to_string()));
     let body = validate::parse_object(&request.body).map_err(invalid)?;
 
+    if let Some((string_to_sign, expected)) = signer.shown(&body, &credentials.shoubei_key) {
+        request.trace.signature(SignatureEvidence {
+            scheme: "md5_body_sign",
+            string_to_sign,
+            expected,
+            received: body
+                .get(signer.field())
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+        });
+    }
     let problem = match signer.verify(&body, &credentials.shoubei_key) {
         Ok(true) => None,
         Ok(false) => Some(format!("`{}` does not match the body", signer.field())),
