@@ -87,7 +87,7 @@ enum Command {
         #[arg(long)]
         generated: bool,
     },
-    /// Run the local sandbox gateway until Ctrl-C.
+    /// Run the local sandbox gateway until Ctrl-C; its request inspector is at its root.
     Sandbox {
         /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1:8080")]

@@ -6,14 +6,15 @@
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use axum::http::HeaderMap;
-use retail_apis_codegen::model::{AuthScheme, Service};
+use retail_apis_codegen::model::{AuthScheme, HttpMethod, Service};
 use retail_apis_runtime::jdy::headers::APP_TOKEN;
+use retail_apis_runtime::jdy::signing::CanonicalRequest;
 use serde_json::Value;
 
 use crate::faults::Fault;
 use crate::journal::{RecordedBody, RecordedRequest, RecordedResponse, Verdict};
 use crate::routes::{Route, Target};
-use crate::trace::{Check, Failure, Notes};
+use crate::trace::{Check, Failure, Notes, SignatureEvidence};
 
 /// First characters of a token, enough to correlate entries without showing it.
 fn hint(secret: &str) -> String {
@@ -130,7 +131,7 @@ pub(crate) fn entry(seen: Seen<'_>, answered: Answered<'_>) -> RecordedRequest {
         reason,
         errcode,
         warnings: seen.notes.warnings,
-        signature: seen.notes.signature,
+        signature: seen.notes.signature.map(|e| masked_evidence(e, seen.query)),
         fault: seen.fault.map(|f| format!("{f:?}")),
         response: RecordedResponse {
             status: answered.status,
@@ -138,6 +139,35 @@ pub(crate) fn entry(seen: Seen<'_>, answered: Answered<'_>) -> RecordedRequest {
             body: response_body,
         },
     }
+}
+
+/// The evidence with credential query values (the token request's `app_signature`)
+/// masked in the string to sign, where they appear percent-encoded as the gateway signs
+/// them: found by rendering each such pair alone with the same encoder.
+fn masked_evidence(
+    mut evidence: SignatureEvidence,
+    query: &[(String, String)],
+) -> SignatureEvidence {
+    for (name, value) in query {
+        if !CREDENTIAL_FIELDS.contains(&name.as_str()) || value.is_empty() {
+            continue;
+        }
+        let pair = [(name.as_str(), value.as_str())];
+        let alone = CanonicalRequest {
+            method: HttpMethod::Get,
+            path: "",
+            query: &pair,
+            headers: Vec::new(),
+        }
+        .to_string();
+        // Line 3 of the string to sign is the query: here, this pair alone.
+        if let Some(line) = alone.lines().nth(2).filter(|line| !line.is_empty()) {
+            evidence.string_to_sign = evidence
+                .string_to_sign
+                .replace(line, &format!("{name}=***"));
+        }
+    }
+    evidence
 }
 
 /// The verdict, the failed check and the reason.

@@ -23,18 +23,25 @@ use crate::shared::Shared;
 /// The path prefix of the inspector; the spec loader refuses endpoint paths under it.
 pub const PREFIX: &str = retail_apis_codegen::SANDBOX_PATH_PREFIX;
 
-/// Whether `path` is the inspector's: anything under [`PREFIX`], and the root unless a
-/// spec serves an endpoint there.
+/// Whether `path` is the inspector's: anything under [`PREFIX`], and the root and
+/// `/favicon.ico` unless a spec serves an endpoint there.
 pub(crate) fn serves(shared: &Shared, path: &str) -> bool {
     let under_prefix = path
         .strip_prefix(PREFIX)
         .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'));
-    under_prefix || (path == "/" && !shared.routes.serves_path("/"))
+    let own_page = path == "/" || path == FAVICON;
+    under_prefix || (own_page && !shared.routes.serves_path(path))
 }
+
+/// Browsers ask for it with every page; it is answered, empty, so it does not fill the log.
+const FAVICON: &str = "/favicon.ico";
 
 /// Answers a request for the inspector (page, assets, JSON API, fault injection).
 pub(crate) async fn answer(shared: &Arc<Shared>, request: Request) -> Response {
     let path = request.uri().path();
+    if path == FAVICON {
+        return hardened(StatusCode::NO_CONTENT.into_response());
+    }
     let rest = path.strip_prefix(PREFIX).unwrap_or("/");
     let rest = if rest.is_empty() { "/" } else { rest };
     match rest {

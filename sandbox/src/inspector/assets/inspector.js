@@ -149,7 +149,7 @@ function signatureBlock(signature) {
   else comparison = "The signatures differ from character " + (firstDifference(received, signature.expected) + 1) + " on.";
   return el("section", { "aria-labelledby": "signature-title", class: "signature" },
     el("h3", { id: "signature-title" }, "Signature"),
-    el("p", {}, scheme + ". The sandbox rebuilt the string to sign from the request; a key in it shows as ***."),
+    el("p", {}, scheme + ". The sandbox rebuilt the string to sign from the request; secrets in it show as ***."),
     el("h4", {}, "String to sign"),
     el("pre", { id: "string-to-sign", tabindex: 0 }, signature.string_to_sign),
     el("dl", { class: "signatures" },
