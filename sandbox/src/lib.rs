@@ -23,6 +23,12 @@
 //! # Ok(()) }
 //! ```
 //!
+//! Every exchange is recorded, secrets masked, in a bounded request log: a page at the
+//! sandbox root shows it (headers, body, the string to sign with the expected and received
+//! signature, the first failed check, the answer), `/_sandbox/requests` serves it as JSON
+//! and [`SandboxControl::requests`] returns it. [`SandboxConfig::tolerant`] accepts, with a
+//! warning, what other Kingdee SDKs send where the signed bytes are unambiguous.
+//!
 //! See the crate's README for the checks, the state rules and the codes it answers.
 //!
 //! # Module dependencies

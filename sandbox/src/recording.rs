@@ -12,7 +12,9 @@ use retail_apis_runtime::jdy::signing::CanonicalRequest;
 use serde_json::Value;
 
 use crate::faults::Fault;
-use crate::journal::{RecordedBody, RecordedRequest, RecordedResponse, Verdict};
+use crate::journal::{
+    RecordedBody, RecordedRequest, RecordedResponse, Verdict, RECORDED_BODY_BYTES,
+};
 use crate::routes::{Route, Target};
 use crate::trace::{Check, Failure, Notes, SignatureEvidence};
 
@@ -52,6 +54,8 @@ pub(crate) struct Answered<'a> {
     pub status: u16,
     pub content_type: &'a str,
     pub text: &'a str,
+    /// The answer as JSON, when it is JSON.
+    pub json: Option<&'a Value>,
     pub success: bool,
     pub failure: Option<Failure>,
 }
@@ -92,31 +96,22 @@ pub(crate) fn entry(seen: Seen<'_>, answered: Answered<'_>) -> RecordedRequest {
         })
         .collect();
 
-    let answer_json = answered
-        .content_type
-        .starts_with("application/json")
-        .then(|| serde_json::from_str::<Value>(answered.text).ok())
-        .flatten();
-    let errcode = match (service, &answer_json) {
+    let answer_json = answered.json;
+    let errcode = match (service, answer_json) {
         (Some(service), Some(body)) => code_of(service, body),
         _ => None,
     };
     let is_token_route = seen
         .route
         .is_some_and(|r| matches!(r.target, Target::Own { .. }));
-    let response_body = match (&answer_json, token_field(service)) {
+    let response_body = match (answer_json, token_field(service)) {
         (Some(body), Some(field)) if is_token_route => {
             RecordedBody::of(masked_token(body.clone(), field).to_string().as_bytes())
         }
         _ => RecordedBody::of(answered.text.as_bytes()),
     };
-    let (verdict, failed_check, reason) = judge(
-        &seen,
-        &answered,
-        service,
-        answer_json.as_ref(),
-        errcode.as_deref(),
-    );
+    let (verdict, failed_check, reason) =
+        judge(&seen, &answered, service, answer_json, errcode.as_deref());
     RecordedRequest {
         id: 0,
         time_ms: unix_ms(),
@@ -260,25 +255,36 @@ fn masked_token(mut body: Value, field: &str) -> Value {
 }
 
 /// The request body as sent, unless it carries a credential field at its top level:
-/// then those fields are masked (and the body re-serialised).
+/// then those fields are masked (and the body re-serialised). Only the part the log keeps
+/// is searched; a body too large to keep whole that mentions one is withheld.
 fn request_body(bytes: &[u8]) -> RecordedBody {
+    let kept = bytes.get(..RECORDED_BODY_BYTES).unwrap_or(bytes);
     let mentions_credential = CREDENTIAL_FIELDS.iter().any(|field| {
-        bytes
-            .windows(field.len())
+        kept.windows(field.len())
             .any(|window| window == field.as_bytes())
     });
-    if mentions_credential {
-        if let Ok(Value::Object(mut map)) = serde_json::from_slice::<Value>(bytes) {
+    if !mentions_credential {
+        return RecordedBody::of(bytes);
+    }
+    if kept.len() < bytes.len() {
+        return RecordedBody {
+            text: "(withheld: the body names a credential field and is too large to mask)"
+                .to_owned(),
+            truncated_from: Some(bytes.len()),
+        };
+    }
+    match serde_json::from_slice::<Value>(bytes) {
+        Ok(Value::Object(mut map)) => {
             for field in CREDENTIAL_FIELDS {
                 if let Some(Value::String(secret)) = map.get(field) {
                     let shown = length_only(secret);
                     map.insert(field.to_owned(), Value::from(shown));
                 }
             }
-            return RecordedBody::of(Value::Object(map).to_string().as_bytes());
+            RecordedBody::of(Value::Object(map).to_string().as_bytes())
         }
+        _ => RecordedBody::of(bytes),
     }
-    RecordedBody::of(bytes)
 }
 
 fn unix_ms() -> i64 {
@@ -308,5 +314,14 @@ mod tests {
         assert!(body.text.contains("\"app_key\":\"k\""), "{}", body.text);
         let plain = br#"{"member_id":"M1"}"#;
         assert_eq!(super::request_body(plain).text.as_bytes(), plain);
+    }
+
+    #[test]
+    fn a_body_too_large_to_mask_is_withheld() {
+        let mut body = br#"{"app_signature":"c2VjcmV0","pad":""#.to_vec();
+        body.resize(crate::journal::RECORDED_BODY_BYTES + 10, b'x');
+        let recorded = super::request_body(&body);
+        assert!(!recorded.text.contains("c2VjcmV0"), "{}", recorded.text);
+        assert_eq!(recorded.truncated_from, Some(body.len()));
     }
 }

@@ -65,18 +65,12 @@ impl Reply {
     }
 
     pub fn into_response(self) -> Response {
-        let (status, content_type, text) = self.render();
-        raw(status, content_type, text)
-    }
-
-    /// Status, content type and the body's text, as they are sent.
-    pub fn render(self) -> (StatusCode, &'static str, String) {
         match self.body {
             ReplyBody::Json(value) => {
                 let text = serde_json::to_string(&value).unwrap_or_else(|_| "{}".to_owned());
-                (self.status, "application/json", text)
+                raw(self.status, "application/json", text)
             }
-            ReplyBody::Raw { content_type, text } => (self.status, content_type, text),
+            ReplyBody::Raw { content_type, text } => raw(self.status, content_type, text),
         }
     }
 }

@@ -24,7 +24,7 @@ use crate::faults::Fault;
 use crate::incoming::{parse_query, Incoming};
 use crate::inspector;
 use crate::recording::{self, Answered, Seen};
-use crate::reply::Reply;
+use crate::reply::{Reply, ReplyBody};
 use crate::routes::{Lookup, Route, Target};
 use crate::scheme_server::Exchange;
 use crate::shared::Shared;
@@ -270,20 +270,32 @@ async fn dispatch(State(shared): State<Arc<Shared>>, request: Request) -> Respon
     response
 }
 
-/// Sends `reply`, after recording the exchange in the request log.
+/// Sends `reply`, after recording the exchange in the request log. A JSON answer is
+/// serialised once, and the log reads its code from the value, not from the text.
 fn recorded(shared: &Shared, seen: Seen<'_>, reply: Reply) -> Response {
     if !shared.journal.enabled() {
         return reply.into_response();
     }
-    let success = reply.success;
-    let failure = reply.failure.clone();
-    let (status, content_type, text) = reply.render();
+    let Reply {
+        status,
+        body,
+        success,
+        failure,
+    } = reply;
+    let (content_type, text, json) = match body {
+        ReplyBody::Json(value) => {
+            let text = serde_json::to_string(&value).unwrap_or_else(|_| "{}".to_owned());
+            ("application/json", text, Some(value))
+        }
+        ReplyBody::Raw { content_type, text } => (content_type, text, None),
+    };
     shared.journal.push(recording::entry(
         seen,
         Answered {
             status: status.as_u16(),
             content_type,
             text: &text,
+            json: json.as_ref(),
             success,
             failure,
         },

@@ -79,9 +79,11 @@ async function poll() {
   try {
     const list = await getJson("/requests" + (lastId ? "?after=" + lastId : ""));
     capacity = list.capacity;
-    document.getElementById("mode").textContent = list.tolerant
+    const mode = list.tolerant
       ? "Tolerant mode: SDK variants with unambiguous signed bytes are accepted with a warning."
       : "Strict mode: the vendor pages are enforced.";
+    const modeLine = document.getElementById("mode");
+    if (modeLine.textContent !== mode) modeLine.textContent = mode;
     const body = document.querySelector("#requests tbody");
     if (list.last_id < lastId) body.replaceChildren(); // a restarted sandbox
     const rows = list.requests.map(row);
@@ -89,12 +91,19 @@ async function poll() {
     while (body.rows.length > capacity) body.lastElementChild.remove();
     lastId = list.last_id;
     const shown = body.rows.length;
-    document.getElementById("live").textContent = shown === 0
+    setStatus(shown === 0
       ? "No requests yet. Point a client at this sandbox; new requests appear here."
-      : shown + " request" + (shown === 1 ? "" : "s") + " (the last " + capacity + " are kept); updates live.";
+      : shown + " request" + (shown === 1 ? "" : "s") + " (the last " + capacity + " are kept); updates live.");
   } catch (error) {
-    document.getElementById("live").textContent = "Cannot reach the sandbox: " + error.message;
+    setStatus("Cannot reach the sandbox: " + error.message);
   }
+}
+
+// The status line is a live region: it is only rewritten when its text changes, so a
+// screen reader does not announce the same count every second.
+function setStatus(text) {
+  const live = document.getElementById("live");
+  if (live.textContent !== text) live.textContent = text;
 }
 
 function pretty(text) {
