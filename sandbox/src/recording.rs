@@ -184,7 +184,7 @@ fn judge(
     if answered.success {
         return (Verdict::Accepted, None, None);
     }
-    if let Some(failure) = &answered.failure {
+    if let Some(failure) = answered.failure.as_ref().or(seen.notes.failure.as_ref()) {
         let verdict = match failure.check {
             Check::Business => Verdict::BusinessError,
             _ => Verdict::Rejected,

@@ -91,6 +91,9 @@ impl SignatureEvidence {
 pub(crate) struct Notes {
     pub warnings: Vec<String>,
     pub signature: Option<SignatureEvidence>,
+    /// The check that refused the request, where the answer's code cannot tell (several
+    /// refusals may share a code such as Shoubei's `FAIL`).
+    pub failure: Option<Failure>,
 }
 
 /// The notes of one request, filled in by the checks as they run. Checks only see the
@@ -120,6 +123,15 @@ impl Trace {
     /// The signature the sandbox rebuilt for this request.
     pub fn signature(&self, evidence: SignatureEvidence) {
         self.with(|notes| notes.signature = Some(evidence));
+    }
+
+    /// The check that refused the request, and why.
+    pub fn fail(&self, check: Check, reason: impl Into<String>) {
+        let failure = Failure {
+            check,
+            reason: reason.into(),
+        };
+        self.with(|notes| notes.failure = Some(failure));
     }
 
     /// How many warnings were noted so far.

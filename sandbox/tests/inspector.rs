@@ -592,3 +592,59 @@ async fn faults_are_injected_from_the_page_and_only_from_it() {
     assert_eq!(clear.status(), 200);
     assert_eq!(sandbox.faults().pending("jdy.mall_recharge").ok(), Some(0));
 }
+
+#[tokio::test]
+async fn the_log_names_the_first_check_that_failed() {
+    let sandbox = start(strict()).await;
+    let jdy = Jdy::new(&sandbox);
+    let token = jdy.token().await;
+    let latest = |sandbox: &SandboxHandle| sandbox.requests().into_iter().next().expect("logged");
+
+    let stale = GatewayHeaders {
+        timestamp: Some((now_ms() - 3_600_000).to_string()),
+        ..GatewayHeaders::new(Some(&token))
+    };
+    let (_, _, entry) = recharge(&sandbox, &stale).await;
+    assert_eq!(
+        (entry.verdict, entry.failed_check),
+        (Verdict::Rejected, Some(Check::Timestamp))
+    );
+
+    let once = GatewayHeaders::new(Some(&token));
+    let (status, _, _) = recharge(&sandbox, &once).await;
+    assert_eq!(status, 200);
+    let (_, _, replay) = recharge(&sandbox, &once).await;
+    assert_eq!(replay.failed_check, Some(Check::Nonce));
+    assert!(replay.reason.unwrap_or_default().contains("replay"));
+
+    let (_, _, no_token) = recharge(&sandbox, &GatewayHeaders::new(None)).await;
+    assert_eq!(no_token.failed_check, Some(Check::Token));
+
+    let (_, answer) = jdy
+        .post(RECHARGE_PATH, &token, &recharge_body("M1", "abc", &nonce()))
+        .await;
+    let entry = latest(&sandbox);
+    assert_eq!(entry.verdict, Verdict::Rejected, "{answer}");
+    assert_eq!(entry.failed_check, Some(Check::Body));
+    assert!(entry.reason.unwrap_or_default().contains("bal_amount"));
+
+    let coupon = shoubei_signed(
+        write_off_body("679533922931"),
+        retail_apis_sandbox::config::SHOUBEI_KEY,
+    );
+    let (_, answer) = post_json(&sandbox.base_url(), WRITE_OFF_PATH, &coupon).await;
+    let entry = latest(&sandbox);
+    assert_eq!(entry.verdict, Verdict::BusinessError, "{answer}");
+    assert_eq!(entry.failed_check, Some(Check::Business));
+    assert_eq!(
+        entry.errcode.as_ref(),
+        answer["return_code"].as_str().map(str::to_owned).as_ref()
+    );
+
+    let unsigned = write_off_body("679533922928");
+    let _ = post_json(&sandbox.base_url(), WRITE_OFF_PATH, &unsigned).await;
+    let entry = latest(&sandbox);
+    assert_eq!(entry.failed_check, Some(Check::Signature));
+    let evidence = entry.signature.expect("MD5 evidence");
+    assert_eq!(evidence.received, None);
+}
