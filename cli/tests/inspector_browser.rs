@@ -3,7 +3,7 @@
 //! Chromium (driven over the DevTools protocol) loads the page at the sandbox root, lets
 //! its script run, and the test reads the DOM: both rows with their verdicts, the failing
 //! one opened with the keyboard showing an expected and a received signature that differ,
-//! and hostile request content shown as text.
+//! hostile request content shown as text, and a fault queued from the state view.
 //!
 //! Without a Chromium binary the test is skipped with a note, or fails when `CI` is set.
 //! With `RETAIL_APIS_UPDATE_SCREENSHOT=1` it writes the README's `docs/inspector.png`.
@@ -340,6 +340,43 @@ async fn the_page_shows_a_rejected_signature_beside_the_expected_one() {
     assert_eq!(hostile["pwned"], Value::Null, "{hostile}");
     assert_eq!(hostile["injected"], 0, "{hostile}");
     assert_eq!(hostile["header"], true, "{hostile}");
+
+    // The state view queues a fault for the next N requests from its form.
+    page.evaluate("location.hash = '#state'")
+        .await
+        .expect("go to the state view");
+    wait_for(
+        &page,
+        "[...document.querySelectorAll('#fault-operation option')].some(o => o.value === 'jdy.mall_recharge')",
+        "the operations in the fault form",
+    )
+    .await;
+    page.evaluate(
+        "document.getElementById('fault-operation').value = 'jdy.mall_recharge'; \
+         document.getElementById('fault-kind').value = 'service_unavailable'; \
+         document.getElementById('fault-times').value = '2'",
+    )
+    .await
+    .expect("fill in the form");
+    page.find_element("#fault-form button[type=submit]")
+        .await
+        .expect("the submit button")
+        .click()
+        .await
+        .expect("click");
+    wait_for(
+        &page,
+        "[...document.querySelectorAll('#state-faults tbody tr')].some(tr => \
+            tr.cells[0].textContent === 'jdy.mall_recharge' && tr.cells[1].textContent === '2')",
+        "the queued faults in the state view",
+    )
+    .await;
+    // The next call meets the injected HTTP 503: for a write the client cannot know
+    // whether it was applied, so `call` exits 3 (outcome unknown).
+    assert_eq!(
+        call_recharge(&base_url, &credentials.client_secret, &body_file),
+        3
+    );
 
     browser.close().await.expect("Chromium closes");
     let _ = browser.wait().await;
