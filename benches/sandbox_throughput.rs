@@ -25,6 +25,8 @@
 //!      `app_signature`, a new token each time.
 //!    - `jdy.refund_save`, `jdy.mall_recharge`: every gateway check plus app-token, tenant
 //!      routing, body validation against the spec and the idempotency state.
+//!    - `jdy.mall_recharge, no log`: the same with the request log off
+//!      (`request_log_capacity: 0`), for what recording each exchange costs.
 //!    - `shoubei.coupon_write_off`: distinct seeded coupons; the MD5 `sign` is verified on
 //!      the request, the body validated, the answer signed and verified by the client.
 //!
@@ -308,15 +310,18 @@ enum Scenario {
     AppToken,
     RefundSave,
     MallRecharge,
+    /// `MallRecharge` on a sandbox that records no request log (capacity 0).
+    MallRechargeNoLog,
     CouponWriteOff,
 }
 
 impl Scenario {
-    const ALL: [Scenario; 5] = [
+    const ALL: [Scenario; 6] = [
         Scenario::Floor,
         Scenario::AppToken,
         Scenario::RefundSave,
         Scenario::MallRecharge,
+        Scenario::MallRechargeNoLog,
         Scenario::CouponWriteOff,
     ];
 
@@ -326,6 +331,7 @@ impl Scenario {
             Scenario::AppToken => "jdy.app_token (raw)",
             Scenario::RefundSave => "jdy.refund_save",
             Scenario::MallRecharge => "jdy.mall_recharge",
+            Scenario::MallRechargeNoLog => "jdy.mall_recharge, no log",
             Scenario::CouponWriteOff => "shoubei.coupon_write_off",
         }
     }
@@ -333,8 +339,11 @@ impl Scenario {
 
 /// A fresh sandbox with a coupon for every write-off a run sends, so each scenario starts
 /// from the same state.
-async fn fresh_sandbox(requests: usize) -> SandboxHandle {
+async fn fresh_sandbox(requests: usize, request_log: bool) -> SandboxHandle {
     let mut config = SandboxConfig::default();
+    if !request_log {
+        config.request_log_capacity = 0;
+    }
     config
         .coupons
         .extend((0..requests + WARM_UP).map(|n| SeedCoupon::available(&coupon_code(n), 1000, 950)));
@@ -347,7 +356,7 @@ async fn run_once(
     requests: usize,
     token: &Arc<TokenEndpoint>,
 ) -> Result<Measurement, BoxError> {
-    let sandbox = fresh_sandbox(requests).await;
+    let sandbox = fresh_sandbox(requests, scenario != Scenario::MallRechargeNoLog).await;
     let base = sandbox.base_url();
     // reqwest sets up its rustls from the process default provider (README, "TLS").
     retail_apis::runtime::tls::install_default_crypto_provider();
@@ -384,7 +393,7 @@ async fn run_once(
             })
             .await?
         }
-        Scenario::MallRecharge => {
+        Scenario::MallRecharge | Scenario::MallRechargeNoLog => {
             let client = jdy_client(&base).await?;
             warm_then_time(requests, move |n| {
                 let client = client.clone();

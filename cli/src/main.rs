@@ -87,7 +87,7 @@ enum Command {
         #[arg(long)]
         generated: bool,
     },
-    /// Run the local sandbox gateway until Ctrl-C.
+    /// Run the local sandbox gateway until Ctrl-C; its request inspector is at its root.
     Sandbox {
         /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1:8080")]
@@ -112,6 +112,16 @@ enum Command {
               value_parser = clap::value_parser!(u32).range(1..),
               default_value_t = retail_apis_sandbox::config::DEFAULT_MAX_CONNECTIONS as u32)]
         max_connections: u32,
+        /// Accept what other Kingdee SDKs send where the signed bytes are unambiguous
+        /// (X-Api-SignHeaders in another order, a charset on Content-Type, no
+        /// X-GW-Router-Addr), each flagged as a warning in the request log.
+        #[arg(long)]
+        tolerant: bool,
+        /// How many recent requests the request log keeps (page at the root,
+        /// JSON under /_sandbox/requests); 0 records none.
+        #[arg(long, value_name = "N",
+              default_value_t = retail_apis_sandbox::config::DEFAULT_REQUEST_LOG_CAPACITY)]
+        request_log: usize,
     },
     /// Write a description of the spec format, or of the specs' APIs, for other tools.
     Export {
@@ -276,8 +286,12 @@ fn run(command: Command, mode: Output) -> Result<u8, Failure> {
             body_read_timeout,
             write_timeout,
             max_connections,
+            tolerant,
+            request_log,
         } => {
             let config = retail_apis_sandbox::SandboxConfig {
+                tolerant,
+                request_log_capacity: request_log,
                 header_read_timeout: Duration::from_secs_f64(header_read_timeout),
                 body_read_timeout: Duration::from_secs_f64(body_read_timeout),
                 write_timeout: Duration::from_secs_f64(write_timeout),

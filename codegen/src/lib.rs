@@ -32,3 +32,4 @@ pub use load::{
     spec_schema_text, Diagnostic, DiagnosticKind, Diagnostics, Severity, SourceFile,
 };
 pub use output::{check, write_changed, CheckReport, WriteReport};
+pub use reserved::SANDBOX_PATH_PREFIX;

@@ -86,3 +86,7 @@ pub(crate) const SERVICES: &[&str] = &[
     "retail_apis",
     "retail_apis_runtime",
 ];
+
+/// Endpoint paths under this prefix belong to the sandbox's request inspector (its page,
+/// assets and JSON API), so a spec may not declare one: the loader refuses it.
+pub const SANDBOX_PATH_PREFIX: &str = "/_sandbox";

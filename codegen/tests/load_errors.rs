@@ -792,3 +792,23 @@ fn map_keys_must_be_strings_and_amount_examples_amounts() {
     let files = with_file(sources_with("minimal"), "svc/endpoints/extra.yaml", &fine);
     load_sources(&files).unwrap_or_else(|d| panic!("{d}"));
 }
+
+#[test]
+fn paths_under_the_sandbox_inspector_prefix_are_refused() {
+    for path in ["/_sandbox", "/_sandbox/requests", "/_sandbox/state/x"] {
+        let text = format!(
+            "operation: extra\nsummary: x\nmethod: GET\npath: {path}\nresponse: {{type: json}}\n"
+        );
+        let d = only_error_in(&text, DiagnosticKind::InvalidPath, 4);
+        assert!(d.message.contains("/_sandbox"), "{d}");
+    }
+    // Only the prefix as a whole segment is reserved.
+    let mut files = sources_with("minimal");
+    files.push(SourceFile {
+        path: "svc/endpoints/extra.yaml".into(),
+        text:
+            "operation: extra\nsummary: x\nmethod: GET\npath: /_sandboxes\nresponse: {type: json}\n"
+                .into(),
+    });
+    load_sources(&files).unwrap_or_else(|d| panic!("{d}"));
+}

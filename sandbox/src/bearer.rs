@@ -8,6 +8,7 @@ use serde_json::Value;
 use crate::envelope::{self, BusinessError};
 use crate::reply::Reply;
 use crate::scheme_server::{Exchange, SchemeServer};
+use crate::trace::{Check, Failure};
 use crate::{synth, validate};
 
 /// Checks the one credential header of a static bearer service.
@@ -43,13 +44,16 @@ impl SchemeServer for BearerServer {
             .get(self.scheme.header.as_ref())
             .and_then(|v| v.to_str().ok());
         if given != Some(expected.as_str()) {
-            return Reply::sandbox_error(
-                401,
-                format!(
-                    "`{}` is missing or holds the wrong token",
-                    self.scheme.header
-                ),
+            let reason = format!(
+                "`{}` is missing or holds the wrong token",
+                self.scheme.header
             );
+            let mut reply = Reply::sandbox_error(401, reason.clone());
+            reply.failure = Some(Failure {
+                check: Check::Token,
+                reason,
+            });
+            return reply;
         }
         let checked = match endpoint.method {
             HttpMethod::Get => validate::validate_query(service, &endpoint.request, &request.query),

@@ -42,6 +42,8 @@ pub const DEFAULT_BODY_READ_TIMEOUT: Duration = Duration::from_secs(30);
 pub const DEFAULT_WRITE_TIMEOUT: Duration = Duration::from_secs(30);
 /// Default [`SandboxConfig::max_connections`].
 pub const DEFAULT_MAX_CONNECTIONS: usize = 1024;
+/// Default [`SandboxConfig::request_log_capacity`].
+pub const DEFAULT_REQUEST_LOG_CAPACITY: usize = 200;
 
 /// Credentials the sandbox accepts. These are not secrets: they only open the sandbox.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -201,6 +203,14 @@ pub struct SandboxConfig {
     /// Most connections served at once. Further connections wait in the listen backlog
     /// and are accepted as served ones close; 0 counts as 1.
     pub max_connections: usize,
+    /// Accept, with a warning in the request log, what other Kingdee SDKs send where the
+    /// signed bytes stay unambiguous: `X-Api-SignHeaders` in another order, case or
+    /// spacing, a charset on `Content-Type`, no `X-GW-Router-Addr`. Off: the pages are
+    /// enforced. A timestamp in seconds is refused either way.
+    pub tolerant: bool,
+    /// How many recent requests the request log keeps (the inspector page and
+    /// `/_sandbox/requests`); 0 records none.
+    pub request_log_capacity: usize,
 }
 
 impl Default for SandboxConfig {
@@ -217,6 +227,8 @@ impl Default for SandboxConfig {
             body_read_timeout: DEFAULT_BODY_READ_TIMEOUT,
             write_timeout: DEFAULT_WRITE_TIMEOUT,
             max_connections: DEFAULT_MAX_CONNECTIONS,
+            tolerant: false,
+            request_log_capacity: DEFAULT_REQUEST_LOG_CAPACITY,
         }
     }
 }

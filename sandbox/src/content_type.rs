@@ -3,8 +3,10 @@
 //! sandbox enforces the declared media type on requests that carry a body, so a client
 //! that forgets the header fails here and not first in production.
 //!
-//! Only the media type is compared, case-insensitively, so parameters other Kingdee
-//! clients send (`application/json; charset=UTF-8`) are accepted. Requests without a body,
+//! The value is compared case-insensitively. A parameter other Kingdee clients send
+//! (`application/json; charset=UTF-8`) is refused by default, as the pages give the value
+//! without one, and accepted with a warning in the tolerant mode: the charset changes no
+//! signed byte. Requests without a body,
 //! such as the token `GET`, are not checked: no vendor page says what the gateway does
 //! with them, and the header describes a body that is not there.
 
@@ -12,6 +14,7 @@ use axum::http::{header, HeaderMap};
 use retail_apis_codegen::model::Service;
 
 use crate::reply::Reply;
+use crate::trace::{Check, Failure, Trace};
 
 /// The media type `service` requires on request bodies: the fixed value of a required
 /// `Content-Type` entry of its `headers:` list, if it declares one.
@@ -41,8 +44,15 @@ fn essence(value: &str) -> &str {
 }
 
 /// `None` when the request may proceed; otherwise the sandbox's HTTP 415 answer. A
-/// missing header, several `Content-Type` headers, or another media type are refused.
-pub(crate) fn check(service: &Service, headers: &HeaderMap) -> Option<Reply> {
+/// missing header, several `Content-Type` headers, or another media type are refused; so
+/// is a parameter, unless `tolerant`. An accepted value other than the spec's exact text
+/// is noted in `trace`.
+pub(crate) fn check(
+    service: &Service,
+    headers: &HeaderMap,
+    tolerant: bool,
+    trace: &Trace,
+) -> Option<Reply> {
     let required = required_media_type(service)?;
     if !has_body(headers) {
         return None;
@@ -53,12 +63,35 @@ pub(crate) fn check(service: &Service, headers: &HeaderMap) -> Option<Reply> {
         _ => None,
     };
     let expected = essence(required);
+    let accepted = sent.is_some_and(|sent| {
+        sent.trim().eq_ignore_ascii_case(required.trim())
+            || (tolerant && essence(sent).eq_ignore_ascii_case(expected))
+    });
     match sent {
-        Some(sent) if essence(sent).eq_ignore_ascii_case(expected) => None,
-        _ => Some(Reply::sandbox_error(
-            415,
-            format!("a request body needs Content-Type: {expected}"),
-        )),
+        Some(sent) if accepted => {
+            if sent != required {
+                trace.warn(
+                    format_args!("Content-Type: {required}"),
+                    format_args!("Content-Type: {sent}"),
+                );
+            }
+            None
+        }
+        _ => {
+            let reason = match sent {
+                Some(sent) if essence(sent).eq_ignore_ascii_case(expected) => format!(
+                    "a request body needs Content-Type: {required}, without parameters \
+                     (--tolerant accepts them)"
+                ),
+                _ => format!("a request body needs Content-Type: {expected}"),
+            };
+            let mut reply = Reply::sandbox_error(415, reason.clone());
+            reply.failure = Some(Failure {
+                check: Check::ContentType,
+                reason,
+            });
+            Some(reply)
+        }
     }
 }
 

@@ -13,6 +13,7 @@ use crate::config::{ExpiredTokenAnswer, SandboxTenant};
 use crate::coupon_state::CouponState;
 use crate::error::SandboxError;
 use crate::faults::Fault;
+use crate::journal::RecordedRequest;
 use crate::shared::Shared;
 
 /// Reads the sandbox's state and steers it. Cloning is cheap; all clones act on the
@@ -184,6 +185,25 @@ impl SandboxControl {
     /// The sandbox clock, Unix milliseconds (what clients must sign as `X-Api-TimeStamp`).
     pub fn now_ms(&self) -> i64 {
         self.shared.lock().now_ms()
+    }
+
+    /// The request log, newest first: at most `SandboxConfig::request_log_capacity`
+    /// entries, secrets masked (what `/_sandbox/requests` serves).
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.shared
+            .journal
+            .newest_first(None)
+            .iter()
+            .map(|entry| RecordedRequest::clone(entry))
+            .collect()
+    }
+
+    /// One entry of the request log by its id, while the log still holds it.
+    pub fn request(&self, id: u64) -> Option<RecordedRequest> {
+        self.shared
+            .journal
+            .get(id)
+            .map(|entry| RecordedRequest::clone(&entry))
     }
 }
 

@@ -4,6 +4,8 @@ use axum::body::Bytes;
 use axum::http::HeaderMap;
 use retail_apis_codegen::model::HttpMethod;
 
+use crate::trace::Trace;
+
 #[derive(Debug)]
 pub(crate) struct Incoming {
     pub method: HttpMethod,
@@ -13,6 +15,11 @@ pub(crate) struct Incoming {
     pub query: Vec<(String, String)>,
     pub headers: HeaderMap,
     pub body: Bytes,
+    /// Accept the variants other Kingdee SDKs send whose signed bytes are unambiguous
+    /// (`SandboxConfig::tolerant`), noting each one in `trace`.
+    pub tolerant: bool,
+    /// What the checks learn about this request, for the request log.
+    pub trace: Trace,
 }
 
 impl Incoming {

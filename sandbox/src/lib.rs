@@ -23,6 +23,12 @@
 //! # Ok(()) }
 //! ```
 //!
+//! Every exchange is recorded, secrets masked, in a bounded request log: a page at the
+//! sandbox root shows it (headers, body, the string to sign with the expected and received
+//! signature, the first failed check, the answer), `/_sandbox/requests` serves it as JSON
+//! and [`SandboxControl::requests`] returns it. [`SandboxConfig::tolerant`] accepts, with a
+//! warning, what other Kingdee SDKs send where the signed bytes are unambiguous.
+//!
 //! See the crate's README for the checks, the state rules and the codes it answers.
 //!
 //! # Module dependencies
@@ -32,9 +38,12 @@
 //! on any import circle.
 //!
 //! ```text
-//! server          accept loop, routing, applying faults
+//! server          accept loop, routing, applying faults, recording each exchange
+//! inspector       the request log page, the state page and their JSON API
 //! control         SandboxControl and Faults: inspecting and steering a running sandbox
-//! shared          the specs, config, route table, scheme servers and locked state
+//! recording       one answered request as a request log entry, secrets masked
+//! shared          the specs, config, route table, scheme servers, request log and
+//!                 locked state
 //! routes          the route table (scheme_server, target)
 //! schemes         the one choice of a scheme server per service
 //! jdy, shoubei, bearer
@@ -45,7 +54,9 @@
 //! connections     (config, memory, write_deadline)
 //! config          SandboxConfig, credentials, seed coupons (amount, coupon_state)
 //! synth (envelope), content_type (reply)
-//! leaves: amount, coupon_state, faults, error, envelope, incoming, reply, signing, target,
+//! journal         the ring of recorded requests (trace)
+//! incoming, reply, content_type, signing (trace)
+//! leaves: amount, coupon_state, faults, error, envelope, signing, target, trace,
 //!         validate, memory, write_deadline
 //! ```
 
@@ -60,8 +71,11 @@ mod envelope;
 mod error;
 mod faults;
 mod incoming;
+mod inspector;
 mod jdy;
+mod journal;
 mod memory;
+mod recording;
 mod reply;
 mod routes;
 mod scheme_server;
@@ -74,6 +88,7 @@ mod state;
 mod synth;
 mod target;
 mod tenants;
+mod trace;
 mod validate;
 mod write_deadline;
 
@@ -85,8 +100,11 @@ pub use control::{Faults, SandboxControl};
 pub use coupon_state::CouponState;
 pub use error::SandboxError;
 pub use faults::Fault;
+pub use inspector::PREFIX as INSPECTOR_PREFIX;
 pub use jdy::{AUTHORIZE_OPERATION, TOKEN_OPERATION};
+pub use journal::{RecordedBody, RecordedRequest, RecordedResponse, Verdict, RECORDED_BODY_BYTES};
 pub use server::{serve, Sandbox, SandboxHandle};
+pub use trace::{Check, SignatureEvidence};
 
 // `server` prints the banner as `crate::banner`.
 use config::banner;

@@ -4,6 +4,8 @@ use axum::http::{header, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 
+use crate::trace::Failure;
+
 /// Body of a [`Reply`].
 #[derive(Debug)]
 pub(crate) enum ReplyBody {
@@ -22,6 +24,9 @@ pub(crate) struct Reply {
     pub success: bool,
     /// Headers besides `Content-Type` (a fault's `Retry-After`).
     pub headers: Vec<(HeaderName, HeaderValue)>,
+    /// The check that refused the request, when the scheme knows it more precisely than
+    /// the answer's code tells (the request log shows it).
+    pub failure: Option<Failure>,
 }
 
 impl Reply {
@@ -31,6 +36,7 @@ impl Reply {
             body: ReplyBody::Json(value),
             success: false,
             headers: Vec::new(),
+            failure: None,
         }
     }
 
@@ -40,6 +46,7 @@ impl Reply {
             body: ReplyBody::Json(value),
             success: true,
             headers: Vec::new(),
+            failure: None,
         }
     }
 
@@ -52,6 +59,7 @@ impl Reply {
             },
             success: false,
             headers: Vec::new(),
+            failure: None,
         }
     }
 
@@ -82,7 +90,8 @@ impl Reply {
     }
 }
 
-fn raw(status: StatusCode, content_type: &'static str, text: String) -> Response {
+/// The HTTP response of a rendered answer.
+pub(crate) fn raw(status: StatusCode, content_type: &'static str, text: String) -> Response {
     let mut response = (status, text).into_response();
     response
         .headers_mut()

@@ -93,6 +93,11 @@ impl RouteTable {
         }
     }
 
+    /// Whether any endpoint is served at `path`, with any method.
+    pub fn serves_path(&self, path: &str) -> bool {
+        self.by_path.contains_key(path)
+    }
+
     /// Resolves `jdy.mall_recharge`, or a bare `mall_recharge` when only one service has
     /// an operation of that name, to an operation id.
     pub fn resolve(&self, operation: &str) -> Result<String, SandboxError> {

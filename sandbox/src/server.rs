@@ -6,7 +6,7 @@ use std::ops::Deref;
 use std::sync::Arc;
 
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderValue, Method};
+use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::response::Response;
 use axum::Router;
 use retail_apis_codegen::model::{HttpMethod, SpecSet};
@@ -22,11 +22,14 @@ use crate::envelope;
 use crate::error::SandboxError;
 use crate::faults::Fault;
 use crate::incoming::{parse_query, Incoming};
-use crate::reply::Reply;
+use crate::inspector;
+use crate::recording::{self, Answered, Seen};
+use crate::reply::{Reply, ReplyBody};
 use crate::routes::{Lookup, Route, Target};
 use crate::scheme_server::Exchange;
 use crate::shared::Shared;
 use crate::synth;
+use crate::trace::Notes;
 
 /// A sandbox built from a spec set, not yet listening.
 pub struct Sandbox {
@@ -176,9 +179,20 @@ pub async fn serve(
     addr: SocketAddr,
 ) -> Result<(), SandboxError> {
     let banner = crate::banner(&config);
+    let config_log_enabled = config.request_log_capacity > 0;
+    let tolerant = config.tolerant;
     let handle = Sandbox::new(specs, config).start(addr).await?;
     println!("retail-apis sandbox listening on {}", handle.base_url());
     println!("{}", banner.replace("{base_url}", &handle.base_url()));
+    if config_log_enabled {
+        println!(
+            "Request inspector: {}/ (JSON under {}{}/requests){}",
+            handle.base_url(),
+            handle.base_url(),
+            crate::inspector::PREFIX,
+            if tolerant { "; tolerant mode" } else { "" }
+        );
+    }
     println!("Press Ctrl-C to stop.");
     if let Err(e) = tokio::signal::ctrl_c().await {
         tracing::warn!(error = %e, "cannot listen for Ctrl-C; stopping");
@@ -187,31 +201,147 @@ pub async fn serve(
 }
 
 async fn dispatch(State(shared): State<Arc<Shared>>, request: Request) -> Response {
+    if inspector::serves(&shared, request.uri().path()) {
+        return inspector::answer(&shared, request).await;
+    }
     let (parts, body) = request.into_parts();
+    let path = parts.uri.path().to_owned();
+    let query = parse_query(parts.uri.query());
     let method = match parts.method {
         Method::GET => HttpMethod::Get,
         Method::POST => HttpMethod::Post,
-        _ => return Reply::sandbox_error(405, "only GET and POST are served").into_response(),
+        _ => {
+            let reply = Reply::sandbox_error(405, "only GET and POST are served");
+            let seen = Seen {
+                method: parts.method.as_str(),
+                path: &path,
+                query: &query,
+                headers: &parts.headers,
+                body: &[],
+                route: None,
+                service: None,
+                fault: None,
+                notes: Notes::default(),
+            };
+            return recorded(&shared, seen, reply);
+        }
     };
-    let path = parts.uri.path().to_owned();
-    let route = match shared.routes.find(method, &path) {
+    let mut incoming = Incoming {
+        method,
+        path,
+        query,
+        headers: parts.headers,
+        body: Default::default(),
+        tolerant: shared.config.tolerant,
+        trace: Default::default(),
+    };
+    let (reply, route, fault) = route_and_answer(&shared, &mut incoming, body).await;
+    let timed_out = reply.status == StatusCode::REQUEST_TIMEOUT && fault.is_none();
+    if let Some(route) = &route {
+        tracing::info!(
+            operation = %route.operation_id,
+            status = reply.status.as_u16(),
+            fault = ?fault,
+            warnings = incoming.trace.warning_count(),
+            "request"
+        );
+    }
+    let seen = Seen {
+        method: parts.method.as_str(),
+        path: &incoming.path,
+        query: &incoming.query,
+        headers: &incoming.headers,
+        body: &incoming.body,
+        route: route.as_ref(),
+        service: route
+            .as_ref()
+            .and_then(|r| shared.specs.services.get(r.target.service())),
+        fault: fault.as_ref(),
+        notes: incoming.trace.take(),
+    };
+    let mut response = recorded(&shared, seen, reply);
+    if timed_out {
+        // The rest of the body may still be on its way, so the connection cannot carry
+        // another request: it is closed.
+        response
+            .headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
+    response
+}
+
+/// Sends `reply`, after recording the exchange in the request log. A JSON answer is
+/// serialised once, and the log reads its code from the value, not from the text.
+fn recorded(shared: &Shared, seen: Seen<'_>, reply: Reply) -> Response {
+    if !shared.journal.enabled() {
+        return reply.into_response();
+    }
+    let Reply {
+        status,
+        body,
+        success,
+        headers,
+        failure,
+    } = reply;
+    let (content_type, text, json) = match body {
+        ReplyBody::Json(value) => {
+            let text = serde_json::to_string(&value).unwrap_or_else(|_| "{}".to_owned());
+            ("application/json", text, Some(value))
+        }
+        ReplyBody::Raw { content_type, text } => (content_type, text, None),
+    };
+    shared.journal.push(recording::entry(
+        seen,
+        Answered {
+            status: status.as_u16(),
+            content_type,
+            text: &text,
+            json: json.as_ref(),
+            success,
+            failure,
+        },
+    ));
+    let mut response = crate::reply::raw(status, content_type, text);
+    for (name, value) in headers {
+        response.headers_mut().insert(name, value);
+    }
+    response
+}
+
+/// Routes the request, reads its body into `incoming` and answers it: the answer, the
+/// route it took and the fault it met.
+async fn route_and_answer(
+    shared: &Shared,
+    incoming: &mut Incoming,
+    body: axum::body::Body,
+) -> (Reply, Option<Route>, Option<Fault>) {
+    let path = &incoming.path;
+    let route = match shared.routes.find(incoming.method, path) {
         Lookup::Found(route) => route.clone(),
         Lookup::WrongMethod => {
-            return Reply::sandbox_error(405, format!("{path} is not served for this method"))
-                .into_response()
+            let reply = Reply::sandbox_error(405, format!("{path} is not served for this method"));
+            return (reply, None, None);
         }
         Lookup::NotFound => {
             tracing::info!(%path, "no endpoint");
-            return Reply::sandbox_error(404, format!("no endpoint at {path}")).into_response();
+            let reply = Reply::sandbox_error(404, format!("no endpoint at {path}"));
+            return (reply, None, None);
         }
     };
     if let Some(refusal) = shared
         .specs
         .services
         .get(route.target.service())
-        .and_then(|service| content_type::check(service, &parts.headers))
+        .and_then(|service| {
+            content_type::check(
+                service,
+                &incoming.headers,
+                incoming.tolerant,
+                &incoming.trace,
+            )
+        })
     {
-        return refusal.into_response();
+        return (refusal, Some(route), None);
     }
     let fault = {
         let mut state = shared.lock();
@@ -225,40 +355,19 @@ async fn dispatch(State(shared): State<Arc<Shared>>, request: Request) -> Respon
             .and_then(|queue| queue.pop_front())
     };
     let read = axum::body::to_bytes(body, shared.config.max_body_bytes);
-    let body = match tokio::time::timeout(shared.config.body_read_timeout, read).await {
+    incoming.body = match tokio::time::timeout(shared.config.body_read_timeout, read).await {
         Ok(Ok(bytes)) => bytes,
         Ok(Err(_)) => {
-            return Reply::sandbox_error(413, "request body too large or unreadable")
-                .into_response()
+            let reply = Reply::sandbox_error(413, "request body too large or unreadable");
+            return (reply, Some(route), None);
         }
-        Err(_) => return body_timeout(),
+        Err(_) => {
+            let reply = Reply::sandbox_error(408, "request body not received in time");
+            return (reply, Some(route), None);
+        }
     };
-    let incoming = Incoming {
-        method,
-        path,
-        query: parse_query(parts.uri.query()),
-        headers: parts.headers,
-        body,
-    };
-    let reply = answer(&shared, &route, &incoming, fault.clone()).await;
-    tracing::info!(
-        operation = %route.operation_id,
-        status = reply.status.as_u16(),
-        fault = ?fault,
-        "request"
-    );
-    reply.into_response()
-}
-
-/// HTTP 408 for a body that did not arrive in time. The rest of the body may still be
-/// on its way, so the connection cannot carry another request: it is closed.
-fn body_timeout() -> Response {
-    let mut response =
-        Reply::sandbox_error(408, "request body not received in time").into_response();
-    response
-        .headers_mut()
-        .insert(header::CONNECTION, HeaderValue::from_static("close"));
-    response
+    let reply = answer(shared, &route, incoming, fault.clone()).await;
+    (reply, Some(route), fault)
 }
 
 async fn answer(shared: &Shared, route: &Route, request: &Incoming, fault: Option<Fault>) -> Reply {

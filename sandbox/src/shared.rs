@@ -5,6 +5,7 @@ use std::sync::{Mutex, MutexGuard};
 use retail_apis_codegen::model::SpecSet;
 
 use crate::config::SandboxConfig;
+use crate::journal::Journal;
 use crate::routes::RouteTable;
 use crate::scheme_server::{Context, SchemeServer};
 use crate::schemes;
@@ -16,6 +17,8 @@ pub(crate) struct Shared {
     pub config: SandboxConfig,
     /// The scheme server of each service, by index.
     pub servers: Vec<Box<dyn SchemeServer>>,
+    /// The request log, outside the state lock: recording never waits for a request.
+    pub journal: Journal,
     state: Mutex<State>,
 }
 
@@ -25,11 +28,13 @@ impl Shared {
             specs.services.iter().map(schemes::server_for).collect();
         let routes = RouteTable::build(&specs, &servers);
         let state = Mutex::new(State::new(&config));
+        let journal = Journal::new(config.request_log_capacity);
         Shared {
             specs,
             routes,
             config,
             servers,
+            journal,
             state,
         }
     }

@@ -7,14 +7,15 @@ use retail_apis_runtime::shoubei::signing as md5_signing;
 use serde_json::{Map, Value};
 
 /// The Kingdee gateway signature (`X-Api-Signature`) of a request whose signed headers
-/// are `headers` (name, value), in the order the spec's `sign_headers` lists them.
-pub(crate) fn gateway_signature(
+/// are `headers` (name, value), in the order the spec's `sign_headers` lists them, and
+/// the string it signs (the request log shows it; it holds no secret).
+pub(crate) fn gateway_signature_shown(
     method: HttpMethod,
     path: &str,
     query: &[(String, String)],
     headers: Vec<(&str, &str)>,
     client_secret: &str,
-) -> String {
+) -> (String, String) {
     let pairs: Vec<(&str, &str)> = query
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
@@ -25,7 +26,10 @@ pub(crate) fn gateway_signature(
         query: &pairs,
         headers,
     };
-    jdy_signing::gateway_signature(&request, client_secret)
+    (
+        request.to_string(),
+        jdy_signing::gateway_signature(&request, client_secret),
+    )
 }
 
 /// The token endpoint's `app_signature` for an app key.
@@ -58,6 +62,13 @@ impl Md5Signer {
         key: &str,
     ) -> Result<String, md5_signing::UnsignableField> {
         md5_signing::sign(&self.scheme, body, key)
+    }
+
+    /// The masked text `body` is signed over and its signature with `key`, for the
+    /// request log; `None` for a body that cannot be signed.
+    pub fn shown(&self, body: &Map<String, Value>, key: &str) -> Option<(String, String)> {
+        let text = md5_signing::StringToSign::new(&self.scheme, body, key).ok()?;
+        Some((text.masked(), text.sign()))
     }
 
     /// Whether `body` carries its correct signature; arrays and objects cannot be

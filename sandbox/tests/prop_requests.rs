@@ -501,8 +501,9 @@ fn check_arbitrary(request: ArbitraryRequest) -> Result<(), TestCaseError> {
     Ok(())
 }
 
-/// Whether `headers` carry exactly one `Content-Type` whose media type is the one the
-/// service's spec requires (parameters such as `charset` aside).
+/// Whether `headers` carry exactly one `Content-Type` whose value is the one the
+/// service's spec requires (case aside; a parameter such as `charset` is refused outside
+/// the tolerant mode).
 fn declares_json(service: Option<&Service>, headers: &[(HeaderName, HeaderValue)]) -> bool {
     let Some(required) = service.and_then(|s| {
         s.headers
@@ -516,10 +517,9 @@ fn declares_json(service: Option<&Service>, headers: &[(HeaderName, HeaderValue)
         .iter()
         .filter(|(name, _)| *name == reqwest::header::CONTENT_TYPE);
     match (sent.next(), sent.next()) {
-        (Some((_, value)), None) => value.to_str().is_ok_and(|v| {
-            let media_type = v.split(';').next().unwrap_or_default().trim();
-            media_type.eq_ignore_ascii_case(required)
-        }),
+        (Some((_, value)), None) => value
+            .to_str()
+            .is_ok_and(|v| v.trim().eq_ignore_ascii_case(required)),
         _ => false,
     }
 }

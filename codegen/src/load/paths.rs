@@ -31,6 +31,11 @@ pub(crate) fn check_http_path(cx: &mut Cx<'_>, s: Checked<String>) -> Option<Str
         Some("must not contain `.` or `..` segments")
     } else if p.contains("//") {
         Some("must not contain empty segments (`//`)")
+    } else if p
+        .strip_prefix(crate::reserved::SANDBOX_PATH_PREFIX)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+    {
+        Some("is under `/_sandbox`, which the sandbox's request inspector reserves")
     } else {
         None
     };

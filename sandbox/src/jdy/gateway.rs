@@ -15,6 +15,7 @@ use crate::incoming::Incoming;
 use crate::reply::Reply;
 use crate::signing;
 use crate::state::State;
+use crate::trace::{Check, Failure, SignatureEvidence};
 
 /// A gateway rejection: the spec error name, its fallback code, and what was wrong.
 #[derive(Debug)]
@@ -22,6 +23,15 @@ pub(crate) struct Rejection {
     pub name: &'static str,
     pub fallback_code: u32,
     pub detail: String,
+    /// The check that failed, for the request log.
+    pub check: Check,
+}
+
+impl Rejection {
+    /// The same rejection, blamed on `check` rather than on the one its code names.
+    fn at(self, check: Check) -> Rejection {
+        Rejection { check, ..self }
+    }
 }
 
 pub(crate) const TIMESTAMP_INVALID: (&str, u32) = ("timestamp_invalid", 4006);
@@ -37,6 +47,7 @@ fn reject((name, fallback_code): (&'static str, u32), detail: impl Into<String>)
         name,
         fallback_code,
         detail: detail.into(),
+        check: Check::of_error_name(name),
     }
 }
 
@@ -115,7 +126,12 @@ pub(crate) fn reply_for(
             || rejection.fallback_code.to_string(),
             |e| e.code.to_string(),
         );
-    rejection_reply(service, Some(gateway), &code, Some(&rejection.detail))
+    let mut reply = rejection_reply(service, Some(gateway), &code, Some(&rejection.detail));
+    reply.failure = Some(Failure {
+        check: rejection.check,
+        reason: rejection.detail.clone(),
+    });
+    reply
 }
 
 fn is_positive_integer(text: &str) -> bool {
@@ -144,7 +160,8 @@ pub(crate) fn check_signed(
             return Err(reject(
                 SIGN_HEADERS_INVALID,
                 format!("{X_API_NONCE} must be a positive integer"),
-            ))
+            )
+            .at(Check::Nonce))
         }
     };
     check_client_id(credentials, request)?;
@@ -153,7 +170,8 @@ pub(crate) fn check_signed(
         return Err(reject(
             SIGNATURE_INVALID,
             format!("{X_API_NONCE} was already used within the timestamp window (replay)"),
-        ));
+        )
+        .at(Check::Nonce));
     }
     Ok(())
 }
@@ -170,6 +188,17 @@ fn check_timestamp(request: &Incoming, now_ms: i64, window: u64) -> Result<(), R
         )
     })?;
     if now_ms.abs_diff(millis) > window {
+        // The Go SDK sends seconds. Accepting them would stretch a 5-minute window to
+        // 83 hours, so they stay refused, with a message that says what they are.
+        if now_ms.abs_diff(millis.saturating_mul(1000)) <= window.max(1000) {
+            return Err(reject(
+                TIMESTAMP_INVALID,
+                format!(
+                    "the timestamp looks like seconds: {X_API_TIMESTAMP} must be Unix time \
+                     in milliseconds (the window is {window} ms)"
+                ),
+            ));
+        }
         return Err(reject(
             TIMESTAMP_INVALID,
             format!("{X_API_TIMESTAMP} is more than {window} ms away from the gateway clock"),
@@ -192,8 +221,22 @@ fn check_signature_headers(
             ))
         }
     }
-    match request.header(X_API_SIGN_HEADERS) {
-        Some(v) if v.trim().eq_ignore_ascii_case(&gateway.sign_headers) => Ok(()),
+    let sent = request.header(X_API_SIGN_HEADERS);
+    let accepted = match sent {
+        Some(v) if v.trim().eq_ignore_ascii_case(&gateway.sign_headers) => true,
+        Some(v) => request.tolerant && same_header_names(v, &gateway.sign_headers),
+        None => false,
+    };
+    match sent {
+        Some(v) if accepted => {
+            if v != gateway.sign_headers.as_ref() {
+                request.trace.warn(
+                    format_args!("{X_API_SIGN_HEADERS}: {}", gateway.sign_headers),
+                    format_args!("{X_API_SIGN_HEADERS}: {v}"),
+                );
+            }
+            Ok(())
+        }
         _ => Err(reject(
             SIGN_HEADERS_INVALID,
             format!("{X_API_SIGN_HEADERS} must be {}", gateway.sign_headers),
@@ -201,17 +244,34 @@ fn check_signature_headers(
     }
 }
 
+/// Whether two comma-separated header lists name the same headers, in any order, case
+/// or spacing. The string to sign sorts the signed headers by name, so any order signs
+/// the same bytes.
+fn same_header_names(sent: &str, declared: &str) -> bool {
+    let names = |list: &str| {
+        let mut names: Vec<String> = list
+            .split(',')
+            .map(|name| name.trim().to_ascii_lowercase())
+            .collect();
+        names.sort();
+        names
+    };
+    let sent = names(sent);
+    let unique = sent.windows(2).all(|pair| pair[0] != pair[1]);
+    unique && sent == names(declared)
+}
+
 /// `X-Api-ClientID`: the sandbox's client (4008).
 fn check_client_id(credentials: &SandboxCredentials, request: &Incoming) -> Result<(), Rejection> {
     match request.header(X_API_CLIENT_ID) {
-        None => Err(reject(
-            SIGNATURE_INVALID,
-            format!("{X_API_CLIENT_ID} is missing"),
-        )),
+        None => Err(
+            reject(SIGNATURE_INVALID, format!("{X_API_CLIENT_ID} is missing")).at(Check::ClientId),
+        ),
         Some(id) if id != credentials.client_id => Err(reject(
             SIGNATURE_INVALID,
             format!("{X_API_CLIENT_ID} is not known"),
-        )),
+        )
+        .at(Check::ClientId)),
         Some(_) => Ok(()),
     }
 }
@@ -222,16 +282,22 @@ fn check_signature(
     gateway: &KingdeeGatewayScheme,
     request: &Incoming,
 ) -> Result<(), Rejection> {
-    let signature = request
-        .header(X_API_SIGNATURE)
-        .ok_or_else(|| reject(SIGNATURE_INVALID, format!("{X_API_SIGNATURE} is missing")))?;
-    let expected = signing::gateway_signature(
+    let received = request.header(X_API_SIGNATURE);
+    let (string_to_sign, expected) = signing::gateway_signature_shown(
         request.method,
         &request.path,
         &request.query,
         signed_headers(gateway, request)?,
         &credentials.client_secret,
     );
+    request.trace.signature(SignatureEvidence {
+        scheme: "kingdee_gateway",
+        string_to_sign,
+        expected: expected.clone(),
+        received: received.map(str::to_owned),
+    });
+    let signature = received
+        .ok_or_else(|| reject(SIGNATURE_INVALID, format!("{X_API_SIGNATURE} is missing")))?;
     if signature != expected {
         return Err(reject(
             SIGNATURE_INVALID,
@@ -299,6 +365,14 @@ pub(crate) fn check_router(domain: &str, request: &Incoming) -> Result<(), Rejec
             NO_PERMISSION,
             format!("{X_GW_ROUTER_ADDR} does not match the tenant domain"),
         )),
+        // The PHP SDK never sends it; the tenant is known from the client anyway.
+        None if request.tolerant => {
+            request.trace.warn(
+                format_args!("{X_GW_ROUTER_ADDR}: {domain}"),
+                format_args!("no {X_GW_ROUTER_ADDR}"),
+            );
+            Ok(())
+        }
         None => Err(reject(
             NO_PERMISSION,
             format!("{X_GW_ROUTER_ADDR} is missing"),

@@ -164,6 +164,7 @@ fn token_tenant(
         name: which.0,
         fallback_code: which.1,
         detail: format!("{APP_TOKEN} {detail}"),
+        check: crate::trace::Check::Token,
     };
     Err(gateway::reply_for(service, gw, &rejection))
 }

@@ -13,6 +13,7 @@ use crate::reply::Reply;
 use crate::scheme_server::{Context, Exchange, SchemeServer};
 use crate::signing::Md5Signer;
 use crate::state::State;
+use crate::trace::{Check, SignatureEvidence};
 use crate::{synth, validate};
 
 /// The page's own example of a success message (“操作成功”).
@@ -115,16 +116,30 @@ fn process(
     state: &mut State,
     now_ms: i64,
 ) -> Result<Body, Body> {
-    let invalid =
-        |e: validate::Invalid| failure(service, &BusinessError::invalid_parameter(e.to_string()));
+    let invalid = |e: validate::Invalid| {
+        request.trace.fail(Check::Body, e.to_string());
+        failure(service, &BusinessError::invalid_parameter(e.to_string()))
+    };
     let body = validate::parse_object(&request.body).map_err(invalid)?;
 
+    if let Some((string_to_sign, expected)) = signer.shown(&body, &credentials.shoubei_key) {
+        request.trace.signature(SignatureEvidence {
+            scheme: "md5_body_sign",
+            string_to_sign,
+            expected,
+            received: body
+                .get(signer.field())
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+        });
+    }
     let problem = match signer.verify(&body, &credentials.shoubei_key) {
         Ok(true) => None,
         Ok(false) => Some(format!("`{}` does not match the body", signer.field())),
         Err(unsignable) => Some(format!("the body cannot be signed: {unsignable}")),
     };
     if let Some(detail) = problem {
+        request.trace.fail(Check::Signature, detail.clone());
         return Err(failure(
             service,
             &BusinessError {
@@ -138,6 +153,9 @@ fn process(
     // The key belongs to one institution; another inst_no signed with it is not ours.
     if let Some(inst_no) = body.get("inst_no").and_then(Value::as_str) {
         if inst_no != credentials.shoubei_inst_no {
+            request
+                .trace
+                .fail(Check::Institution, "inst_no is not the sandbox institution");
             return Err(failure(
                 service,
                 &BusinessError {
