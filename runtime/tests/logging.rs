@@ -3,39 +3,13 @@
 
 mod common;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
 use common::*;
 use retail_apis_runtime::jdy::JdyClient;
 use serde_json::json;
 
-#[derive(Clone, Default)]
-struct Buffer(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Buffer {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        if let Ok(mut buffer) = self.0.lock() {
-            buffer.extend_from_slice(bytes);
-        }
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[tokio::test]
 async fn logs_name_the_call_and_never_a_secret() {
-    let buffer = Buffer::default();
-    let writer = buffer.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (buffer, _guard) = common::log_capture::capture(tracing::Level::TRACE);
 
     let (url, _) = start().await;
     let client =
@@ -45,11 +19,7 @@ async fn logs_name_the_call_and_never_a_secret() {
     let retried = client.call_value(&UNAVAILABLE_IDEMPOTENT, json!({})).await;
     assert!(retried.is_err());
 
-    let logs = buffer
-        .0
-        .lock()
-        .map(|b| String::from_utf8_lossy(&b).into_owned())
-        .unwrap_or_default();
+    let logs = buffer.text();
     assert!(logs.contains("operation=\"expire_once\""), "{logs}");
     assert!(logs.contains("attempt=3"), "{logs}");
     assert!(logs.contains("retrying"), "{logs}");

@@ -365,32 +365,9 @@ fn debug_and_errors_never_show_the_redis_password() {
     }
 }
 
-#[derive(Clone, Default)]
-struct LogBuffer(Arc<std::sync::Mutex<Vec<u8>>>);
-
-impl std::io::Write for LogBuffer {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        if let Ok(mut buffer) = self.0.lock() {
-            buffer.extend_from_slice(bytes);
-        }
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[tokio::test]
 async fn a_redis_that_stays_down_is_warned_about_once_and_never_quoted() {
-    let buffer = LogBuffer::default();
-    let writer = buffer.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::DEBUG)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (buffer, _guard) = common::log_capture::capture(tracing::Level::DEBUG);
 
     let (base, _) = start().await;
     // Nothing listens there, and Redis is asked again after every failure.
@@ -407,11 +384,7 @@ async fn a_redis_that_stays_down_is_warned_about_once_and_never_quoted() {
             json!(format!("tok-{n}"))
         );
     }
-    let logs = buffer
-        .0
-        .lock()
-        .map(|b| String::from_utf8_lossy(&b).into_owned())
-        .unwrap_or_default();
+    let logs = buffer.text();
     let unavailable = |level: &str| {
         logs.lines()
             .filter(|l| l.contains(level) && l.contains("Redis token store unavailable"))
