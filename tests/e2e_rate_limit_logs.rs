@@ -8,7 +8,7 @@ mod common;
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::redis::{free_port, TestRedis};
+use common::redis_server::RedisServer;
 use common::{bounded, fast_transport, jdy_client_with, recharge, start_sandbox};
 use retail_apis::jdy;
 use retail_apis::runtime::{RateLimit, RedisRateLimiter};
@@ -62,9 +62,16 @@ async fn a_redis_outage_is_logged_once_and_bridged_until_redis_answers() {
         .finish();
     // The test runs on one thread, its spawned calls included.
     let _guard = tracing_subscriber::util::SubscriberInitExt::set_default(subscriber);
+    // Started to learn that Redis can run here, then killed: the limiter begins without it.
+    let Some(mut redis) =
+        RedisServer::start("a_redis_outage_is_logged_once_and_bridged_until_redis_answers")
+    else {
+        return;
+    };
+    redis.kill();
+    let port = redis.port();
     bounded(async {
         let sandbox = start_sandbox().await;
-        let port = free_port();
         let limiter = Arc::new(
             RedisRateLimiter::new(
                 &format!("redis://127.0.0.1:{port}"),
@@ -87,9 +94,7 @@ async fn a_redis_outage_is_logged_once_and_bridged_until_redis_answers() {
         assert!(limiter.is_degraded());
         assert_eq!(logs.count("Redis cannot be reached"), 1, "{}", logs.text());
 
-        let Some(_redis) = TestRedis::spawn(port) else {
-            return;
-        };
+        redis.restart();
         tokio::time::sleep(Duration::from_millis(150)).await;
         recharge_five(&client, "R3-up").await;
         assert!(!limiter.is_degraded());

@@ -9,7 +9,7 @@ mod common;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
-use common::redis::{free_port, TestRedis};
+use common::redis_server::{free_port, TestRedis};
 use common::{bounded, fast_transport, inject, jdy_client_with, recharge, start_sandbox};
 use retail_apis::jdy;
 use retail_apis::runtime::{
@@ -360,7 +360,7 @@ fn redis_limiter(url: &str, limit: RateLimit, prefix: &str) -> Arc<RedisRateLimi
 
 #[tokio::test]
 async fn redis_limiters_share_one_budget_across_instances() {
-    let Some(redis) = TestRedis::start() else {
+    let Some(redis) = TestRedis::get("redis_limiters_share_one_budget_across_instances") else {
         return;
     };
     bounded(async {

@@ -8,8 +8,6 @@
 //! with the sandbox's URL, the Redis URL and a stop file.
 
 mod common;
-#[path = "../runtime/tests/common/redis_server.rs"]
-mod redis_server;
 
 use std::io::{BufRead as _, BufReader};
 use std::path::Path;
@@ -18,8 +16,8 @@ use std::sync::mpsc;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use common::redis_server::RedisServer;
 use common::*;
-use redis_server::RedisServer;
 use retail_apis::jdy;
 use retail_apis::runtime::jdy::{RedisTokenStore, TokenStore};
 

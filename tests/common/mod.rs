@@ -4,7 +4,9 @@
 //! Each test binary uses a different subset of these helpers.
 #![allow(dead_code)]
 
-pub mod redis;
+// One Redis fixture for the runtime's tests and these.
+#[path = "../../runtime/tests/common/redis_server.rs"]
+pub mod redis_server;
 
 use std::future::Future;
 use std::net::SocketAddr;

@@ -169,7 +169,8 @@ fn pings(port: u16) -> bool {
 }
 
 /// A loopback port free now (bound, then released).
-fn free_port() -> u16 {
+/// A loopback port nothing listened on a moment ago.
+pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|listener| listener.local_addr())
         .map(|addr| addr.port())
