@@ -5,6 +5,7 @@ use serde_json::Value;
 
 use super::gateway::KingdeeGateway;
 use super::tenant::AppCredentials;
+use super::unquoted::without_body;
 use crate::client::{CallInfo, Link, Request};
 use crate::descriptor::AuthorizeEndpoint;
 use crate::envelope;
@@ -36,8 +37,9 @@ pub(super) async fn fetch(
             gateway.sign_gateway(request, &tenant)
         })
         .await
-        .map_err(redact)?;
-    let payload: Value = envelope::decode_payload(&call, &payload).map_err(redact)?;
+        .map_err(|e| without_body(e, OMITTED))?;
+    let payload: Value =
+        envelope::decode_payload(&call, &payload).map_err(|e| without_body(e, OMITTED))?;
     let field = |name: &str| match payload.get(name) {
         Some(Value::String(text)) if !text.trim().is_empty() => Ok(text.clone()),
         _ => Err(Error::Decode {
@@ -59,36 +61,4 @@ pub(super) async fn fetch(
         ),
         snippet: String::from(OMITTED),
     })
-}
-
-/// An authorize answer holds the app secret even when it fails to decode or comes with
-/// an unexpected status, so its body is never quoted.
-fn redact(error: Error) -> Error {
-    match error {
-        Error::Decode {
-            service,
-            operation,
-            message,
-            ..
-        } => Error::Decode {
-            service,
-            operation,
-            message,
-            snippet: String::from(OMITTED),
-        },
-        Error::HttpStatus {
-            service,
-            operation,
-            status,
-            retry_after,
-            ..
-        } => Error::HttpStatus {
-            service,
-            operation,
-            status,
-            snippet: String::from(OMITTED),
-            retry_after,
-        },
-        other => other,
-    }
 }

@@ -14,6 +14,7 @@ use super::headers;
 use super::signing::{self, CanonicalRequest, SentHeaders, SignHeaders};
 use super::tenant::{AppCredentials, CurrentCredentials, JdyTenant};
 use super::token::{token_key, InProcessTokenStore, Lease, TokenCache};
+use super::unquoted::without_body;
 use crate::client::{CallInfo, Client, Explanation, Link, Reproduce, Request, Response, Scheme};
 use crate::descriptor::{AuthScheme, KingdeeGatewayScheme, ServiceDescriptor};
 use crate::envelope;
@@ -22,6 +23,9 @@ use crate::secret::Secret;
 
 /// Operation name used in errors and logs for the token request.
 const TOKEN_OPERATION: &str = "app_token";
+
+/// Stands in an error for the body of a token answer, which may hold the token.
+const TOKEN_OMITTED: &str = "<token response omitted>";
 
 /// What one attempt signed.
 struct GatewaySignature {
@@ -409,9 +413,9 @@ impl KingdeeGateway {
                 self.sign_gateway(request, &tenant)
             })
             .await
-            .map_err(redact_token_body)?;
-        let payload: Value =
-            envelope::decode_payload(&call, &payload).map_err(redact_token_body)?;
+            .map_err(|e| without_body(e, TOKEN_OMITTED))?;
+        let payload: Value = envelope::decode_payload(&call, &payload)
+            .map_err(|e| without_body(e, TOKEN_OMITTED))?;
         match payload.get(scheme.token.token_field.as_ref()) {
             Some(Value::String(token)) if !token.is_empty() => Ok((
                 Secret::new(token.as_str()),
@@ -504,25 +508,6 @@ fn query_pairs(request: &Request) -> Vec<(&str, &str)> {
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect()
-}
-
-/// Token responses may hold a token even when they fail to decode, so their body is
-/// not quoted.
-fn redact_token_body(error: Error) -> Error {
-    match error {
-        Error::Decode {
-            service,
-            operation,
-            message,
-            ..
-        } => Error::Decode {
-            service,
-            operation,
-            message,
-            snippet: String::from("<token response omitted>"),
-        },
-        other => other,
-    }
 }
 
 /// The tenant's credentials in force, checked as every set of credentials is (the

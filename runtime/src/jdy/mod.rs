@@ -9,6 +9,7 @@ mod sign_headers;
 pub mod signing;
 mod tenant;
 mod token;
+mod unquoted;
 
 pub use config::JdyConfig;
 pub use gateway::{JdyClient, KingdeeGateway};
