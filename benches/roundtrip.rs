@@ -18,31 +18,15 @@
 
 mod hand_written;
 mod interleave;
+mod refund_request;
 
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use interleave::{interleave, report, Side};
+use refund_request::request;
 use retail_apis::jdy;
 use retail_apis_sandbox::{config as creds, Sandbox, SandboxConfig, SandboxHandle};
-
-static SEQ: AtomicU64 = AtomicU64::new(0);
-
-fn request() -> jdy::RefundSaveRequest {
-    let n = SEQ.fetch_add(1, Ordering::Relaxed);
-    jdy::RefundSaveRequest::new(
-        None,
-        "pay.refund",
-        "M1001",
-        format!("BENCH-{n}"),
-        None,
-        "1",
-        "127.0.0.1",
-        "0002",
-    )
-    .refund_amount(100)
-}
 
 /// The request as a careful user would write it by hand with reqwest.
 async fn hand_written(

@@ -19,33 +19,17 @@
 mod interleave;
 #[path = "../runtime/tests/common/redis_server.rs"]
 mod redis_server;
+mod refund_request;
 
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
 use interleave::{interleave, report, Side};
+use refund_request::request;
 use retail_apis::jdy;
 use retail_apis::runtime::jdy::{RedisTokenStore, TokenStore};
 use retail_apis_sandbox::{config as creds, Sandbox, SandboxConfig, SandboxHandle};
-
-static SEQ: AtomicU64 = AtomicU64::new(0);
-
-fn request() -> jdy::RefundSaveRequest {
-    let n = SEQ.fetch_add(1, Ordering::Relaxed);
-    jdy::RefundSaveRequest::new(
-        None,
-        "pay.refund",
-        "M1001",
-        format!("BENCH-{n}"),
-        None,
-        "1",
-        "127.0.0.1",
-        "0002",
-    )
-    .refund_amount(100)
-}
 
 async fn sandbox() -> SandboxHandle {
     Sandbox::from_files(retail_apis::SPEC_FILES, SandboxConfig::default())
