@@ -16,17 +16,16 @@
 // The shared module declares undocumented public items.
 #![allow(missing_docs)]
 
+mod fixtures;
 mod hand_written;
 mod interleave;
-mod refund_request;
 
-use std::net::SocketAddr;
 use std::time::Instant;
 
+use fixtures::{request, sandbox};
 use interleave::{interleave, report, Side};
-use refund_request::request;
 use retail_apis::jdy;
-use retail_apis_sandbox::{config as creds, Sandbox, SandboxConfig, SandboxHandle};
+use retail_apis_sandbox::config as creds;
 
 /// The request as a careful user would write it by hand with reqwest.
 async fn hand_written(
@@ -42,14 +41,6 @@ async fn hand_written(
     let mut envelope: serde_json::Value = response.json().await.expect("JSON body");
     assert_eq!(envelope["errcode"], 0, "{envelope}");
     serde_json::from_value(envelope["data"].take()).expect("typed data")
-}
-
-async fn sandbox() -> SandboxHandle {
-    Sandbox::from_files(retail_apis::SPEC_FILES, SandboxConfig::default())
-        .expect("embedded specs load")
-        .start(SocketAddr::from(([127, 0, 0, 1], 0)))
-        .await
-        .expect("sandbox starts")
 }
 
 fn client(base_url: String) -> jdy::Client {

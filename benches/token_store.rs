@@ -16,28 +16,19 @@
 // The shared modules declare undocumented public items.
 #![allow(missing_docs)]
 
+mod fixtures;
 mod interleave;
 #[path = "../runtime/tests/common/redis_server.rs"]
 mod redis_server;
-mod refund_request;
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
 
+use fixtures::{request, sandbox};
 use interleave::{interleave, report, Side};
-use refund_request::request;
 use retail_apis::jdy;
 use retail_apis::runtime::jdy::{RedisTokenStore, TokenStore};
-use retail_apis_sandbox::{config as creds, Sandbox, SandboxConfig, SandboxHandle};
-
-async fn sandbox() -> SandboxHandle {
-    Sandbox::from_files(retail_apis::SPEC_FILES, SandboxConfig::default())
-        .expect("embedded specs load")
-        .start(SocketAddr::from(([127, 0, 0, 1], 0)))
-        .await
-        .expect("sandbox starts")
-}
+use retail_apis_sandbox::config as creds;
 
 fn main() {
     let Some(redis) = redis_server::TestRedis::get("token_store bench") else {
