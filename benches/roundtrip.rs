@@ -1,7 +1,8 @@
 //! Client overhead over the network: one `refund_save` round trip through the generated
 //! client versus a hand-written reqwest call of the same request (same signing functions,
-//! same headers, same body serialised with `serde_json::to_vec`, decoded into the same
-//! type), both against the in-process sandbox over loopback.
+//! same headers, the client's `User-Agent` among them, same body serialised with
+//! `serde_json::to_vec`, decoded into the same type), both against the in-process sandbox
+//! over loopback.
 //!
 //! Each side has its own freshly started sandbox and its own HTTP connection pool, so
 //! neither inherits the other's refunds, nonces or connections, and fetches its own
@@ -11,7 +12,17 @@
 //! of the per-round ratios hand-written / generated (throughput of the client relative
 //! to hand-written; above 1.00 the client is faster).
 //!
-//! `cargo bench -p retail-apis --bench roundtrip`
+//! `cargo bench -p retail-apis --bench roundtrip`. Variants, each set by an environment
+//! variable, for taking the figure apart:
+//! - `RETAIL_APIS_BENCH_RUNTIME=current-thread`: everything (both clients and both
+//!   sandboxes) runs on one thread, which makes the call CPU-bound and shows costs that
+//!   thread hand-offs hide on the default multi-thread runtime;
+//! - `RETAIL_APIS_BENCH_CLIENT=signed-request`: the generated side builds and signs the
+//!   request with the client (`signed_request`) but sends and decodes it as the
+//!   hand-written side does, which separates the client's request building from its
+//!   send and answer path;
+//! - `RETAIL_APIS_BENCH_HAND_USER_AGENT=off`: the hand-written side sends no
+//!   `User-Agent`, one header fewer than the client.
 
 // The shared module declares undocumented public items.
 #![allow(missing_docs)]
@@ -25,6 +36,7 @@ use std::time::Instant;
 use fixtures::{request, sandbox};
 use interleave::{interleave, report, Side};
 use retail_apis::jdy;
+use retail_apis::runtime::jdy::Lease;
 use retail_apis_sandbox::config as creds;
 
 /// The request as a careful user would write it by hand with reqwest.
@@ -47,8 +59,45 @@ fn client(base_url: String) -> jdy::Client {
     jdy::Client::new(creds::jdy_client_config(base_url)).expect("client")
 }
 
+/// The runtime `RETAIL_APIS_BENCH_RUNTIME` names: `current-thread`, or the default
+/// multi-thread runtime.
+fn runtime() -> tokio::runtime::Runtime {
+    match std::env::var("RETAIL_APIS_BENCH_RUNTIME").as_deref() {
+        Ok("current-thread") => tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("tokio runtime"),
+        Ok("multi-thread") | Err(_) => tokio::runtime::Runtime::new().expect("tokio runtime"),
+        Ok(other) => panic!(
+            "RETAIL_APIS_BENCH_RUNTIME is `{other}`; expected `current-thread` or `multi-thread`"
+        ),
+    }
+}
+
+/// Whether the variable `name` is set to `value`.
+fn variant(name: &str, value: &str) -> bool {
+    std::env::var(name).is_ok_and(|set| set == value)
+}
+
+/// The client's own signed request, sent and decoded as the hand-written side does.
+async fn signed_request(
+    http: &reqwest::Client,
+    client: &jdy::Client,
+    token: &Lease,
+    body: &jdy::RefundSaveRequest,
+) -> jdy::RefundSaveResponse {
+    let request = client
+        .runtime()
+        .signed_request(&jdy::endpoints::REFUND_SAVE, body, token)
+        .expect("a signed request");
+    let response = http.execute(request).await.expect("sandbox answers");
+    let mut envelope: serde_json::Value = response.json().await.expect("JSON body");
+    assert_eq!(envelope["errcode"], 0, "{envelope}");
+    serde_json::from_value(envelope["data"].take()).expect("typed data")
+}
+
 fn main() {
-    let rt = tokio::runtime::Runtime::new().expect("tokio runtime");
+    let rt = runtime();
     // One sandbox per side, both fresh.
     let (generated_sandbox, hand_sandbox) =
         rt.block_on(async { (sandbox().await, sandbox().await) });
@@ -64,17 +113,51 @@ fn main() {
         .to_owned();
     // reqwest sets up its rustls from the process default provider (README, "TLS").
     retail_apis::runtime::tls::install_default_crypto_provider();
-    let http = reqwest::Client::new();
+    // The same request on the wire: the client's `User-Agent` too, which costs the
+    // in-process sandbox (and the client's header map) as much as any other header.
+    let user_agent = retail_apis::runtime::TransportConfig::default().user_agent;
+    let reqwest_client = || {
+        let builder = reqwest::Client::builder();
+        if variant("RETAIL_APIS_BENCH_HAND_USER_AGENT", "off") {
+            builder
+        } else {
+            builder.user_agent(user_agent.as_str())
+        }
+        .build()
+        .expect("reqwest client")
+    };
+    let http = reqwest_client();
+    let body = request();
+    println!(
+        "future of one call: generated client {} bytes, hand-written {} bytes",
+        std::mem::size_of_val(&generated.refund_save(&body)),
+        std::mem::size_of_val(&hand_written(&http, &hand_base, &hand_token, &body)),
+    );
+    let signed_only = variant("RETAIL_APIS_BENCH_CLIENT", "signed-request");
+    // The generated client's own token, for the requests it only signs.
+    let generated_token = rt
+        .block_on(generated.runtime().app_token())
+        .map(Lease::unmanaged)
+        .expect("token");
+    let signed_http = reqwest_client();
 
     let mut sides = [
         Side {
-            name: "generated client",
+            name: if signed_only {
+                "client-signed request"
+            } else {
+                "generated client"
+            },
             run: Box::new(|n| {
                 rt.block_on(async {
                     let start = Instant::now();
                     for _ in 0..n {
                         let body = request();
-                        generated.refund_save(&body).await.expect("refund saved");
+                        if signed_only {
+                            signed_request(&signed_http, &generated, &generated_token, &body).await;
+                        } else {
+                            generated.refund_save(&body).await.expect("refund saved");
+                        }
                     }
                     start.elapsed()
                 })

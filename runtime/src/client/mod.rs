@@ -295,10 +295,14 @@ impl<S: Scheme> Client<S> {
             code = error.code(),
             "credentials revoked, re-authorising once"
         );
-        self.inner
-            .scheme
-            .reauthorize(link, reauthorization.seen_version)
-            .await
+        // Boxed: its request would otherwise take room in the future of every call,
+        // which almost never re-authorises.
+        Box::pin(
+            self.inner
+                .scheme
+                .reauthorize(link, reauthorization.seen_version),
+        )
+        .await
     }
 
     /// The request of a call before any attempt signs it: the encoded request as the
@@ -386,13 +390,19 @@ impl<S: Scheme> Link<'_, S> {
             .transport
             .with_retries(call, self.deadline, || async {
                 let number = attempt.fetch_add(1, Ordering::Relaxed) + 1;
-                let mut request = request.for_attempt();
-                sign(&mut request)?;
-                for interceptor in interceptors.iter() {
-                    interceptor.before_send(call, number, &mut request);
-                }
-                let request = self.client.build(call, request)?;
-                let response = inner.transport.send(call, request).await?;
+                // Built, signed and handed to the transport in a block of its own, so that
+                // neither form of the request takes room in the attempt's future.
+                let sending = {
+                    let mut request = request.for_attempt();
+                    sign(&mut request)?;
+                    for interceptor in interceptors.iter() {
+                        interceptor.before_send(call, number, &mut request);
+                    }
+                    inner
+                        .transport
+                        .send(call, self.client.build(call, request)?)
+                };
+                let response = sending.await?;
                 for interceptor in interceptors.iter() {
                     interceptor.after_receive(call, number, &response);
                 }

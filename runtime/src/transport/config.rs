@@ -36,7 +36,8 @@ use crate::ratelimit::{LocalRateLimiter, RateLimit, RateLimiter};
 pub struct TransportConfig {
     /// Limit for establishing a connection (TCP and TLS).
     pub connect_timeout: Duration,
-    /// Limit for one attempt: connecting, sending and reading the whole response.
+    /// Limit for one attempt: signing, connecting, sending, reading and checking the whole
+    /// response (one timer, shared with the call's `deadline` when that comes first).
     pub timeout: Duration,
     /// Repeats after the first attempt.
     pub max_retries: u32,

@@ -150,84 +150,88 @@ impl Transport {
         &self.config
     }
 
-    /// Sends one request and reads the whole body, within the per-attempt timeout.
-    pub async fn send(
-        &self,
-        call: &CallInfo,
+    /// Sends one request and reads the whole body. The per-attempt timeout is not armed
+    /// here: [`with_retries`](Self::with_retries) arms one timer per attempt for it and
+    /// the call's deadline together.
+    pub fn send<'a>(
+        &'a self,
+        call: &'a CallInfo,
         request: reqwest::Request,
-    ) -> Result<Response, Error> {
-        let limit = self.config.max_body_bytes;
+    ) -> impl Future<Output = Result<Response, Error>> + Send + 'a {
         tracing::debug!(method = %request.method(), path = request.url().path(), "sending request");
-        let exchange = async {
-            let requested = request.url().clone();
-            let mut response = self
-                .http
-                .execute(request)
+        let requested = request.url().clone();
+        // Handed to reqwest before the future starts, so that the future does not carry
+        // the request (a few hundred bytes) beside reqwest's own pending send.
+        let pending = self.http.execute(request);
+        async move {
+            let response = pending
                 .await
                 .map_err(|e| transport_error(call, self.config.timeout, e))?;
-            let status = response.status().as_u16();
-            let headers = std::mem::take(response.headers_mut());
-            if response.status().is_redirection() {
-                return Err(Error::Redirect {
-                    service: call.service,
-                    operation: call.operation,
-                    status,
-                    location_host: location_host(&headers, response.url()),
-                });
-            }
-            // A supplied client that followed a redirect despite `new`'s check: its answer
-            // comes from a host nobody configured and is not used. Not an
-            // `Error::Redirect`, which promises that nothing reached the target; the fault
-            // is the client's configuration, and repeating cannot help.
-            if response.url() != &requested {
-                return Err(Error::config(format!(
-                    "{}.{}: the supplied HTTP client followed a redirect to {}; build it with \
-                     `.redirect(reqwest::redirect::Policy::none())`",
-                    call.service,
-                    call.operation,
-                    host_and_port(response.url())
-                        .as_deref()
-                        .unwrap_or("an unreadable location"),
-                )));
-            }
-            let too_large = || Error::TooLarge {
+            self.receive(call, &requested, response).await
+        }
+    }
+
+    /// The answer to a request sent to `requested`, its body read up to the size limit.
+    async fn receive(
+        &self,
+        call: &CallInfo,
+        requested: &reqwest::Url,
+        mut response: reqwest::Response,
+    ) -> Result<Response, Error> {
+        let limit = self.config.max_body_bytes;
+        let status = response.status().as_u16();
+        let headers = std::mem::take(response.headers_mut());
+        if response.status().is_redirection() {
+            return Err(Error::Redirect {
                 service: call.service,
                 operation: call.operation,
-                limit,
-            };
-            if response
-                .content_length()
-                .is_some_and(|len| len > limit as u64)
-            {
+                status,
+                location_host: location_host(&headers, response.url()),
+            });
+        }
+        // A supplied client that followed a redirect despite `new`'s check: its answer
+        // comes from a host nobody configured and is not used. Not an
+        // `Error::Redirect`, which promises that nothing reached the target; the fault
+        // is the client's configuration, and repeating cannot help.
+        if response.url() != requested {
+            return Err(Error::config(format!(
+                "{}.{}: the supplied HTTP client followed a redirect to {}; build it with \
+                 `.redirect(reqwest::redirect::Policy::none())`",
+                call.service,
+                call.operation,
+                host_and_port(response.url())
+                    .as_deref()
+                    .unwrap_or("an unreadable location"),
+            )));
+        }
+        let too_large = || Error::TooLarge {
+            service: call.service,
+            operation: call.operation,
+            limit,
+        };
+        if response
+            .content_length()
+            .is_some_and(|len| len > limit as u64)
+        {
+            return Err(too_large());
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| transport_error(call, self.config.timeout, e))?
+        {
+            if body.len() + chunk.len() > limit {
                 return Err(too_large());
             }
-            let mut body = Vec::new();
-            while let Some(chunk) = response
-                .chunk()
-                .await
-                .map_err(|e| transport_error(call, self.config.timeout, e))?
-            {
-                if body.len() + chunk.len() > limit {
-                    return Err(too_large());
-                }
-                body.extend_from_slice(&chunk);
-            }
-            tracing::debug!(status, bytes = body.len(), "response received");
-            Ok(Response {
-                status,
-                headers,
-                body,
-            })
-        };
-        match tokio::time::timeout(self.config.timeout, exchange).await {
-            Ok(result) => result,
-            Err(_) => Err(Error::Timeout {
-                service: call.service,
-                operation: call.operation,
-                timeout: self.config.timeout,
-                attempts: 1,
-            }),
+            body.extend_from_slice(&chunk);
         }
+        tracing::debug!(status, bytes = body.len(), "response received");
+        Ok(Response {
+            status,
+            headers,
+            body,
+        })
     }
 
     /// When a call starting now must be over ([`TransportConfig::deadline`]).
@@ -304,17 +308,23 @@ impl Transport {
                 }
             }
             let span = tracing::debug_span!("attempt", attempt = number);
-            let result = match deadline {
-                Some(deadline) => {
-                    match tokio::time::timeout_at(deadline, attempt().instrument(span)).await {
-                        Ok(result) => result,
-                        // The request may have been sent and applied.
-                        Err(_) => {
-                            let error = past_deadline(Waiting::Response, number, None);
-                            return Err(finish(error, true));
-                        }
+            // One timer per attempt, for its timeout and the call's deadline together.
+            let limit = AttemptLimit::new(Instant::now(), self.config.timeout, deadline);
+            let result = match limit.end {
+                Some(end) => match tokio::time::timeout_at(end, attempt().instrument(span)).await {
+                    Ok(result) => result,
+                    // The request may have been sent and applied.
+                    Err(_) if limit.deadline_first => {
+                        let error = past_deadline(Waiting::Response, number, None);
+                        return Err(finish(error, true));
                     }
-                }
+                    Err(_) => Err(Error::Timeout {
+                        service: call.service,
+                        operation: call.operation,
+                        timeout: self.config.timeout,
+                        attempts: 1,
+                    }),
+                },
                 None => attempt().instrument(span).await,
             };
             let error = match result {
@@ -347,6 +357,36 @@ impl Transport {
             );
             tokio::time::sleep(delay).await;
             number += 1;
+        }
+    }
+}
+
+/// When one attempt must be over: `timeout` after it starts, or the call's deadline when
+/// that comes first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct AttemptLimit {
+    /// `None` when neither bound is representable (a timeout too large for the clock).
+    end: Option<Instant>,
+    /// The end is the call's deadline: running into it ends the call.
+    deadline_first: bool,
+}
+
+impl AttemptLimit {
+    fn new(start: Instant, timeout: Duration, deadline: Option<Instant>) -> AttemptLimit {
+        let timeout_end = start.checked_add(timeout);
+        match (deadline, timeout_end) {
+            (Some(deadline), Some(timeout_end)) if timeout_end < deadline => AttemptLimit {
+                end: Some(timeout_end),
+                deadline_first: false,
+            },
+            (Some(deadline), _) => AttemptLimit {
+                end: Some(deadline),
+                deadline_first: true,
+            },
+            (None, end) => AttemptLimit {
+                end,
+                deadline_first: false,
+            },
         }
     }
 }
@@ -555,6 +595,43 @@ mod tests {
             }
             other => panic!("the redirected answer was used: {other:?}"),
         }
+    }
+
+    #[test]
+    fn an_attempt_ends_at_its_timeout_or_the_deadline_whichever_is_first() {
+        let start = Instant::now();
+        let timeout = Duration::from_secs(30);
+        let later = start + Duration::from_secs(120);
+        let sooner = start + Duration::from_secs(5);
+        let limit = |deadline| AttemptLimit::new(start, timeout, deadline);
+        assert_eq!(
+            limit(Some(later)),
+            AttemptLimit {
+                end: Some(start + timeout),
+                deadline_first: false
+            }
+        );
+        assert_eq!(
+            limit(Some(sooner)),
+            AttemptLimit {
+                end: Some(sooner),
+                deadline_first: true
+            }
+        );
+        // A deadline at the timeout's very end is the deadline: the call is over.
+        assert!(limit(Some(start + timeout)).deadline_first);
+        assert_eq!(
+            limit(None),
+            AttemptLimit {
+                end: Some(start + timeout),
+                deadline_first: false
+            }
+        );
+        let unbounded = AttemptLimit::new(start, Duration::MAX, None);
+        assert_eq!(unbounded.end, None);
+        let deadline_only = AttemptLimit::new(start, Duration::MAX, Some(later));
+        assert_eq!(deadline_only.end, Some(later));
+        assert!(deadline_only.deadline_first);
     }
 
     #[test]
