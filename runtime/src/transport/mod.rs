@@ -159,7 +159,13 @@ impl Transport {
         request: reqwest::Request,
     ) -> impl Future<Output = Result<Response, Error>> + Send + 'a {
         tracing::debug!(method = %request.method(), path = request.url().path(), "sending request");
-        let requested = request.url().clone();
+        // Only a supplied client can have followed a redirect (`new` builds its own with
+        // none), so only its answers are checked against the URL asked for.
+        let requested = self
+            .config
+            .http_client
+            .is_some()
+            .then(|| request.url().clone());
         // Handed to reqwest before the future starts, so that the future does not carry
         // the request (a few hundred bytes) beside reqwest's own pending send.
         let pending = self.http.execute(request);
@@ -167,15 +173,16 @@ impl Transport {
             let response = pending
                 .await
                 .map_err(|e| transport_error(call, self.config.timeout, e))?;
-            self.receive(call, &requested, response).await
+            self.receive(call, requested.as_ref(), response).await
         }
     }
 
-    /// The answer to a request sent to `requested`, its body read up to the size limit.
+    /// The answer to a request, its body read up to the size limit; refused when it comes
+    /// from elsewhere than `requested`, if given.
     async fn receive(
         &self,
         call: &CallInfo,
-        requested: &reqwest::Url,
+        requested: Option<&reqwest::Url>,
         mut response: reqwest::Response,
     ) -> Result<Response, Error> {
         let limit = self.config.max_body_bytes;
@@ -193,7 +200,7 @@ impl Transport {
         // comes from a host nobody configured and is not used. Not an
         // `Error::Redirect`, which promises that nothing reached the target; the fault
         // is the client's configuration, and repeating cannot help.
-        if response.url() != requested {
+        if requested.is_some_and(|requested| response.url() != requested) {
             return Err(Error::config(format!(
                 "{}.{}: the supplied HTTP client followed a redirect to {}; build it with \
                  `.redirect(reqwest::redirect::Policy::none())`",
@@ -580,9 +587,13 @@ mod tests {
             async move { (axum::http::StatusCode::FOUND, [("location", location)]) }
         }))
         .await;
+        let http = client_with(reqwest::redirect::Policy::default());
         let transport = Transport {
-            http: client_with(reqwest::redirect::Policy::default()),
-            config: TransportConfig::default(),
+            http: http.clone(),
+            config: TransportConfig {
+                http_client: Some(http),
+                ..TransportConfig::default()
+            },
         };
         let url = reqwest::Url::parse(&format!("http://{origin}/p?app_signature=s"))
             .unwrap_or_else(|e| panic!("{e}"));
