@@ -10,27 +10,13 @@ use std::sync::Arc;
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
-use common::{fast_transport, jdy_config, own_client, shoubei_config};
+use common::{fast_transport, jdy_config, own_client, serve, shoubei_config};
 use common::{APP_SECRET, CLIENT_SECRET, SB_KEY};
 use common::{JDY, OK, QUERY, SB_OK, SHOUBEI, TOKEN_PATH};
 use retail_apis_runtime::jdy::JdyClient;
 use retail_apis_runtime::shoubei::ShoubeiClient;
 use retail_apis_runtime::Error;
 use serde_json::json;
-
-/// Binds a loopback port and serves `app` on it; returns `host:port`.
-async fn serve(app: Router) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .unwrap_or_else(|e| panic!("cannot bind: {e}"));
-    let addr = listener
-        .local_addr()
-        .unwrap_or_else(|e| panic!("no local address: {e}"));
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
-    addr.to_string()
-}
 
 /// The redirect target: counts every request and answers each with a plausible
 /// success, so a client that followed the redirect would not even notice.

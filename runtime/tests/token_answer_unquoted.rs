@@ -19,14 +19,7 @@ async fn gateway_answering(status: StatusCode, body: String) -> String {
         let body = body.clone();
         async move { (status, [("content-type", "application/json")], body).into_response() }
     });
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    let addr = listener.local_addr().unwrap_or_else(|e| panic!("{e}"));
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
-    format!("http://{addr}")
+    format!("http://{}", serve(app).await)
 }
 
 async fn token_error(status: StatusCode, body: String) -> Error {

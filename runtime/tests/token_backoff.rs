@@ -62,14 +62,7 @@ async fn start_gateway() -> (String, Arc<Gateway>) {
             }
         }
     });
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    let addr = listener.local_addr().unwrap_or_else(|e| panic!("{e}"));
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
-    (format!("http://{addr}"), gateway)
+    (format!("http://{}", serve(app).await), gateway)
 }
 
 #[tokio::test]

@@ -387,22 +387,25 @@ pub fn app(seen: &Arc<Seen>) -> Router {
     )
 }
 
-/// Starts the server; returns its base URL and what it saw.
-pub async fn start() -> (String, Arc<Seen>) {
-    let seen = Arc::new(Seen::default());
-    let app = app(&seen);
-    let listener = match tokio::net::TcpListener::bind("127.0.0.1:0").await {
-        Ok(l) => l,
-        Err(e) => panic!("cannot bind: {e}"),
-    };
-    let addr = match listener.local_addr() {
-        Ok(a) => a,
-        Err(e) => panic!("no local address: {e}"),
-    };
+/// Binds a loopback port and serves `app` on it; returns `host:port`.
+pub async fn serve(app: Router) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .unwrap_or_else(|e| panic!("cannot bind: {e}"));
+    let addr = listener
+        .local_addr()
+        .unwrap_or_else(|e| panic!("no local address: {e}"));
     tokio::spawn(async move {
         let _ = axum::serve(listener, app).await;
     });
-    (format!("http://{addr}"), seen)
+    addr.to_string()
+}
+
+/// Starts the server; returns its base URL and what it saw.
+pub async fn start() -> (String, Arc<Seen>) {
+    let seen = Arc::new(Seen::default());
+    let host = serve(app(&seen)).await;
+    (format!("http://{host}"), seen)
 }
 
 fn header<'a>(headers: &'a HeaderMap, name: &str) -> &'a str {
